@@ -1,0 +1,165 @@
+"""Check and normalise a submission's answers against one checklist. Pure.
+
+Every problem in the answers is reported at once, so a policy team can fix the file in one go.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from checklists import conditions
+from checklists.loader import Checklist
+from checklists.schema import Question
+from dfr.errors import ValidationError
+from dfr.i18n import _
+
+RATINGS = ("red", "amber", "green")
+_TRUE = {"true", "yes", "ie", "y", "1"}
+_FALSE = {"false", "no", "na", "n", "0"}
+_MONEY = re.compile(r"^£?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$")
+
+
+def parse_money(raw: Any) -> Decimal:
+    """Pounds as a Decimal with two places. Accepts 250000, "£250,000", "250000.50"."""
+    if isinstance(raw, bool):
+        raise ValueError(_("expected an amount in pounds, not yes/no"))
+    text = str(raw).strip()
+    if text.startswith("-") or text.startswith("£-"):
+        raise ValueError(_("money cannot be negative"))
+    if isinstance(raw, (int, float, Decimal)):
+        text = f"{Decimal(str(raw)):f}"
+    if not _MONEY.match(text):
+        raise ValueError(
+            _(
+                "{value!r} is not an amount of money; write pounds like 250000 or £250,000",
+                value=raw,
+            )
+        )
+    amount = Decimal(text.lstrip("£").strip().replace(",", ""))
+    return amount.quantize(Decimal("0.01"))
+
+
+def _coerce(question: Question, raw: Any) -> Any:
+    kind = question.type
+    if kind == "bool":
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise ValueError(_("expected yes or no (true/false)"))
+    if kind in {"choice", "rating"}:
+        allowed = [o.value for o in question.options] if kind == "choice" else list(RATINGS)
+        if raw not in allowed:
+            raise ValueError(
+                _("{value!r} is not one of: {allowed}", value=raw, allowed=", ".join(allowed))
+            )
+        return raw
+    if kind == "multi_choice":
+        values = raw if isinstance(raw, list) else [raw]
+        allowed = [o.value for o in question.options]
+        wrong = [v for v in values if v not in allowed]
+        if wrong or not values:
+            raise ValueError(_("expected a list of: {allowed}", allowed=", ".join(allowed)))
+        return sorted(set(values), key=allowed.index)
+    if kind == "text":
+        if not isinstance(raw, str) or not raw.strip():
+            raise ValueError(_("expected some text"))
+        return raw.strip()
+    if kind == "number":
+        if isinstance(raw, bool):
+            raise ValueError(_("expected a number"))
+        try:
+            number = Decimal(str(raw).replace(",", ""))
+        except InvalidOperation:
+            raise ValueError(_("{value!r} is not a number", value=raw)) from None
+        if not number.is_finite() or number < 0:
+            raise ValueError(_("expected a number of zero or more"))
+        return number
+    if kind == "money":
+        return parse_money(raw)
+    if kind == "date":
+        if isinstance(raw, date):
+            return raw
+        try:
+            return date.fromisoformat(str(raw))
+        except ValueError:
+            raise ValueError(_("{value!r} is not a date; write YYYY-MM-DD", value=raw)) from None
+    raise ValueError(f"unsupported question type {kind}")  # pragma: no cover - schema guards
+
+
+def qid_missing(qid: str, typed: Mapping[str, Any], raw: Mapping[str, Any]) -> bool:
+    """Not answered at all (a wrongly typed answer is reported as such, not as missing)."""
+    return qid not in typed and raw.get(qid) is None
+
+
+def is_asked(checklist: Checklist, question_id: str, answers: Mapping[str, Any]) -> bool:
+    cond = checklist.parsed_ask_when.get(question_id)
+    if cond is None:
+        return True
+    return conditions.evaluate(cond, conditions.Context(answers=answers, facts={}, on=date.today()))
+
+
+def normalise_answers(checklist: Checklist, raw: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Typed answers, or ValidationError listing every unknown, missing or wrong answer."""
+    raw = dict(raw or {})
+    problems: list[str] = []
+    typed: dict[str, Any] = {}
+    for qid, value in raw.items():
+        question = checklist.questions.get(str(qid))
+        if question is None:
+            problems.append(
+                _(
+                    "unknown question id {id}; see `dfr checklists show {checklist}`",
+                    id=qid,
+                    checklist=checklist.id,
+                )
+            )
+            continue
+        if value is None:
+            continue
+        try:
+            typed[qid] = _coerce(question, value)
+        except ValueError as err:
+            problems.append(_("question {id}: {problem}", id=qid, problem=str(err)))
+    for question in checklist.definition.questions:
+        asked = is_asked(checklist, question.id, typed)
+        if question.id in typed and not asked:
+            problems.append(
+                _("question {id} does not apply to these answers; remove it", id=question.id)
+            )
+        elif asked and question.required and qid_missing(question.id, typed, raw):
+            problems.append(_("required question {id} is not answered", id=question.id))
+    if problems:
+        raise ValidationError(
+            _("The answers to checklist {checklist} have problems:", checklist=checklist.id)
+            + "\n  - "
+            + "\n  - ".join(problems)
+        )
+    return typed
+
+
+def to_json(value: Any) -> Any:
+    """A JSON-safe form of a typed answer (Decimal and date become strings)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def from_json(question: Question, value: Any) -> Any:
+    """The typed form of a stored answer."""
+    if value is None:
+        return None
+    if question.type in {"money", "number"}:
+        return Decimal(str(value))
+    if question.type == "date":
+        return date.fromisoformat(value)
+    return value

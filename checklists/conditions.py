@@ -1,0 +1,177 @@
+"""The safe condition language used by checklist rules. Pure: no I/O, never `eval`.
+
+A condition is YAML data:
+
+    {all: [c, ...]}  {any: [c, ...]}  {not: c}
+    {q: question_id, <op>: value}     # compare an answer
+    {fact: kind|value|risk|dg, <op>: value}   # compare a submission fact
+
+Operators: eq, ne, in, not_in, gt, gte, lt, lte, contains (multi-choice answer holds
+a value), answered (true/false). A comparison value may be a literal or
+`{threshold: id}`, which resolves to the threshold amount in force on the evaluation date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Union
+
+FACTS = frozenset({"kind", "value", "risk", "dg"})
+OPERATORS = frozenset(
+    {"eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "contains", "answered"}
+)
+RISK_ORDER = {"low": 0, "medium": 1, "high": 2}
+
+
+class ConditionSyntaxError(ValueError):
+    """The condition is not well formed; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class ThresholdRef:
+    threshold: str
+
+
+@dataclass(frozen=True)
+class Compare:
+    source: str  # "q" or "fact"
+    name: str
+    op: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class AllOf:
+    parts: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    parts: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    part: Condition
+
+
+Condition = Union[Compare, AllOf, AnyOf, Not]  # noqa: UP007 - recursive alias needs Union
+
+
+def parse(raw: Any, where: str = "condition") -> Condition:
+    """Turn YAML data into a condition tree, or raise ConditionSyntaxError naming `where`."""
+    if not isinstance(raw, Mapping) or not raw:
+        raise ConditionSyntaxError(f"{where}: a condition must be a non-empty mapping, got {raw!r}")
+    keys = set(raw)
+    if keys == {"all"} or keys == {"any"}:
+        key = next(iter(keys))
+        items = raw[key]
+        if not isinstance(items, list) or not items:
+            raise ConditionSyntaxError(f"{where}: '{key}' needs a non-empty list of conditions")
+        parts = tuple(parse(item, f"{where}.{key}[{i}]") for i, item in enumerate(items))
+        return AllOf(parts) if key == "all" else AnyOf(parts)
+    if keys == {"not"}:
+        return Not(parse(raw["not"], f"{where}.not"))
+    sources = keys & {"q", "fact"}
+    ops = keys & OPERATORS
+    unknown = keys - {"q", "fact"} - OPERATORS
+    if unknown:
+        raise ConditionSyntaxError(f"{where}: unknown key(s) {sorted(unknown)}")
+    if len(sources) != 1 or len(ops) != 1:
+        raise ConditionSyntaxError(
+            f"{where}: a comparison needs exactly one of q/fact and one operator "
+            f"({', '.join(sorted(OPERATORS))}), got {sorted(keys)}"
+        )
+    source, op = sources.pop(), ops.pop()
+    name = raw[source]
+    if source == "fact" and name not in FACTS:
+        raise ConditionSyntaxError(f"{where}: unknown fact {name!r}; known: {sorted(FACTS)}")
+    value = raw[op]
+    if op in {"in", "not_in"} and not isinstance(value, list):
+        raise ConditionSyntaxError(f"{where}: '{op}' needs a list")
+    if op == "answered" and not isinstance(value, bool):
+        raise ConditionSyntaxError(f"{where}: 'answered' needs true or false")
+    if isinstance(value, Mapping):
+        if set(value) != {"threshold"}:
+            raise ConditionSyntaxError(f"{where}: a mapping value must be {{threshold: id}}")
+        value = ThresholdRef(str(value["threshold"]))
+    return Compare(source, str(name), op, value)
+
+
+def references(cond: Condition) -> list[tuple[str, str]]:
+    """Every (source, name) the condition reads, for load-time reference checks."""
+    if isinstance(cond, Compare):
+        return [(cond.source, cond.name)]
+    if isinstance(cond, Not):
+        return references(cond.part)
+    return [ref for part in cond.parts for ref in references(part)]
+
+
+def thresholds_used(cond: Condition) -> list[str]:
+    if isinstance(cond, Compare):
+        return [cond.value.threshold] if isinstance(cond.value, ThresholdRef) else []
+    if isinstance(cond, Not):
+        return thresholds_used(cond.part)
+    return [t for part in cond.parts for t in thresholds_used(part)]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a condition is evaluated against."""
+
+    answers: Mapping[str, Any]
+    facts: Mapping[str, Any]
+    on: date
+    threshold: Callable[[str, date], Decimal] = field(default=lambda name, on: Decimal(0))
+
+
+def _ordered(left: Any, right: Any) -> tuple[Any, Any]:
+    if isinstance(left, str) and left in RISK_ORDER and right in RISK_ORDER:
+        return RISK_ORDER[left], RISK_ORDER[right]
+    if isinstance(left, (int, float, Decimal)) and not isinstance(left, bool):
+        return Decimal(str(left)), Decimal(str(right))
+    return left, right
+
+
+def evaluate(cond: Condition, ctx: Context) -> bool:
+    """True when the condition holds. Missing answers never satisfy a comparison."""
+    if isinstance(cond, AllOf):
+        return all(evaluate(part, ctx) for part in cond.parts)
+    if isinstance(cond, AnyOf):
+        return any(evaluate(part, ctx) for part in cond.parts)
+    if isinstance(cond, Not):
+        return not evaluate(cond.part, ctx)
+    present = ctx.answers if cond.source == "q" else ctx.facts
+    actual = present.get(cond.name)
+    if cond.op == "answered":
+        return (actual is not None) is cond.value
+    if actual is None:
+        return False
+    expected = cond.value
+    if isinstance(expected, ThresholdRef):
+        expected = ctx.threshold(expected.threshold, ctx.on)
+    match cond.op:
+        case "eq":
+            return bool(actual == expected)
+        case "ne":
+            return bool(actual != expected)
+        case "in":
+            return actual in expected
+        case "not_in":
+            return actual not in expected
+        case "contains":
+            return isinstance(actual, (list, tuple)) and expected in actual
+    left, right = _ordered(actual, expected)
+    match cond.op:
+        case "gt":
+            return bool(left > right)
+        case "gte":
+            return bool(left >= right)
+        case "lt":
+            return bool(left < right)
+        case "lte":
+            return bool(left <= right)
+    raise ConditionSyntaxError(f"unknown operator {cond.op!r}")  # pragma: no cover - parse() guards

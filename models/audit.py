@@ -1,0 +1,188 @@
+"""The decision log: append-only and hash-chained (each entry holds the previous entry's hash).
+
+hash = SHA-256 of the canonical JSON of {seq, occurred_at, actor_id, event, submission_id,
+payload, prev_hash}. A one-row head table holds the last seq and hash, so deleting the newest
+entries is detected too. `verify` names the first entry that does not fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, Session, SQLModel, select
+
+from checklists.canonical import sha256_hex
+from dfr.i18n import _
+
+GENESIS_HASH = "0" * 64
+
+
+class LogEntry(SQLModel, table=True):
+    __tablename__ = "decision_log"
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    occurred_at: str = Field(max_length=40)  # ISO 8601 UTC text: hashed exactly as stored
+    actor_id: str | None = Field(default=None, max_length=64)
+    event: str = Field(max_length=64)
+    submission_id: int | None = Field(default=None, index=True)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class LogHead(SQLModel, table=True):
+    """The chain's newest seq and hash. One row, locked while appending."""
+
+    __tablename__ = "decision_log_head"
+
+    id: int = Field(default=1, primary_key=True)
+    seq: int
+    hash: str = Field(max_length=64)
+
+
+def entry_hash(
+    *,
+    seq: int,
+    occurred_at: str,
+    actor_id: str | None,
+    event: str,
+    submission_id: int | None,
+    payload: dict[str, Any],
+    prev_hash: str,
+) -> str:
+    return sha256_hex(
+        {
+            "seq": seq,
+            "occurred_at": occurred_at,
+            "actor_id": actor_id,
+            "event": event,
+            "submission_id": submission_id,
+            "payload": payload,
+            "prev_hash": prev_hash,
+        }
+    )
+
+
+def append(
+    session: Session,
+    *,
+    event: str,
+    actor_id: str | None,
+    submission_id: int | None,
+    payload: dict[str, Any],
+    at: datetime | None = None,
+) -> LogEntry:
+    """Add an entry in the caller's transaction. The head row lock keeps the chain linear."""
+    head = session.exec(select(LogHead).where(LogHead.id == 1).with_for_update()).one_or_none()
+    seq = head.seq + 1 if head else 1
+    prev_hash = head.hash if head else GENESIS_HASH
+    occurred_at = (at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
+    digest = entry_hash(
+        seq=seq,
+        occurred_at=occurred_at,
+        actor_id=actor_id,
+        event=event,
+        submission_id=submission_id,
+        payload=payload,
+        prev_hash=prev_hash,
+    )
+    entry = LogEntry(
+        seq=seq,
+        occurred_at=occurred_at,
+        actor_id=actor_id,
+        event=event,
+        submission_id=submission_id,
+        payload=payload,
+        prev_hash=prev_hash,
+        hash=digest,
+    )
+    session.add(entry)
+    if head is None:
+        session.add(LogHead(id=1, seq=seq, hash=digest))
+    else:
+        head.seq, head.hash = seq, digest
+        session.add(head)
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    broken_seq: int | None = None
+    reason: str | None = None
+
+
+def verify_entries(entries: Iterable[LogEntry], head: LogHead | None) -> VerifyResult:
+    """Walk the chain in seq order; the first entry that does not fit is reported."""
+    expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
+    for entry in entries:
+        if entry.seq != expected_seq:
+            return VerifyResult(
+                False,
+                checked,
+                expected_seq,
+                _(
+                    "entry {seq} is missing (the next entry found is {found}): entries were "
+                    "deleted or renumbered",
+                    seq=expected_seq,
+                    found=entry.seq,
+                ),
+            )
+        if entry.prev_hash != prev_hash:
+            return VerifyResult(
+                False,
+                checked,
+                entry.seq,
+                _(
+                    "entry {seq} does not follow entry {previous}: entries were deleted or "
+                    "reordered",
+                    seq=entry.seq,
+                    previous=entry.seq - 1,
+                ),
+            )
+        recomputed = entry_hash(
+            seq=entry.seq,
+            occurred_at=entry.occurred_at,
+            actor_id=entry.actor_id,
+            event=entry.event,
+            submission_id=entry.submission_id,
+            payload=entry.payload,
+            prev_hash=entry.prev_hash,
+        )
+        if recomputed != entry.hash:
+            return VerifyResult(
+                False,
+                checked,
+                entry.seq,
+                _(
+                    "entry {seq} has been edited: its content no longer matches its hash",
+                    seq=entry.seq,
+                ),
+            )
+        prev_hash, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
+    head_seq = head.seq if head else 0
+    if head_seq != checked or (head is not None and head.hash != prev_hash):
+        return VerifyResult(
+            False,
+            checked,
+            checked + 1 if head_seq > checked else head_seq,
+            _(
+                "the log ends at entry {last} but its head records entry {head}: the newest "
+                "entries were deleted or the head was altered",
+                last=checked,
+                head=head_seq,
+            ),
+        )
+    return VerifyResult(True, checked)
+
+
+def verify(session: Session) -> VerifyResult:
+    entries = session.exec(select(LogEntry).order_by(LogEntry.seq)).yield_per(1000)  # type: ignore[arg-type]
+    head = session.get(LogHead, 1)
+    return verify_entries(entries, head)

@@ -1,0 +1,341 @@
+"""Recording a reviewer's decision: checked against the lifecycle and the actor's role, in one
+transaction, then the next stage is opened (or the submission finishes)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlmodel import Session, col, select
+
+from checklists.answers import RATINGS
+from checklists.loader import Registry
+from dfr.errors import NotFoundError, PermissionDeniedError, TransitionError, ValidationError
+from dfr.i18n import _
+from models import audit
+from models.dates import AMBER_ACTION_MONTHS, add_months
+from models.directory import Directorate, Person, RoleAssignment
+from models.intake import locked_submission
+from models.lifecycle import STAGES, Stage, State, action_for, transition
+from models.permissions import HeldRole, decide_refusal
+from models.review import Action, Decision, ReviewTask, StandardRating
+from models.submission import Submission
+from models.tasks import cancel_remaining, open_task, remaining_tasks
+
+
+@dataclass(frozen=True)
+class Condition:
+    text: str
+    due: date
+
+
+@dataclass(frozen=True)
+class StandardAssessment:
+    rating: str
+    done_well: str = ""
+    to_explore: str = ""
+
+
+@dataclass(frozen=True)
+class DecisionRequest:
+    """What a reviewer decides. `ratings` only for service assessments."""
+
+    submission_id: int
+    stage: str
+    outcome: str
+    rationale: str
+    actor_id: str
+    conditions: Sequence[Condition] = ()
+    ratings: Mapping[str, StandardAssessment] = field(default_factory=dict)
+
+
+def _open_task(session: Session, submission: Submission, stage: str) -> ReviewTask:
+    try:
+        wanted = Stage(stage)
+    except ValueError:
+        raise ValidationError(
+            _(
+                "Unknown stage {stage}. Stages: {stages}.",
+                stage=stage,
+                stages=", ".join(s.value for s in Stage),
+            )
+        ) from None
+    task = session.exec(
+        select(ReviewTask).where(
+            ReviewTask.submission_id == submission.id,
+            ReviewTask.stage == wanted.value,
+            ReviewTask.status == "open",
+        )
+    ).one_or_none()
+    if task is None:
+        current = session.exec(
+            select(ReviewTask.stage).where(
+                ReviewTask.submission_id == submission.id, ReviewTask.status == "open"
+            )
+        ).one_or_none()
+        raise TransitionError(
+            _(
+                "The {stage} of {reference} is not open for a decision (the submission is "
+                "{state}; open stage: {current}).",
+                stage=wanted.value,
+                reference=submission.reference,
+                state=submission.state,
+                current=current or _("none"),
+            )
+        )
+    return task
+
+
+def _check_actor(session: Session, submission: Submission, task: ReviewTask, actor_id: str) -> None:
+    if session.get(Person, actor_id) is None:
+        raise NotFoundError(
+            _("Unknown person {person}. Check the id given with --as.", person=actor_id)
+        )
+    roles = [
+        HeldRole(r.role, r.dg_code, r.discipline)
+        for r in session.exec(
+            select(RoleAssignment).where(RoleAssignment.person_id == actor_id)
+        ).all()
+    ]
+    dg = session.get(Directorate, submission.dg_code)
+    refusal = decide_refusal(
+        actor_id=actor_id,
+        submitter_id=submission.submitter_id,
+        roles=roles,
+        stage=Stage(task.stage),
+        dg_code=submission.dg_code,
+        scrutiny=submission.scrutiny,
+        is_digital_leader=dg is not None and dg.digital_leader_id == actor_id,
+    )
+    if refusal:
+        raise PermissionDeniedError(refusal)
+
+
+def _check_conditions(request: DecisionRequest, today: date) -> None:
+    if request.outcome == "approve_with_conditions" and not request.conditions:
+        raise ValidationError(
+            _("Approve with conditions needs at least one condition with a due date.")
+        )
+    if request.outcome != "approve_with_conditions" and request.conditions:
+        raise ValidationError(
+            _("Conditions can only be set with the outcome approve_with_conditions.")
+        )
+    for condition in request.conditions:
+        if not condition.text.strip():
+            raise ValidationError(_("A condition needs some text saying what must be done."))
+        if condition.due < today:
+            raise ValidationError(
+                _(
+                    "The condition due date {due} is in the past; give a future date.",
+                    due=condition.due.isoformat(),
+                )
+            )
+
+
+def _check_ratings(request: DecisionRequest, task: ReviewTask, registry: Registry) -> list[str]:
+    """Validate red/amber/green per standard; returns the ids of the red points."""
+    if task.stage != Stage.SERVICE_ASSESSMENT:
+        if request.ratings:
+            raise ValidationError(_("Ratings are only given in a service assessment."))
+        return []
+    checklist = registry.get(task.checklist_id or "")
+    expected = set(task.scope or checklist.questions)
+    given = set(request.ratings)
+    if given != expected:
+        missing, extra = sorted(expected - given), sorted(given - expected)
+        raise ValidationError(
+            _(
+                "Rate exactly the standards in this assessment. Missing: {missing}. Not part "
+                "of it: {extra}.",
+                missing=", ".join(missing) or _("none"),
+                extra=", ".join(extra) or _("none"),
+            )
+        )
+    wrong = sorted(s for s, a in request.ratings.items() if a.rating not in RATINGS)
+    if wrong:
+        raise ValidationError(
+            _("Ratings must be red, amber or green; check: {ids}.", ids=", ".join(wrong))
+        )
+    reds = sorted(s for s, a in request.ratings.items() if a.rating == "red")
+    if reds and request.outcome != "red":
+        raise ValidationError(
+            _("Standards {ids} are red, so the overall rating must be red.", ids=", ".join(reds))
+        )
+    if request.outcome == "red" and not reds:
+        raise ValidationError(_("An overall red rating needs at least one red standard."))
+    return reds
+
+
+def record_decision(
+    session: Session, request: DecisionRequest, registry: Registry, on: date | None = None
+) -> Decision:
+    """Write the decision and its consequences, or raise and change nothing."""
+    on = on or date.today()
+    submission = locked_submission(session, request.submission_id)
+    task = _open_task(session, submission, request.stage)
+    rule = STAGES[Stage(task.stage)]
+    if request.outcome not in rule.outcomes:
+        raise ValidationError(
+            _(
+                "Unknown outcome {outcome} for the {stage}. Choose one of: {allowed}.",
+                outcome=request.outcome,
+                stage=task.stage,
+                allowed=", ".join(rule.outcomes),
+            )
+        )
+    _check_actor(session, submission, task, request.actor_id)
+    if not request.rationale.strip():
+        raise ValidationError(_("Give a rationale: say why you decided this."))
+    _check_conditions(request, on)
+    reds = _check_ratings(request, task, registry)
+
+    later = [t for t in remaining_tasks(session, submission.id or 0) if t.id != task.id]
+    ambers = sorted(s for s, a in request.ratings.items() if a.rating == "amber")
+    outstanding = session.exec(
+        select(Action.id).where(
+            Action.submission_id == submission.id,
+            col(Action.kind).in_(("condition", "amber_action")),
+            Action.status == "open",
+        )
+    ).first()
+    action = action_for(
+        request.outcome,
+        is_last_stage=not later,
+        has_conditions=bool(request.conditions or ambers or outstanding),
+    )
+    move = transition(submission.state, action)
+
+    now = datetime.now(UTC)
+    entry = audit.append(
+        session,
+        event="decision.recorded",
+        actor_id=request.actor_id,
+        submission_id=submission.id,
+        payload={
+            "task_id": task.id,
+            "stage": task.stage,
+            "attempt": task.attempt,
+            "outcome": request.outcome,
+            "action": action,
+            "rationale": request.rationale,
+            "conditions": [{"text": c.text, "due": c.due.isoformat()} for c in request.conditions],
+            "ratings": {
+                s: {"rating": a.rating, "done_well": a.done_well, "to_explore": a.to_explore}
+                for s, a in sorted(request.ratings.items())
+            },
+            "state": {"from": submission.state, "to": move.target.value},
+        },
+        at=now,
+    )
+    decision = Decision(
+        task_id=task.id or 0,
+        submission_id=submission.id or 0,
+        stage=task.stage,
+        outcome=request.outcome,
+        rationale=request.rationale,
+        actor_id=request.actor_id,
+        decided_at=now,
+        log_seq=entry.seq,
+    )
+    session.add(decision)
+    session.flush()
+    _record_follow_ups(session, submission, task, decision, request, ambers, on)
+    task.status, task.closed_at = "decided", now
+    session.add(task)
+
+    if action == "advance":
+        open_task(session, submission, later[0], on)
+    elif action == "reassess":
+        _open_reassessment(session, submission, task, reds, on)
+    elif action in {"reject", "request_changes"}:
+        cancel_remaining(session, submission.id or 0)
+    submission.state = move.target.value
+    submission.version += 1
+    submission.updated_at = now
+    session.add(submission)
+    if State(move.target) != State.IN_REVIEW and action not in {"request_changes"}:
+        audit.append(
+            session,
+            event="submission.completed",
+            actor_id=request.actor_id,
+            submission_id=submission.id,
+            payload={"state": move.target.value},
+        )
+    session.flush()
+    return decision
+
+
+def _record_follow_ups(
+    session: Session,
+    submission: Submission,
+    task: ReviewTask,
+    decision: Decision,
+    request: DecisionRequest,
+    ambers: list[str],
+    on: date,
+) -> None:
+    for number, condition in enumerate(request.conditions, start=1):
+        session.add(
+            Action(
+                submission_id=submission.id or 0,
+                decision_id=decision.id,
+                kind="condition",
+                reference=f"{task.stage}#{number}",
+                text=condition.text,
+                due_date=condition.due,
+            )
+        )
+    for standard_id, assessed in sorted(request.ratings.items()):
+        session.add(
+            StandardRating(
+                decision_id=decision.id or 0,
+                checklist_id=task.checklist_id or "",
+                standard_id=standard_id,
+                rating=assessed.rating,
+                done_well=assessed.done_well,
+                to_explore=assessed.to_explore,
+            )
+        )
+    amber_due = add_months(on, AMBER_ACTION_MONTHS)
+    for standard_id in ambers:
+        session.add(
+            Action(
+                submission_id=submission.id or 0,
+                decision_id=decision.id,
+                kind="amber_action",
+                reference=standard_id,
+                text=request.ratings[standard_id].to_explore or standard_id,
+                due_date=amber_due,
+            )
+        )
+    if task.stage == Stage.SERVICE_ASSESSMENT and request.outcome in {"green", "amber"}:
+        # An assessment at alpha, beta or live fulfils the "assessment due" obligation.
+        for obligation in session.exec(
+            select(Action).where(
+                Action.submission_id == submission.id,
+                Action.kind == "obligation",
+                Action.status == "open",
+            )
+        ).all():
+            obligation.status = "done"
+            session.add(obligation)
+
+
+def _open_reassessment(
+    session: Session, submission: Submission, task: ReviewTask, reds: list[str], on: date
+) -> ReviewTask:
+    """Red: pause, fix, then reassess only the red points (GDS service assessments)."""
+    again = ReviewTask(
+        submission_id=submission.id or 0,
+        stage=task.stage,
+        position=task.position,
+        round=task.round,
+        attempt=task.attempt + 1,
+        checklist_id=task.checklist_id,
+        scope=reds,
+        status="pending",
+    )
+    session.add(again)
+    session.flush()
+    return open_task(session, submission, again, on)

@@ -1,0 +1,124 @@
+"""Load DGs and people (with roles) from YAML: idempotent upsert, validated before any write."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ValidationError as PydanticValidationError
+from sqlmodel import Session, delete, select
+
+from dfr.errors import ValidationError
+from dfr.i18n import _
+from models.directory import Directorate, Person, RoleAssignment
+from models.lifecycle import Role
+
+Discipline = Literal["user_research", "design", "technical", "performance"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class NamePair(_Strict):
+    cy: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class DirectorateIn(_Strict):
+    code: str = Field(pattern=r"^[A-Za-z]{2,16}$")
+    name: NamePair
+    digital_leader: str | None = None
+
+
+class RoleIn(_Strict):
+    role: Role
+    dg: str | None = None
+    discipline: Discipline | None = None
+
+    @model_validator(mode="after")
+    def _scoped(self) -> RoleIn:
+        if self.role == Role.DIGITAL_LEADER:
+            raise ValueError("digital_leader is set on the DG (directorates file), not on a person")
+        if self.role == Role.ASSESSOR and not self.discipline:
+            raise ValueError("an assessor needs a discipline")
+        return self
+
+
+class PersonIn(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    name: str = Field(min_length=1)
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+    slack_user_id: str | None = None
+    language: Literal["cy", "en", "unknown"] = "unknown"
+    roles: list[RoleIn] = []
+
+
+class DirectoryFile(_Strict):
+    directorates: list[DirectorateIn] = []
+    people: list[PersonIn] = []
+
+
+def parse_directory(data: dict[str, Any]) -> DirectoryFile:
+    try:
+        parsed = DirectoryFile.model_validate(data)
+    except PydanticValidationError as err:
+        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors()]
+        raise ValidationError(
+            _("The directory file has problems:") + "\n  - " + "\n  - ".join(problems)
+        ) from None
+    codes = {d.code for d in parsed.directorates}
+    people = {p.id for p in parsed.people}
+    problems = [
+        _(
+            "{dg}: digital leader {person} is not in the people file",
+            dg=d.code,
+            person=d.digital_leader,
+        )
+        for d in parsed.directorates
+        if d.digital_leader and d.digital_leader not in people
+    ]
+    problems += [
+        _("{person}: role {role} names unknown DG {dg}", person=p.id, role=r.role.value, dg=r.dg)
+        for p in parsed.people
+        for r in p.roles
+        if r.dg and r.dg not in codes
+    ]
+    if problems:
+        raise ValidationError(
+            _("The directory file has problems:") + "\n  - " + "\n  - ".join(problems)
+        )
+    return parsed
+
+
+def load_directory(session: Session, directory: DirectoryFile) -> tuple[int, int]:
+    """Insert or update DGs and people; a person's roles are replaced by the file's."""
+    for d in directory.directorates:
+        row = session.get(Directorate, d.code) or Directorate(code=d.code, name_cy="", name_en="")
+        row.name_cy, row.name_en, row.digital_leader_id = d.name.cy, d.name.en, None
+        session.add(row)
+    session.flush()
+    for p in directory.people:
+        row = session.get(Person, p.id) or Person(id=p.id, name=p.name, email=p.email)
+        row.name, row.email, row.slack_user_id, row.language = (
+            p.name,
+            p.email,
+            p.slack_user_id,
+            p.language,
+        )
+        session.add(row)
+    session.flush()
+    for p in directory.people:
+        session.exec(delete(RoleAssignment).where(RoleAssignment.person_id == p.id))  # type: ignore[call-overload]
+        for r in p.roles:
+            session.add(
+                RoleAssignment(
+                    person_id=p.id, role=r.role.value, dg_code=r.dg, discipline=r.discipline
+                )
+            )
+    for d in directory.directorates:
+        row = session.exec(select(Directorate).where(Directorate.code == d.code)).one()
+        row.digital_leader_id = d.digital_leader
+        session.add(row)
+    session.flush()
+    return len(directory.directorates), len(directory.people)

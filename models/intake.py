@@ -1,0 +1,413 @@
+"""Submitting, resubmitting and withdrawing: validate, pin checklists, route, open the first stage.
+
+Everything happens in the caller's transaction; any problem raises before anything is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import ValidationError as PydanticValidationError
+from sqlmodel import Session, col, select
+
+from checklists.answers import from_json, normalise_answers, to_json
+from checklists.canonical import sha256_hex
+from checklists.loader import Checklist, Registry
+from checklists.routing import Route, route_for
+from dfr.errors import NotFoundError, PermissionDeniedError, ValidationError
+from dfr.i18n import _
+from models import audit
+from models.directory import Directorate, Person
+from models.lifecycle import State, transition
+from models.review import Action, Decision, ReviewTask
+from models.submission import Answer, ChecklistPin, RaisedFlag, Submission
+from models.tasks import cancel_remaining, open_task
+
+
+class TextPair(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    cy: str
+    en: str
+
+    @field_validator("cy", "en")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value.strip()
+
+
+class SubmissionFile(BaseModel):
+    """What a policy team submits (a YAML file for the CLI, a form in the web UI)."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["initiative", "procurement"]
+    dg: str
+    submitter: str
+    title: TextPair
+    summary: TextPair
+    answers: dict[str, dict[str, Any]]
+
+
+def parse_submission(data: Any) -> SubmissionFile:
+    """Validate the file's shape; the error names each field that is wrong."""
+    if isinstance(data, Mapping) and "submission" in data:
+        data = data["submission"]
+    try:
+        return SubmissionFile.model_validate(data)
+    except PydanticValidationError as err:
+        problems = [
+            f"{'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
+            for e in err.errors()
+        ]
+        raise ValidationError(
+            _("The submission file has problems:") + "\n  - " + "\n  - ".join(problems)
+        ) from None
+
+
+def _typed_answers(
+    checklists: list[Checklist], answers: Mapping[str, Mapping[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    known = {c.id for c in checklists}
+    unknown = sorted(set(answers) - known)
+    if unknown:
+        raise ValidationError(
+            _(
+                "Answers were given for checklist(s) {unknown}, which this kind of submission "
+                "does not use. Expected: {expected}.",
+                unknown=", ".join(unknown),
+                expected=", ".join(sorted(known)),
+            )
+        )
+    problems: list[str] = []
+    typed: dict[str, dict[str, Any]] = {}
+    for checklist in checklists:
+        try:
+            typed[checklist.id] = normalise_answers(checklist, answers.get(checklist.id))
+        except ValidationError as err:
+            problems.append(err.message)
+    if problems:
+        raise ValidationError("\n".join(problems))
+    return typed
+
+
+def _require(session: Session, model: type[Any], key: str, message: str) -> Any:
+    found = session.get(model, key)
+    if found is None:
+        raise NotFoundError(message)
+    return found
+
+
+def _store_round(
+    session: Session,
+    submission: Submission,
+    checklists: list[Checklist],
+    typed: dict[str, dict[str, Any]],
+    route: Route,
+) -> None:
+    assert submission.id is not None
+    for checklist in checklists:
+        session.add(
+            ChecklistPin(
+                submission_id=submission.id,
+                round=submission.round,
+                checklist_id=checklist.id,
+                checklist_version=checklist.version,
+                content_hash=checklist.content_hash,
+            )
+        )
+        for qid, value in typed[checklist.id].items():
+            session.add(
+                Answer(
+                    submission_id=submission.id,
+                    round=submission.round,
+                    checklist_id=checklist.id,
+                    question_id=qid,
+                    value=to_json(value),
+                )
+            )
+    for flag in route.flags:
+        owner = next(c.id for c in checklists if any(f.id == flag.id for f in c.definition.flags))
+        session.add(
+            RaisedFlag(
+                submission_id=submission.id,
+                round=submission.round,
+                flag_id=flag.id,
+                severity=flag.severity,
+                checklist_id=owner,
+                rule_id=flag.rule,
+            )
+        )
+    existing = set(
+        session.exec(
+            select(Action.reference).where(
+                Action.submission_id == submission.id, Action.kind == "obligation"
+            )
+        ).all()
+    )
+    for obligation in route.obligations:
+        if obligation.id not in existing:
+            session.add(
+                Action(
+                    submission_id=submission.id,
+                    kind="obligation",
+                    reference=obligation.id,
+                    text=obligation.text.en,
+                    extra={"text_cy": obligation.text.cy, "rule": obligation.rule},
+                    due_date=obligation.due,
+                )
+            )
+
+
+def _route_payload(
+    checklists: list[Checklist], typed: dict[str, dict[str, Any]], route: Route
+) -> dict[str, Any]:
+    return {
+        "checklists": [
+            {"id": c.id, "version": c.version, "content_hash": c.content_hash} for c in checklists
+        ],
+        "answers_hash": sha256_hex(
+            {k: {q: to_json(v) for q, v in a.items()} for k, a in typed.items()}
+        ),
+        "route": route.stage_names,
+        "flags": [f.id for f in route.flags],
+        "obligations": [o.id for o in route.obligations],
+        "scrutiny": route.scrutiny,
+        "risk": route.risk,
+    }
+
+
+def _add_tasks(
+    session: Session, submission: Submission, route: Route, skip: set[str], on: date
+) -> list[ReviewTask]:
+    tasks = []
+    for position, routed in enumerate(route.stages):
+        if routed.stage in skip:
+            continue
+        task = ReviewTask(
+            submission_id=submission.id or 0,
+            stage=routed.stage,
+            position=position,
+            round=submission.round,
+            checklist_id=routed.checklist,
+            status="pending",
+        )
+        session.add(task)
+        tasks.append(task)
+    session.flush()
+    if tasks:
+        open_task(session, submission, tasks[0], on)
+    return tasks
+
+
+def submit(
+    session: Session, data: Any, registry: Registry, on: date | None = None
+) -> tuple[Submission, Route]:
+    """Store a new submission, route it and open its first stage."""
+    on = on or date.today()
+    parsed = parse_submission(data)
+    dg = _require(
+        session,
+        Directorate,
+        parsed.dg,
+        _("Unknown DG {dg}. Use one of the codes from `dfr init` (e.g. EST, HSS).", dg=parsed.dg),
+    )
+    _require(
+        session,
+        Person,
+        parsed.submitter,
+        _(
+            "Unknown person {person}. Check the id, or add them to the people file and run "
+            "`dfr init`.",
+            person=parsed.submitter,
+        ),
+    )
+    checklists = registry.questionnaires_for(parsed.kind)
+    typed = _typed_answers(checklists, parsed.answers)
+    route = route_for(
+        kind=parsed.kind, dg=dg.code, checklists=checklists, answers=typed, registry=registry, on=on
+    )
+    submission = Submission(
+        kind=parsed.kind,
+        title_cy=parsed.title.cy,
+        title_en=parsed.title.en,
+        summary_cy=parsed.summary.cy,
+        summary_en=parsed.summary.en,
+        dg_code=dg.code,
+        submitter_id=parsed.submitter,
+        state=State.IN_REVIEW.value,
+        value=route.value,
+        phase=route.phase,
+        risk=route.risk,
+        scrutiny=route.scrutiny,
+        submitted_on=on,
+    )
+    session.add(submission)
+    session.flush()
+    _store_round(session, submission, checklists, typed, route)
+    audit.append(
+        session,
+        event="submission.submitted",
+        actor_id=parsed.submitter,
+        submission_id=submission.id,
+        payload={"kind": parsed.kind, "dg": dg.code, **_route_payload(checklists, typed, route)},
+    )
+    _add_tasks(session, submission, route, skip=set(), on=on)
+    return submission, route
+
+
+def stored_answers(
+    session: Session, submission: Submission, registry: Registry
+) -> dict[str, dict[str, Any]]:
+    """The latest round's answers, typed, keyed by checklist id."""
+    pins = {
+        p.checklist_id: registry.get(p.checklist_id, p.checklist_version)
+        for p in session.exec(
+            select(ChecklistPin).where(
+                ChecklistPin.submission_id == submission.id, ChecklistPin.round == submission.round
+            )
+        ).all()
+    }
+    result: dict[str, dict[str, Any]] = {cid: {} for cid in pins}
+    for answer in session.exec(
+        select(Answer).where(
+            Answer.submission_id == submission.id, Answer.round == submission.round
+        )
+    ).all():
+        question = pins[answer.checklist_id].questions[answer.question_id]
+        result[answer.checklist_id][answer.question_id] = from_json(question, answer.value)
+    return result
+
+
+def locked_submission(session: Session, submission_id: int) -> Submission:
+    """The submission, row-locked for the rest of the transaction (PostgreSQL FOR UPDATE)."""
+    found = session.exec(
+        select(Submission).where(Submission.id == submission_id).with_for_update()
+    ).one_or_none()
+    if found is None:
+        raise NotFoundError(
+            _(
+                "No submission {id}. List them with `dfr tasks` or check the reference.",
+                id=submission_id,
+            )
+        )
+    return found
+
+
+def _touch(session: Session, submission: Submission, state: State) -> None:
+    submission.state = state.value
+    submission.version += 1
+    submission.updated_at = datetime.now(UTC)
+    session.add(submission)
+
+
+def _require_submitter(submission: Submission, actor_id: str, doing: str) -> None:
+    if actor_id != submission.submitter_id:
+        raise PermissionDeniedError(
+            _(
+                "Only the submitter ({submitter}) can {doing} {reference}; {person} cannot.",
+                submitter=submission.submitter_id,
+                doing=doing,
+                reference=submission.reference,
+                person=actor_id,
+            )
+        )
+
+
+def resubmit(
+    session: Session,
+    submission_id: int,
+    actor_id: str,
+    changes: Mapping[str, Mapping[str, Any]],
+    registry: Registry,
+    on: date | None = None,
+) -> tuple[Submission, Route]:
+    """Answer again after "changes requested": merge the changes, re-route, reopen review.
+
+    Stages approved before the stage that asked for changes keep their decision; that stage
+    and everything after it are reviewed again against the new answers.
+    """
+    on = on or date.today()
+    submission = locked_submission(session, submission_id)
+    _require_submitter(submission, actor_id, _("resubmit"))
+    transition(submission.state, "resubmit")
+    previous = stored_answers(session, submission, registry)
+    merged: dict[str, dict[str, Any]] = {
+        cid: {q: to_json(v) for q, v in a.items()} for cid, a in previous.items()
+    }
+    for cid, answers in changes.items():
+        merged.setdefault(cid, {}).update(answers)
+    merged = {cid: {q: v for q, v in a.items() if v is not None} for cid, a in merged.items()}
+    checklists = registry.questionnaires_for(submission.kind)
+    typed = _typed_answers(checklists, merged)
+    route = route_for(
+        kind=submission.kind,
+        dg=submission.dg_code,
+        checklists=checklists,
+        answers=typed,
+        registry=registry,
+        on=on,
+    )
+    sent_back = session.exec(
+        select(Decision)
+        .where(Decision.submission_id == submission.id, Decision.outcome == "request_changes")
+        .order_by(col(Decision.id).desc())
+    ).first()
+    keep = _approved_stages_before(
+        session, submission, route, sent_back.stage if sent_back else None
+    )
+    submission.round += 1
+    submission.value, submission.phase = route.value, route.phase
+    submission.risk, submission.scrutiny = route.risk, route.scrutiny
+    _touch(session, submission, State.IN_REVIEW)
+    session.flush()
+    _store_round(session, submission, checklists, typed, route)
+    audit.append(
+        session,
+        event="submission.resubmitted",
+        actor_id=actor_id,
+        submission_id=submission.id,
+        payload={
+            "round": submission.round,
+            "kept": sorted(keep),
+            **_route_payload(checklists, typed, route),
+        },
+    )
+    _add_tasks(session, submission, route, skip=keep, on=on)
+    return submission, route
+
+
+def _approved_stages_before(
+    session: Session, submission: Submission, route: Route, sent_back_stage: str | None
+) -> set[str]:
+    names = route.stage_names
+    if sent_back_stage not in names:
+        return set()
+    earlier = set(names[: names.index(sent_back_stage)])
+    passed = session.exec(
+        select(Decision.stage).where(
+            Decision.submission_id == submission.id,
+            col(Decision.outcome).in_(("approve", "approve_with_conditions", "green", "amber")),
+        )
+    ).all()
+    return earlier & set(passed)
+
+
+def withdraw(session: Session, submission_id: int, actor_id: str, reason: str = "") -> Submission:
+    """The submitter withdraws: open and pending stages are cancelled."""
+    submission = locked_submission(session, submission_id)
+    _require_submitter(submission, actor_id, _("withdraw"))
+    transition(submission.state, "withdraw")
+    cancelled = cancel_remaining(session, submission.id or 0)
+    _touch(session, submission, State.WITHDRAWN)
+    audit.append(
+        session,
+        event="submission.withdrawn",
+        actor_id=actor_id,
+        submission_id=submission.id,
+        payload={"reason": reason, "cancelled_tasks": cancelled},
+    )
+    return submission

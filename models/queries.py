@@ -1,0 +1,110 @@
+"""Read-only queries for the front doors (CLI and web)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from dfr.errors import NotFoundError
+from dfr.i18n import _
+from models.audit import LogEntry
+from models.review import Action, Decision, ReviewTask, StandardRating
+from models.submission import Answer, ChecklistPin, RaisedFlag, Submission
+
+
+@dataclass(frozen=True)
+class SubmissionDetail:
+    submission: Submission
+    pins: list[ChecklistPin]
+    answers: list[Answer]
+    flags: list[RaisedFlag]
+    tasks: list[ReviewTask]
+    decisions: list[Decision]
+    ratings: dict[int, list[StandardRating]]
+    actions: list[Action]
+    history: list[LogEntry]
+
+
+def parse_reference(reference: str) -> int:
+    """Accept `12`, `DFR-00012` or `dfr-12`."""
+    text = reference.strip().upper().removeprefix("DFR-")
+    if not text.isdigit():
+        raise NotFoundError(
+            _(
+                "{reference} is not a submission reference; use a number or DFR-00012.",
+                reference=reference,
+            )
+        )
+    return int(text)
+
+
+def submission_detail(session: Session, submission_id: int) -> SubmissionDetail:
+    submission = session.get(Submission, submission_id)
+    if submission is None:
+        raise NotFoundError(_("No submission {id}. Check the reference.", id=submission_id))
+    sid, rnd = submission.id, submission.round
+    decisions = list(
+        session.exec(
+            select(Decision).where(Decision.submission_id == sid).order_by(col(Decision.id))
+        ).all()
+    )
+    ratings: dict[int, list[StandardRating]] = {}
+    if decisions:
+        for rating in session.exec(
+            select(StandardRating)
+            .where(col(StandardRating.decision_id).in_([d.id for d in decisions]))
+            .order_by(col(StandardRating.standard_id))
+        ).all():
+            ratings.setdefault(rating.decision_id, []).append(rating)
+
+    def latest(model: Any) -> list[Any]:
+        return list(
+            session.exec(
+                select(model)
+                .where(model.submission_id == sid, model.round == rnd)
+                .order_by(model.id)
+            ).all()
+        )
+
+    return SubmissionDetail(
+        submission=submission,
+        pins=latest(ChecklistPin),
+        answers=latest(Answer),
+        flags=latest(RaisedFlag),
+        tasks=list(
+            session.exec(
+                select(ReviewTask)
+                .where(ReviewTask.submission_id == sid)
+                .order_by(col(ReviewTask.round), col(ReviewTask.position), col(ReviewTask.attempt))
+            ).all()
+        ),
+        decisions=decisions,
+        ratings=ratings,
+        actions=list(
+            session.exec(
+                select(Action).where(Action.submission_id == sid).order_by(col(Action.id))
+            ).all()
+        ),
+        history=list(
+            session.exec(
+                select(LogEntry).where(LogEntry.submission_id == sid).order_by(col(LogEntry.seq))
+            ).all()
+        ),
+    )
+
+
+def open_tasks(
+    session: Session, assignee_id: str | None = None
+) -> list[tuple[ReviewTask, Submission]]:
+    """Open review tasks, oldest due first, optionally for one assignee."""
+    query = (
+        select(ReviewTask, Submission)
+        .join(Submission, col(Submission.id) == col(ReviewTask.submission_id))
+        .where(ReviewTask.status == "open")
+        .order_by(col(ReviewTask.due_date), col(ReviewTask.id))
+    )
+    if assignee_id:
+        query = query.where(ReviewTask.assignee_id == assignee_id)
+    return [(task, submission) for task, submission in session.exec(query).all()]

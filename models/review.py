@@ -1,0 +1,81 @@
+"""Review tasks (human steps with an assignee and a due date), decisions and follow-up actions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.submission import utcnow
+
+
+class ReviewTask(SQLModel, table=True):
+    """One stage of one submission. Pending until its turn, then open until decided."""
+
+    __tablename__ = "review_task"
+    __table_args__ = (UniqueConstraint("submission_id", "stage", "round", "attempt"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    stage: str = Field(max_length=32)
+    position: int  # order on the route
+    round: int  # the submission round it belongs to
+    attempt: int = 1  # a red assessment opens a new attempt for the red points
+    checklist_id: str | None = Field(default=None, max_length=64)  # the standard set assessed
+    scope: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    status: str = Field(max_length=16, index=True)  # pending | open | decided | cancelled
+    assignee_id: str | None = Field(default=None, foreign_key="person.id", index=True)
+    due_date: date | None = None
+    opened_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    closed_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class Decision(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("task_id"),)  # one decision per task, ever
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="review_task.id")
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    stage: str = Field(max_length=32)
+    outcome: str = Field(max_length=32)
+    rationale: str  # Markdown, sanitised when displayed
+    actor_id: str = Field(foreign_key="person.id")
+    decided_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    log_seq: int  # the decision-log entry that records it
+
+
+class StandardRating(SQLModel, table=True):
+    """Red/amber/green for one standard in one assessment decision."""
+
+    __tablename__ = "standard_rating"
+    __table_args__ = (UniqueConstraint("decision_id", "standard_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(foreign_key="decision.id", index=True)
+    checklist_id: str = Field(max_length=64)
+    standard_id: str = Field(max_length=32)
+    rating: str = Field(max_length=8)
+    done_well: str = ""
+    to_explore: str = ""
+
+
+class Action(SQLModel, table=True):
+    """Something owed after a decision: a condition, an amber action, or a recorded obligation."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    decision_id: int | None = Field(default=None, foreign_key="decision.id")
+    kind: str = Field(max_length=16)  # condition | amber_action | obligation
+    reference: str = Field(max_length=64)  # standard id, obligation id, or condition number
+    text: str
+    extra: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    due_date: date
+    status: str = Field(default="open", max_length=16)  # open | done | cancelled

@@ -1,0 +1,88 @@
+"""Submissions, their answers and the checklist versions they were answered against."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Numeric, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Submission(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # initiative | procurement
+    title_cy: str
+    title_en: str
+    summary_cy: str
+    summary_en: str
+    dg_code: str = Field(foreign_key="directorate.code", index=True)
+    submitter_id: str = Field(foreign_key="person.id", index=True)
+    state: str = Field(max_length=32, index=True)
+    value: Any = Field(default=None, sa_column=Column(Numeric(16, 2), nullable=True))
+    phase: str | None = Field(default=None, max_length=16)
+    risk: str | None = Field(default=None, max_length=8)
+    scrutiny: str | None = Field(default=None, max_length=8)
+    submitted_on: date
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    round: int = 1  # increases with each resubmission
+    version: int = 1  # optimistic concurrency: bumped on every state change
+
+    @property
+    def reference(self) -> str:
+        return f"DFR-{self.id:05d}"
+
+    def title(self, language: str) -> str:
+        return self.title_cy if language == "cy" else self.title_en
+
+    def summary(self, language: str) -> str:
+        return self.summary_cy if language == "cy" else self.summary_en
+
+
+class ChecklistPin(SQLModel, table=True):
+    """The exact checklist version (and content hash) a submission round was answered against."""
+
+    __tablename__ = "checklist_pin"
+    __table_args__ = (UniqueConstraint("submission_id", "round", "checklist_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    round: int
+    checklist_id: str = Field(max_length=64)
+    checklist_version: int
+    content_hash: str = Field(max_length=64)
+
+
+class Answer(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("submission_id", "round", "checklist_id", "question_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    round: int
+    checklist_id: str = Field(max_length=64)
+    question_id: str = Field(max_length=64)
+    value: Any = Field(sa_column=Column(JSON, nullable=False))
+
+
+class RaisedFlag(SQLModel, table=True):
+    """A flag the rules raised for a submission round, e.g. "wet-ink signature required"."""
+
+    __tablename__ = "raised_flag"
+    __table_args__ = (UniqueConstraint("submission_id", "round", "flag_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    round: int
+    flag_id: str = Field(max_length=64)
+    severity: str = Field(max_length=16)
+    checklist_id: str = Field(max_length=64)
+    rule_id: str = Field(max_length=64)

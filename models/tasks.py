@@ -1,0 +1,67 @@
+"""Opening, closing and cancelling review tasks, each recorded in the decision log."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlmodel import Session, col, select
+
+from models import audit
+from models.assignment import choose_assignee
+from models.dates import due_date_for
+from models.lifecycle import STAGES, Stage
+from models.review import ReviewTask
+from models.submission import Submission
+
+
+def open_task(session: Session, submission: Submission, task: ReviewTask, on: date) -> ReviewTask:
+    """Make `task` the current stage: assign it, give it a due date, log it."""
+    stage = Stage(task.stage)
+    task.status = "open"
+    task.opened_at = datetime.now(UTC)
+    task.due_date = due_date_for(on, STAGES[stage].due_days)
+    task.assignee_id = choose_assignee(
+        session, stage, submission.dg_code, submission.scrutiny, submission.submitter_id
+    )
+    session.add(task)
+    session.flush()
+    audit.append(
+        session,
+        event="task.opened",
+        actor_id=None,
+        submission_id=submission.id,
+        payload={
+            "task_id": task.id,
+            "stage": task.stage,
+            "round": task.round,
+            "attempt": task.attempt,
+            "scope": task.scope,
+            "assignee_id": task.assignee_id,
+            "due_date": task.due_date.isoformat(),
+        },
+    )
+    return task
+
+
+def remaining_tasks(session: Session, submission_id: int) -> list[ReviewTask]:
+    return list(
+        session.exec(
+            select(ReviewTask)
+            .where(
+                ReviewTask.submission_id == submission_id,
+                col(ReviewTask.status).in_(("open", "pending")),
+            )
+            .order_by(col(ReviewTask.position))
+        ).all()
+    )
+
+
+def cancel_remaining(session: Session, submission_id: int) -> list[int]:
+    """Cancel every open or pending task (after reject, withdraw, or request changes)."""
+    cancelled = []
+    for task in remaining_tasks(session, submission_id):
+        task.status = "cancelled"
+        task.closed_at = datetime.now(UTC)
+        session.add(task)
+        cancelled.append(task.id or 0)
+    return cancelled
