@@ -1,0 +1,406 @@
+"""`dfr`: submit, review and audit from the command line. Exit 0 ok, non-zero with a message."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+
+from checklists.loader import Registry, load_registry, lock_key, read_lock, read_yaml, write_lock
+from cli import render
+from cli.scenarios import parse_conditions, parse_ratings, run_scenario
+from dfr.errors import DfrError, IntegrityError, ValidationError
+from dfr.i18n import _, get_language, set_language
+from dfr.settings import get_settings
+from models import audit
+from models.db import default_engine, session_scope
+from models.decisions import DecisionRequest, record_decision
+from models.directory_import import load_directory, parse_directory
+from models.intake import resubmit, submit, withdraw
+from models.migrate import upgrade
+from models.queries import open_tasks, parse_reference, submission_detail
+
+log = logging.getLogger("dfr")
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="Digital-first review: checklists, reviews, assessments and a tamper-evident log.",
+)
+db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
+audit_app = typer.Typer(no_args_is_help=True, help="The tamper-evident decision log.")
+checklists_app = typer.Typer(no_args_is_help=True, help="Checklist definitions.")
+app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
+app.add_typer(checklists_app, name="checklists")
+
+
+def _say(lines: list[str] | str) -> None:
+    typer.echo("\n".join(lines) if isinstance(lines, list) else lines)
+
+
+def _registry() -> Registry:
+    from checklists.loader import registry
+
+    return registry()
+
+
+@app.callback()
+def _options(
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Output language: cy (Cymraeg) or en (English).")
+    ] = None,
+) -> None:
+    chosen = lang or get_settings().language
+    if chosen not in ("cy", "en"):
+        raise ValidationError(
+            f"--lang must be cy or en, not {chosen!r}. / "
+            f"Rhaid i --lang fod yn cy neu en, nid {chosen!r}."
+        )
+    set_language(chosen)  # type: ignore[arg-type]
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the newest version (Alembic)."""
+    settings = get_settings()
+    upgrade(settings.database_url)
+    _say(_("Database is up to date: {url}", url=settings.safe_database_url()))
+
+
+@app.command()
+def init(
+    directory: Annotated[
+        list[Path] | None, typer.Option("--directory", help="YAML file(s) of DGs and people.")
+    ] = None,
+) -> None:
+    """Create the database and load DGs and people (default: the demo data in examples/)."""
+    settings = get_settings()
+    files = directory or [
+        settings.examples_dir / "directorates.yaml",
+        settings.examples_dir / "people.yaml",
+    ]
+    merged: dict[str, list[object]] = {"directorates": [], "people": []}
+    for path in files:
+        data = read_yaml(path) or {}
+        if not isinstance(data, dict):
+            raise ValidationError(
+                _("{file} must be a mapping with directorates and/or people.", file=str(path))
+            )
+        for key in merged:
+            merged[key] += data.get(key) or []
+        unknown = set(data) - set(merged)
+        if unknown:
+            raise ValidationError(
+                _(
+                    "{file}: unknown section(s) {sections}; expected directorates and people.",
+                    file=str(path),
+                    sections=", ".join(sorted(unknown)),
+                )
+            )
+    parsed = parse_directory(merged)
+    _registry()  # fail fast on a broken checklist before touching the database
+    upgrade(settings.database_url)
+    with session_scope() as session:
+        dgs, people = load_directory(session, parsed)
+    _say(
+        _(
+            "Ready: {url} with {dgs} DGs and {people} people.",
+            url=settings.safe_database_url(),
+            dgs=dgs,
+            people=people,
+        )
+    )
+
+
+@app.command("submit")
+def submit_cmd(file: Annotated[Path, typer.Argument(help="Submission YAML file.")]) -> None:
+    """Validate and store a submission, then print the route it will take."""
+    registry = _registry()
+    data = read_yaml(file)
+    with session_scope() as session:
+        submission, route = submit(session, data, registry)
+    _say(render.submitted_lines(submission, route, registry))
+
+
+@app.command()
+def show(reference: Annotated[str, typer.Argument(help="Submission number or DFR-00012.")]) -> None:
+    """Everything about one submission: answers, route, stages, decisions, history."""
+    with session_scope() as session:
+        detail = submission_detail(session, parse_reference(reference))
+        _say(render.detail_lines(detail, _registry()))
+
+
+@app.command()
+def tasks(
+    assignee: Annotated[
+        str | None, typer.Option("--assignee", help="Only this person's tasks.")
+    ] = None,
+) -> None:
+    """Open review tasks, soonest due first."""
+    lang = get_language()
+    with session_scope() as session:
+        rows = open_tasks(session, assignee)
+    if not rows:
+        _say(_("No open tasks."))
+    for task, submission in rows:
+        _say(f"{submission.reference} {submission.title(lang)} — {render.task_line(task)}")
+
+
+@app.command()
+def decide(
+    reference: Annotated[str, typer.Argument(help="Submission number or DFR-00012.")],
+    stage: Annotated[
+        str,
+        typer.Option(
+            "--stage", help="digital_options_review | category_review | service_assessment"
+        ),
+    ],
+    outcome: Annotated[
+        str,
+        typer.Option(
+            "--outcome",
+            help="approve, approve_with_conditions, request_changes, reject; "
+            "green/amber/red for assessments",
+        ),
+    ],
+    rationale: Annotated[str, typer.Option("--rationale", help="Why (Markdown).")],
+    actor: Annotated[str, typer.Option("--as", help="Your person id.")],
+    condition: Annotated[
+        list[str] | None,
+        typer.Option("--condition", help='"YYYY-MM-DD what must be done" (repeatable).'),
+    ] = None,
+    rating: Annotated[
+        list[str] | None, typer.Option("--rating", help="STANDARD=red|amber|green (repeatable).")
+    ] = None,
+    ratings_file: Annotated[
+        Path | None,
+        typer.Option("--ratings-file", help="YAML: STANDARD: {rating, done_well, to_explore}."),
+    ] = None,
+) -> None:
+    """Record a reviewer's decision on the open stage of a submission."""
+    conditions = parse_conditions([_split_condition(c) for c in condition or []])
+    raw_ratings: dict[str, object] = dict(read_yaml(ratings_file) or {}) if ratings_file else {}
+    for item in rating or []:
+        standard, sep, colour = item.partition("=")
+        if not sep:
+            raise ValidationError(
+                _("--rating must look like w01=green, not {value!r}.", value=item)
+            )
+        raw_ratings[standard.strip()] = colour.strip()
+    registry = _registry()
+    with session_scope() as session:
+        decision = record_decision(
+            session,
+            DecisionRequest(
+                submission_id=parse_reference(reference),
+                stage=stage,
+                outcome=outcome,
+                rationale=rationale,
+                actor_id=actor,
+                conditions=conditions,
+                ratings=parse_ratings(raw_ratings),  # type: ignore[arg-type]
+            ),
+            registry,
+        )
+        detail = submission_detail(session, decision.submission_id)
+    _say(
+        _(
+            "Recorded: {stage} {outcome} by {person} (decision-log entry {seq}).",
+            stage=render.stage_name(decision.stage),
+            outcome=outcome,
+            person=actor,
+            seq=decision.log_seq,
+        )
+    )
+    _say(_("Submission is now {state}.", state=render.state_name(detail.submission.state)))
+    for task in detail.tasks:
+        if task.status == "open":
+            _say(_("Next: {task}", task=render.task_line(task)))
+
+
+def _split_condition(text: str) -> dict[str, str]:
+    due, _sep, what = text.strip().partition(" ")
+    try:
+        date.fromisoformat(due)
+    except ValueError:
+        raise ValidationError(
+            _('--condition must start with its due date: "2027-03-31 Publish performance data".')
+        ) from None
+    return {"due": due, "text": what}
+
+
+@app.command("resubmit")
+def resubmit_cmd(
+    reference: Annotated[str, typer.Argument(help="Submission number or DFR-00012.")],
+    file: Annotated[Path, typer.Argument(help="YAML with `answers:` to change, per checklist.")],
+    actor: Annotated[str, typer.Option("--as", help="The submitter's person id.")],
+) -> None:
+    """Answer again after changes were requested; review starts again from that stage."""
+    data = read_yaml(file) or {}
+    changes = data.get("answers", data) if isinstance(data, dict) else None
+    if not isinstance(changes, dict):
+        raise ValidationError(_("{file} must hold `answers:` per checklist.", file=str(file)))
+    registry = _registry()
+    with session_scope() as session:
+        submission, route = resubmit(session, parse_reference(reference), actor, changes, registry)
+    _say(
+        _(
+            "Resubmitted {reference} (round {round}).",
+            reference=submission.reference,
+            round=submission.round,
+        )
+    )
+    _say(render.route_lines(route, registry))
+
+
+@app.command("withdraw")
+def withdraw_cmd(
+    reference: Annotated[str, typer.Argument(help="Submission number or DFR-00012.")],
+    actor: Annotated[str, typer.Option("--as", help="The submitter's person id.")],
+    reason: Annotated[str, typer.Option("--reason")] = "",
+) -> None:
+    """Withdraw a submission (submitter only); open stages are cancelled."""
+    with session_scope() as session:
+        submission = withdraw(session, parse_reference(reference), actor, reason)
+    _say(_("Withdrawn: {reference}.", reference=submission.reference))
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the decision log's hash chain; name the first broken entry."""
+    with session_scope() as session:
+        result = audit.verify(session)
+    if not result.ok:
+        raise IntegrityError(render.verify_line(result))
+    _say(render.verify_line(result))
+
+
+@checklists_app.command("list")
+def checklists_list() -> None:
+    """Every checklist version, with status and content hash."""
+    lang = get_language()
+    registry = _registry()
+    for (cid, version), checklist in sorted(registry.checklists.items()):
+        d = checklist.definition
+        _say(
+            f"{cid} v{version} [{d.status}] {len(d.questions)} — {d.title.get(lang)} "
+            f"({checklist.content_hash[:12]})"
+        )
+
+
+@checklists_app.command("validate")
+def checklists_validate(
+    folder: Annotated[
+        Path | None, typer.Argument(help="Checklist folder (default: the configured one).")
+    ] = None,
+) -> None:
+    """Load and cross-check every checklist; print the first problem found."""
+    registry = load_registry(folder or get_settings().checklists_dir)
+    _say(_("All {count} checklist versions are valid.", count=len(registry.checklists)))
+
+
+@checklists_app.command("show")
+def checklists_show(
+    checklist_id: Annotated[str, typer.Argument()],
+    version: Annotated[int | None, typer.Option("--version")] = None,
+) -> None:
+    """The questions, rules and flags of one checklist, in the chosen language."""
+    lang = get_language()
+    checklist = _registry().get(checklist_id, version)
+    d = checklist.definition
+    lines = [f"{d.id} v{d.version} [{d.status}] — {d.title.get(lang)}", d.description.get(lang), ""]
+    for number, q in enumerate(d.questions, start=1):
+        options = f" ({', '.join(o.value for o in q.options)})" if q.options else ""
+        optional = "" if q.required else " " + _("(optional)")
+        lines.append(f"{number}. [{q.id}] {q.text.get(lang)} — {q.type}{options}{optional}")
+    if d.rules:
+        lines.append("")
+        lines.append(_("Rules:"))
+        lines += [f"  {r.id}: {r.because.get(lang)}" for r in d.rules]
+    _say(lines)
+
+
+@checklists_app.command("publish")
+def checklists_publish(checklist_id: str, version: int) -> None:
+    """Record a version's content hash: from now on it may not change."""
+    folder = get_settings().checklists_dir
+    registry = load_registry(folder, check_published=False)
+    checklist = registry.get(checklist_id, version)
+    if checklist.definition.status != "published":
+        raise ValidationError(
+            _("Set `status: published` in {file} first.", file=str(checklist.path))
+        )
+    lock = read_lock(folder)
+    key = lock_key(checklist_id, version)
+    if key in lock and lock[key] != checklist.content_hash:
+        raise ValidationError(
+            _("{key} was already published with different content; add a new version.", key=key)
+        )
+    lock[key] = checklist.content_hash
+    write_lock(folder, lock)
+    _say(_("Published {key} ({hash}).", key=key, hash=checklist.content_hash[:12]))
+
+
+@app.command()
+def demo(
+    folder: Annotated[Path, typer.Argument(help="Folder of example scenarios.")] = Path(
+        "examples/submissions"
+    ),
+) -> None:
+    """Run every example scenario through the engine and print its route and outcome."""
+    registry = _registry()
+    engine = default_engine()
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        raise ValidationError(_("No scenario files (*.yaml) in {folder}.", folder=str(folder)))
+    for path in files:
+        result = run_scenario(engine, registry, path)
+        with session_scope(engine) as session:
+            detail = submission_detail(session, result.submission_id)
+            s = detail.submission
+            _say(f"\n== {path.name}")
+            if result.route is None:
+                _say(_("Already loaded as {reference}.", reference=s.reference))
+            else:
+                _say(render.submitted_lines(s, result.route, registry))
+            for step in result.steps:
+                _say("  → " + step)
+            _say(_("Outcome: {state}", state=render.state_name(s.state)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: user errors print one message and exit non-zero; nothing is half-written."""
+    get_settings.cache_clear()
+    try:
+        result = app(args=argv, standalone_mode=False)
+        return result if isinstance(result, int) else 0
+    except DfrError as err:
+        typer.echo(_("Error: {message}", message=err.message), err=True)
+        return err.exit_code
+    except click.exceptions.Exit as err:
+        return err.exit_code
+    except click.ClickException as err:
+        err.show()
+        return err.exit_code
+    except click.exceptions.Abort:
+        return 1
+    except Exception:  # internal errors: logged with an id, never leaked
+        incident = uuid.uuid4().hex[:8]
+        log.exception("internal error %s", incident)
+        typer.echo(
+            _("Internal error (id {id}). Nothing was changed; please report the id.", id=incident),
+            err=True,
+        )
+        return 70
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""Plain-text output for the CLI, in the chosen language."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from checklists.loader import Checklist, Registry
+from checklists.routing import Route
+from checklists.schema import Question
+from dfr.i18n import _, get_language
+from models.audit import VerifyResult
+from models.queries import SubmissionDetail
+from models.review import ReviewTask
+from models.submission import Submission
+
+STAGE_NAMES = {
+    "digital_options_review": lambda: _("Digital-options review"),
+    "category_review": lambda: _("Category-manager review"),
+    "service_assessment": lambda: _("Service Standard assessment"),
+}
+
+STATE_NAMES = {
+    "in_review": lambda: _("in review"),
+    "changes_requested": lambda: _("changes requested"),
+    "approved": lambda: _("approved"),
+    "approved_with_conditions": lambda: _("approved with conditions"),
+    "rejected": lambda: _("rejected"),
+    "withdrawn": lambda: _("withdrawn"),
+}
+
+TASK_STATUS = {
+    "pending": lambda: _("waiting"),
+    "open": lambda: _("open"),
+    "decided": lambda: _("decided"),
+    "cancelled": lambda: _("cancelled"),
+}
+
+
+def stage_name(stage: str) -> str:
+    return STAGE_NAMES[stage]() if stage in STAGE_NAMES else stage
+
+
+def state_name(state: str) -> str:
+    return STATE_NAMES[state]() if state in STATE_NAMES else state
+
+
+def route_lines(route: Route, registry: Registry) -> list[str]:
+    lang = get_language()
+    lines = [_("Route:")]
+    for number, routed in enumerate(route.stages, start=1):
+        line = f"  {number}. {stage_name(routed.stage)}"
+        if routed.checklist:
+            line += f" — {registry.get(routed.checklist).definition.title.get(lang)}"
+        if routed.stage == "digital_options_review" and route.scrutiny == "coe":
+            line += " " + _("(by the Digital Centre of Excellence: extra scrutiny)")
+        lines.append(line)
+        if routed.because:
+            lines.append(f"     {routed.because.get(lang)}")
+    if route.risk:
+        lines.append(_("Overall risk: {risk}", risk=route.risk))
+    for flag in route.flags:
+        lines.append(_("Flag: {text}", text=flag.text.get(lang)))
+    for obligation in route.obligations:
+        lines.append(
+            _(
+                "Obligation: {text} (expected by {due})",
+                text=obligation.text.get(lang),
+                due=obligation.due.isoformat(),
+            )
+        )
+    return lines
+
+
+def submitted_lines(submission: Submission, route: Route, registry: Registry) -> list[str]:
+    lang = get_language()
+    return [
+        _(
+            "Submitted {reference}: {title}",
+            reference=submission.reference,
+            title=submission.title(lang),
+        ),
+        *route_lines(route, registry),
+    ]
+
+
+def task_line(task: ReviewTask) -> str:
+    who = task.assignee_id or _("unassigned")
+    due = task.due_date.isoformat() if task.due_date else "—"
+    scope = f" [{', '.join(task.scope)}]" if task.scope else ""
+    return _(
+        "{stage}{scope}: {status}, assigned to {who}, due {due}",
+        stage=stage_name(task.stage),
+        scope=scope,
+        status=TASK_STATUS[task.status](),
+        who=who,
+        due=due,
+    )
+
+
+def answer_text(question: Question, value: object) -> str:
+    """An answer as a person reads it: Yes/No, option labels, £ amounts."""
+    lang = get_language()
+    labels = {o.value: o.label.get(lang) for o in question.options}
+    if question.type == "bool":
+        return _("Yes") if value else _("No")
+    if question.type == "multi_choice" and isinstance(value, list):
+        return "; ".join(labels.get(v, v) for v in value)
+    if question.type == "choice":
+        return labels.get(str(value), str(value))
+    if question.type == "money":
+        return f"£{Decimal(str(value)):,.2f}"
+    return str(value)
+
+
+def detail_lines(detail: SubmissionDetail, registry: Registry) -> list[str]:
+    lang = get_language()
+    s = detail.submission
+    lines = [
+        f"{s.reference}: {s.title(lang)}",
+        _(
+            "Kind: {kind} · DG: {dg} · Submitted by {person} on {date}",
+            kind=s.kind,
+            dg=s.dg_code,
+            person=s.submitter_id,
+            date=s.submitted_on.isoformat(),
+        ),
+        _("State: {state} (round {round})", state=state_name(s.state), round=s.round),
+        "",
+        s.summary(lang),
+        "",
+        _("Checklists answered:"),
+    ]
+    for pin in detail.pins:
+        lines.append(f"  {pin.checklist_id} v{pin.checklist_version} ({pin.content_hash[:12]}…)")
+    lines.append(_("Answers:"))
+    checklists: dict[str, Checklist] = {
+        p.checklist_id: registry.get(p.checklist_id, p.checklist_version) for p in detail.pins
+    }
+    for answer in detail.answers:
+        question = checklists[answer.checklist_id].questions[answer.question_id]
+        lines.append(f"  {question.text.get(lang)} {answer_text(question, answer.value)}")
+    if detail.flags:
+        lines.append(_("Flags:"))
+        flag_texts = {f.id: f.text for c in checklists.values() for f in c.definition.flags}
+        lines += [f"  ! {flag_texts[f.flag_id].get(lang)}" for f in detail.flags]
+    lines.append(_("Stages:"))
+    lines += [f"  {task_line(t)}" for t in detail.tasks]
+    if detail.decisions:
+        lines.append(_("Decisions:"))
+        for d in detail.decisions:
+            lines.append(
+                _(
+                    "  {when} {stage}: {outcome} by {person}",
+                    when=d.decided_at.strftime("%Y-%m-%d"),
+                    stage=stage_name(d.stage),
+                    outcome=d.outcome,
+                    person=d.actor_id,
+                )
+            )
+            lines.append(f"    {d.rationale}")
+            for rating in detail.ratings.get(d.id or 0, []):
+                lines.append(f"    {rating.standard_id}: {rating.rating}")
+    if detail.actions:
+        lines.append(_("Conditions and actions:"))
+        for a in detail.actions:
+            text = (a.extra or {}).get("text_cy", a.text) if lang == "cy" else a.text
+            lines.append(
+                f"  [{a.status}] {a.kind} {a.reference}: {text} — {a.due_date.isoformat()}"
+            )
+    lines.append(_("History: {count} decision-log entries", count=len(detail.history)))
+    for entry in detail.history:
+        lines.append(
+            f"  #{entry.seq} {entry.occurred_at[:19]} {entry.event} {entry.actor_id or ''}"
+        )
+    return lines
+
+
+def verify_line(result: VerifyResult) -> str:
+    if result.ok:
+        return _("Decision log intact: {count} entries verified.", count=result.checked)
+    return _(
+        "Decision log BROKEN at entry {seq}: {reason}", seq=result.broken_seq, reason=result.reason
+    )

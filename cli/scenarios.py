@@ -1,0 +1,114 @@
+"""Run example scenarios (a submission plus scripted review steps) through the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from checklists.loader import Registry, read_yaml
+from checklists.routing import Route
+from dfr.errors import ValidationError
+from dfr.i18n import _
+from models.db import session_scope
+from models.decisions import Condition, DecisionRequest, StandardAssessment, record_decision
+from models.intake import parse_submission, resubmit, submit, withdraw
+from models.submission import Submission
+
+
+@dataclass
+class ScenarioResult:
+    path: Path
+    submission_id: int
+    route: Route | None  # None when the scenario had been loaded before
+    steps: list[str] = field(default_factory=list)
+
+
+def parse_ratings(raw: Mapping[str, Any] | None) -> dict[str, StandardAssessment]:
+    ratings: dict[str, StandardAssessment] = {}
+    for standard, value in (raw or {}).items():
+        if isinstance(value, str):
+            ratings[str(standard)] = StandardAssessment(value)
+        elif isinstance(value, Mapping):
+            ratings[str(standard)] = StandardAssessment(
+                str(value.get("rating", "")),
+                str(value.get("done_well", "")),
+                str(value.get("to_explore", "")),
+            )
+        else:
+            raise ValidationError(_("Rating for {id} must be red, amber or green.", id=standard))
+    return ratings
+
+
+def parse_conditions(raw: list[Mapping[str, Any]] | None) -> list[Condition]:
+    conditions = []
+    for item in raw or []:
+        due = item.get("due")
+        try:
+            due_date = due if isinstance(due, date) else date.fromisoformat(str(due))
+        except ValueError:
+            raise ValidationError(
+                _("Condition due date {value!r} is not a date; write YYYY-MM-DD.", value=due)
+            ) from None
+        conditions.append(Condition(str(item.get("text", "")), due_date))
+    return conditions
+
+
+def run_scenario(
+    engine: Engine, registry: Registry, path: Path, on: date | None = None
+) -> ScenarioResult:
+    """Submit the scenario's submission and apply its steps, each in its own transaction."""
+    data = read_yaml(path)
+    parsed = parse_submission(data)
+    with session_scope(engine) as session:
+        existing = session.exec(
+            select(Submission).where(
+                Submission.title_en == parsed.title.en, Submission.submitter_id == parsed.submitter
+            )
+        ).first()
+    if existing is not None:
+        return ScenarioResult(path, existing.id or 0, None)
+    with session_scope(engine) as session:
+        submission, route = submit(session, data, registry, on)
+        sid = submission.id or 0
+    result = ScenarioResult(path, sid, route)
+    for step in data.get("steps") or []:
+        result.steps.append(_apply_step(engine, registry, sid, step, on))
+    return result
+
+
+def _apply_step(
+    engine: Engine, registry: Registry, sid: int, step: Mapping[str, Any], on: date | None
+) -> str:
+    ((kind, body),) = step.items()
+    with session_scope(engine) as session:
+        if kind == "decide":
+            decision = record_decision(
+                session,
+                DecisionRequest(
+                    submission_id=sid,
+                    stage=str(body["stage"]),
+                    outcome=str(body["outcome"]),
+                    rationale=str(body.get("rationale", "")),
+                    actor_id=str(body["as"]),
+                    conditions=parse_conditions(body.get("conditions")),
+                    ratings=parse_ratings(body.get("ratings")),
+                ),
+                registry,
+                on,
+            )
+            return f"{decision.stage}: {decision.outcome} ({decision.actor_id})"
+        if kind == "resubmit":
+            resubmit(session, sid, str(body["as"]), body.get("answers") or {}, registry, on)
+            return f"resubmitted ({body['as']})"
+        if kind == "withdraw":
+            withdraw(session, sid, str(body["as"]), str(body.get("reason", "")))
+            return f"withdrawn ({body['as']})"
+    raise ValidationError(
+        _("Unknown scenario step {step}; use decide, resubmit or withdraw.", step=kind)
+    )

@@ -1,0 +1,109 @@
+"""Shared fixtures: a real SQLite file and a real PostgreSQL database, both migrated by Alembic.
+
+PostgreSQL is never skipped: if the server at 127.0.0.1:5432 is unreachable the tests fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+
+from checklists.loader import Registry, registry
+from dfr.i18n import set_language
+from dfr.settings import get_settings
+from models.db import engine_for, make_engine
+from models.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN_URL = os.environ.get("DFR_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _pg_url(database: str) -> str:
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    return f"{base.replace('postgresql://', 'postgresql+psycopg://', 1)}/{database}"
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, migrated to head, dropped afterwards."""
+    name = f"dfr_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as err:  # fail, never skip
+        pytest.fail(f"PostgreSQL is required for the tests and is unreachable: {err}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = _pg_url(name)
+    upgrade(url)
+    yield url
+    engine_for.cache_clear()
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+def _truncate_all(engine: Engine) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[str]:
+    """An empty, migrated database of each kind, set as DFR_DATABASE_URL for the test."""
+    if request.param == "sqlite":
+        path = tmp_path / "dfr.sqlite3"
+        shutil.copy(sqlite_template, path)
+        url = f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("pg_database")
+        _truncate_all(engine_for(url))
+    monkeypatch = request.getfixturevalue("monkeypatch")
+    monkeypatch.setenv("DFR_DATABASE_URL", url)
+    get_settings.cache_clear()
+    yield url
+    get_settings.cache_clear()
+    if request.param == "sqlite":
+        engine_for(url).dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Engine:
+    return engine_for(database_url)
+
+
+@pytest.fixture(scope="session")
+def checklist_registry() -> Registry:
+    return registry(ROOT / "checklists" / "data")
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@pytest.fixture
+def fresh_sqlite(tmp_path: Path) -> Iterator[Engine]:
+    """A SQLite engine on an empty (unmigrated) file."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    yield engine
+    engine.dispose()

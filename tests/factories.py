@@ -1,0 +1,131 @@
+"""Test data builders: a directory of DGs and people, and submissions that tests can vary."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import func, select
+
+from checklists.loader import Registry
+from models.audit import LogEntry
+from models.db import session_scope
+from models.decisions import DecisionRequest, StandardAssessment, record_decision
+from models.directory_import import load_directory, parse_directory
+from models.intake import submit
+
+DIRECTORY: dict[str, Any] = {
+    "directorates": [
+        {"code": "EST", "name": {"cy": "Economi, Gwyddoniaeth a Thrafnidiaeth",
+                                 "en": "Economy, Science and Transport"}, "digital_leader": "dl.est"},
+        {"code": "HSS", "name": {"cy": "Iechyd a Gwasanaethau Cymdeithasol",
+                                 "en": "Health and Social Services"}, "digital_leader": "dl.hss"},
+    ],
+    "people": [
+        {"id": "policy.est", "name": "Policy EST", "email": "p@example.org", "language": "en",
+         "roles": [{"role": "policy_officer", "dg": "EST"}]},
+        {"id": "policy.hss", "name": "Polisi HSS", "email": "ph@example.org", "language": "cy",
+         "roles": [{"role": "policy_officer", "dg": "HSS"}]},
+        {"id": "dl.est", "name": "Leader EST", "email": "dl@example.org", "language": "cy"},
+        {"id": "dl.hss", "name": "Leader HSS", "email": "dh@example.org", "language": "en"},
+        {"id": "coe.one", "name": "CoE One", "email": "c@example.org", "roles": [{"role": "coe"}]},
+        {"id": "cm.est", "name": "Cat EST", "email": "cm@example.org",
+         "roles": [{"role": "category_manager", "dg": "EST"}]},
+        {"id": "lead.one", "name": "Lead One", "email": "l@example.org",
+         "roles": [{"role": "lead_assessor"}]},
+    ],
+}
+
+DIGITAL_OPTIONS: dict[str, Any] = {
+    "user_needs_evidence": True,
+    "end_to_end_digital": True,
+    "offline_channels_considered": True,
+    "simple_rules": True,
+    "automated_decisions": False,
+    "wet_ink_signature": False,
+    "reuses_data_held": True,
+    "common_components": ["notify"],
+    "assisted_digital": True,
+    "accessibility_wcag": True,
+    "welsh_language_effects": True,
+    "bilingual_from_start": True,
+    "wellbeing_goals": ["prosperous"],
+    "dpia_completed": "yes",
+    "security_fraud_assessed": True,
+    "open_standards_code": True,
+    "success_measures": ["digital_take_up", "user_satisfaction"],
+    "buys_digital": False,
+    "builds_service": False,
+    "estimated_cost": 50000,
+}
+
+SERVICE = {
+    "builds_service": True,
+    "public_facing": True,
+    "service_phase": "alpha",
+    "service_standard": "wales",
+}
+
+CATEGORY_REVIEW: dict[str, Any] = {
+    "contract_type": "goods_services",
+    "authority_type": "central",
+    "contract_value": 80000,
+    "route_to_market": "g_cloud",
+    "reuse_before_buy": "no_suitable_option",
+    "supplier_welsh_capability": "required_in_specification",
+    "sme_access": True,
+    "transactions_per_year": 5000,
+    "vulnerable_users": False,
+    "contract_length_months": 24,
+    "exit_strategy": True,
+}
+
+
+def load_people(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        load_directory(session, parse_directory(copy.deepcopy(DIRECTORY)))
+
+
+def submission_data(
+    *, kind: str = "initiative", dg: str = "EST", submitter: str = "policy.est", **answers: Any
+) -> dict[str, Any]:
+    """A valid submission; keyword arguments override digital-options answers."""
+    digital = {**DIGITAL_OPTIONS, **answers}
+    data: dict[str, Any] = {
+        "kind": kind,
+        "dg": dg,
+        "submitter": submitter,
+        "title": {"cy": "Teitl prawf", "en": "Test title"},
+        "summary": {"cy": "Crynodeb", "en": "Summary"},
+        "answers": {"digital_options": digital},
+    }
+    if kind == "procurement":
+        data["answers"]["category_review"] = dict(CATEGORY_REVIEW)
+    return data
+
+
+def make_submission(engine: Engine, registry: Registry, **kwargs: Any) -> int:
+    with session_scope(engine) as session:
+        submission, _route = submit(session, submission_data(**kwargs), registry)
+        return submission.id or 0
+
+
+def decide(engine: Engine, registry: Registry, submission_id: int, stage: str, outcome: str,
+           actor: str, **extra: Any) -> None:
+    with session_scope(engine) as session:
+        record_decision(
+            session,
+            DecisionRequest(submission_id=submission_id, stage=stage, outcome=outcome,
+                            rationale=extra.pop("rationale", "Because."), actor_id=actor, **extra),
+            registry,
+        )
+
+
+def all_green(registry: Registry, checklist: str = "service_standard_wales") -> dict[str, StandardAssessment]:
+    return {qid: StandardAssessment("green") for qid in registry.get(checklist).questions}
+
+
+def log_count(engine: Engine) -> int:
+    with session_scope(engine) as session:
+        return session.exec(select(func.count()).select_from(LogEntry)).one()
