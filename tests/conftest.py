@@ -45,6 +45,7 @@ def pg_database() -> Iterator[str]:
     url = _pg_url(name)
     upgrade(url)
     yield url
+    engine_for(url).dispose()
     engine_for.cache_clear()
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,0 +1,83 @@
+"""The decision log's hash chain catches any edit, deletion or reordering made in the database."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from models import audit
+from models.db import session_scope
+from tests.factories import decide, load_people, make_submission
+
+
+@pytest.fixture
+def logged(engine, checklist_registry):
+    """A database with a few submissions and decisions: a chain of about ten entries."""
+    load_people(engine)
+    first = make_submission(engine, checklist_registry)
+    decide(engine, checklist_registry, first, "digital_options_review", "approve", "dl.est")
+    second = make_submission(engine, checklist_registry, dg="HSS", submitter="policy.hss")
+    decide(engine, checklist_registry, second, "digital_options_review", "request_changes", "dl.hss")
+    make_submission(engine, checklist_registry)
+    return engine
+
+
+def verify(engine):
+    with session_scope(engine) as session:
+        return audit.verify(session)
+
+
+def run_sql(engine, sql, **params):
+    with engine.begin() as conn:
+        conn.execute(text(sql), params)
+
+
+def test_untouched_log_verifies(logged):
+    result = verify(logged)
+    assert result.ok and result.checked >= 8
+
+
+def test_edited_payload_is_detected(logged):
+    run_sql(logged, "UPDATE decision_log SET payload = :p WHERE seq = 3", p='{"outcome": "reject"}')
+    result = verify(logged)
+    assert not result.ok and result.broken_seq == 3 and "edited" in result.reason
+
+
+def test_edited_actor_is_detected(logged):
+    run_sql(logged, "UPDATE decision_log SET actor_id = 'someone.else' WHERE seq = 5")
+    assert verify(logged).broken_seq == 5
+
+
+def test_deleted_entry_is_detected(logged):
+    run_sql(logged, "DELETE FROM decision_log WHERE seq = 4")
+    result = verify(logged)
+    assert not result.ok and result.broken_seq == 4 and "missing" in result.reason
+
+
+def test_deleted_newest_entry_is_detected(logged):
+    last = verify(logged).checked
+    run_sql(logged, "DELETE FROM decision_log WHERE seq = :s", s=last)
+    result = verify(logged)
+    assert not result.ok and result.broken_seq == last
+
+
+def test_reordered_entries_are_detected(logged):
+    run_sql(logged, "UPDATE decision_log SET seq = -1 WHERE seq = 3")
+    run_sql(logged, "UPDATE decision_log SET seq = 3 WHERE seq = 4")
+    run_sql(logged, "UPDATE decision_log SET seq = 4 WHERE seq = -1")
+    result = verify(logged)
+    assert not result.ok and result.broken_seq == 3 and "reordered" in result.reason
+
+
+def test_rehashing_one_entry_still_breaks_the_next(logged):
+    """Someone who edits an entry and recomputes its hash breaks the link to the next entry."""
+    with session_scope(logged) as session:
+        entry = session.get(audit.LogEntry, 2)
+        entry.payload = {**entry.payload, "assignee_id": "someone.else"}
+        entry.hash = audit.entry_hash(
+            seq=entry.seq, occurred_at=entry.occurred_at, actor_id=entry.actor_id, event=entry.event,
+            submission_id=entry.submission_id, payload=entry.payload, prev_hash=entry.prev_hash,
+        )
+        session.add(entry)
+    result = verify(logged)
+    assert not result.ok and result.broken_seq == 3
