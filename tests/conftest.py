@@ -20,7 +20,7 @@ from sqlmodel import SQLModel
 from checklists.loader import Registry, registry
 from dfr.i18n import set_language
 from dfr.settings import get_settings
-from models.db import engine_for, make_engine
+from models.db import dispose_engine, engine_for, make_engine
 from models.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,8 +45,7 @@ def pg_database() -> Iterator[str]:
     url = _pg_url(name)
     upgrade(url)
     yield url
-    engine_for(url).dispose()
-    engine_for.cache_clear()
+    dispose_engine(url)
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -82,7 +81,7 @@ def database_url(
     yield url
     get_settings.cache_clear()
     if request.param == "sqlite":
-        engine_for(url).dispose()
+        dispose_engine(url)
 
 
 @pytest.fixture
