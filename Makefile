@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 SYNCED := $(VENV)/.synced
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: env run test check bench demo clean
+.PHONY: env run test check bench clean translations
 
 env: $(SYNCED)
 
@@ -36,3 +36,9 @@ bench: $(SYNCED)
 
 clean:
 	rm -rf $(VENV) var
+
+# Re-extract UI strings and merge them into the Welsh catalog; then fill in the new msgstr.
+translations: $(SYNCED)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k gettext -k both --no-location --sort-output \
+		--project digital-first-review -o locales/dfr.pot .
+	$(VENV)/bin/pybabel update -i locales/dfr.pot -d locales -D dfr -l cy --no-fuzzy-matching

@@ -206,7 +206,7 @@ def decide(
                 rationale=rationale,
                 actor_id=actor,
                 conditions=conditions,
-                ratings=parse_ratings(raw_ratings),  # type: ignore[arg-type]
+                ratings=parse_ratings(raw_ratings),
             ),
             registry,
         )

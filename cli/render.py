@@ -100,11 +100,11 @@ def task_line(task: ReviewTask) -> str:
 def answer_text(question: Question, value: object) -> str:
     """An answer as a person reads it: Yes/No, option labels, £ amounts."""
     lang = get_language()
-    labels = {o.value: o.label.get(lang) for o in question.options}
+    labels: dict[str, str] = {o.value: o.label.get(lang) for o in question.options}
     if question.type == "bool":
         return _("Yes") if value else _("No")
     if question.type == "multi_choice" and isinstance(value, list):
-        return "; ".join(labels.get(v, v) for v in value)
+        return "; ".join(labels.get(str(v), str(v)) for v in value)
     if question.type == "choice":
         return labels.get(str(value), str(value))
     if question.type == "money":

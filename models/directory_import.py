@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticValidationError
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from dfr.errors import ValidationError
 from dfr.i18n import _
@@ -94,22 +94,18 @@ def parse_directory(data: dict[str, Any]) -> DirectoryFile:
 def load_directory(session: Session, directory: DirectoryFile) -> tuple[int, int]:
     """Insert or update DGs and people; a person's roles are replaced by the file's."""
     for d in directory.directorates:
-        row = session.get(Directorate, d.code) or Directorate(code=d.code, name_cy="", name_en="")
-        row.name_cy, row.name_en, row.digital_leader_id = d.name.cy, d.name.en, None
-        session.add(row)
+        dg = session.get(Directorate, d.code) or Directorate(code=d.code, name_cy="", name_en="")
+        dg.name_cy, dg.name_en, dg.digital_leader_id = d.name.cy, d.name.en, None
+        session.add(dg)
     session.flush()
     for p in directory.people:
-        row = session.get(Person, p.id) or Person(id=p.id, name=p.name, email=p.email)
-        row.name, row.email, row.slack_user_id, row.language = (
-            p.name,
-            p.email,
-            p.slack_user_id,
-            p.language,
-        )
-        session.add(row)
+        person = session.get(Person, p.id) or Person(id=p.id, name=p.name, email=p.email)
+        person.name, person.email = p.name, p.email
+        person.slack_user_id, person.language = p.slack_user_id, p.language
+        session.add(person)
     session.flush()
     for p in directory.people:
-        session.exec(delete(RoleAssignment).where(RoleAssignment.person_id == p.id))  # type: ignore[call-overload]
+        session.execute(delete(RoleAssignment).where(col(RoleAssignment.person_id) == p.id))
         for r in p.roles:
             session.add(
                 RoleAssignment(
@@ -117,8 +113,8 @@ def load_directory(session: Session, directory: DirectoryFile) -> tuple[int, int
                 )
             )
     for d in directory.directorates:
-        row = session.exec(select(Directorate).where(Directorate.code == d.code)).one()
-        row.digital_leader_id = d.digital_leader
-        session.add(row)
+        dg = session.exec(select(Directorate).where(Directorate.code == d.code)).one()
+        dg.digital_leader_id = d.digital_leader
+        session.add(dg)
     session.flush()
     return len(directory.directorates), len(directory.people)

@@ -17,23 +17,53 @@ from models.intake import submit
 
 DIRECTORY: dict[str, Any] = {
     "directorates": [
-        {"code": "EST", "name": {"cy": "Economi, Gwyddoniaeth a Thrafnidiaeth",
-                                 "en": "Economy, Science and Transport"}, "digital_leader": "dl.est"},
-        {"code": "HSS", "name": {"cy": "Iechyd a Gwasanaethau Cymdeithasol",
-                                 "en": "Health and Social Services"}, "digital_leader": "dl.hss"},
+        {
+            "code": "EST",
+            "name": {
+                "cy": "Economi, Gwyddoniaeth a Thrafnidiaeth",
+                "en": "Economy, Science and Transport",
+            },
+            "digital_leader": "dl.est",
+        },
+        {
+            "code": "HSS",
+            "name": {
+                "cy": "Iechyd a Gwasanaethau Cymdeithasol",
+                "en": "Health and Social Services",
+            },
+            "digital_leader": "dl.hss",
+        },
     ],
     "people": [
-        {"id": "policy.est", "name": "Policy EST", "email": "p@example.org", "language": "en",
-         "roles": [{"role": "policy_officer", "dg": "EST"}]},
-        {"id": "policy.hss", "name": "Polisi HSS", "email": "ph@example.org", "language": "cy",
-         "roles": [{"role": "policy_officer", "dg": "HSS"}]},
+        {
+            "id": "policy.est",
+            "name": "Policy EST",
+            "email": "p@example.org",
+            "language": "en",
+            "roles": [{"role": "policy_officer", "dg": "EST"}],
+        },
+        {
+            "id": "policy.hss",
+            "name": "Polisi HSS",
+            "email": "ph@example.org",
+            "language": "cy",
+            "roles": [{"role": "policy_officer", "dg": "HSS"}],
+        },
         {"id": "dl.est", "name": "Leader EST", "email": "dl@example.org", "language": "cy"},
         {"id": "dl.hss", "name": "Leader HSS", "email": "dh@example.org", "language": "en"},
         {"id": "coe.one", "name": "CoE One", "email": "c@example.org", "roles": [{"role": "coe"}]},
-        {"id": "cm.est", "name": "Cat EST", "email": "cm@example.org",
-         "roles": [{"role": "category_manager", "dg": "EST"}]},
-        {"id": "lead.one", "name": "Lead One", "email": "l@example.org",
-         "roles": [{"role": "lead_assessor"}]},
+        {
+            "id": "cm.est",
+            "name": "Cat EST",
+            "email": "cm@example.org",
+            "roles": [{"role": "category_manager", "dg": "EST"}],
+        },
+        {
+            "id": "lead.one",
+            "name": "Lead One",
+            "email": "l@example.org",
+            "roles": [{"role": "lead_assessor"}],
+        },
     ],
 }
 
@@ -111,18 +141,33 @@ def make_submission(engine: Engine, registry: Registry, **kwargs: Any) -> int:
         return submission.id or 0
 
 
-def decide(engine: Engine, registry: Registry, submission_id: int, stage: str, outcome: str,
-           actor: str, **extra: Any) -> None:
+def decide(
+    engine: Engine,
+    registry: Registry,
+    submission_id: int,
+    stage: str,
+    outcome: str,
+    actor: str,
+    **extra: Any,
+) -> None:
     with session_scope(engine) as session:
         record_decision(
             session,
-            DecisionRequest(submission_id=submission_id, stage=stage, outcome=outcome,
-                            rationale=extra.pop("rationale", "Because."), actor_id=actor, **extra),
+            DecisionRequest(
+                submission_id=submission_id,
+                stage=stage,
+                outcome=outcome,
+                rationale=extra.pop("rationale", "Because."),
+                actor_id=actor,
+                **extra,
+            ),
             registry,
         )
 
 
-def all_green(registry: Registry, checklist: str = "service_standard_wales") -> dict[str, StandardAssessment]:
+def all_green(
+    registry: Registry, checklist: str = "service_standard_wales"
+) -> dict[str, StandardAssessment]:
     return {qid: StandardAssessment("green") for qid in registry.get(checklist).questions}
 
 

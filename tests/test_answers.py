@@ -14,7 +14,13 @@ from tests.factories import DIGITAL_OPTIONS, SERVICE
 
 @pytest.mark.parametrize(
     ("raw", "pounds"),
-    [(250000, "250000.00"), ("£250,000", "250000.00"), ("250000.5", "250000.50"), ("£ 1,234.56", "1234.56"), (0, "0.00")],
+    [
+        (250000, "250000.00"),
+        ("£250,000", "250000.00"),
+        ("250000.5", "250000.50"),
+        ("£ 1,234.56", "1234.56"),
+        (0, "0.00"),
+    ],
 )
 def test_money_accepts_the_ways_people_write_pounds(raw, pounds):
     assert parse_money(raw) == Decimal(pounds)
@@ -22,8 +28,15 @@ def test_money_accepts_the_ways_people_write_pounds(raw, pounds):
 
 @pytest.mark.parametrize(
     ("raw", "message"),
-    [(-5, "negative"), ("-£5", "negative"), ("£-5", "negative"), ("ten pounds", "not an amount"),
-     ("1,00", "not an amount"), (True, "not yes/no"), ("12.345", "not an amount")],
+    [
+        (-5, "negative"),
+        ("-£5", "negative"),
+        ("£-5", "negative"),
+        ("ten pounds", "not an amount"),
+        ("1,00", "not an amount"),
+        (True, "not yes/no"),
+        ("12.345", "not an amount"),
+    ],
 )
 def test_money_refuses_negative_and_non_numeric(raw, message):
     with pytest.raises(ValueError, match=message):
@@ -32,8 +45,16 @@ def test_money_refuses_negative_and_non_numeric(raw, message):
 
 def test_valid_answers_are_typed(checklist_registry):
     checklist = checklist_registry.get("digital_options")
-    typed = normalise_answers(checklist, {**DIGITAL_OPTIONS, **SERVICE, "service_phase": "discovery",
-                                          "expected_alpha_end": "2027-05-01", "estimated_cost": "£1,000"})
+    typed = normalise_answers(
+        checklist,
+        {
+            **DIGITAL_OPTIONS,
+            **SERVICE,
+            "service_phase": "discovery",
+            "expected_alpha_end": "2027-05-01",
+            "estimated_cost": "£1,000",
+        },
+    )
     assert typed["estimated_cost"] == Decimal("1000.00")
     assert typed["expected_alpha_end"] == date(2027, 5, 1)
     assert typed["builds_service"] is True
@@ -41,8 +62,13 @@ def test_valid_answers_are_typed(checklist_registry):
 
 def test_every_problem_is_reported_at_once(checklist_registry):
     checklist = checklist_registry.get("digital_options")
-    answers = {**DIGITAL_OPTIONS, "colour_of_form": "blue", "wet_ink_signature": "perhaps",
-               "estimated_cost": -10, "dpia_completed": "maybe"}
+    answers = {
+        **DIGITAL_OPTIONS,
+        "colour_of_form": "blue",
+        "wet_ink_signature": "perhaps",
+        "estimated_cost": -10,
+        "dpia_completed": "maybe",
+    }
     del answers["user_needs_evidence"]
     with pytest.raises(ValidationError) as err:
         normalise_answers(checklist, answers)
@@ -63,14 +89,25 @@ def test_questions_that_do_not_apply_are_refused(checklist_registry):
 def test_conditional_questions_become_required_when_asked(checklist_registry):
     checklist = checklist_registry.get("digital_options")
     with pytest.raises(ValidationError, match="required question service_phase"):
-        normalise_answers(checklist, {**DIGITAL_OPTIONS, "builds_service": True, "public_facing": True,
-                                      "service_standard": "wales"})
+        normalise_answers(
+            checklist,
+            {
+                **DIGITAL_OPTIONS,
+                "builds_service": True,
+                "public_facing": True,
+                "service_standard": "wales",
+            },
+        )
 
 
 @pytest.mark.parametrize(
     ("question", "value", "message"),
-    [("estimated_cost", "lots", "not an amount"), ("common_components", ["fax"], "expected a list of"),
-     ("digital_take_up_target", "high", "not a number"), ("builds_service", 7, "expected yes or no")],
+    [
+        ("estimated_cost", "lots", "not an amount"),
+        ("common_components", ["fax"], "expected a list of"),
+        ("digital_take_up_target", "high", "not a number"),
+        ("builds_service", 7, "expected yes or no"),
+    ],
 )
 def test_wrong_answer_types(checklist_registry, question, value, message):
     checklist = checklist_registry.get("digital_options")
@@ -80,5 +117,7 @@ def test_wrong_answer_types(checklist_registry, question, value, message):
 
 def test_welsh_yes_no_is_understood(checklist_registry):
     checklist = checklist_registry.get("digital_options")
-    typed = normalise_answers(checklist, {**DIGITAL_OPTIONS, "wet_ink_signature": "ie", "simple_rules": "na"})
+    typed = normalise_answers(
+        checklist, {**DIGITAL_OPTIONS, "wet_ink_signature": "ie", "simple_rules": "na"}
+    )
     assert typed["wet_ink_signature"] is True and typed["simple_rules"] is False

@@ -17,7 +17,9 @@ def logged(engine, checklist_registry):
     first = make_submission(engine, checklist_registry)
     decide(engine, checklist_registry, first, "digital_options_review", "approve", "dl.est")
     second = make_submission(engine, checklist_registry, dg="HSS", submitter="policy.hss")
-    decide(engine, checklist_registry, second, "digital_options_review", "request_changes", "dl.hss")
+    decide(
+        engine, checklist_registry, second, "digital_options_review", "request_changes", "dl.hss"
+    )
     make_submission(engine, checklist_registry)
     return engine
 
@@ -75,8 +77,13 @@ def test_rehashing_one_entry_still_breaks_the_next(logged):
         entry = session.get(audit.LogEntry, 2)
         entry.payload = {**entry.payload, "assignee_id": "someone.else"}
         entry.hash = audit.entry_hash(
-            seq=entry.seq, occurred_at=entry.occurred_at, actor_id=entry.actor_id, event=entry.event,
-            submission_id=entry.submission_id, payload=entry.payload, prev_hash=entry.prev_hash,
+            seq=entry.seq,
+            occurred_at=entry.occurred_at,
+            actor_id=entry.actor_id,
+            event=entry.event,
+            submission_id=entry.submission_id,
+            payload=entry.payload,
+            prev_hash=entry.prev_hash,
         )
         session.add(entry)
     result = verify(logged)

@@ -55,7 +55,11 @@ def test_yaml_syntax_error_names_file_and_line(data_copy):
 
 
 def test_unknown_rule_reference(data_copy):
-    edit(data_copy, "digital_options", lambda d: d["rules"][0].update(when={"q": "no_such_question", "eq": True}))
+    edit(
+        data_copy,
+        "digital_options",
+        lambda d: d["rules"][0].update(when={"q": "no_such_question", "eq": True}),
+    )
     with pytest.raises(ChecklistDefinitionError, match="unknown question id no_such_question"):
         load_unpublished(data_copy)
 
@@ -64,6 +68,7 @@ def test_unknown_flag_in_rule(data_copy):
     def change(d):
         rule = next(r for r in d["rules"] if "flag" in r["then"])
         rule["then"] = {"flag": "made_up"}
+
     edit(data_copy, "digital_options", change)
     with pytest.raises(ChecklistDefinitionError, match="unknown flag made_up"):
         load_unpublished(data_copy)
@@ -84,8 +89,12 @@ def test_blank_translation_is_refused(data_copy):
 
 
 def test_duplicate_question_id(data_copy):
-    edit(data_copy, "digital_options", lambda d: d["questions"][1].update(id=d["questions"][0]["id"]))
-    with pytest.raises(ChecklistDefinitionError, match="question 'user_needs_evidence': duplicate question id"):
+    edit(
+        data_copy, "digital_options", lambda d: d["questions"][1].update(id=d["questions"][0]["id"])
+    )
+    with pytest.raises(
+        ChecklistDefinitionError, match="question 'user_needs_evidence': duplicate question id"
+    ):
         load_unpublished(data_copy)
 
 
@@ -97,15 +106,26 @@ def test_bad_question_type(data_copy):
 
 def test_unknown_threshold(data_copy):
     def change(d):
-        d["rules"].append({"id": "extra", "when": {"fact": "value", "gt": {"threshold": "nope"}},
-                           "then": {"flag": d["flags"][0]["id"]}, "because": {"cy": "a", "en": "b"}})
+        d["rules"].append(
+            {
+                "id": "extra",
+                "when": {"fact": "value", "gt": {"threshold": "nope"}},
+                "then": {"flag": d["flags"][0]["id"]},
+                "because": {"cy": "a", "en": "b"},
+            }
+        )
+
     edit(data_copy, "digital_options", change)
     with pytest.raises(ChecklistDefinitionError, match="unknown threshold nope"):
         load_unpublished(data_copy)
 
 
 def test_a_published_version_cannot_be_changed(data_copy):
-    edit(data_copy, "digital_options", lambda d: d["questions"][0]["text"].update(en="Changed wording?"))
+    edit(
+        data_copy,
+        "digital_options",
+        lambda d: d["questions"][0]["text"].update(en="Changed wording?"),
+    )
     with pytest.raises(ChecklistDefinitionError, match="changed since publication"):
         load_registry(data_copy)
 
@@ -115,5 +135,9 @@ def test_thresholds_apply_from_their_effective_date():
     from decimal import Decimal
 
     registry = load_registry(DATA)
-    assert registry.thresholds.amount("central_goods_services", date(2025, 12, 31)) == Decimal("139688")
-    assert registry.thresholds.amount("central_goods_services", date(2026, 1, 1)) == Decimal("135018")
+    assert registry.thresholds.amount("central_goods_services", date(2025, 12, 31)) == Decimal(
+        "139688"
+    )
+    assert registry.thresholds.amount("central_goods_services", date(2026, 1, 1)) == Decimal(
+        "135018"
+    )

@@ -13,13 +13,22 @@ from checklists import conditions as c
 def ctx(answers=None, facts=None, thresholds=None):
     table = thresholds or {}
     return c.Context(
-        answers=answers or {}, facts=facts or {}, on=date(2026, 6, 1),
+        answers=answers or {},
+        facts=facts or {},
+        on=date(2026, 6, 1),
         threshold=lambda name, on: table[name],
     )
 
 
 def test_all_any_not_combine():
-    cond = c.parse({"all": [{"q": "a", "eq": True}, {"not": {"any": [{"q": "b", "eq": 1}, {"q": "b", "eq": 2}]}}]})
+    cond = c.parse(
+        {
+            "all": [
+                {"q": "a", "eq": True},
+                {"not": {"any": [{"q": "b", "eq": 1}, {"q": "b", "eq": 2}]}},
+            ]
+        }
+    )
     assert c.evaluate(cond, ctx({"a": True, "b": 3}))
     assert not c.evaluate(cond, ctx({"a": True, "b": 2}))
     assert not c.evaluate(cond, ctx({"a": False, "b": 3}))
@@ -44,8 +53,12 @@ def test_comparisons(raw, answers, expected):
 
 def test_threshold_reference_resolves_on_the_evaluation_date():
     cond = c.parse({"fact": "value", "gte": {"threshold": "t"}})
-    assert c.evaluate(cond, ctx(facts={"value": Decimal("135018")}, thresholds={"t": Decimal("135018")}))
-    assert not c.evaluate(cond, ctx(facts={"value": Decimal("135017.99")}, thresholds={"t": Decimal("135018")}))
+    assert c.evaluate(
+        cond, ctx(facts={"value": Decimal("135018")}, thresholds={"t": Decimal("135018")})
+    )
+    assert not c.evaluate(
+        cond, ctx(facts={"value": Decimal("135017.99")}, thresholds={"t": Decimal("135018")})
+    )
 
 
 def test_risk_ratings_compare_in_order():

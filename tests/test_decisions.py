@@ -35,7 +35,9 @@ def open_stage(engine, sid):
         ).one_or_none()
 
 
-def test_policy_with_no_service_is_approved_after_digital_options_review(people, checklist_registry):
+def test_policy_with_no_service_is_approved_after_digital_options_review(
+    people, checklist_registry
+):
     sid = make_submission(people, checklist_registry)
     task = open_stage(people, sid)
     assert task.stage == "digital_options_review" and task.assignee_id == "dl.est"
@@ -45,22 +47,35 @@ def test_policy_with_no_service_is_approved_after_digital_options_review(people,
 
 
 def test_procurement_service_goes_through_every_stage(people, checklist_registry):
-    sid = make_submission(people, checklist_registry, kind="procurement", buys_digital=True, **SERVICE)
+    sid = make_submission(
+        people, checklist_registry, kind="procurement", buys_digital=True, **SERVICE
+    )
     decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
     assert open_stage(people, sid).assignee_id == "cm.est"
     due = date.today() + timedelta(days=60)
-    decide(people, checklist_registry, sid, "category_review", "approve_with_conditions", "cm.est",
-           conditions=[Condition("Publish performance data", due)])
+    decide(
+        people,
+        checklist_registry,
+        sid,
+        "category_review",
+        "approve_with_conditions",
+        "cm.est",
+        conditions=[Condition("Publish performance data", due)],
+    )
     ratings = all_green(checklist_registry)
     ratings["w05"] = StandardAssessment("amber", "Good research", "Test with screen readers")
-    decide(people, checklist_registry, sid, "service_assessment", "amber", "lead.one", ratings=ratings)
+    decide(
+        people, checklist_registry, sid, "service_assessment", "amber", "lead.one", ratings=ratings
+    )
     assert state_of(people, sid) == "approved_with_conditions"
     with session_scope(people) as session:
         actions = session.exec(select(Action).where(Action.submission_id == sid)).all()
     kinds = sorted((a.kind, a.reference) for a in actions)
     assert kinds == [("amber_action", "w05"), ("condition", "category_review#1")]
     amber = next(a for a in actions if a.kind == "amber_action")
-    assert amber.text == "Test with screen readers" and amber.due_date > date.today() + timedelta(days=88)
+    assert amber.text == "Test with screen readers" and amber.due_date > date.today() + timedelta(
+        days=88
+    )
 
 
 def test_red_rating_reassesses_only_the_red_points(people, checklist_registry):
@@ -69,25 +84,53 @@ def test_red_rating_reassesses_only_the_red_points(people, checklist_registry):
     ratings = all_green(checklist_registry)
     ratings["w02"] = StandardAssessment("red")
     ratings["w07"] = StandardAssessment("red")
-    decide(people, checklist_registry, sid, "service_assessment", "red", "lead.one", ratings=ratings)
+    decide(
+        people, checklist_registry, sid, "service_assessment", "red", "lead.one", ratings=ratings
+    )
     task = open_stage(people, sid)
     assert task.scope == ["w02", "w07"] and task.attempt == 2
     with pytest.raises(ValidationError, match="Missing: w07"):
-        decide(people, checklist_registry, sid, "service_assessment", "green", "lead.one",
-               ratings={"w02": StandardAssessment("green")})
-    decide(people, checklist_registry, sid, "service_assessment", "green", "lead.one",
-           ratings={"w02": StandardAssessment("green"), "w07": StandardAssessment("green")})
+        decide(
+            people,
+            checklist_registry,
+            sid,
+            "service_assessment",
+            "green",
+            "lead.one",
+            ratings={"w02": StandardAssessment("green")},
+        )
+    decide(
+        people,
+        checklist_registry,
+        sid,
+        "service_assessment",
+        "green",
+        "lead.one",
+        ratings={"w02": StandardAssessment("green"), "w07": StandardAssessment("green")},
+    )
     assert state_of(people, sid) == "approved"
 
 
 def test_request_changes_then_resubmit_reopens_review(people, checklist_registry):
     sid = make_submission(people, checklist_registry, wet_ink_signature=True)
-    decide(people, checklist_registry, sid, "digital_options_review", "request_changes", "dl.est",
-           rationale="Remove the wet-ink signature.")
+    decide(
+        people,
+        checklist_registry,
+        sid,
+        "digital_options_review",
+        "request_changes",
+        "dl.est",
+        rationale="Remove the wet-ink signature.",
+    )
     assert state_of(people, sid) == "changes_requested"
     with session_scope(people) as session:
-        submission, route = resubmit(session, sid, "policy.est",
-                                     {"digital_options": {"wet_ink_signature": False}}, checklist_registry)
+        submission, route = resubmit(
+            session,
+            sid,
+            "policy.est",
+            {"digital_options": {"wet_ink_signature": False}},
+            checklist_registry,
+        )
         assert submission.round == 2 and not route.flags
     task = open_stage(people, sid)
     assert task.stage == "digital_options_review" and task.round == 2
@@ -98,7 +141,10 @@ def test_request_changes_then_resubmit_reopens_review(people, checklist_registry
 def test_only_the_submitter_may_resubmit_or_withdraw(people, checklist_registry):
     sid = make_submission(people, checklist_registry)
     decide(people, checklist_registry, sid, "digital_options_review", "request_changes", "dl.est")
-    with session_scope(people) as session, pytest.raises(PermissionDeniedError, match="Only the submitter"):
+    with (
+        session_scope(people) as session,
+        pytest.raises(PermissionDeniedError, match="Only the submitter"),
+    ):
         resubmit(session, sid, "dl.est", {}, checklist_registry)
     with session_scope(people) as session, pytest.raises(PermissionDeniedError):
         withdraw(session, sid, "cm.est")
@@ -119,38 +165,96 @@ def test_high_risk_goes_to_the_centre_of_excellence(people, checklist_registry):
 # -- refused decisions change nothing --------------------------------------------------------
 
 REFUSALS = [
-    ("stage not open", dict(stage="category_review", outcome="approve", actor="cm.est"), TransitionError,
-     "not open for a decision"),
-    ("unknown stage", dict(stage="tea_break", outcome="approve", actor="dl.est"), ValidationError, "Unknown stage"),
-    ("unknown outcome", dict(stage="digital_options_review", outcome="maybe", actor="dl.est"),
-     ValidationError, "Unknown outcome maybe"),
-    ("lacks the role", dict(stage="digital_options_review", outcome="approve", actor="cm.est"),
-     PermissionDeniedError, "needs one of these roles"),
-    ("other DG's leader", dict(stage="digital_options_review", outcome="approve", actor="dl.hss"),
-     PermissionDeniedError, "needs one of these roles"),
-    ("the submitter", dict(stage="digital_options_review", outcome="approve", actor="policy.est"),
-     PermissionDeniedError, "separation of duties"),
-    ("unknown person", dict(stage="digital_options_review", outcome="approve", actor="nobody"),
-     NotFoundError, "Unknown person nobody"),
-    ("no rationale", dict(stage="digital_options_review", outcome="approve", actor="dl.est", rationale=" "),
-     ValidationError, "Give a rationale"),
-    ("conditions without that outcome",
-     dict(stage="digital_options_review", outcome="approve", actor="dl.est",
-          conditions=[Condition("x", date.today() + timedelta(days=5))]), ValidationError, "Conditions can only"),
-    ("ratings outside an assessment",
-     dict(stage="digital_options_review", outcome="approve", actor="dl.est",
-          ratings={"w01": StandardAssessment("green")}), ValidationError, "only given in a service assessment"),
+    (
+        "stage not open",
+        dict(stage="category_review", outcome="approve", actor="cm.est"),
+        TransitionError,
+        "not open for a decision",
+    ),
+    (
+        "unknown stage",
+        dict(stage="tea_break", outcome="approve", actor="dl.est"),
+        ValidationError,
+        "Unknown stage",
+    ),
+    (
+        "unknown outcome",
+        dict(stage="digital_options_review", outcome="maybe", actor="dl.est"),
+        ValidationError,
+        "Unknown outcome maybe",
+    ),
+    (
+        "lacks the role",
+        dict(stage="digital_options_review", outcome="approve", actor="cm.est"),
+        PermissionDeniedError,
+        "needs one of these roles",
+    ),
+    (
+        "other DG's leader",
+        dict(stage="digital_options_review", outcome="approve", actor="dl.hss"),
+        PermissionDeniedError,
+        "needs one of these roles",
+    ),
+    (
+        "the submitter",
+        dict(stage="digital_options_review", outcome="approve", actor="policy.est"),
+        PermissionDeniedError,
+        "separation of duties",
+    ),
+    (
+        "unknown person",
+        dict(stage="digital_options_review", outcome="approve", actor="nobody"),
+        NotFoundError,
+        "Unknown person nobody",
+    ),
+    (
+        "no rationale",
+        dict(stage="digital_options_review", outcome="approve", actor="dl.est", rationale=" "),
+        ValidationError,
+        "Give a rationale",
+    ),
+    (
+        "conditions without that outcome",
+        dict(
+            stage="digital_options_review",
+            outcome="approve",
+            actor="dl.est",
+            conditions=[Condition("x", date.today() + timedelta(days=5))],
+        ),
+        ValidationError,
+        "Conditions can only",
+    ),
+    (
+        "ratings outside an assessment",
+        dict(
+            stage="digital_options_review",
+            outcome="approve",
+            actor="dl.est",
+            ratings={"w01": StandardAssessment("green")},
+        ),
+        ValidationError,
+        "only given in a service assessment",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("case", "kwargs", "error", "message"), REFUSALS, ids=[r[0] for r in REFUSALS])
+@pytest.mark.parametrize(
+    ("case", "kwargs", "error", "message"), REFUSALS, ids=[r[0] for r in REFUSALS]
+)
 def test_refused_decision_changes_nothing(people, checklist_registry, case, kwargs, error, message):
     sid = make_submission(people, checklist_registry, kind="procurement", buys_digital=True)
     before = log_count(people)
     kwargs = dict(kwargs)
     with pytest.raises(error, match=message):
-        decide(people, checklist_registry, sid, kwargs.pop("stage"), kwargs.pop("outcome"),
-               kwargs.pop("actor"), **kwargs)
+        decide(
+            people,
+            checklist_registry,
+            sid,
+            kwargs.pop("stage"),
+            kwargs.pop("outcome"),
+            kwargs.pop("actor"),
+            **kwargs,
+        )
     assert log_count(people) == before
     assert state_of(people, sid) == "in_review"
     with session_scope(people) as session:
@@ -163,16 +267,46 @@ def test_assessment_rating_rules(people, checklist_registry):
     ratings = all_green(checklist_registry)
     ratings["w01"] = StandardAssessment("red")
     with pytest.raises(ValidationError, match="overall rating must be red"):
-        decide(people, checklist_registry, sid, "service_assessment", "amber", "lead.one", ratings=ratings)
+        decide(
+            people,
+            checklist_registry,
+            sid,
+            "service_assessment",
+            "amber",
+            "lead.one",
+            ratings=ratings,
+        )
     with pytest.raises(ValidationError, match="needs at least one red"):
-        decide(people, checklist_registry, sid, "service_assessment", "red", "lead.one",
-               ratings=all_green(checklist_registry))
+        decide(
+            people,
+            checklist_registry,
+            sid,
+            "service_assessment",
+            "red",
+            "lead.one",
+            ratings=all_green(checklist_registry),
+        )
     ratings["w01"] = StandardAssessment("purple")
     with pytest.raises(ValidationError, match="red, amber or green"):
-        decide(people, checklist_registry, sid, "service_assessment", "green", "lead.one", ratings=ratings)
+        decide(
+            people,
+            checklist_registry,
+            sid,
+            "service_assessment",
+            "green",
+            "lead.one",
+            ratings=ratings,
+        )
     with pytest.raises(PermissionDeniedError):
-        decide(people, checklist_registry, sid, "service_assessment", "green", "dl.est",
-               ratings=all_green(checklist_registry))
+        decide(
+            people,
+            checklist_registry,
+            sid,
+            "service_assessment",
+            "green",
+            "dl.est",
+            ratings=all_green(checklist_registry),
+        )
 
 
 def test_decided_stage_cannot_be_decided_twice(people, checklist_registry):
@@ -186,5 +320,12 @@ def test_past_condition_due_date_is_refused(people, checklist_registry):
     sid = make_submission(people, checklist_registry, kind="procurement", buys_digital=True)
     decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
     with pytest.raises(ValidationError, match="in the past"):
-        decide(people, checklist_registry, sid, "category_review", "approve_with_conditions", "cm.est",
-               conditions=[Condition("Do it", date.today() - timedelta(days=1))])
+        decide(
+            people,
+            checklist_registry,
+            sid,
+            "category_review",
+            "approve_with_conditions",
+            "cm.est",
+            conditions=[Condition("Do it", date.today() - timedelta(days=1))],
+        )

@@ -1,0 +1,314 @@
+"""`dfr` end to end on SQLite and PostgreSQL, and every bad input: a clear message, a non-zero
+exit, and nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlmodel import func, select
+
+from cli.main import main
+from models.audit import LogEntry
+from models.db import engine_for, session_scope
+from models.submission import Submission
+from tests.conftest import ROOT
+from tests.factories import submission_data
+
+EXAMPLES = ROOT / "examples" / "submissions"
+
+
+def dfr(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def counts(url: str) -> tuple[int, int]:
+    with session_scope(engine_for(url)) as session:
+        return (
+            session.exec(select(func.count()).select_from(Submission)).one(),
+            session.exec(select(func.count()).select_from(LogEntry)).one(),
+        )
+
+
+@pytest.fixture
+def initialised(database_url, capsys):
+    code, out, err = dfr(capsys, "init")
+    assert code == 0, err
+    assert "7 DGs" in out
+    return database_url
+
+
+def write(tmp_path: Path, data, name="submission.yaml") -> str:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return str(path)
+
+
+def test_from_init_to_final_decision(initialised, capsys):
+    code, out, err = dfr(
+        capsys, "submit", str(EXAMPLES / "04-procurement-framework-conditions.yaml")
+    )
+    assert code == 0, err
+    assert "Submitted DFR-00001" in out and "Category-manager review" in out
+    code, out, _ = dfr(capsys, "tasks")
+    assert "DFR-00001" in out and "Digital-options review" in out
+
+    detail = yaml.safe_load((EXAMPLES / "04-procurement-framework-conditions.yaml").read_text())
+    steps = [s["decide"] for s in detail["steps"]]
+    for step in steps:
+        args = [
+            "decide",
+            "DFR-00001",
+            "--stage",
+            step["stage"],
+            "--outcome",
+            step["outcome"],
+            "--rationale",
+            step["rationale"],
+            "--as",
+            step["as"],
+        ]
+        for condition in step.get("conditions") or []:
+            args += ["--condition", f"{condition['due']} {condition['text']}"]
+        code, out, err = dfr(capsys, *args)
+        assert code == 0, err
+        assert "Recorded:" in out
+    assert "approved with conditions" in out
+
+    code, out, _ = dfr(capsys, "show", "1")
+    assert code == 0 and "Decisions:" in out and "condition" in out
+    code, out, _ = dfr(capsys, "audit", "verify")
+    assert code == 0 and "Decision log intact" in out
+
+
+def test_assessment_decision_with_ratings_from_the_command_line(initialised, capsys, tmp_path):
+    data = submission_data(
+        builds_service=True,
+        public_facing=True,
+        service_phase="beta",
+        service_standard="uk",
+        submitter=people_in("EST"),
+    )
+    code, out, err = dfr(capsys, "submit", write(tmp_path, data))
+    assert code == 0, err
+    assert "Service Standard assessment" in out
+    leader = digital_leader("EST")
+    assert (
+        dfr(
+            capsys,
+            "decide",
+            "1",
+            "--stage",
+            "digital_options_review",
+            "--outcome",
+            "approve",
+            "--rationale",
+            "Fine",
+            "--as",
+            leader,
+        )[0]
+        == 0
+    )
+    lead = role_holder("lead_assessor")
+    ratings = [f"--rating=uk{n:02d}=green" for n in range(1, 15)]
+    code, out, err = dfr(
+        capsys,
+        "decide",
+        "1",
+        "--stage",
+        "service_assessment",
+        "--outcome",
+        "green",
+        "--rationale",
+        "Meets the standard",
+        "--as",
+        lead,
+        *ratings,
+    )
+    assert code == 0, err
+    assert "approved" in out
+
+
+def people_in(dg: str) -> str:
+    people = yaml.safe_load((ROOT / "examples" / "people.yaml").read_text())["people"]
+    return next(
+        p["id"]
+        for p in people
+        for r in p["roles"]
+        if r["role"] == "policy_officer" and r.get("dg") == dg
+    )
+
+
+def role_holder(role: str) -> str:
+    people = yaml.safe_load((ROOT / "examples" / "people.yaml").read_text())["people"]
+    return next(p["id"] for p in people for r in p["roles"] if r["role"] == role)
+
+
+def digital_leader(dg: str) -> str:
+    dgs = yaml.safe_load((ROOT / "examples" / "directorates.yaml").read_text())["directorates"]
+    return next(d["digital_leader"] for d in dgs if d["code"] == dg)
+
+
+def test_welsh_output(initialised, capsys):
+    code, out, err = dfr(
+        capsys, "--lang", "cy", "submit", str(EXAMPLES / "01-policy-no-digital-service.yaml")
+    )
+    assert code == 0, err
+    assert "Adolygiad opsiynau digidol" in out
+    code, out, _ = dfr(capsys, "--lang", "cy", "checklists", "show", "digital_options")
+    assert code == 0 and "Rheolau:" in out
+
+
+BAD_SUBMISSIONS = {
+    "yaml syntax": ("kind: initiative\ndg: [EST\n", "not valid YAML"),
+    "unknown DG": ({"dg": "XYZ"}, "Unknown DG XYZ"),
+    "unknown person": ({"submitter": "no.one"}, "Unknown person no.one"),
+    "unknown question": (
+        {"answers.digital_options.favourite_colour": "blue"},
+        "unknown question id favourite_colour",
+    ),
+    "missing answer": (
+        {"-answers.digital_options.user_needs_evidence": None},
+        "required question user_needs_evidence",
+    ),
+    "wrong type": ({"answers.digital_options.builds_service": "sometimes"}, "expected yes or no"),
+    "negative money": (
+        {"answers.digital_options.estimated_cost": -5000},
+        "money cannot be negative",
+    ),
+    "non-numeric money": (
+        {"answers.digital_options.estimated_cost": "a lot"},
+        "is not an amount of money",
+    ),
+    "unknown checklist": ({"answers.shopping_list": {"milk": True}}, "does not use"),
+    "missing title": ({"-title": None}, "title: Field required"),
+    "bad kind": ({"kind": "wish"}, "kind"),
+}
+
+
+def apply_change(data: dict, key: str, value) -> dict:
+    remove = key.startswith("-")
+    parts = key.lstrip("-").split(".")
+    target = data
+    for part in parts[:-1]:
+        target = target[part]
+    if remove:
+        del target[parts[-1]]
+    else:
+        target[parts[-1]] = value
+    return data
+
+
+@pytest.mark.parametrize("case", list(BAD_SUBMISSIONS), ids=list(BAD_SUBMISSIONS))
+def test_bad_submission_is_refused_and_nothing_written(initialised, capsys, tmp_path, case):
+    change, message = BAD_SUBMISSIONS[case]
+    if isinstance(change, str):
+        path = tmp_path / "broken.yaml"
+        path.write_text(change, encoding="utf-8")
+        file = str(path)
+    else:
+        data = submission_data(submitter=people_in("EST"))
+        for key, value in change.items():
+            apply_change(data, key, value)
+        file = write(tmp_path, data)
+    before = counts(initialised)
+    code, _out, err = dfr(capsys, "submit", file)
+    assert code != 0
+    assert message in err
+    assert err.startswith("Error: ")
+    assert counts(initialised) == before
+
+
+@pytest.fixture
+def submitted(initialised, capsys):
+    code, _out, err = dfr(capsys, "submit", str(EXAMPLES / "01-policy-no-digital-service.yaml"))
+    assert code == 0, err
+    return initialised
+
+
+def submitter_of(example: str) -> str:
+    return yaml.safe_load((EXAMPLES / example).read_text())["submission"]["submitter"]
+
+
+BAD_DECISIONS = {
+    "stage not open": (
+        ["--stage", "category_review", "--outcome", "approve"],
+        "LEADER",
+        "not open for a decision",
+    ),
+    "without the role": (
+        ["--stage", "digital_options_review", "--outcome", "approve"],
+        "CATEGORY",
+        "needs one of these roles",
+    ),
+    "by the submitter": (
+        ["--stage", "digital_options_review", "--outcome", "approve"],
+        "SUBMITTER",
+        "separation of duties",
+    ),
+    "unknown outcome": (
+        ["--stage", "digital_options_review", "--outcome", "rubber_stamp"],
+        "LEADER",
+        "Unknown outcome rubber_stamp",
+    ),
+    "unknown submission": (
+        ["--stage", "digital_options_review", "--outcome", "approve"],
+        "LEADER",
+        "No submission 99",
+    ),
+    "bad condition": (
+        ["--stage", "digital_options_review", "--outcome", "approve", "--condition", "soon do it"],
+        "LEADER",
+        "must start with its due date",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_DECISIONS), ids=list(BAD_DECISIONS))
+def test_bad_decision_is_refused_and_nothing_written(submitted, capsys, case):
+    args, who, message = BAD_DECISIONS[case]
+    example = yaml.safe_load((EXAMPLES / "01-policy-no-digital-service.yaml").read_text())[
+        "submission"
+    ]
+    actor = {
+        "LEADER": digital_leader(example["dg"]),
+        "CATEGORY": role_holder("category_manager"),
+        "SUBMITTER": example["submitter"],
+    }[who]
+    reference = "99" if case == "unknown submission" else "1"
+    before = counts(submitted)
+    code, _out, err = dfr(
+        capsys, "decide", reference, *args, "--rationale", "Because", "--as", actor
+    )
+    assert code != 0
+    assert message in err
+    assert counts(submitted) == before
+
+
+@pytest.mark.parametrize("lang", ["fr", "CY", "english"])
+def test_unsupported_language_is_refused(capsys, lang):
+    code, _out, err = dfr(capsys, "--lang", lang, "checklists", "list")
+    assert code == 2
+    assert "--lang must be cy or en" in err and "Rhaid i --lang" in err
+
+
+def test_tampering_makes_audit_verify_fail(submitted, capsys):
+    from sqlalchemy import text
+
+    with engine_for(submitted).begin() as conn:
+        conn.execute(text("UPDATE decision_log SET actor_id = 'mallory' WHERE seq = 1"))
+    code, _out, err = dfr(capsys, "audit", "verify")
+    assert code == 3
+    assert "BROKEN at entry 1" in err
+
+
+def test_checklists_commands(capsys):
+    code, out, _ = dfr(capsys, "checklists", "list")
+    assert code == 0 and "digital_options v1 [published]" in out
+    code, out, _ = dfr(capsys, "checklists", "validate")
+    assert code == 0 and "4 checklist versions are valid" in out
+    code, _out, err = dfr(capsys, "checklists", "show", "no_such")
+    assert code != 0 and "Unknown checklist no_such" in err
