@@ -1,0 +1,86 @@
+"""Intake cost: checking + routing + storing a submission, against a plain insert of the same row.
+
+Reports submissions per second on SQLite for `models.intake.submit` (answers checked, route
+evaluated, pins, answers, flags, tasks and log entries written) and for the baseline (one
+`Submission` row and its answers inserted with SQLModel, no checks), and the ratio between them.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from checklists.answers import to_json
+from checklists.loader import registry
+from models.db import dispose_engine, engine_for, session_scope
+from models.intake import submit
+from models.migrate import upgrade
+from models.submission import Answer, Submission
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.factories import load_people, submission_data
+
+COUNT = 300
+
+
+def _baseline(url: str, data: dict[str, object]) -> float:
+    answers = data["answers"]["digital_options"]  # type: ignore[index]
+    start = time.perf_counter()
+    for _ in range(COUNT):
+        with session_scope(engine_for(url)) as session:
+            row = Submission(
+                kind="initiative",
+                title_cy="a",
+                title_en="a",
+                summary_cy="b",
+                summary_en="b",
+                dg_code="EST",
+                submitter_id="policy.est",
+                state="in_review",
+                submitted_on=date.today(),
+            )
+            session.add(row)
+            session.flush()
+            for qid, value in answers.items():  # type: ignore[attr-defined]
+                session.add(
+                    Answer(
+                        submission_id=row.id or 0,
+                        round=1,
+                        checklist_id="digital_options",
+                        question_id=qid,
+                        value=to_json(value),
+                    )
+                )
+    return COUNT / (time.perf_counter() - start)
+
+
+def _intake(url: str, data: dict[str, object]) -> float:
+    reg = registry()
+    start = time.perf_counter()
+    for _ in range(COUNT):
+        with session_scope(engine_for(url)) as session:
+            submit(session, data, reg)
+    return COUNT / (time.perf_counter() - start)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        upgrade(url)
+        load_people(engine_for(url))
+        data = submission_data()
+        rounds = [(_baseline(url, data), _intake(url, data)) for _ in range(3)]
+        dispose_engine(url)
+    base = statistics.median(r[0] for r in rounds)
+    intake = statistics.median(r[1] for r in rounds)
+    print(f"intake (submit, SQLite, one transaction each): {intake:8.1f} submissions/s")
+    print(f"baseline (plain SQLModel insert of the rows):   {base:8.1f} submissions/s")
+    print(f"ratio intake/baseline throughput: {intake / base:.2f}")
+
+
+if __name__ == "__main__":
+    main()
