@@ -106,8 +106,17 @@ def is_asked(checklist: Checklist, question_id: str, answers: Mapping[str, Any])
     return conditions.evaluate(cond, conditions.Context(answers=answers, facts={}, on=date.today()))
 
 
-def normalise_answers(checklist: Checklist, raw: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Typed answers, or ValidationError listing every unknown, missing or wrong answer."""
+def normalise_answers(
+    checklist: Checklist,
+    raw: Mapping[str, Any] | None,
+    *,
+    carried_over: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """Typed answers, or ValidationError listing every unknown, missing or wrong answer.
+
+    `carried_over` names answers kept from an earlier round: when the new answers make such a
+    question no longer apply, its old answer is dropped instead of refused.
+    """
     raw = dict(raw or {})
     problems: list[str] = []
     typed: dict[str, Any] = {}
@@ -130,7 +139,9 @@ def normalise_answers(checklist: Checklist, raw: Mapping[str, Any] | None) -> di
             problems.append(_("question {id}: {problem}", id=qid, problem=str(err)))
     for question in checklist.definition.questions:
         asked = is_asked(checklist, question.id, typed)
-        if question.id in typed and not asked:
+        if question.id in typed and not asked and question.id in carried_over:
+            del typed[question.id]
+        elif question.id in typed and not asked:
             problems.append(
                 _("question {id} does not apply to these answers; remove it", id=question.id)
             )

@@ -15,12 +15,13 @@ import typer
 from checklists.loader import Registry, load_registry, lock_key, read_lock, read_yaml, write_lock
 from cli import render
 from cli.scenarios import parse_conditions, parse_ratings, run_scenario
-from dfr.errors import DfrError, IntegrityError, ValidationError
+from dfr.errors import DfrError, IntegrityError, NotFoundError, ValidationError
 from dfr.i18n import _, get_language, set_language
 from dfr.settings import get_settings
 from models import audit
 from models.db import default_engine, session_scope
 from models.decisions import DecisionRequest, record_decision
+from models.directory import Person
 from models.directory_import import load_directory, parse_directory
 from models.intake import resubmit, submit, withdraw
 from models.migrate import upgrade
@@ -147,6 +148,8 @@ def tasks(
     """Open review tasks, soonest due first."""
     lang = get_language()
     with session_scope() as session:
+        if assignee and session.get(Person, assignee) is None:
+            raise NotFoundError(_("Unknown person {person}. Check the id.", person=assignee))
         rows = open_tasks(session, assignee)
     if not rows:
         _say(_("No open tasks."))
@@ -394,12 +397,29 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except Exception:  # internal errors: logged with an id, never leaked
         incident = uuid.uuid4().hex[:8]
+        _log_to_file()
         log.exception("internal error %s", incident)
         typer.echo(
             _("Internal error (id {id}). Nothing was changed; please report the id.", id=incident),
             err=True,
         )
         return 70
+
+
+def _log_to_file() -> None:
+    """Internal errors go to var/dfr.log (with the traceback), never to the terminal."""
+    folder = get_settings().var_dir
+    target = (folder / "dfr.log").resolve()
+    for existing in list(log.handlers):
+        if isinstance(existing, logging.FileHandler) and Path(existing.baseFilename) == target:
+            return
+        log.removeHandler(existing)
+        existing.close()
+    folder.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(target, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    log.addHandler(handler)
+    log.propagate = False
 
 
 def run() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from checklists.loader import Checklist, Registry
@@ -28,6 +29,33 @@ STATE_NAMES = {
     "withdrawn": lambda: _("withdrawn"),
 }
 
+OUTCOME_NAMES = {
+    "approve": lambda: _("approve"),
+    "approve_with_conditions": lambda: _("approve with conditions"),
+    "request_changes": lambda: _("request changes"),
+    "reject": lambda: _("reject"),
+    "green": lambda: _("green"),
+    "amber": lambda: _("amber"),
+    "red": lambda: _("red"),
+}
+
+KIND_NAMES = {
+    "initiative": lambda: _("policy initiative"),
+    "procurement": lambda: _("procurement request"),
+}
+
+ACTION_KINDS = {
+    "condition": lambda: _("condition"),
+    "amber_action": lambda: _("amber action"),
+    "obligation": lambda: _("obligation"),
+}
+
+ACTION_STATUS = {
+    "open": lambda: _("open"),
+    "done": lambda: _("done"),
+    "cancelled": lambda: _("cancelled"),
+}
+
 TASK_STATUS = {
     "pending": lambda: _("waiting"),
     "open": lambda: _("open"),
@@ -36,12 +64,20 @@ TASK_STATUS = {
 }
 
 
+def _named(names: dict[str, Callable[[], str]], key: str) -> str:
+    return names[key]() if key in names else key
+
+
 def stage_name(stage: str) -> str:
-    return STAGE_NAMES[stage]() if stage in STAGE_NAMES else stage
+    return _named(STAGE_NAMES, stage)
 
 
 def state_name(state: str) -> str:
-    return STATE_NAMES[state]() if state in STATE_NAMES else state
+    return _named(STATE_NAMES, state)
+
+
+def outcome_name(outcome: str) -> str:
+    return _named(OUTCOME_NAMES, outcome)
 
 
 def route_lines(route: Route, registry: Registry) -> list[str]:
@@ -119,7 +155,7 @@ def detail_lines(detail: SubmissionDetail, registry: Registry) -> list[str]:
         f"{s.reference}: {s.title(lang)}",
         _(
             "Kind: {kind} · DG: {dg} · Submitted by {person} on {date}",
-            kind=s.kind,
+            kind=_named(KIND_NAMES, s.kind),
             dg=s.dg_code,
             person=s.submitter_id,
             date=s.submitted_on.isoformat(),
@@ -153,19 +189,20 @@ def detail_lines(detail: SubmissionDetail, registry: Registry) -> list[str]:
                     "  {when} {stage}: {outcome} by {person}",
                     when=d.decided_at.strftime("%Y-%m-%d"),
                     stage=stage_name(d.stage),
-                    outcome=d.outcome,
+                    outcome=outcome_name(d.outcome),
                     person=d.actor_id,
                 )
             )
             lines.append(f"    {d.rationale}")
             for rating in detail.ratings.get(d.id or 0, []):
-                lines.append(f"    {rating.standard_id}: {rating.rating}")
+                lines.append(f"    {rating.standard_id}: {outcome_name(rating.rating)}")
     if detail.actions:
         lines.append(_("Conditions and actions:"))
         for a in detail.actions:
             text = (a.extra or {}).get("text_cy", a.text) if lang == "cy" else a.text
             lines.append(
-                f"  [{a.status}] {a.kind} {a.reference}: {text} — {a.due_date.isoformat()}"
+                f"  [{_named(ACTION_STATUS, a.status)}] {_named(ACTION_KINDS, a.kind)} "
+                f"{a.reference}: {text} — {a.due_date.isoformat()}"
             )
     lines.append(_("History: {count} decision-log entries", count=len(detail.history)))
     for entry in detail.history:

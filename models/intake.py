@@ -69,7 +69,9 @@ def parse_submission(data: Any) -> SubmissionFile:
 
 
 def _typed_answers(
-    checklists: list[Checklist], answers: Mapping[str, Mapping[str, Any]]
+    checklists: list[Checklist],
+    answers: Mapping[str, Mapping[str, Any]],
+    carried_over: Mapping[str, frozenset[str]] | None = None,
 ) -> dict[str, dict[str, Any]]:
     known = {c.id for c in checklists}
     unknown = sorted(set(answers) - known)
@@ -86,7 +88,11 @@ def _typed_answers(
     typed: dict[str, dict[str, Any]] = {}
     for checklist in checklists:
         try:
-            typed[checklist.id] = normalise_answers(checklist, answers.get(checklist.id))
+            typed[checklist.id] = normalise_answers(
+                checklist,
+                answers.get(checklist.id),
+                carried_over=(carried_over or {}).get(checklist.id, frozenset()),
+            )
         except ValidationError as err:
             problems.append(err.message)
     if problems:
@@ -141,13 +147,20 @@ def _store_round(
                 rule_id=flag.rule,
             )
         )
-    existing = set(
-        session.exec(
-            select(Action.reference).where(
-                Action.submission_id == submission.id, Action.kind == "obligation"
-            )
-        ).all()
-    )
+    due_now = {o.id for o in route.obligations}
+    existing: set[str] = set()
+    for recorded in session.exec(
+        select(Action).where(
+            Action.submission_id == submission.id,
+            Action.kind == "obligation",
+            Action.status == "open",
+        )
+    ).all():
+        if recorded.reference in due_now:
+            existing.add(recorded.reference)
+        else:  # the new answers no longer give rise to it
+            recorded.status = "cancelled"
+            session.add(recorded)
     for obligation in route.obligations:
         if obligation.id not in existing:
             session.add(
@@ -339,10 +352,21 @@ def resubmit(
         cid: {q: to_json(v) for q, v in a.items()} for cid, a in previous.items()
     }
     for cid, answers in changes.items():
+        if not isinstance(answers, Mapping):
+            raise ValidationError(
+                _(
+                    "Changes for checklist {checklist} must be question: answer pairs.",
+                    checklist=cid,
+                )
+            )
         merged.setdefault(cid, {}).update(answers)
     merged = {cid: {q: v for q, v in a.items() if v is not None} for cid, a in merged.items()}
+    carried = {
+        cid: frozenset(q for q in a if q not in (changes.get(cid) or {}))
+        for cid, a in merged.items()
+    }
     checklists = registry.questionnaires_for(submission.kind)
-    typed = _typed_answers(checklists, merged)
+    typed = _typed_answers(checklists, merged, carried)
     route = route_for(
         kind=submission.kind,
         dg=submission.dg_code,

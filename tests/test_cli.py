@@ -312,3 +312,23 @@ def test_checklists_commands(capsys):
     assert code == 0 and "4 checklist versions are valid" in out
     code, _out, err = dfr(capsys, "checklists", "show", "no_such")
     assert code != 0 and "Unknown checklist no_such" in err
+
+
+def test_internal_error_shows_an_id_not_a_traceback(initialised, capsys, monkeypatch, tmp_path):
+    import cli.main
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("database exploded: secret=hunter2")
+
+    monkeypatch.setenv("DFR_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setattr(cli.main, "open_tasks", broken)
+    code, out, err = dfr(capsys, "tasks")
+    assert code == 70
+    assert "Internal error (id " in err
+    assert "Traceback" not in err + out and "hunter2" not in err + out
+    assert "hunter2" in (tmp_path / "var" / "dfr.log").read_text()
+
+
+def test_tasks_for_an_unknown_person(initialised, capsys):
+    code, _out, err = dfr(capsys, "tasks", "--assignee", "nobody.here")
+    assert code == 2 and "Unknown person nobody.here" in err

@@ -329,3 +329,40 @@ def test_past_condition_due_date_is_refused(people, checklist_registry):
             "cm.est",
             conditions=[Condition("Do it", date.today() - timedelta(days=1))],
         )
+
+
+def test_resubmission_drops_old_answers_that_no_longer_apply(people, checklist_registry):
+    sid = make_submission(
+        people,
+        checklist_registry,
+        **{**SERVICE, "service_phase": "discovery"},
+        expected_alpha_end="2027-06-30",
+    )
+    decide(people, checklist_registry, sid, "digital_options_review", "request_changes", "dl.est")
+    with session_scope(people) as session:
+        _submission, route = resubmit(
+            session,
+            sid,
+            "policy.est",
+            {"digital_options": {"builds_service": False}},
+            checklist_registry,
+        )
+    assert route.stage_names == ["digital_options_review"] and not route.obligations
+    with session_scope(people) as session:
+        obligation = session.exec(select(Action).where(Action.kind == "obligation")).one()
+        assert (
+            obligation.reference == "assessment_end_of_alpha" and obligation.status == "cancelled"
+        )
+    decide(people, checklist_registry, sid, "digital_options_review", "request_changes", "dl.est")
+    # An answer the submitter gives now, to a question that does not apply, is still refused.
+    with (
+        session_scope(people) as session,
+        pytest.raises(ValidationError, match="service_phase does not apply"),
+    ):
+        resubmit(
+            session,
+            sid,
+            "policy.est",
+            {"digital_options": {"service_phase": "alpha"}},
+            checklist_registry,
+        )
