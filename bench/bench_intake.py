@@ -20,7 +20,7 @@ from checklists.loader import registry
 from models.db import dispose_engine, engine_for, session_scope
 from models.intake import submit
 from models.migrate import upgrade
-from models.submission import Answer, Submission
+from models.submission import ChecklistAnswers, Submission
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.factories import load_people, submission_data
@@ -46,16 +46,16 @@ def _baseline(url: str, data: dict[str, Any]) -> float:
             )
             session.add(row)
             session.flush()
-            for qid, value in answers.items():
-                session.add(
-                    Answer(
-                        submission_id=row.id or 0,
-                        round=1,
-                        checklist_id="digital_options",
-                        question_id=qid,
-                        value=to_json(value),
-                    )
+            session.add(
+                ChecklistAnswers(
+                    submission_id=row.id or 0,
+                    round=1,
+                    checklist_id="digital_options",
+                    checklist_version=1,
+                    content_hash="0" * 64,
+                    answers={qid: to_json(value) for qid, value in answers.items()},
                 )
+            )
     return COUNT / (time.perf_counter() - start)
 
 

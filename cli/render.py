@@ -166,15 +166,18 @@ def detail_lines(detail: SubmissionDetail, registry: Registry) -> list[str]:
         "",
         _("Checklists answered:"),
     ]
-    for pin in detail.pins:
-        lines.append(f"  {pin.checklist_id} v{pin.checklist_version} ({pin.content_hash[:12]}…)")
+    checklists: dict[str, Checklist] = {}
+    for pinned in detail.answers:
+        checklist = registry.get(pinned.checklist_id, pinned.checklist_version)
+        checklists[checklist.id] = checklist
+        lines.append(f"  {checklist.id} v{checklist.version} ({pinned.content_hash[:12]}…)")
     lines.append(_("Answers:"))
-    checklists: dict[str, Checklist] = {
-        p.checklist_id: registry.get(p.checklist_id, p.checklist_version) for p in detail.pins
-    }
-    for answer in detail.answers:
-        question = checklists[answer.checklist_id].questions[answer.question_id]
-        lines.append(f"  {question.text.get(lang)} {answer_text(question, answer.value)}")
+    for pinned in detail.answers:
+        checklist = checklists[pinned.checklist_id]
+        for question in checklist.definition.questions:
+            if question.id in pinned.answers:
+                value = pinned.answers[question.id]
+                lines.append(f"  {question.text.get(lang)} {answer_text(question, value)}")
     if detail.flags:
         lines.append(_("Flags:"))
         flag_texts = {f.id: f.text for c in checklists.values() for f in c.definition.flags}

@@ -5,19 +5,21 @@ Every operation that changes state takes a Session and runs inside the caller's 
 so a failure changes nothing.
 """
 
-from models.audit import LogEntry, LogHead
-from models.directory import Directorate, Person, RoleAssignment
-from models.review import Action, Decision, ReviewTask, StandardRating
-from models.submission import Answer, ChecklistPin, RaisedFlag, Submission
+from models.audit import EventEmission, LogEntry, LogHead
+from models.directory import Delegation, Directorate, Person, RoleAssignment
+from models.review import Action, Decision, PanelMember, ReviewTask, StandardRating
+from models.submission import ChecklistAnswers, RaisedFlag, Submission
 
 __all__ = [
     "Action",
-    "Answer",
-    "ChecklistPin",
+    "ChecklistAnswers",
     "Decision",
+    "Delegation",
     "Directorate",
+    "EventEmission",
     "LogEntry",
     "LogHead",
+    "PanelMember",
     "Person",
     "RaisedFlag",
     "ReviewTask",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, DateTime
 from sqlmodel import Field, Session, SQLModel, select
 
 from checklists.canonical import sha256_hex
@@ -42,6 +42,16 @@ class LogHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     seq: int
     hash: str = Field(max_length=64)
+
+
+class EventEmission(SQLModel, table=True):
+    """Which log entries have been published as Prefect events (so none is emitted twice)."""
+
+    __tablename__ = "event_emission"
+
+    log_seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    event: str = Field(max_length=64)
+    emitted_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
 def entry_hash(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from sqlmodel import Field, SQLModel
@@ -16,6 +17,7 @@ class Directorate(SQLModel, table=True):
     name_cy: str
     name_en: str
     digital_leader_id: str | None = Field(default=None, foreign_key="person.id")
+    slack_channel: str | None = Field(default=None, max_length=64)  # the Digital Leader's feed
 
     def name(self, language: str) -> str:
         return self.name_cy if language == "cy" else self.name_en
@@ -40,3 +42,14 @@ class RoleAssignment(SQLModel, table=True):
     role: str = Field(max_length=32)
     dg_code: str | None = Field(default=None, foreign_key="directorate.code")
     discipline: str | None = Field(default=None, max_length=32)
+
+
+class Delegation(SQLModel, table=True):
+    """Absence cover: while it runs, `delegate_id` takes and may decide `person_id`'s reviews."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: str = Field(foreign_key="person.id", index=True)
+    delegate_id: str = Field(foreign_key="person.id")
+    starts_on: date
+    ends_on: date
+    reason: str

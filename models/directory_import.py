@@ -29,6 +29,7 @@ class DirectorateIn(_Strict):
     code: str = Field(pattern=r"^[A-Za-z]{2,16}$")
     name: NamePair
     digital_leader: str | None = None
+    slack_channel: str | None = Field(default=None, pattern=r"^[CG][A-Z0-9]{6,}$")
 
 
 class RoleIn(_Strict):
@@ -96,6 +97,7 @@ def load_directory(session: Session, directory: DirectoryFile) -> tuple[int, int
     for d in directory.directorates:
         dg = session.get(Directorate, d.code) or Directorate(code=d.code, name_cy="", name_en="")
         dg.name_cy, dg.name_en, dg.digital_leader_id = d.name.cy, d.name.en, None
+        dg.slack_channel = d.slack_channel
         session.add(dg)
     session.flush()
     for p in directory.people:

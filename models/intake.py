@@ -23,7 +23,7 @@ from models import audit
 from models.directory import Directorate, Person
 from models.lifecycle import State, transition
 from models.review import Action, Decision, ReviewTask
-from models.submission import Answer, ChecklistPin, RaisedFlag, Submission
+from models.submission import ChecklistAnswers, RaisedFlag, Submission
 from models.tasks import cancel_remaining, open_task
 
 
@@ -117,24 +117,15 @@ def _store_round(
     assert submission.id is not None
     for checklist in checklists:
         session.add(
-            ChecklistPin(
+            ChecklistAnswers(
                 submission_id=submission.id,
                 round=submission.round,
                 checklist_id=checklist.id,
                 checklist_version=checklist.version,
                 content_hash=checklist.content_hash,
+                answers={q: to_json(v) for q, v in typed[checklist.id].items()},
             )
         )
-        for qid, value in typed[checklist.id].items():
-            session.add(
-                Answer(
-                    submission_id=submission.id,
-                    round=submission.round,
-                    checklist_id=checklist.id,
-                    question_id=qid,
-                    value=to_json(value),
-                )
-            )
     for flag in route.flags:
         owner = next(c.id for c in checklists if any(f.id == flag.id for f in c.definition.flags))
         session.add(
@@ -276,22 +267,17 @@ def stored_answers(
     session: Session, submission: Submission, registry: Registry
 ) -> dict[str, dict[str, Any]]:
     """The latest round's answers, typed, keyed by checklist id."""
-    pins = {
-        p.checklist_id: registry.get(p.checklist_id, p.checklist_version)
-        for p in session.exec(
-            select(ChecklistPin).where(
-                ChecklistPin.submission_id == submission.id, ChecklistPin.round == submission.round
-            )
-        ).all()
-    }
-    result: dict[str, dict[str, Any]] = {cid: {} for cid in pins}
-    for answer in session.exec(
-        select(Answer).where(
-            Answer.submission_id == submission.id, Answer.round == submission.round
+    result: dict[str, dict[str, Any]] = {}
+    for row in session.exec(
+        select(ChecklistAnswers).where(
+            ChecklistAnswers.submission_id == submission.id,
+            ChecklistAnswers.round == submission.round,
         )
     ).all():
-        question = pins[answer.checklist_id].questions[answer.question_id]
-        result[answer.checklist_id][answer.question_id] = from_json(question, answer.value)
+        checklist = registry.get(row.checklist_id, row.checklist_version)
+        result[row.checklist_id] = {
+            qid: from_json(checklist.questions[qid], value) for qid, value in row.answers.items()
+        }
     return result
 
 

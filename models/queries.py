@@ -11,14 +11,13 @@ from dfr.errors import NotFoundError
 from dfr.i18n import _
 from models.audit import LogEntry
 from models.review import Action, Decision, ReviewTask, StandardRating
-from models.submission import Answer, ChecklistPin, RaisedFlag, Submission
+from models.submission import ChecklistAnswers, RaisedFlag, Submission
 
 
 @dataclass(frozen=True)
 class SubmissionDetail:
     submission: Submission
-    pins: list[ChecklistPin]
-    answers: list[Answer]
+    answers: list[ChecklistAnswers]  # the latest round, one row per checklist
     flags: list[RaisedFlag]
     tasks: list[ReviewTask]
     decisions: list[Decision]
@@ -70,8 +69,7 @@ def submission_detail(session: Session, submission_id: int) -> SubmissionDetail:
 
     return SubmissionDetail(
         submission=submission,
-        pins=latest(ChecklistPin),
-        answers=latest(Answer),
+        answers=latest(ChecklistAnswers),
         flags=latest(RaisedFlag),
         tasks=list(
             session.exec(

@@ -79,3 +79,17 @@ class Action(SQLModel, table=True):
     extra: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     due_date: date
     status: str = Field(default="open", max_length=16)  # open | done | cancelled
+
+
+class PanelMember(SQLModel, table=True):
+    """A member of a Service Standard assessment panel: a lead assessor plus assessors of
+    different disciplines (GDS service assessments)."""
+
+    __tablename__ = "panel_member"
+    __table_args__ = (UniqueConstraint("task_id", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="review_task.id", index=True)
+    person_id: str = Field(foreign_key="person.id", index=True)
+    panel_role: str = Field(max_length=16)  # lead | assessor
+    discipline: str | None = Field(default=None, max_length=32)

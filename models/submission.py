@@ -48,10 +48,11 @@ class Submission(SQLModel, table=True):
         return self.summary_cy if language == "cy" else self.summary_en
 
 
-class ChecklistPin(SQLModel, table=True):
-    """The exact checklist version (and content hash) a submission round was answered against."""
+class ChecklistAnswers(SQLModel, table=True):
+    """One round's answers to one checklist, pinned to the exact version and content hash they
+    were given against, so changing a checklist never changes an in-flight or past decision."""
 
-    __tablename__ = "checklist_pin"
+    __tablename__ = "checklist_answers"
     __table_args__ = (UniqueConstraint("submission_id", "round", "checklist_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -60,17 +61,7 @@ class ChecklistPin(SQLModel, table=True):
     checklist_id: str = Field(max_length=64)
     checklist_version: int
     content_hash: str = Field(max_length=64)
-
-
-class Answer(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("submission_id", "round", "checklist_id", "question_id"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    submission_id: int = Field(foreign_key="submission.id", index=True)
-    round: int
-    checklist_id: str = Field(max_length=64)
-    question_id: str = Field(max_length=64)
-    value: Any = Field(sa_column=Column(JSON, nullable=False))
+    answers: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
 
 
 class RaisedFlag(SQLModel, table=True):

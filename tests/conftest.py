@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
+import notifications.records  # noqa: F401 - registers the notification table
 from checklists.loader import Registry, registry
 from dfr.i18n import set_language
 from dfr.settings import get_settings

@@ -9,6 +9,7 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 import models  # noqa: F401 - registers the tables
+import notifications.records  # noqa: F401
 from models.db import dispose_engine, engine_for
 from models.migrate import alembic_config, upgrade
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 03:50:08.274101
+Create Date: 2026-11-27 04:24:49.263981
 """
 
 from collections.abc import Sequence
@@ -40,6 +40,41 @@ def upgrade() -> None:
     sa.Column('hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
+    op.create_table('event_emission',
+    sa.Column('log_seq', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('event', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('emitted_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('log_seq')
+    )
+    op.create_table('notification',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('idempotency_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('message', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('template_version', sa.Integer(), nullable=False),
+    sa.Column('log_seq', sa.Integer(), nullable=True),
+    sa.Column('submission_id', sa.Integer(), nullable=True),
+    sa.Column('recipient_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('address', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+    sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('body_markdown', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('body_html', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('provider_ref', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
+    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('idempotency_key')
+    )
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notification_log_seq'), ['log_seq'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notification_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notification_submission_id'), ['submission_id'], unique=False)
+
     op.create_table('person',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -48,11 +83,26 @@ def upgrade() -> None:
     sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
+    op.create_table('delegation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('delegate_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.ForeignKeyConstraint(['delegate_id'], ['person.id'], ),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('delegation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_delegation_person_id'), ['person_id'], unique=False)
+
     op.create_table('directorate',
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('name_cy', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('name_en', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('digital_leader_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('slack_channel', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.ForeignKeyConstraint(['digital_leader_id'], ['person.id'], ),
     sa.PrimaryKeyConstraint('code')
     )
@@ -97,33 +147,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_submission_state'), ['state'], unique=False)
         batch_op.create_index(batch_op.f('ix_submission_submitter_id'), ['submitter_id'], unique=False)
 
-    op.create_table('answer',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('submission_id', sa.Integer(), nullable=False),
-    sa.Column('round', sa.Integer(), nullable=False),
-    sa.Column('checklist_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('question_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('value', sa.JSON(), nullable=False),
-    sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('submission_id', 'round', 'checklist_id', 'question_id')
-    )
-    with op.batch_alter_table('answer', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_answer_submission_id'), ['submission_id'], unique=False)
-
-    op.create_table('checklist_pin',
+    op.create_table('checklist_answers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('submission_id', sa.Integer(), nullable=False),
     sa.Column('round', sa.Integer(), nullable=False),
     sa.Column('checklist_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('checklist_version', sa.Integer(), nullable=False),
     sa.Column('content_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('answers', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('submission_id', 'round', 'checklist_id')
     )
-    with op.batch_alter_table('checklist_pin', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_checklist_pin_submission_id'), ['submission_id'], unique=False)
+    with op.batch_alter_table('checklist_answers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_checklist_answers_submission_id'), ['submission_id'], unique=False)
 
     op.create_table('raised_flag',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -183,6 +220,21 @@ def upgrade() -> None:
     with op.batch_alter_table('decision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_decision_submission_id'), ['submission_id'], unique=False)
 
+    op.create_table('panel_member',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('task_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('panel_role', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('discipline', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
+    sa.ForeignKeyConstraint(['task_id'], ['review_task.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('task_id', 'person_id')
+    )
+    with op.batch_alter_table('panel_member', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_panel_member_person_id'), ['person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_panel_member_task_id'), ['task_id'], unique=False)
+
     op.create_table('action',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('submission_id', sa.Integer(), nullable=False),
@@ -228,6 +280,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_action_submission_id'))
 
     op.drop_table('action')
+    with op.batch_alter_table('panel_member', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_panel_member_task_id'))
+        batch_op.drop_index(batch_op.f('ix_panel_member_person_id'))
+
+    op.drop_table('panel_member')
     with op.batch_alter_table('decision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_decision_submission_id'))
 
@@ -242,14 +299,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_raised_flag_submission_id'))
 
     op.drop_table('raised_flag')
-    with op.batch_alter_table('checklist_pin', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_checklist_pin_submission_id'))
+    with op.batch_alter_table('checklist_answers', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_checklist_answers_submission_id'))
 
-    op.drop_table('checklist_pin')
-    with op.batch_alter_table('answer', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_answer_submission_id'))
-
-    op.drop_table('answer')
+    op.drop_table('checklist_answers')
     with op.batch_alter_table('submission', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_submission_submitter_id'))
         batch_op.drop_index(batch_op.f('ix_submission_state'))
@@ -261,7 +314,18 @@ def downgrade() -> None:
 
     op.drop_table('role_assignment')
     op.drop_table('directorate')
+    with op.batch_alter_table('delegation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_delegation_person_id'))
+
+    op.drop_table('delegation')
     op.drop_table('person')
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notification_submission_id'))
+        batch_op.drop_index(batch_op.f('ix_notification_status'))
+        batch_op.drop_index(batch_op.f('ix_notification_log_seq'))
+
+    op.drop_table('notification')
+    op.drop_table('event_emission')
     op.drop_table('decision_log_head')
     with op.batch_alter_table('decision_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_decision_log_submission_id'))
