@@ -2,82 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 
 from checklists.loader import Checklist, Registry
 from checklists.routing import Route
 from checklists.schema import Question
+from dfr import labels
 from dfr.i18n import _, get_language
+from dfr.labels import label
 from models.audit import VerifyResult
 from models.queries import SubmissionDetail
 from models.review import ReviewTask
 from models.submission import Submission
 
-STAGE_NAMES = {
-    "digital_options_review": lambda: _("Digital-options review"),
-    "category_review": lambda: _("Category-manager review"),
-    "service_assessment": lambda: _("Service Standard assessment"),
-}
-
-STATE_NAMES = {
-    "in_review": lambda: _("in review"),
-    "changes_requested": lambda: _("changes requested"),
-    "approved": lambda: _("approved"),
-    "approved_with_conditions": lambda: _("approved with conditions"),
-    "rejected": lambda: _("rejected"),
-    "withdrawn": lambda: _("withdrawn"),
-}
-
-OUTCOME_NAMES = {
-    "approve": lambda: _("approve"),
-    "approve_with_conditions": lambda: _("approve with conditions"),
-    "request_changes": lambda: _("request changes"),
-    "reject": lambda: _("reject"),
-    "green": lambda: _("green"),
-    "amber": lambda: _("amber"),
-    "red": lambda: _("red"),
-}
-
-KIND_NAMES = {
-    "initiative": lambda: _("policy initiative"),
-    "procurement": lambda: _("procurement request"),
-}
-
-ACTION_KINDS = {
-    "condition": lambda: _("condition"),
-    "amber_action": lambda: _("amber action"),
-    "obligation": lambda: _("obligation"),
-}
-
-ACTION_STATUS = {
-    "open": lambda: _("open"),
-    "done": lambda: _("done"),
-    "cancelled": lambda: _("cancelled"),
-}
-
-TASK_STATUS = {
-    "pending": lambda: _("waiting"),
-    "open": lambda: _("open"),
-    "decided": lambda: _("decided"),
-    "cancelled": lambda: _("cancelled"),
-}
-
-
-def _named(names: dict[str, Callable[[], str]], key: str) -> str:
-    return names[key]() if key in names else key
-
 
 def stage_name(stage: str) -> str:
-    return _named(STAGE_NAMES, stage)
+    return label(labels.STAGES, stage)
 
 
 def state_name(state: str) -> str:
-    return _named(STATE_NAMES, state)
+    return label(labels.STATES, state)
 
 
 def outcome_name(outcome: str) -> str:
-    return _named(OUTCOME_NAMES, outcome)
+    return label(labels.OUTCOMES, outcome)
 
 
 def route_lines(route: Route, registry: Registry) -> list[str]:
@@ -127,7 +75,7 @@ def task_line(task: ReviewTask) -> str:
         "{stage}{scope}: {status}, assigned to {who}, due {due}",
         stage=stage_name(task.stage),
         scope=scope,
-        status=TASK_STATUS[task.status](),
+        status=label(labels.TASK_STATUSES, task.status),
         who=who,
         due=due,
     )
@@ -155,7 +103,7 @@ def detail_lines(detail: SubmissionDetail, registry: Registry) -> list[str]:
         f"{s.reference}: {s.title(lang)}",
         _(
             "Kind: {kind} · DG: {dg} · Submitted by {person} on {date}",
-            kind=_named(KIND_NAMES, s.kind),
+            kind=label(labels.KINDS, s.kind),
             dg=s.dg_code,
             person=s.submitter_id,
             date=s.submitted_on.isoformat(),
@@ -203,10 +151,8 @@ def detail_lines(detail: SubmissionDetail, registry: Registry) -> list[str]:
         lines.append(_("Conditions and actions:"))
         for a in detail.actions:
             text = (a.extra or {}).get("text_cy", a.text) if lang == "cy" else a.text
-            lines.append(
-                f"  [{_named(ACTION_STATUS, a.status)}] {_named(ACTION_KINDS, a.kind)} "
-                f"{a.reference}: {text} — {a.due_date.isoformat()}"
-            )
+            status, kind = label(labels.ACTION_STATUSES, a.status), label(labels.ACTION_KINDS, a.kind)
+            lines.append(f"  [{status}] {kind} {a.reference}: {text} — {a.due_date.isoformat()}")
     lines.append(_("History: {count} decision-log entries", count=len(detail.history)))
     for entry in detail.history:
         lines.append(

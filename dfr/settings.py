@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Language = Literal["cy", "en"]
@@ -33,6 +33,39 @@ class Settings(BaseSettings):
     base_url: str = Field(
         default="http://127.0.0.1:8000", description="Public URL used in links to items."
     )
+
+    # Notifications. With neither Slack nor SMTP configured, messages go to the outbox folder.
+    outbox_dir: Path = Field(default=Path("var/outbox"))
+    slack_token: SecretStr | None = Field(default=None, description="Slack bot token (xoxb-…).")
+    slack_api_url: str | None = Field(
+        default=None, description="Slack Web API base URL, ending in /; default: Slack's own."
+    )
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_from: str = "digital-first-review@localhost"
+    smtp_timeout_seconds: float = 10.0
+    notify_max_attempts: int = Field(default=5, ge=1)
+    notify_backoff_seconds: float = Field(default=2.0, ge=0)
+    notify_max_wait_seconds: float = Field(
+        default=60.0, ge=0, description="Longest a delivery run waits for a retry to fall due."
+    )
+    notify_lease_seconds: float = Field(
+        default=120.0, gt=0, description="After this, a row left 'sending' is reconciled."
+    )
+
+    # Prefect: with an API URL, flows run as real flow runs; without one, in-process.
+    prefect_api_url: str | None = Field(default=None, description="Usually PREFECT_API_URL.")
+
+    @property
+    def slack_enabled(self) -> bool:
+        return self.slack_token is not None
+
+    @property
+    def email_enabled(self) -> bool:
+        return self.smtp_host is not None
 
     def safe_database_url(self) -> str:
         """The database URL with any password masked, for logs and messages."""

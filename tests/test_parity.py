@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po
 from dfr.i18n import catalog_path
 from tests.conftest import ROOT
 
-KEYWORDS = {"_": None, "gettext": None, "both": None}
+KEYWORDS = {"_": None, "gettext": None, "both": None, "N_": None}
 PACKAGES = ("dfr", "checklists", "models", "cli", "flows", "notifications", "web")
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 

@@ -1,0 +1,59 @@
+"""Names of domain values (stages, states, outcomes…) as people read them, in cy or en."""
+
+from __future__ import annotations
+
+from dfr.i18n import gettext
+from dfr.settings import Language
+
+
+def N_(message: str) -> str:
+    """Mark a string for translation without translating it yet (Babel extracts it)."""
+    return message
+
+
+STAGES = {
+    "digital_options_review": N_("Digital-options review"),
+    "category_review": N_("Category-manager review"),
+    "service_assessment": N_("Service Standard assessment"),
+}
+
+STATES = {
+    "in_review": N_("in review"),
+    "changes_requested": N_("changes requested"),
+    "approved": N_("approved"),
+    "approved_with_conditions": N_("approved with conditions"),
+    "rejected": N_("rejected"),
+    "withdrawn": N_("withdrawn"),
+}
+
+OUTCOMES = {
+    "approve": N_("approve"),
+    "approve_with_conditions": N_("approve with conditions"),
+    "request_changes": N_("request changes"),
+    "reject": N_("reject"),
+    "green": N_("green"),
+    "amber": N_("amber"),
+    "red": N_("red"),
+}
+
+KINDS = {"initiative": N_("policy initiative"), "procurement": N_("procurement request")}
+
+ACTION_KINDS = {
+    "condition": N_("condition"),
+    "amber_action": N_("amber action"),
+    "obligation": N_("obligation"),
+}
+
+ACTION_STATUSES = {"open": N_("open"), "done": N_("done"), "cancelled": N_("cancelled")}
+
+TASK_STATUSES = {
+    "pending": N_("waiting"),
+    "open": N_("open"),
+    "decided": N_("decided"),
+    "cancelled": N_("cancelled"),
+}
+
+
+def label(table: dict[str, str], key: str, language: Language | None = None) -> str:
+    """The name of `key` in `language` (default: the current one); unknown keys as they are."""
+    return gettext(table[key], language) if key in table else key

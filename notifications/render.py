@@ -1,0 +1,100 @@
+"""Render a message for one person: one Jinja2 template per message per language
+(`StrictUndefined`), Markdown body rendered to sanitised HTML, and to Slack Block Kit.
+
+Language (Welsh Language Standards): a person's recorded language; where it is unknown, both,
+Welsh first and never less prominent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import markdown
+import nh3
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+MESSAGES = ("submitted", "task_assigned", "decision_recorded", "changes_requested", "final_outcome")
+# Bump a message's version whenever its templates change; each notification stores it.
+TEMPLATE_VERSIONS = dict.fromkeys(MESSAGES, 1)
+
+_env = Environment(
+    loader=FileSystemLoader(str(TEMPLATES)),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+    autoescape=False,  # Markdown, not HTML: the HTML made from it is sanitised with nh3
+)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    language: str  # cy | en | cy+en
+    subject: str
+    body_markdown: str
+    body_html: str
+
+
+def languages_for(preference: str) -> tuple[str, ...]:
+    """The languages to write in: the recorded one, or Welsh then English when unknown."""
+    return (preference,) if preference in ("cy", "en") else ("cy", "en")
+
+
+def _render_one(message: str, language: str, context: dict[str, Any]) -> tuple[str, str]:
+    text = _env.get_template(f"{language}/{message}.md.j2").render(**context)
+    first, _sep, body = text.partition("\n")
+    if not first.startswith("Subject: "):
+        raise ValueError(f"template {language}/{message} must start with 'Subject: '")
+    return first.removeprefix("Subject: ").strip(), re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
+
+
+def markdown_to_html(text: str) -> str:
+    """Markdown to HTML that is safe to show: scripts, handlers and styles are removed."""
+    return nh3.clean(markdown.markdown(text, extensions=["sane_lists"]))
+
+
+def render(message: str, preference: str, contexts: dict[str, dict[str, Any]]) -> Rendered:
+    """`contexts` holds the template context per language (titles, dates, names differ)."""
+    if message not in TEMPLATE_VERSIONS:
+        raise ValueError(f"unknown message {message!r}")
+    parts = [_render_one(message, lang, contexts[lang]) for lang in languages_for(preference)]
+    subject = " / ".join(subject for subject, _body in parts)
+    body = "\n---\n\n".join(body for _subject, body in parts)
+    return Rendered("+".join(languages_for(preference)), subject, body, markdown_to_html(body))
+
+
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def slack_mrkdwn(text: str) -> str:
+    """Markdown to Slack's mrkdwn: **bold** → *bold*, [t](u) → <u|t>, lists → bullets."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _LINK.sub(lambda m: f"<{m.group(2)}|{m.group(1)}>", text)
+    text = _BOLD.sub(r"*\1*", text)
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("#"):
+            line = f"*{line.lstrip('#').strip()}*"
+        elif line.startswith("- "):
+            line = "• " + line[2:]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def slack_blocks(subject: str, body_markdown: str) -> list[dict[str, Any]]:
+    """Block Kit: a header, then one section per language part (Slack caps text at 3000)."""
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": subject[:150]}}
+    ]
+    for index, part in enumerate(body_markdown.split("\n---\n")):
+        if index:
+            blocks.append({"type": "divider"})
+        blocks.append(
+            {"type": "section", "text": {"type": "mrkdwn", "text": slack_mrkdwn(part)[:3000]}}
+        )
+    return blocks
