@@ -151,7 +151,8 @@ def detail_lines(detail: SubmissionDetail, registry: Registry) -> list[str]:
         lines.append(_("Conditions and actions:"))
         for a in detail.actions:
             text = (a.extra or {}).get("text_cy", a.text) if lang == "cy" else a.text
-            status, kind = label(labels.ACTION_STATUSES, a.status), label(labels.ACTION_KINDS, a.kind)
+            status = label(labels.ACTION_STATUSES, a.status)
+            kind = label(labels.ACTION_KINDS, a.kind)
             lines.append(f"  [{status}] {kind} {a.reference}: {text} — {a.due_date.isoformat()}")
     lines.append(_("History: {count} decision-log entries", count=len(detail.history)))
     for entry in detail.history:
