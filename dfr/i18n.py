@@ -50,7 +50,7 @@ def get_language() -> Language:
     return _current.get()
 
 
-def gettext(message: str, language: Language | None = None) -> str:
+def gettext(message: str, language: str | None = None) -> str:
     """Translate an English source string into the given (or current) language."""
     lang = language or _current.get()
     if lang == "en":

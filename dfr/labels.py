@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dfr.i18n import gettext
-from dfr.settings import Language
 
 
 def N_(message: str) -> str:
@@ -54,6 +53,6 @@ TASK_STATUSES = {
 }
 
 
-def label(table: dict[str, str], key: str, language: Language | None = None) -> str:
+def label(table: dict[str, str], key: str, language: str | None = None) -> str:
     """The name of `key` in `language` (default: the current one); unknown keys as they are."""
     return gettext(table[key], language) if key in table else key

@@ -56,9 +56,6 @@ class Settings(BaseSettings):
         default=120.0, gt=0, description="After this, a row left 'sending' is reconciled."
     )
 
-    # Prefect: with an API URL, flows run as real flow runs; without one, in-process.
-    prefect_api_url: str | None = Field(default=None, description="Usually PREFECT_API_URL.")
-
     @property
     def slack_enabled(self) -> bool:
         return self.slack_token is not None

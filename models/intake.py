@@ -208,9 +208,17 @@ def _add_tasks(
 
 
 def submit(
-    session: Session, data: Any, registry: Registry, on: date | None = None
+    session: Session,
+    data: Any,
+    registry: Registry,
+    on: date | None = None,
+    intake_key: str | None = None,
 ) -> tuple[Submission, Route]:
-    """Store a new submission, route it and open its first stage."""
+    """Store a new submission, route it and open its first stage.
+
+    `intake_key` makes intake idempotent: callers that may retry pass the same key, and the
+    unique constraint on it lets only one submission be stored for it.
+    """
     on = on or date.today()
     parsed = parse_submission(data)
     dg = _require(
@@ -248,6 +256,7 @@ def submit(
         risk=route.risk,
         scrutiny=route.scrutiny,
         submitted_on=on,
+        intake_key=intake_key,
     )
     session.add(submission)
     session.flush()

@@ -34,6 +34,7 @@ class Submission(SQLModel, table=True):
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+    intake_key: str | None = Field(default=None, max_length=64, unique=True)  # idempotent intake
     round: int = 1  # increases with each resubmission
     version: int = 1  # optimistic concurrency: bumped on every state change
 

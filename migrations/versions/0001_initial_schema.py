@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 04:24:49.263981
+Create Date: 2026-11-27 04:29:12.138285
 """
 
 from collections.abc import Sequence
@@ -136,11 +136,13 @@ def upgrade() -> None:
     sa.Column('submitted_on', sa.Date(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('intake_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('round', sa.Integer(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['dg_code'], ['directorate.code'], ),
     sa.ForeignKeyConstraint(['submitter_id'], ['person.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('intake_key')
     )
     with op.batch_alter_table('submission', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_submission_dg_code'), ['dg_code'], unique=False)
@@ -268,6 +270,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_standard_rating_decision_id'), ['decision_id'], unique=False)
 
     # ### end Alembic commands ###
+    # The decision log's head exists from the start, so the first appenders lock a row
+    # (FOR UPDATE) instead of racing to create it.
+    op.execute("INSERT INTO decision_log_head (id, seq, hash) VALUES (1, 0, '" + "0" * 64 + "')")
 
 
 def downgrade() -> None:

@@ -1,0 +1,101 @@
+"""Domain events as Prefect events, one per decision-log entry, each emitted once.
+
+Operators can attach Prefect automations to them without code: every event names the
+submission as its resource and the DG (and people) as related resources.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from prefect.events import emit_event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from models.audit import EventEmission, LogEntry
+from models.submission import Submission
+
+EVENT_NAMES = {
+    "submission.submitted": "dfr.submission.submitted",
+    "submission.resubmitted": "dfr.submission.resubmitted",
+    "submission.withdrawn": "dfr.submission.withdrawn",
+    "submission.completed": "dfr.submission.completed",
+    "task.opened": "dfr.task.assigned",
+    "decision.recorded": "dfr.decision.recorded",
+}
+_NAMESPACE = uuid.UUID("8d3b7f52-5a2e-4c59-9d0e-2f6f0c1f7a11")
+
+
+def event_id(entry: LogEntry) -> uuid.UUID:
+    """Stable per log entry, so a repeat emission is recognisably the same event."""
+    return uuid.uuid5(_NAMESPACE, f"{entry.seq}:{entry.hash}")
+
+
+def resources(
+    entry: LogEntry, submission: Submission
+) -> tuple[dict[str, str], list[dict[str, str]]]:
+    resource = {
+        "prefect.resource.id": f"dfr.submission.{submission.id}",
+        "prefect.resource.name": submission.reference,
+        "dfr.dg": submission.dg_code,
+        "dfr.kind": submission.kind,
+    }
+    related = [
+        {"prefect.resource.id": f"dfr.dg.{submission.dg_code}", "prefect.resource.role": "dg"}
+    ]
+    if entry.actor_id:
+        related.append(
+            {
+                "prefect.resource.id": f"dfr.person.{entry.actor_id}",
+                "prefect.resource.role": "actor",
+            }
+        )
+    assignee = entry.payload.get("assignee_id")
+    if assignee:
+        related.append(
+            {"prefect.resource.id": f"dfr.person.{assignee}", "prefect.resource.role": "assignee"}
+        )
+    return resource, related
+
+
+def emit_pending_events(engine: Engine, submission_id: int) -> int:
+    """Emit the submission's log entries that have no emission record yet; return how many."""
+    from flows.steps import orchestrated
+
+    if not orchestrated():
+        return 0  # no Prefect server to receive them (embedded, in-process run)
+    with Session(engine) as session:
+        submission = session.get(Submission, submission_id)
+        if submission is None:
+            return 0
+        done = select(EventEmission.log_seq)
+        entries = session.exec(
+            select(LogEntry)
+            .where(LogEntry.submission_id == submission_id, col(LogEntry.seq).not_in(done))
+            .order_by(col(LogEntry.seq))
+        ).all()
+        emitted = 0
+        for entry in entries:
+            name = EVENT_NAMES.get(entry.event)
+            if name is None or (
+                entry.event == "task.opened" and not entry.payload.get("assignee_id")
+            ):
+                session.add(
+                    EventEmission(log_seq=entry.seq, event="-", emitted_at=datetime.now(UTC))
+                )
+                continue
+            resource, related = resources(entry, submission)
+            emit_event(
+                event=name,
+                resource=resource,
+                related=related,
+                occurred=datetime.fromisoformat(entry.occurred_at),
+                payload={k: v for k, v in entry.payload.items() if k != "rationale"}
+                | {"log_seq": entry.seq},
+                id=event_id(entry),
+            )
+            session.add(EventEmission(log_seq=entry.seq, event=name, emitted_at=datetime.now(UTC)))
+            emitted += 1
+        session.commit()
+        return emitted
