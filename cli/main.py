@@ -13,7 +13,7 @@ import click
 import typer
 
 from checklists.loader import Registry, load_registry, lock_key, read_lock, read_yaml, write_lock
-from cli import render
+from cli import follow_up, render
 from cli.scenarios import parse_conditions, parse_ratings, run_scenario
 from dfr.errors import DfrError, IntegrityError, NotFoundError, ValidationError
 from dfr.i18n import _, get_language, set_language
@@ -23,7 +23,7 @@ from models.db import default_engine, session_scope
 from models.decisions import DecisionRequest, record_decision
 from models.directory import Person
 from models.directory_import import load_directory, parse_directory
-from models.intake import resubmit, submit, withdraw
+from models.intake import resubmit, withdraw
 from models.migrate import upgrade
 from models.queries import open_tasks, parse_reference, submission_detail
 
@@ -126,8 +126,8 @@ def submit_cmd(file: Annotated[Path, typer.Argument(help="Submission YAML file."
     """Validate and store a submission, then print the route it will take."""
     registry = _registry()
     data = read_yaml(file)
-    with session_scope() as session:
-        submission, route = submit(session, data, registry)
+    route = follow_up.preview(data, registry)  # bad input stops here, before any flow starts
+    submission = follow_up.intake_and_deliver(data)
     _say(render.submitted_lines(submission, route, registry))
 
 
@@ -213,6 +213,8 @@ def decide(
             ),
             registry,
         )
+    report = follow_up.advance_and_deliver(decision.submission_id)
+    with session_scope() as session:
         detail = submission_detail(session, decision.submission_id)
     _say(
         _(
@@ -224,6 +226,7 @@ def decide(
         )
     )
     _say(_("Submission is now {state}.", state=render.state_name(detail.submission.state)))
+    _say(follow_up.delivery_line(report))
     for task in detail.tasks:
         if task.status == "open":
             _say(_("Next: {task}", task=render.task_line(task)))
@@ -254,6 +257,7 @@ def resubmit_cmd(
     registry = _registry()
     with session_scope() as session:
         submission, route = resubmit(session, parse_reference(reference), actor, changes, registry)
+    follow_up.advance_and_deliver(submission.id or 0)
     _say(
         _(
             "Resubmitted {reference} (round {round}).",
@@ -273,6 +277,7 @@ def withdraw_cmd(
     """Withdraw a submission (submitter only); open stages are cancelled."""
     with session_scope() as session:
         submission = withdraw(session, parse_reference(reference), actor, reason)
+    follow_up.advance_and_deliver(submission.id or 0)
     _say(_("Withdrawn: {reference}.", reference=submission.reference))
 
 
@@ -365,7 +370,7 @@ def demo(
     if not files:
         raise ValidationError(_("No scenario files (*.yaml) in {folder}.", folder=str(folder)))
     for path in files:
-        result = run_scenario(engine, registry, path)
+        result = run_scenario(engine, registry, path, after=follow_up.advance_and_deliver)
         with session_scope(engine) as session:
             detail = submission_detail(session, result.submission_id)
             s = detail.submission

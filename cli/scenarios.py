@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -60,9 +60,16 @@ def parse_conditions(raw: list[Mapping[str, Any]] | None) -> list[Condition]:
 
 
 def run_scenario(
-    engine: Engine, registry: Registry, path: Path, on: date | None = None
+    engine: Engine,
+    registry: Registry,
+    path: Path,
+    on: date | None = None,
+    after: Callable[[int], object] | None = None,
 ) -> ScenarioResult:
-    """Submit the scenario's submission and apply its steps, each in its own transaction."""
+    """Submit the scenario's submission and apply its steps, each in its own transaction.
+
+    `after(submission_id)` runs after each write (the CLI starts the follow-up flows there).
+    """
     data = read_yaml(path)
     parsed = parse_submission(data)
     with session_scope(engine) as session:
@@ -76,9 +83,13 @@ def run_scenario(
     with session_scope(engine) as session:
         submission, route = submit(session, data, registry, on)
         sid = submission.id or 0
+    if after:
+        after(sid)
     result = ScenarioResult(path, sid, route)
     for step in data.get("steps") or []:
         result.steps.append(_apply_step(engine, registry, sid, step, on))
+        if after:
+            after(sid)
     return result
 
 

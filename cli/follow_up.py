@@ -1,0 +1,50 @@
+"""What the CLI starts after it has written something: the flows that tell people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from checklists.canonical import sha256_hex
+from checklists.loader import Registry
+from checklists.routing import Route
+from dfr.i18n import _
+from flows.advance import advance
+from flows.deliver import deliver
+from flows.intake import intake
+from flows.runner import run_flow
+from models.db import session_scope
+from models.intake import submit
+from models.submission import Submission
+
+
+def preview(data: Any, registry: Registry) -> Route:
+    """Check a submission fully (the same code intake runs) and return its route; keep nothing."""
+    with session_scope() as session:
+        _submission, route = submit(session, data, registry)
+        session.rollback()
+    return route
+
+
+def intake_and_deliver(data: Any) -> Submission:
+    """Start the intake flow (idempotent on the file's content), then deliver notifications."""
+    submission_id = run_flow(intake, data=data, intake_key=sha256_hex(data))
+    run_flow(deliver, submission_id=submission_id)
+    with session_scope() as session:
+        found = session.get(Submission, submission_id)
+        assert found is not None
+        return found
+
+
+def advance_and_deliver(submission_id: int) -> dict[str, int]:
+    run_flow(advance, submission_id=submission_id)
+    report: dict[str, int] = run_flow(deliver, submission_id=submission_id)
+    return report
+
+
+def delivery_line(report: dict[str, int]) -> str:
+    return _(
+        "Notifications: {delivered} delivered, {failed} failed, {deferred} waiting to retry.",
+        delivered=report.get("delivered", 0),
+        failed=report.get("failed", 0),
+        deferred=report.get("deferred", 0),
+    )
