@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
@@ -12,7 +11,10 @@ R = TypeVar("R")
 
 
 def prefect_configured() -> bool:
-    return bool(os.environ.get("PREFECT_API_URL"))
+    """True when Prefect has an API to talk to (PREFECT_API_URL, or a test harness)."""
+    from prefect.settings import PREFECT_API_URL
+
+    return bool(PREFECT_API_URL.value())
 
 
 def run_flow(flow_obj: Any, **params: Any) -> Any:

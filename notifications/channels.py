@@ -159,7 +159,6 @@ class EmailChannel:
         email["From"] = self.sender
         email["To"] = notification.address
         email["Message-ID"] = make_msgid(idstring=notification.id, domain="dfr.invalid")
-        email["Content-Language"] = notification.language.replace("+", ", ")
         email["X-DFR-Notification"] = notification.id
         email.set_content(notification.body_markdown)
         email.add_alternative(
@@ -167,6 +166,8 @@ class EmailChannel:
             f"{notification.body_html}</body></html>",
             subtype="html",
         )
+        # After set_content, which manages (and would drop) Content-* headers.
+        email["Content-Language"] = notification.language.replace("+", ", ")
         return email
 
     def send(self, notification: Notification) -> str:

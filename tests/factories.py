@@ -24,6 +24,7 @@ DIRECTORY: dict[str, Any] = {
                 "en": "Economy, Science and Transport",
             },
             "digital_leader": "dl.est",
+            "slack_channel": "C0EST0001",
         },
         {
             "code": "HSS",
@@ -40,6 +41,7 @@ DIRECTORY: dict[str, Any] = {
             "name": "Policy EST",
             "email": "p@example.org",
             "language": "en",
+            "slack_user_id": "U0POLEST",
             "roles": [{"role": "policy_officer", "dg": "EST"}],
         },
         {
@@ -49,13 +51,20 @@ DIRECTORY: dict[str, Any] = {
             "language": "cy",
             "roles": [{"role": "policy_officer", "dg": "HSS"}],
         },
-        {"id": "dl.est", "name": "Leader EST", "email": "dl@example.org", "language": "cy"},
+        {
+            "id": "dl.est",
+            "name": "Leader EST",
+            "email": "dl@example.org",
+            "language": "cy",
+            "slack_user_id": "U0DLEST",
+        },
         {"id": "dl.hss", "name": "Leader HSS", "email": "dh@example.org", "language": "en"},
         {"id": "coe.one", "name": "CoE One", "email": "c@example.org", "roles": [{"role": "coe"}]},
         {
             "id": "cm.est",
             "name": "Cat EST",
             "email": "cm@example.org",
+            "slack_user_id": "U0CMEST",
             "roles": [{"role": "category_manager", "dg": "EST"}],
         },
         {
