@@ -13,16 +13,14 @@ from flows.deliver import deliver
 from flows.intake import intake
 from flows.runner import run_flow
 from models.db import session_scope
-from models.intake import submit
+from models.intake import plan_submission
 from models.submission import Submission
 
 
 def preview(data: Any, registry: Registry) -> Route:
     """Check a submission fully (the same code intake runs) and return its route; keep nothing."""
     with session_scope() as session:
-        _submission, route = submit(session, data, registry)
-        session.rollback()
-    return route
+        return plan_submission(session, data, registry).route
 
 
 def intake_and_deliver(data: Any) -> Submission:

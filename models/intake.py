@@ -6,6 +6,7 @@ Everything happens in the caller's transaction; any problem raises before anythi
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
@@ -207,18 +208,21 @@ def _add_tasks(
     return tasks
 
 
-def submit(
-    session: Session,
-    data: Any,
-    registry: Registry,
-    on: date | None = None,
-    intake_key: str | None = None,
-) -> tuple[Submission, Route]:
-    """Store a new submission, route it and open its first stage.
+@dataclass(frozen=True)
+class SubmissionPlan:
+    """A checked submission and its route, before anything is stored."""
 
-    `intake_key` makes intake idempotent: callers that may retry pass the same key, and the
-    unique constraint on it lets only one submission be stored for it.
-    """
+    parsed: SubmissionFile
+    checklists: list[Checklist]
+    answers: dict[str, dict[str, Any]]
+    route: Route
+    on: date
+
+
+def plan_submission(
+    session: Session, data: Any, registry: Registry, on: date | None = None
+) -> SubmissionPlan:
+    """Check everything about a submission and work out its route; read-only."""
     on = on or date.today()
     parsed = parse_submission(data)
     dg = _require(
@@ -242,13 +246,36 @@ def submit(
     route = route_for(
         kind=parsed.kind, dg=dg.code, checklists=checklists, answers=typed, registry=registry, on=on
     )
+    return SubmissionPlan(parsed, checklists, typed, route, on)
+
+
+def submit(
+    session: Session,
+    data: Any,
+    registry: Registry,
+    on: date | None = None,
+    intake_key: str | None = None,
+) -> tuple[Submission, Route]:
+    """Store a new submission, route it and open its first stage.
+
+    `intake_key` makes intake idempotent: callers that may retry pass the same key, and the
+    unique constraint on it lets only one submission be stored for it.
+    """
+    plan = plan_submission(session, data, registry, on)
+    parsed, checklists, typed, route, on = (
+        plan.parsed,
+        plan.checklists,
+        plan.answers,
+        plan.route,
+        plan.on,
+    )
     submission = Submission(
         kind=parsed.kind,
         title_cy=parsed.title.cy,
         title_en=parsed.title.en,
         summary_cy=parsed.summary.cy,
         summary_en=parsed.summary.en,
-        dg_code=dg.code,
+        dg_code=parsed.dg,
         submitter_id=parsed.submitter,
         state=State.IN_REVIEW.value,
         value=route.value,
@@ -266,7 +293,7 @@ def submit(
         event="submission.submitted",
         actor_id=parsed.submitter,
         submission_id=submission.id,
-        payload={"kind": parsed.kind, "dg": dg.code, **_route_payload(checklists, typed, route)},
+        payload={"kind": parsed.kind, "dg": parsed.dg, **_route_payload(checklists, typed, route)},
     )
     _add_tasks(session, submission, route, skip=set(), on=on)
     return submission, route

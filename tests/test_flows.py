@@ -1,0 +1,106 @@
+"""The flows under a real Prefect server (one test harness for the session): intake, advance
+and deliver are idempotent, and each domain event reaches Prefect once."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import func, select
+
+from dfr.settings import get_settings
+from flows.advance import advance
+from flows.deliver import deliver
+from flows.intake import intake
+from flows.runner import prefect_configured, run_flow
+from models.audit import EventEmission
+from models.db import session_scope
+from models.submission import Submission
+from notifications.records import Notification
+from tests.factories import decide, load_people, submission_data
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def outbox(engine, monkeypatch, tmp_path, prefect_server):
+    folder = tmp_path / "outbox"
+    monkeypatch.setenv("DFR_OUTBOX_DIR", str(folder))
+    get_settings.cache_clear()
+    load_people(engine)
+    return folder
+
+
+def count(engine, model):
+    with session_scope(engine) as session:
+        return session.exec(select(func.count()).select_from(model)).one()
+
+
+def test_flows_run_against_the_prefect_server(outbox):
+    assert prefect_configured()
+
+
+def test_intake_twice_with_the_same_key_stores_once(engine, outbox, checklist_registry):
+    data = submission_data(kind="procurement", buys_digital=True)
+    first = asyncio.run(intake(data=data, intake_key="key-1"))
+    queued, emitted = count(engine, Notification), count(engine, EventEmission)
+    assert queued == 2 and emitted >= 2  # submitter + assignee told; submitted + assigned events
+    second = asyncio.run(intake(data=data, intake_key="key-1"))
+    assert first == second
+    assert count(engine, Submission) == 1
+    assert (count(engine, Notification), count(engine, EventEmission)) == (queued, emitted)
+
+
+def test_advance_and_deliver_twice_change_nothing_the_second_time(
+    engine, outbox, checklist_registry
+):
+    sid = asyncio.run(intake(data=submission_data(), intake_key="key-2"))
+    decide(engine, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
+    asyncio.run(advance(submission_id=sid))
+    rows, events = count(engine, Notification), count(engine, EventEmission)
+    asyncio.run(advance(submission_id=sid))
+    assert (count(engine, Notification), count(engine, EventEmission)) == (rows, events)
+
+    report = asyncio.run(deliver(submission_id=sid))
+    files = sorted(outbox.iterdir())
+    assert report["delivered"] == rows == len(files)
+    again = run_flow(deliver, submission_id=sid)
+    assert again["delivered"] == 0 and sorted(outbox.iterdir()) == files
+
+
+def test_domain_events_reach_prefect_with_submission_and_dg(engine, outbox, checklist_registry):
+    from prefect.client.orchestration import get_client
+    from prefect.events.filters import (
+        EventFilter,
+        EventNameFilter,
+        EventOccurredFilter,
+        EventResourceFilter,
+    )
+
+    started = datetime.now(UTC) - timedelta(seconds=1)
+    sid = asyncio.run(intake(data=submission_data(), intake_key="key-3"))
+    wanted = EventFilter(  # the server outlives each test's database: only this test's events
+        occurred=EventOccurredFilter(since=started),
+        event=EventNameFilter(prefix=["dfr."]),
+        resource=EventResourceFilter(id=[f"dfr.submission.{sid}"]),
+    )
+    names: list[str] = []
+    with get_client(sync_client=True) as client:
+        for _ in range(60):  # the server stores events asynchronously
+            page = client.read_events(filter=wanted, limit=50)
+            names = sorted(e.event for e in page.events)
+            if len(names) >= 2:
+                break
+            time.sleep(0.5)
+        event = next(e for e in page.events if e.event == "dfr.submission.submitted")
+    assert names == ["dfr.submission.submitted", "dfr.task.assigned"]
+    assert event.resource["dfr.dg"] == "EST"
+    assert any(r.id == "dfr.dg.EST" and r.role == "dg" for r in event.related)
