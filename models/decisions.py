@@ -21,7 +21,7 @@ from models.lifecycle import STAGES, Stage, State, action_for, transition
 from models.permissions import HeldRole, decide_refusal
 from models.review import Action, Decision, ReviewTask, StandardRating
 from models.submission import Submission
-from models.tasks import cancel_remaining, open_task, remaining_tasks
+from models.tasks import cancel_open_actions, cancel_remaining, open_task, remaining_tasks
 
 
 @dataclass(frozen=True)
@@ -158,12 +158,19 @@ def _check_ratings(request: DecisionRequest, task: ReviewTask, registry: Registr
             _("Ratings must be red, amber or green; check: {ids}.", ids=", ".join(wrong))
         )
     reds = sorted(s for s, a in request.ratings.items() if a.rating == "red")
-    if reds and request.outcome != "red":
+    ambers = [s for s, a in request.ratings.items() if a.rating == "amber"]
+    # Overall: any red point → red (pause and reassess); else any amber → amber (proceed,
+    # actions due in 3 months); else green (GDS service assessments).
+    overall = "red" if reds else "amber" if ambers else "green"
+    if request.outcome != overall:
         raise ValidationError(
-            _("Standards {ids} are red, so the overall rating must be red.", ids=", ".join(reds))
+            _(
+                "The overall rating must be {expected} for these ratings (red if any standard is "
+                "red, amber if any is amber, otherwise green), not {given}.",
+                expected=overall,
+                given=request.outcome,
+            )
         )
-    if request.outcome == "red" and not reds:
-        raise ValidationError(_("An overall red rating needs at least one red standard."))
     return reds
 
 
@@ -248,8 +255,11 @@ def record_decision(
         open_task(session, submission, later[0], on)
     elif action == "reassess":
         _open_reassessment(session, submission, task, reds, on)
-    elif action in {"reject", "request_changes"}:
+    elif action == "request_changes":
         cancel_remaining(session, submission.id or 0)
+    elif action == "reject":
+        cancel_remaining(session, submission.id or 0)
+        cancel_open_actions(session, submission.id or 0)
     submission.state = move.target.value
     submission.version += 1
     submission.updated_at = now

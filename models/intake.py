@@ -25,7 +25,7 @@ from models.directory import Directorate, Person
 from models.lifecycle import State, transition
 from models.review import Action, Decision, ReviewTask
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
-from models.tasks import cancel_remaining, open_task
+from models.tasks import cancel_open_actions, cancel_remaining, open_task
 
 
 class TextPair(BaseModel):
@@ -139,7 +139,7 @@ def _store_round(
                 rule_id=flag.rule,
             )
         )
-    due_now = {o.id for o in route.obligations}
+    due_now = {o.id: o.due for o in route.obligations}
     existing: set[str] = set()
     for recorded in session.exec(
         select(Action).where(
@@ -150,6 +150,8 @@ def _store_round(
     ).all():
         if recorded.reference in due_now:
             existing.add(recorded.reference)
+            recorded.due_date = due_now[recorded.reference]  # e.g. a new expected end of alpha
+            session.add(recorded)
         else:  # the new answers no longer give rise to it
             recorded.status = "cancelled"
             session.add(recorded)
@@ -320,7 +322,10 @@ def stored_answers(
 def locked_submission(session: Session, submission_id: int) -> Submission:
     """The submission, row-locked for the rest of the transaction (PostgreSQL FOR UPDATE)."""
     found = session.exec(
-        select(Submission).where(Submission.id == submission_id).with_for_update()
+        select(Submission)
+        .where(Submission.id == submission_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).one_or_none()
     if found is None:
         raise NotFoundError(
@@ -402,8 +407,13 @@ def resubmit(
         .where(Decision.submission_id == submission.id, Decision.outcome == "request_changes")
         .order_by(col(Decision.id).desc())
     ).first()
-    keep = _approved_stages_before(
-        session, submission, route, sent_back.stage if sent_back else None
+    # An earlier approval stands only if the same people would review it now: new answers
+    # that bring extra scrutiny (CoE review) or a new risk rating reopen every stage.
+    same_review = (route.scrutiny, route.risk) == (submission.scrutiny, submission.risk)
+    keep = (
+        _approved_stages_before(session, submission, route, sent_back.stage if sent_back else None)
+        if same_review
+        else set()
     )
     submission.round += 1
     submission.value, submission.phase = route.value, route.phase
@@ -448,12 +458,13 @@ def withdraw(session: Session, submission_id: int, actor_id: str, reason: str = 
     _require_submitter(submission, actor_id, _("withdraw"))
     transition(submission.state, "withdraw")
     cancelled = cancel_remaining(session, submission.id or 0)
+    actions = cancel_open_actions(session, submission.id or 0)
     _touch(session, submission, State.WITHDRAWN)
     audit.append(
         session,
         event="submission.withdrawn",
         actor_id=actor_id,
         submission_id=submission.id,
-        payload={"reason": reason, "cancelled_tasks": cancelled},
+        payload={"reason": reason, "cancelled_tasks": cancelled, "cancelled_actions": actions},
     )
     return submission

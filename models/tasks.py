@@ -10,7 +10,7 @@ from models import audit
 from models.assignment import choose_assignee
 from models.dates import due_date_for
 from models.lifecycle import STAGES, Stage
-from models.review import ReviewTask
+from models.review import Action, ReviewTask
 from models.submission import Submission
 
 
@@ -64,4 +64,17 @@ def cancel_remaining(session: Session, submission_id: int) -> list[int]:
         task.closed_at = datetime.now(UTC)
         session.add(task)
         cancelled.append(task.id or 0)
+    return cancelled
+
+
+def cancel_open_actions(session: Session, submission_id: int) -> list[int]:
+    """Cancel conditions, amber actions and obligations still open (after reject or withdraw),
+    so nobody is chased for work on a submission that will not go ahead."""
+    cancelled = []
+    for action in session.exec(
+        select(Action).where(Action.submission_id == submission_id, Action.status == "open")
+    ).all():
+        action.status = "cancelled"
+        session.add(action)
+        cancelled.append(action.id or 0)
     return cancelled

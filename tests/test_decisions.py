@@ -266,7 +266,7 @@ def test_assessment_rating_rules(people, checklist_registry):
     decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
     ratings = all_green(checklist_registry)
     ratings["w01"] = StandardAssessment("red")
-    with pytest.raises(ValidationError, match="overall rating must be red"):
+    with pytest.raises(ValidationError, match="overall rating must be red for these ratings"):
         decide(
             people,
             checklist_registry,
@@ -276,7 +276,7 @@ def test_assessment_rating_rules(people, checklist_registry):
             "lead.one",
             ratings=ratings,
         )
-    with pytest.raises(ValidationError, match="needs at least one red"):
+    with pytest.raises(ValidationError, match="must be green for these ratings"):
         decide(
             people,
             checklist_registry,
@@ -285,6 +285,27 @@ def test_assessment_rating_rules(people, checklist_registry):
             "red",
             "lead.one",
             ratings=all_green(checklist_registry),
+        )
+    with pytest.raises(ValidationError, match="must be green for these ratings"):
+        decide(
+            people,
+            checklist_registry,
+            sid,
+            "service_assessment",
+            "amber",
+            "lead.one",
+            ratings=all_green(checklist_registry),
+        )
+    one_amber = {**all_green(checklist_registry), "w04": StandardAssessment("amber")}
+    with pytest.raises(ValidationError, match="must be amber for these ratings"):
+        decide(
+            people,
+            checklist_registry,
+            sid,
+            "service_assessment",
+            "green",
+            "lead.one",
+            ratings=one_amber,
         )
     ratings["w01"] = StandardAssessment("purple")
     with pytest.raises(ValidationError, match="red, amber or green"):
@@ -366,3 +387,108 @@ def test_resubmission_drops_old_answers_that_no_longer_apply(people, checklist_r
             {"digital_options": {"service_phase": "alpha"}},
             checklist_registry,
         )
+
+
+def test_reject_and_withdraw_cancel_what_was_still_owed(people, checklist_registry):
+    sid = make_submission(
+        people,
+        checklist_registry,
+        kind="procurement",
+        buys_digital=True,
+        **{**SERVICE, "service_phase": "discovery"},
+    )
+    decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
+    decide(people, checklist_registry, sid, "category_review", "reject", "cm.est")
+    with session_scope(people) as session:
+        actions = session.exec(select(Action).where(Action.submission_id == sid)).all()
+    assert [a.status for a in actions] == ["cancelled"]  # the end-of-alpha obligation
+
+    other = make_submission(people, checklist_registry, kind="procurement", buys_digital=True)
+    decide(people, checklist_registry, other, "digital_options_review", "approve", "dl.est")
+    due = date.today() + timedelta(days=30)
+    decide(
+        people,
+        checklist_registry,
+        other,
+        "category_review",
+        "approve_with_conditions",
+        "cm.est",
+        conditions=[Condition("Publish data", due)],
+    )
+    assert state_of(people, other) == "approved_with_conditions"
+
+
+def test_withdrawal_cancels_open_conditions(people, checklist_registry):
+    sid = make_submission(
+        people, checklist_registry, kind="procurement", buys_digital=True, **SERVICE
+    )
+    decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
+    decide(
+        people,
+        checklist_registry,
+        sid,
+        "category_review",
+        "approve_with_conditions",
+        "cm.est",
+        conditions=[Condition("Publish data", date.today() + timedelta(days=30))],
+    )
+    with session_scope(people) as session:
+        withdraw(session, sid, "policy.est", "Funding withdrawn")
+    with session_scope(people) as session:
+        statuses = {
+            a.status for a in session.exec(select(Action).where(Action.submission_id == sid)).all()
+        }
+    assert statuses == {"cancelled"}
+
+
+def test_resubmission_moves_an_obligation_to_the_new_expected_date(people, checklist_registry):
+    sid = make_submission(
+        people,
+        checklist_registry,
+        **{**SERVICE, "service_phase": "discovery"},
+        expected_alpha_end="2027-06-30",
+    )
+    decide(people, checklist_registry, sid, "digital_options_review", "request_changes", "dl.est")
+    with session_scope(people) as session:
+        resubmit(
+            session,
+            sid,
+            "policy.est",
+            {"digital_options": {"expected_alpha_end": "2028-03-31"}},
+            checklist_registry,
+        )
+    with session_scope(people) as session:
+        obligation = session.exec(select(Action).where(Action.submission_id == sid)).one()
+    assert obligation.due_date == date(2028, 3, 31) and obligation.status == "open"
+
+
+def test_resubmission_with_more_scrutiny_reopens_an_earlier_approval(people, checklist_registry):
+    sid = make_submission(people, checklist_registry, kind="procurement", buys_digital=True)
+    decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
+    decide(people, checklist_registry, sid, "category_review", "request_changes", "cm.est")
+    with session_scope(people) as session:
+        _s, route = resubmit(
+            session,
+            sid,
+            "policy.est",
+            {"digital_options": {"estimated_cost": 5_000_000}},
+            checklist_registry,
+        )
+    assert route.scrutiny == "coe"
+    task = open_stage(people, sid)
+    assert task.stage == "digital_options_review" and task.assignee_id == "coe.one"
+
+
+def test_resubmission_keeps_an_approval_when_review_is_unchanged(people, checklist_registry):
+    sid = make_submission(people, checklist_registry, kind="procurement", buys_digital=True)
+    decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
+    decide(people, checklist_registry, sid, "category_review", "request_changes", "cm.est")
+    with session_scope(people) as session:
+        resubmit(
+            session,
+            sid,
+            "policy.est",
+            {"category_review": {"sme_access": False}},
+            checklist_registry,
+        )
+    assert open_stage(people, sid).stage == "category_review"
