@@ -27,6 +27,7 @@ class RoutedStage:
     stage: str
     checklist: str | None  # the standard set for a service assessment
     because: Text | None  # None for the digital-options review, which every submission gets
+    checklist_version: int | None = None  # pinned: the version in force when routed
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,8 @@ def route_for(
                 continue
             then = rule.then
             if then.stage and then.stage not in stages:
-                stages[then.stage] = RoutedStage(then.stage, then.checklist, rule.because)
+                version = registry.get(then.checklist).version if then.checklist else None
+                stages[then.stage] = RoutedStage(then.stage, then.checklist, rule.because, version)
             elif then.flag and then.flag not in flags:
                 flag = by_id_flag[then.flag]
                 flags[flag.id] = RaisedFlag(flag.id, flag.severity, flag.text, rule.id)

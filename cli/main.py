@@ -18,7 +18,7 @@ from cli.scenarios import parse_conditions, parse_ratings, run_scenario
 from dfr.errors import DfrError, IntegrityError, NotFoundError, ValidationError
 from dfr.i18n import _, get_language, set_language
 from dfr.settings import get_settings
-from models import audit
+from models.audit_check import verify_all
 from models.db import default_engine, session_scope
 from models.decisions import DecisionRequest, record_decision
 from models.directory import Person
@@ -285,7 +285,7 @@ def withdraw_cmd(
 def audit_verify() -> None:
     """Check the decision log's hash chain; name the first broken entry."""
     with session_scope() as session:
-        result = audit.verify(session)
+        result = verify_all(session)
     if not result.ok:
         raise IntegrityError(render.verify_line(result))
     _say(render.verify_line(result))

@@ -139,7 +139,7 @@ def _check_ratings(request: DecisionRequest, task: ReviewTask, registry: Registr
         if request.ratings:
             raise ValidationError(_("Ratings are only given in a service assessment."))
         return []
-    checklist = registry.get(task.checklist_id or "")
+    checklist = registry.get(task.checklist_id or "", task.checklist_version)
     expected = set(task.scope or checklist.questions)
     given = set(request.ratings)
     if given != expected:
@@ -343,6 +343,7 @@ def _open_reassessment(
         round=task.round,
         attempt=task.attempt + 1,
         checklist_id=task.checklist_id,
+        checklist_version=task.checklist_version,
         scope=reds,
         status="pending",
     )

@@ -200,6 +200,7 @@ def _add_tasks(
             position=position,
             round=submission.round,
             checklist_id=routed.checklist,
+            checklist_version=routed.checklist_version,
             status="pending",
         )
         session.add(task)

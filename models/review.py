@@ -24,6 +24,7 @@ class ReviewTask(SQLModel, table=True):
     round: int  # the submission round it belongs to
     attempt: int = 1  # a red assessment opens a new attempt for the red points
     checklist_id: str | None = Field(default=None, max_length=64)  # the standard set assessed
+    checklist_version: int | None = None  # pinned when routed, so later versions change nothing
     scope: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     status: str = Field(max_length=16, index=True)  # pending | open | decided | cancelled
     assignee_id: str | None = Field(default=None, foreign_key="person.id", index=True)

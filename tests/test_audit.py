@@ -88,3 +88,45 @@ def test_rehashing_one_entry_still_breaks_the_next(logged):
         session.add(entry)
     result = verify(logged)
     assert not result.ok and result.broken_seq == 3
+
+
+def verify_everything(engine):
+    from models.audit_check import verify_all
+
+    with session_scope(engine) as session:
+        return verify_all(session)
+
+
+def test_untouched_tables_match_the_log(logged):
+    assert verify_everything(logged).ok
+
+
+def test_edited_decision_row_is_detected(logged):
+    run_sql(logged, "UPDATE decision SET outcome = 'reject' WHERE id = 1")
+    result = verify_everything(logged)
+    assert not result.ok and "no longer matches decision-log entry" in result.reason
+    assert "outcome" in result.reason
+
+
+def test_edited_submission_state_is_detected(logged):
+    run_sql(logged, "UPDATE submission SET state = 'approved' WHERE id = 2")
+    result = verify_everything(logged)
+    assert (
+        not result.ok
+        and "DFR-00002 is approved but the decision log says changes_requested" in result.reason
+    )
+
+
+def test_edited_answers_are_detected(logged):
+    from sqlmodel import select
+
+    from models.submission import ChecklistAnswers
+
+    with session_scope(logged) as session:
+        row = session.exec(
+            select(ChecklistAnswers).where(ChecklistAnswers.submission_id == 1)
+        ).one()
+        row.answers = {**row.answers, "wet_ink_signature": True}
+        session.add(row)
+    result = verify_everything(logged)
+    assert not result.ok and "changed after they were logged" in result.reason

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 04:29:12.138285
+Create Date: 2026-11-27 04:41:06.933677
 """
 
 from collections.abc import Sequence
@@ -187,6 +187,7 @@ def upgrade() -> None:
     sa.Column('round', sa.Integer(), nullable=False),
     sa.Column('attempt', sa.Integer(), nullable=False),
     sa.Column('checklist_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('checklist_version', sa.Integer(), nullable=True),
     sa.Column('scope', sa.JSON(), nullable=True),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('assignee_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
