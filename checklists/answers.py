@@ -18,6 +18,7 @@ from dfr.errors import ValidationError
 from dfr.i18n import _
 
 RATINGS = ("red", "amber", "green")
+MAX_MONEY = Decimal("1000000000000")  # fits the database's NUMERIC(16, 2) with room to spare
 _TRUE = {"true", "yes", "ie", "y", "1"}
 _FALSE = {"false", "no", "na", "n", "0"}
 _MONEY = re.compile(r"^£?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$")
@@ -40,6 +41,8 @@ def parse_money(raw: Any) -> Decimal:
             )
         )
     amount = Decimal(text.lstrip("£").strip().replace(",", ""))
+    if amount >= MAX_MONEY:
+        raise ValueError(_("{value!r} is too large; amounts must be under £1 trillion", value=raw))
     return amount.quantize(Decimal("0.01"))
 
 

@@ -136,6 +136,17 @@ def _ordered(left: Any, right: Any) -> tuple[Any, Any]:
     return left, right
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def _same(left: Any, right: Any) -> bool:
+    """Equality where 0.1 (YAML float) equals Decimal("0.10") (a typed answer)."""
+    if _is_number(left) and _is_number(right):
+        return Decimal(str(left)) == Decimal(str(right))
+    return bool(left == right)
+
+
 def evaluate(cond: Condition, ctx: Context) -> bool:
     """True when the condition holds. Missing answers never satisfy a comparison."""
     if isinstance(cond, AllOf):
@@ -155,13 +166,13 @@ def evaluate(cond: Condition, ctx: Context) -> bool:
         expected = ctx.threshold(expected.threshold, ctx.on)
     match cond.op:
         case "eq":
-            return bool(actual == expected)
+            return _same(actual, expected)
         case "ne":
-            return bool(actual != expected)
+            return not _same(actual, expected)
         case "in":
-            return actual in expected
+            return any(_same(actual, item) for item in expected)
         case "not_in":
-            return actual not in expected
+            return not any(_same(actual, item) for item in expected)
         case "contains":
             return isinstance(actual, (list, tuple)) and expected in actual
     left, right = _ordered(actual, expected)

@@ -42,6 +42,14 @@ def read_yaml(path: Path) -> Any:
             return yaml.safe_load(handle)
     except FileNotFoundError:
         raise NotFoundError(_("File not found: {file}. Check the path.", file=str(path))) from None
+    except UnicodeDecodeError:
+        raise ChecklistDefinitionError(
+            _("{file} is not UTF-8 text. Save it as UTF-8 and try again.", file=str(path))
+        ) from None
+    except OSError as err:
+        raise NotFoundError(
+            _("Cannot read {file}: {problem}.", file=str(path), problem=err.strerror or str(err))
+        ) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         position = (
@@ -247,6 +255,14 @@ def _check_references(checklist: Checklist, thresholds: Thresholds, known: set[s
 
     for qid, cond in checklist.parsed_ask_when.items():
         check_condition(cond, f"question {qid!r} ask_when")
+        if any(source != "q" for source, _name in conditions.references(cond)) or (
+            conditions.thresholds_used(cond)
+        ):
+            raise _fail(
+                checklist.path,
+                f"question {qid!r} ask_when",
+                _("ask_when may only compare answers (q), not facts or thresholds"),
+            )
     for qid, bands in checklist.parsed_risk.items():
         for _rating, cond in bands:
             check_condition(cond, f"question {qid!r} risk")

@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 
 from checklists.loader import Registry, load_registry, lock_key, read_lock, read_yaml, write_lock
@@ -190,7 +189,17 @@ def decide(
 ) -> None:
     """Record a reviewer's decision on the open stage of a submission."""
     conditions = parse_conditions([_split_condition(c) for c in condition or []])
-    raw_ratings: dict[str, object] = dict(read_yaml(ratings_file) or {}) if ratings_file else {}
+    raw_ratings: dict[str, object] = {}
+    if ratings_file:
+        loaded = read_yaml(ratings_file) or {}
+        if not isinstance(loaded, dict):
+            raise ValidationError(
+                _(
+                    "{file} must map each standard to a rating, e.g. `w01: green`.",
+                    file=str(ratings_file),
+                )
+            )
+        raw_ratings.update(loaded)
     for item in rating or []:
         standard, sep, colour = item.partition("=")
         if not sep:
@@ -393,13 +402,17 @@ def main(argv: list[str] | None = None) -> int:
     except DfrError as err:
         typer.echo(_("Error: {message}", message=err.message), err=True)
         return err.exit_code
-    except click.exceptions.Exit as err:
-        return err.exit_code
-    except click.ClickException as err:
-        err.show()
-        return err.exit_code
-    except click.exceptions.Abort:
+    except typer.Exit as err:
+        return int(err.exit_code)
+    except typer.Abort:
         return 1
+    except typer.TyperException as err:  # usage errors: unknown option, missing argument
+        show = getattr(err, "show", None)
+        if callable(show):
+            show()
+        else:
+            typer.echo(str(err), err=True)
+        return int(getattr(err, "exit_code", 2))
     except Exception:  # internal errors: logged with an id, never leaked
         incident = uuid.uuid4().hex[:8]
         _log_to_file()

@@ -68,34 +68,44 @@ def parse_directory(data: dict[str, Any]) -> DirectoryFile:
         raise ValidationError(
             _("The directory file has problems:") + "\n  - " + "\n  - ".join(problems)
         ) from None
-    codes = {d.code for d in parsed.directorates}
-    people = {p.id for p in parsed.people}
-    problems = [
-        _(
-            "{dg}: digital leader {person} is not in the people file",
-            dg=d.code,
-            person=d.digital_leader,
-        )
-        for d in parsed.directorates
-        if d.digital_leader and d.digital_leader not in people
-    ]
-    problems += [
-        _("{person}: role {role} names unknown DG {dg}", person=p.id, role=r.role.value, dg=r.dg)
-        for p in parsed.people
-        for r in p.roles
-        if r.dg and r.dg not in codes
-    ]
-    if problems:
-        raise ValidationError(
-            _("The directory file has problems:") + "\n  - " + "\n  - ".join(problems)
-        )
     return parsed
 
 
 def load_directory(session: Session, directory: DirectoryFile) -> tuple[int, int]:
     """Insert or update DGs and people; a person's roles are replaced by the file's."""
+    known = set(session.exec(select(Directorate.code)).all()) | {
+        d.code for d in directory.directorates
+    }
+    unknown = sorted(
+        {r.dg for p in directory.people for r in p.roles if r.dg and r.dg not in known}
+    )
+    if unknown:
+        raise ValidationError(
+            _(
+                "Roles name DGs that do not exist: {codes}. Load the directorates first.",
+                codes=", ".join(unknown),
+            )
+        )
+    people = set(session.exec(select(Person.id)).all()) | {p.id for p in directory.people}
+    missing = sorted(
+        f"{d.code}: {d.digital_leader}"
+        for d in directory.directorates
+        if d.digital_leader and d.digital_leader not in people
+    )
+    if missing:
+        raise ValidationError(
+            _(
+                "Digital leaders who are not known people: {pairs}. Add them to the people file.",
+                pairs=", ".join(missing),
+            )
+        )
+    leaders: dict[str, str | None] = {}
     for d in directory.directorates:
         dg = session.get(Directorate, d.code) or Directorate(code=d.code, name_cy="", name_en="")
+        # A file that leaves out digital_leader keeps the current one.
+        leaders[d.code] = (
+            d.digital_leader if "digital_leader" in d.model_fields_set else dg.digital_leader_id
+        )
         dg.name_cy, dg.name_en, dg.digital_leader_id = d.name.cy, d.name.en, None
         dg.slack_channel = d.slack_channel
         session.add(dg)
@@ -116,7 +126,7 @@ def load_directory(session: Session, directory: DirectoryFile) -> tuple[int, int
             )
     for d in directory.directorates:
         dg = session.exec(select(Directorate).where(Directorate.code == d.code)).one()
-        dg.digital_leader_id = d.digital_leader
+        dg.digital_leader_id = leaders[d.code]
         session.add(dg)
     session.flush()
     return len(directory.directorates), len(directory.people)

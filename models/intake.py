@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic import ValidationError as PydanticValidationError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from checklists.answers import from_json, normalise_answers, to_json
 from checklists.canonical import sha256_hex
@@ -21,8 +21,8 @@ from checklists.routing import Route, route_for
 from dfr.errors import NotFoundError, PermissionDeniedError, ValidationError
 from dfr.i18n import _
 from models import audit
-from models.directory import Directorate, Person
-from models.lifecycle import State, transition
+from models.directory import Directorate, Person, RoleAssignment
+from models.lifecycle import Role, State, transition
 from models.review import Action, Decision, ReviewTask
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
 from models.tasks import cancel_open_actions, cancel_remaining, open_task
@@ -244,6 +244,22 @@ def plan_submission(
             person=parsed.submitter,
         ),
     )
+    may_submit = session.exec(
+        select(RoleAssignment.id).where(
+            RoleAssignment.person_id == parsed.submitter,
+            RoleAssignment.role == Role.POLICY_OFFICER.value,
+            or_(col(RoleAssignment.dg_code).is_(None), RoleAssignment.dg_code == dg.code),
+        )
+    ).first()
+    if may_submit is None:
+        raise PermissionDeniedError(
+            _(
+                "{person} is not a policy officer in {dg}, so cannot submit for it. Ask an "
+                "administrator to add the role, or submit for your own DG.",
+                person=parsed.submitter,
+                dg=dg.code,
+            )
+        )
     checklists = registry.questionnaires_for(parsed.kind)
     typed = _typed_answers(checklists, parsed.answers)
     route = route_for(

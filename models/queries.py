@@ -29,7 +29,7 @@ class SubmissionDetail:
 def parse_reference(reference: str) -> int:
     """Accept `12`, `DFR-00012` or `dfr-12`."""
     text = reference.strip().upper().removeprefix("DFR-")
-    if not text.isdigit():
+    if not text.isdigit() or len(text) > 9:
         raise NotFoundError(
             _(
                 "{reference} is not a submission reference; use a number or DFR-00012.",

@@ -141,3 +141,13 @@ def test_thresholds_apply_from_their_effective_date():
     assert registry.thresholds.amount("central_goods_services", date(2026, 1, 1)) == Decimal(
         "135018"
     )
+
+
+def test_ask_when_may_not_depend_on_facts(data_copy):
+    edit(
+        data_copy,
+        "digital_options",
+        lambda d: d["questions"][0].update(ask_when={"fact": "kind", "eq": "initiative"}),
+    )
+    with pytest.raises(ChecklistDefinitionError, match="ask_when may only compare answers"):
+        load_unpublished(data_copy)

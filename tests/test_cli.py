@@ -186,6 +186,8 @@ BAD_SUBMISSIONS = {
     "unknown checklist": ({"answers.shopping_list": {"milk": True}}, "does not use"),
     "missing title": ({"-title": None}, "title: Field required"),
     "bad kind": ({"kind": "wish"}, "kind"),
+    "money too large": ({"answers.digital_options.estimated_cost": 10**15}, "is too large"),
+    "not a policy officer": ({"submitter": "DL"}, "is not a policy officer in EST"),
 }
 
 
@@ -212,7 +214,7 @@ def test_bad_submission_is_refused_and_nothing_written(initialised, capsys, tmp_
     else:
         data = submission_data(submitter=people_in("EST"))
         for key, value in change.items():
-            apply_change(data, key, value)
+            apply_change(data, key, digital_leader("EST") if value == "DL" else value)
         file = write(tmp_path, data)
     before = counts(initialised)
     code, _out, err = dfr(capsys, "submit", file)
@@ -332,3 +334,68 @@ def test_internal_error_shows_an_id_not_a_traceback(initialised, capsys, monkeyp
 def test_tasks_for_an_unknown_person(initialised, capsys):
     code, _out, err = dfr(capsys, "tasks", "--assignee", "nobody.here")
     assert code == 2 and "Unknown person nobody.here" in err
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: d, "Cannot read"),  # a folder, not a file
+        (
+            lambda d: (d / "latin1.yaml").write_bytes(b"title: caf\xe9\n") and d / "latin1.yaml",
+            "is not UTF-8 text",
+        ),
+    ],
+    ids=["folder", "not utf-8"],
+)
+def test_unreadable_files_are_refused_clearly(initialised, capsys, tmp_path, make, message):
+    code, _out, err = dfr(capsys, "submit", str(make(tmp_path)))
+    assert code == 2 and message in err
+
+
+def test_odd_references_and_usage_errors_are_refused_clearly(submitted, capsys):
+    for args in (
+        ["show", "99999999999999999999999"],
+        ["show", "DFR-abc"],
+        ["show", "-1"],
+        ["decide"],
+        ["no-such-command"],
+    ):
+        code, _out, err = dfr(capsys, *args)
+        assert code == 2, args
+        assert "Error" in err and "Internal error" not in err
+
+
+def test_a_ratings_file_must_be_a_mapping(submitted, capsys, tmp_path):
+    path = tmp_path / "ratings.yaml"
+    path.write_text("- w01\n- w02\n", encoding="utf-8")
+    example = yaml.safe_load((EXAMPLES / "01-policy-no-digital-service.yaml").read_text())[
+        "submission"
+    ]
+    code, _out, err = dfr(
+        capsys,
+        "decide",
+        "1",
+        "--stage",
+        "digital_options_review",
+        "--outcome",
+        "approve",
+        "--rationale",
+        "x",
+        "--as",
+        digital_leader(example["dg"]),
+        "--ratings-file",
+        str(path),
+    )
+    assert code == 2 and "must map each standard to a rating" in err
+
+
+def test_loading_directorates_alone_keeps_digital_leaders(initialised, capsys, tmp_path):
+    dgs = yaml.safe_load((ROOT / "examples" / "directorates.yaml").read_text())
+    for dg in dgs["directorates"]:
+        dg.pop("digital_leader")
+    code, _out, err = dfr(capsys, "init", "--directory", write(tmp_path, dgs, "dgs.yaml"))
+    assert code == 0, err
+    from models.directory import Directorate
+
+    with session_scope(engine_for(initialised)) as session:
+        assert session.get(Directorate, "EST").digital_leader_id == digital_leader("EST")

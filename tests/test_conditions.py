@@ -45,6 +45,8 @@ def test_all_any_not_combine():
         ({"q": "x", "gt": 10}, {"x": Decimal("10.01")}, True),
         ({"q": "x", "lte": 10}, {"x": Decimal("10")}, True),
         ({"q": "x", "eq": True}, {}, False),  # a missing answer never satisfies a comparison
+        ({"q": "x", "eq": 0.1}, {"x": Decimal("0.10")}, True),  # YAML float vs typed Decimal
+        ({"q": "x", "in": [1, 2]}, {"x": Decimal("2.00")}, True),
     ],
 )
 def test_comparisons(raw, answers, expected):
