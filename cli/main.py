@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlmodel import col, select
 
 from checklists.loader import Registry, load_registry, lock_key, read_lock, read_yaml, write_lock
 from cli import follow_up, render
@@ -17,6 +18,8 @@ from cli.scenarios import parse_conditions, parse_ratings, run_scenario
 from dfr.errors import DfrError, IntegrityError, NotFoundError, ValidationError
 from dfr.i18n import _, get_language, set_language
 from dfr.settings import get_settings
+from flows.deliver import deliver
+from flows.runner import run_flow
 from models.audit_check import verify_all
 from models.db import default_engine, session_scope
 from models.decisions import DecisionRequest, record_decision
@@ -25,6 +28,9 @@ from models.directory_import import load_directory, parse_directory
 from models.intake import resubmit, withdraw
 from models.migrate import upgrade
 from models.queries import open_tasks, parse_reference, submission_detail
+from models.reassignment import delegate, reassign
+from notifications.delivery import retry_failed
+from notifications.records import Notification
 
 log = logging.getLogger("dfr")
 
@@ -40,6 +46,8 @@ checklists_app = typer.Typer(no_args_is_help=True, help="Checklist definitions."
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 app.add_typer(checklists_app, name="checklists")
+notifications_app = typer.Typer(no_args_is_help=True, help="Notifications and their delivery.")
+app.add_typer(notifications_app, name="notifications")
 
 
 def _say(lines: list[str] | str) -> None:
@@ -288,6 +296,89 @@ def withdraw_cmd(
         submission = withdraw(session, parse_reference(reference), actor, reason)
     follow_up.advance_and_deliver(submission.id or 0)
     _say(_("Withdrawn: {reference}.", reference=submission.reference))
+
+
+@app.command("reassign")
+def reassign_cmd(
+    reference: Annotated[str, typer.Argument(help="Submission number or DFR-00012.")],
+    stage: Annotated[str, typer.Option("--stage", help="The open stage to move.")],
+    to: Annotated[str, typer.Option("--to", help="Who takes it (must be able to decide it).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (recorded in the log).")],
+    actor: Annotated[
+        str, typer.Option("--as", help="An administrator, CoE or the DG's Digital Leader.")
+    ],
+) -> None:
+    """Give an open review to someone else; the reason goes into the decision log."""
+    with session_scope() as session:
+        task = reassign(session, parse_reference(reference), stage, to, reason, actor)
+        submission_id = task.submission_id
+    report = follow_up.advance_and_deliver(submission_id)
+    _say(_("Reassigned: {task}", task=render.task_line(task)))
+    _say(follow_up.delivery_line(report))
+
+
+@app.command("delegate")
+def delegate_cmd(
+    person: Annotated[str, typer.Argument(help="The person who will be away.")],
+    to: Annotated[str, typer.Option("--to", help="Who covers their reviews.")],
+    starts: Annotated[str, typer.Option("--from", help="First day of cover, YYYY-MM-DD.")],
+    ends: Annotated[str, typer.Option("--until", help="Last day of cover, YYYY-MM-DD.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (recorded in the log).")],
+    actor: Annotated[str, typer.Option("--as", help="The person themselves, or an administrator.")],
+) -> None:
+    """Absence cover: another person takes someone's reviews for a date range."""
+    try:
+        starts_on, ends_on = date.fromisoformat(starts), date.fromisoformat(ends)
+    except ValueError:
+        raise ValidationError(_("--from and --until must be dates like 2027-01-31.")) from None
+    with session_scope() as session:
+        delegation, moved = delegate(session, person, to, starts_on, ends_on, reason, actor)
+    for submission_id in sorted(set(moved)):
+        follow_up.advance_and_deliver(submission_id)
+    _say(
+        _(
+            "{delegate} covers {person} from {starts} until {ends}; {count} open reviews moved.",
+            delegate=delegation.delegate_id,
+            person=delegation.person_id,
+            starts=starts_on.isoformat(),
+            ends=ends_on.isoformat(),
+            count=len(moved),
+        )
+    )
+
+
+@notifications_app.command("list")
+def notifications_list(
+    status: Annotated[
+        str | None, typer.Option("--status", help="pending, sending, delivered or failed")
+    ] = None,
+) -> None:
+    """Notification rows with their status, attempts and last error."""
+    with session_scope() as session:
+        query = select(Notification).order_by(col(Notification.created_at))
+        if status:
+            query = query.where(Notification.status == status)
+        rows = session.exec(query).all()
+    if not rows:
+        _say(_("No notifications."))
+    for row in rows:
+        error = f" — {row.last_error}" if row.last_error else ""
+        where = f"{row.channel} {row.address}"
+        _say(f"{row.id} [{row.status}] {where} ({row.attempts}): {row.subject}{error}")
+
+
+@notifications_app.command("retry")
+def notifications_retry(
+    ids: Annotated[
+        list[str] | None, typer.Argument(help="Notification ids (default: every failed one).")
+    ] = None,
+) -> None:
+    """Send failed notifications again."""
+    with session_scope() as session:
+        count = retry_failed(session, ids)
+    report = run_flow(deliver)
+    _say(_("{count} failed notifications queued again.", count=count))
+    _say(follow_up.delivery_line(report))
 
 
 @audit_app.command("verify")

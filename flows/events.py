@@ -22,6 +22,7 @@ EVENT_NAMES = {
     "submission.withdrawn": "dfr.submission.withdrawn",
     "submission.completed": "dfr.submission.completed",
     "task.opened": "dfr.task.assigned",
+    "task.reassigned": "dfr.task.assigned",
     "decision.recorded": "dfr.decision.recorded",
 }
 _NAMESPACE = uuid.UUID("8d3b7f52-5a2e-4c59-9d0e-2f6f0c1f7a11")

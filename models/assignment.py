@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 from sqlalchemy import func
 from sqlmodel import Session, col, or_, select
 
-from models.directory import Directorate, RoleAssignment
+from models.directory import Delegation, Directorate, RoleAssignment
 from models.lifecycle import Role, Stage
 from models.permissions import eligible_roles
-from models.review import ReviewTask
+from models.review import PanelMember, ReviewTask
 
 
 def least_loaded(candidates: Sequence[str], open_tasks: Mapping[str, int]) -> str | None:
@@ -54,18 +55,98 @@ def open_task_counts(session: Session, people: Sequence[str]) -> dict[str, int]:
     return {person: count for person, count in rows if person}
 
 
+def covering(session: Session, person_id: str, on: date) -> str:
+    """Who covers `person_id`'s reviews on `on`: their delegate while a delegation runs."""
+    delegation = session.exec(
+        select(Delegation)
+        .where(
+            Delegation.person_id == person_id,
+            col(Delegation.starts_on) <= on,
+            col(Delegation.ends_on) >= on,
+        )
+        .order_by(col(Delegation.id).desc())
+    ).first()
+    return delegation.delegate_id if delegation else person_id
+
+
+def delegators_of(session: Session, delegate_id: str, on: date) -> list[str]:
+    """The people whose reviews `delegate_id` covers on `on`."""
+    return list(
+        session.exec(
+            select(Delegation.person_id).where(
+                Delegation.delegate_id == delegate_id,
+                col(Delegation.starts_on) <= on,
+                col(Delegation.ends_on) >= on,
+            )
+        ).all()
+    )
+
+
 def choose_assignee(
-    session: Session, stage: Stage, dg_code: str, scrutiny: str | None, submitter_id: str
+    session: Session,
+    stage: Stage,
+    dg_code: str,
+    scrutiny: str | None,
+    submitter_id: str,
+    on: date | None = None,
 ) -> str | None:
     """Whom to assign; None when nobody holds the role (anyone who gains it may then decide).
 
-    The DG's own Digital Leader takes its digital-options reviews when eligible.
+    The DG's own Digital Leader takes its digital-options reviews when eligible; otherwise the
+    least loaded eligible person. Someone away is covered by their delegate.
     """
+    on = on or date.today()
     people = candidates_for(session, stage, dg_code, scrutiny, submitter_id)
+    chosen: str | None = None
     if stage == Stage.DIGITAL_OPTIONS_REVIEW and scrutiny != "coe":
         leader = session.exec(
             select(Directorate.digital_leader_id).where(Directorate.code == dg_code)
         ).one_or_none()
         if leader and leader in people:
-            return leader
-    return least_loaded(people, open_task_counts(session, people))
+            chosen = leader
+    if chosen is None:
+        chosen = least_loaded(people, open_task_counts(session, people))
+    if chosen is None:
+        return None
+    cover = covering(session, chosen, on)
+    return cover if cover != submitter_id else chosen
+
+
+# A panel: a lead assessor plus assessors of different disciplines; a performance analyst
+# joins at beta and live (GDS service assessments).
+PANEL_DISCIPLINES = ("user_research", "design", "technical")
+
+
+def choose_panel(
+    session: Session, lead_id: str | None, submitter_id: str, phase: str | None
+) -> list[tuple[str, str]]:
+    """(person, discipline) for each discipline that has an assessor: least loaded first."""
+    disciplines = PANEL_DISCIPLINES + (("performance",) if phase in ("beta", "live") else ())
+    rows = session.exec(
+        select(RoleAssignment.person_id, RoleAssignment.discipline).where(
+            RoleAssignment.role == Role.ASSESSOR.value,
+            col(RoleAssignment.discipline).in_(disciplines),
+        )
+    ).all()
+    taken = {submitter_id, lead_id}
+    load = panel_load(session, [person for person, _d in rows])
+    panel: list[tuple[str, str]] = []
+    for discipline in disciplines:
+        people = sorted(p for p, d in rows if d == discipline and p not in taken)
+        chosen = least_loaded(people, load)
+        if chosen:
+            panel.append((chosen, discipline))
+            taken.add(chosen)
+    return panel
+
+
+def panel_load(session: Session, people: Sequence[str]) -> dict[str, int]:
+    if not people:
+        return {}
+    rows = session.exec(
+        select(PanelMember.person_id, func.count())
+        .join(ReviewTask, col(ReviewTask.id) == col(PanelMember.task_id))
+        .where(col(PanelMember.person_id).in_(people), ReviewTask.status == "open")
+        .group_by(col(PanelMember.person_id))
+    ).all()
+    return {person: count for person, count in rows}

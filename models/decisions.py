@@ -14,6 +14,7 @@ from checklists.loader import Registry
 from dfr.errors import NotFoundError, PermissionDeniedError, TransitionError, ValidationError
 from dfr.i18n import _
 from models import audit
+from models.assignment import delegators_of
 from models.dates import AMBER_ACTION_MONTHS, add_months
 from models.directory import Directorate, Person, RoleAssignment
 from models.intake import locked_submission
@@ -87,29 +88,43 @@ def _open_task(session: Session, submission: Submission, stage: str) -> ReviewTa
     return task
 
 
-def _check_actor(session: Session, submission: Submission, task: ReviewTask, actor_id: str) -> None:
-    if session.get(Person, actor_id) is None:
-        raise NotFoundError(
-            _("Unknown person {person}. Check the id given with --as.", person=actor_id)
-        )
+def refusal_for(
+    session: Session, submission: Submission, stage: Stage, person_id: str, on: date
+) -> str | None:
+    """Why `person_id` may not decide `stage` of `submission` (None: they may).
+
+    A person covering for someone (an active delegation) may decide what that person could.
+    """
+    if session.get(Person, person_id) is None:
+        return _("Unknown person {person}. Check the id given with --as.", person=person_id)
+    acting_for = [person_id, *delegators_of(session, person_id, on)]
     roles = [
         HeldRole(r.role, r.dg_code, r.discipline)
         for r in session.exec(
-            select(RoleAssignment).where(RoleAssignment.person_id == actor_id)
+            select(RoleAssignment).where(col(RoleAssignment.person_id).in_(acting_for))
         ).all()
     ]
     dg = session.get(Directorate, submission.dg_code)
-    refusal = decide_refusal(
-        actor_id=actor_id,
+    return decide_refusal(
+        actor_id=person_id,
         submitter_id=submission.submitter_id,
         roles=roles,
-        stage=Stage(task.stage),
+        stage=stage,
         dg_code=submission.dg_code,
         scrutiny=submission.scrutiny,
-        is_digital_leader=dg is not None and dg.digital_leader_id == actor_id,
+        is_digital_leader=dg is not None and dg.digital_leader_id in acting_for,
     )
-    if refusal:
-        raise PermissionDeniedError(refusal)
+
+
+def _check_actor(
+    session: Session, submission: Submission, task: ReviewTask, actor_id: str, on: date
+) -> None:
+    refusal = refusal_for(session, submission, Stage(task.stage), actor_id, on)
+    if refusal is None:
+        return
+    if session.get(Person, actor_id) is None:
+        raise NotFoundError(refusal)
+    raise PermissionDeniedError(refusal)
 
 
 def _check_conditions(request: DecisionRequest, today: date) -> None:
@@ -191,7 +206,7 @@ def record_decision(
                 allowed=", ".join(rule.outcomes),
             )
         )
-    _check_actor(session, submission, task, request.actor_id)
+    _check_actor(session, submission, task, request.actor_id, on)
     if not request.rationale.strip():
         raise ValidationError(_("Give a rationale: say why you decided this."))
     _check_conditions(request, on)

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 from sqlmodel import Session, col, select
 
 from models import audit
-from models.assignment import choose_assignee
+from models.assignment import choose_assignee, choose_panel
 from models.dates import due_date_for
 from models.lifecycle import STAGES, Stage
-from models.review import Action, ReviewTask
+from models.review import Action, PanelMember, ReviewTask
 from models.submission import Submission
 
 
@@ -21,10 +21,28 @@ def open_task(session: Session, submission: Submission, task: ReviewTask, on: da
     task.opened_at = datetime.now(UTC)
     task.due_date = due_date_for(on, STAGES[stage].due_days)
     task.assignee_id = choose_assignee(
-        session, stage, submission.dg_code, submission.scrutiny, submission.submitter_id
+        session, stage, submission.dg_code, submission.scrutiny, submission.submitter_id, on
     )
     session.add(task)
     session.flush()
+    panel: list[dict[str, str]] = []
+    if stage == Stage.SERVICE_ASSESSMENT:
+        if task.assignee_id:
+            session.add(
+                PanelMember(task_id=task.id or 0, person_id=task.assignee_id, panel_role="lead")
+            )
+        for person_id, discipline in choose_panel(
+            session, task.assignee_id, submission.submitter_id, submission.phase
+        ):
+            session.add(
+                PanelMember(
+                    task_id=task.id or 0,
+                    person_id=person_id,
+                    panel_role="assessor",
+                    discipline=discipline,
+                )
+            )
+            panel.append({"person_id": person_id, "discipline": discipline})
     audit.append(
         session,
         event="task.opened",
@@ -37,6 +55,7 @@ def open_task(session: Session, submission: Submission, task: ReviewTask, on: da
             "attempt": task.attempt,
             "scope": task.scope,
             "assignee_id": task.assignee_id,
+            "panel": panel,
             "due_date": task.due_date.isoformat(),
         },
     )

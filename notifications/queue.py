@@ -142,8 +142,10 @@ def _plan(
     feed = _feed(facts.dg, settings) if facts.dg else []
     if entry.event == "submission.submitted":
         return [("submitted", _people(session, [s.submitter_id], settings) + feed, {})]
-    if entry.event == "task.opened" and payload.get("assignee_id"):
-        return [("task_assigned", _people(session, [payload["assignee_id"]], settings), {})]
+    if entry.event in {"task.opened", "task.reassigned"} and payload.get("assignee_id"):
+        panel = [member["person_id"] for member in payload.get("panel") or []]
+        told = [payload["assignee_id"], *panel]
+        return [("task_assigned", _people(session, told, settings), {})]
     if entry.event == "decision.recorded":
         others = [p for p in [leader] if p not in (entry.actor_id, s.submitter_id)]
         if payload.get("outcome") == "request_changes":

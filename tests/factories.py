@@ -37,6 +37,48 @@ DIRECTORY: dict[str, Any] = {
     ],
     "people": [
         {
+            "id": "ur.one",
+            "name": "Researcher",
+            "email": "ur@example.org",
+            "roles": [{"role": "assessor", "discipline": "user_research"}],
+        },
+        {
+            "id": "design.one",
+            "name": "Designer",
+            "email": "ds@example.org",
+            "roles": [{"role": "assessor", "discipline": "design"}],
+        },
+        {
+            "id": "design.two",
+            "name": "Designer Two",
+            "email": "ds2@example.org",
+            "roles": [{"role": "assessor", "discipline": "design"}],
+        },
+        {
+            "id": "tech.one",
+            "name": "Technologist",
+            "email": "tc@example.org",
+            "roles": [{"role": "assessor", "discipline": "technical"}],
+        },
+        {
+            "id": "perf.one",
+            "name": "Analyst",
+            "email": "pa@example.org",
+            "roles": [{"role": "assessor", "discipline": "performance"}],
+        },
+        {
+            "id": "lead.two",
+            "name": "Lead Two",
+            "email": "l2@example.org",
+            "roles": [{"role": "lead_assessor"}],
+        },
+        {
+            "id": "admin.one",
+            "name": "Admin",
+            "email": "ad@example.org",
+            "roles": [{"role": "admin"}],
+        },
+        {
             "id": "policy.est",
             "name": "Policy EST",
             "email": "p@example.org",

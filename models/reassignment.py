@@ -1,0 +1,183 @@
+"""Moving reviews between people: reassigning one task, and absence cover (delegation).
+Each move states its reason and is written to the decision log."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from dfr.errors import NotFoundError, PermissionDeniedError, TransitionError, ValidationError
+from dfr.i18n import _
+from models import audit
+from models.decisions import refusal_for
+from models.directory import Delegation, Directorate, Person, RoleAssignment
+from models.intake import locked_submission
+from models.lifecycle import Role, Stage
+from models.review import ReviewTask
+from models.submission import Submission
+
+MANAGERS = (Role.ADMIN.value, Role.COE.value)
+
+
+def _require_person(session: Session, person_id: str) -> Person:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFoundError(_("Unknown person {person}. Check the id.", person=person_id))
+    return person
+
+
+def _may_manage(session: Session, actor_id: str, dg_code: str | None) -> bool:
+    """Administrators and the Digital CoE manage all reviews; a Digital Leader their DG's."""
+    held = session.exec(
+        select(RoleAssignment.id).where(
+            RoleAssignment.person_id == actor_id, col(RoleAssignment.role).in_(MANAGERS)
+        )
+    ).first()
+    if held is not None:
+        return True
+    if dg_code is None:
+        return False
+    dg = session.get(Directorate, dg_code)
+    return dg is not None and dg.digital_leader_id == actor_id
+
+
+def _move(
+    session: Session, submission: Submission, task: ReviewTask, to: str, reason: str, actor: str
+) -> None:
+    previous = task.assignee_id
+    task.assignee_id = to
+    session.add(task)
+    audit.append(
+        session,
+        event="task.reassigned",
+        actor_id=actor,
+        submission_id=submission.id,
+        payload={
+            "task_id": task.id,
+            "stage": task.stage,
+            "from": previous,
+            "assignee_id": to,
+            "reason": reason,
+            "due_date": task.due_date.isoformat() if task.due_date else None,
+            "scope": task.scope,
+        },
+    )
+
+
+def reassign(
+    session: Session,
+    submission_id: int,
+    stage: str,
+    to: str,
+    reason: str,
+    actor_id: str,
+    on: date | None = None,
+) -> ReviewTask:
+    """Give the open `stage` of a submission to someone else who may decide it."""
+    on = on or date.today()
+    if not reason.strip():
+        raise ValidationError(_("Give a reason for the reassignment."))
+    _require_person(session, actor_id)
+    submission = locked_submission(session, submission_id)
+    if not _may_manage(session, actor_id, submission.dg_code):
+        raise PermissionDeniedError(
+            _(
+                "{person} cannot reassign reviews in {dg}: it needs an administrator, the Digital "
+                "CoE or the DG's Digital Leader.",
+                person=actor_id,
+                dg=submission.dg_code,
+            )
+        )
+    task = session.exec(
+        select(ReviewTask).where(
+            ReviewTask.submission_id == submission.id,
+            ReviewTask.stage == stage,
+            ReviewTask.status == "open",
+        )
+    ).one_or_none()
+    if task is None:
+        raise TransitionError(
+            _(
+                "The {stage} of {reference} is not open, so it cannot be reassigned.",
+                stage=stage,
+                reference=submission.reference,
+            )
+        )
+    refusal = refusal_for(session, submission, Stage(task.stage), to, on)
+    if refusal:
+        raise PermissionDeniedError(refusal)
+    if task.assignee_id == to:
+        raise ValidationError(_("{person} is already assigned this review.", person=to))
+    _move(session, submission, task, to, reason.strip(), actor_id)
+    session.flush()
+    return task
+
+
+def delegate(
+    session: Session,
+    person_id: str,
+    delegate_id: str,
+    starts_on: date,
+    ends_on: date,
+    reason: str,
+    actor_id: str,
+    on: date | None = None,
+) -> tuple[Delegation, list[int]]:
+    """Absence cover: `delegate_id` takes `person_id`'s reviews from `starts_on` to `ends_on`.
+
+    Open tasks already assigned to the absent person move now if the cover has started.
+    Returns the delegation and the ids of the submissions whose tasks moved.
+    """
+    on = on or date.today()
+    if not reason.strip():
+        raise ValidationError(_("Give a reason for the absence cover."))
+    if ends_on < starts_on:
+        raise ValidationError(_("The cover must end on or after the day it starts."))
+    if person_id == delegate_id:
+        raise ValidationError(_("A person cannot cover for themselves."))
+    _require_person(session, person_id)
+    _require_person(session, delegate_id)
+    _require_person(session, actor_id)
+    if actor_id != person_id and not _may_manage(session, actor_id, None):
+        raise PermissionDeniedError(
+            _("Only {person} or an administrator can arrange cover for {person}.", person=person_id)
+        )
+    delegation = Delegation(
+        person_id=person_id,
+        delegate_id=delegate_id,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason=reason.strip(),
+    )
+    session.add(delegation)
+    session.flush()
+    audit.append(
+        session,
+        event="delegation.created",
+        actor_id=actor_id,
+        submission_id=None,
+        payload={
+            "delegation_id": delegation.id,
+            "person_id": person_id,
+            "delegate_id": delegate_id,
+            "starts_on": starts_on.isoformat(),
+            "ends_on": ends_on.isoformat(),
+            "reason": delegation.reason,
+        },
+    )
+    moved: list[int] = []
+    if starts_on <= on <= ends_on:
+        for task in session.exec(
+            select(ReviewTask).where(
+                ReviewTask.assignee_id == person_id, ReviewTask.status == "open"
+            )
+        ).all():
+            submission = locked_submission(session, task.submission_id)
+            if submission.submitter_id == delegate_id:
+                continue  # never their own submission: it stays with the absent reviewer
+            cover = f"absence cover #{delegation.id}: {delegation.reason}"
+            _move(session, submission, task, delegate_id, cover, actor_id)
+            moved.append(task.submission_id)
+    session.flush()
+    return delegation, moved
