@@ -20,7 +20,7 @@ $(SYNCED): $(UV) pyproject.toml uv.lock
 
 run: $(SYNCED)
 	$(VENV)/bin/dfr init
-	$(VENV)/bin/dfr demo examples/submissions
+	$(VENV)/bin/dfr run
 
 test: $(SYNCED)
 	$(VENV)/bin/pytest

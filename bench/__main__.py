@@ -1,12 +1,15 @@
-"""Run every benchmark and print its figures."""
+"""Run every benchmark and print its figures (`make bench`)."""
 
 from __future__ import annotations
 
-from bench import bench_intake
+from bench import bench_flows, bench_intake
 
 
 def main() -> None:
+    print("== intake in the domain (no orchestration)")
     bench_intake.main()
+    print("\n== flows under a Prefect server")
+    bench_flows.main()
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 import uuid
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ from sqlmodel import col, select
 
 from checklists.loader import Registry, load_registry, lock_key, read_lock, read_yaml, write_lock
 from cli import follow_up, render
+from cli.engine import prefect_server
 from cli.scenarios import parse_conditions, parse_ratings, run_scenario
 from dfr.errors import DfrError, IntegrityError, NotFoundError, ValidationError
 from dfr.i18n import _, get_language, set_language
@@ -482,6 +484,31 @@ def demo(
             for step in result.steps:
                 _say("  → " + step)
             _say(_("Outcome: {state}", state=render.state_name(s.state)))
+
+
+@app.command("run")
+def run_engine(
+    port: Annotated[int, typer.Option("--port", help="Port for the local Prefect server.")] = 4200,
+    stay: Annotated[
+        bool, typer.Option("--stay/--no-stay", help="Keep serving after the examples.")
+    ] = True,
+) -> None:
+    """Start the embedded engine: a local Prefect server, the examples through real flow runs,
+    notifications to the outbox. Ctrl-C stops it."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    settings = get_settings()
+    with prefect_server(settings.var_dir, port) as url, temporary_settings({PREFECT_API_URL: url}):
+        _say(_("Prefect server: {url} (UI at {ui})", url=url, ui=url.removesuffix("/api")))
+        demo(settings.examples_dir / "submissions")
+        _say(_("Notifications are in {folder}.", folder=str(settings.outbox_dir)))
+        if stay:
+            _say(_("Engine running. Press Ctrl-C to stop."))
+            try:
+                while True:
+                    time.sleep(3600)
+            except KeyboardInterrupt:
+                _say(_("Stopped."))
 
 
 def main(argv: list[str] | None = None) -> int:

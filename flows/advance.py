@@ -10,11 +10,9 @@ from __future__ import annotations
 from prefect import flow
 
 from flows.steps import step
-from flows.tasks import emit_events, queue_notifications
+from flows.tasks import announce
 
 
 @flow(name="advance", persist_result=False)
 async def advance(submission_id: int) -> int:
-    queued = step(queue_notifications, submission_id)
-    step(emit_events, submission_id)
-    return queued
+    return step(announce, submission_id)["queued"]

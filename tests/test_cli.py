@@ -399,3 +399,70 @@ def test_loading_directorates_alone_keeps_digital_leaders(initialised, capsys, t
 
     with session_scope(engine_for(initialised)) as session:
         assert session.get(Directorate, "EST").digital_leader_id == digital_leader("EST")
+
+
+def test_reassign_delegate_and_notifications_from_the_command_line(
+    initialised, capsys, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("DFR_OUTBOX_DIR", str(tmp_path / "outbox"))
+    code, _out, err = dfr(capsys, "submit", str(EXAMPLES / "01-policy-no-digital-service.yaml"))
+    assert code == 0, err
+    example = yaml.safe_load((EXAMPLES / "01-policy-no-digital-service.yaml").read_text())[
+        "submission"
+    ]
+    leader = digital_leader(example["dg"])
+    coe = role_holder("coe")
+    admin = role_holder("admin")
+    code, out, err = dfr(
+        capsys,
+        "reassign",
+        "1",
+        "--stage",
+        "digital_options_review",
+        "--to",
+        coe,
+        "--reason",
+        "Leader is on the project board",
+        "--as",
+        admin,
+    )
+    assert code == 0, err
+    assert f"assigned to {coe}" in out
+    code, out, err = dfr(
+        capsys,
+        "delegate",
+        coe,
+        "--to",
+        leader,
+        "--from",
+        "2026-01-01",
+        "--until",
+        "2099-12-31",
+        "--reason",
+        "Secondment",
+        "--as",
+        admin,
+    )
+    assert code == 0, err
+    assert "1 open reviews moved" in out
+    code, out, _ = dfr(capsys, "notifications", "list")
+    assert code == 0 and "[delivered] outbox" in out
+    assert sorted((tmp_path / "outbox").glob("*.md"))
+    code, out, _ = dfr(capsys, "notifications", "retry")
+    assert code == 0 and "0 failed notifications queued again" in out
+    code, _out, err = dfr(
+        capsys,
+        "delegate",
+        coe,
+        "--to",
+        leader,
+        "--from",
+        "soon",
+        "--until",
+        "later",
+        "--reason",
+        "x",
+        "--as",
+        admin,
+    )
+    assert code == 2 and "must be dates" in err

@@ -104,3 +104,40 @@ def test_domain_events_reach_prefect_with_submission_and_dg(engine, outbox, chec
     assert names == ["dfr.submission.submitted", "dfr.task.assigned"]
     assert event.resource["dfr.dg"] == "EST"
     assert any(r.id == "dfr.dg.EST" and r.role == "dg" for r in event.related)
+
+
+def test_dfr_run_starts_a_prefect_server_and_runs_the_examples(tmp_path):
+    """What `make run` does, on a fresh embedded database, stopping after the examples."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DFR_", "PREFECT_"))},
+        "DFR_DATABASE_URL": f"sqlite:///{tmp_path / 'dfr.sqlite3'}",
+        "DFR_VAR_DIR": str(tmp_path / "var"),
+        "DFR_OUTBOX_DIR": str(tmp_path / "outbox"),
+    }
+    dfr = [sys.executable, "-c", "from cli.main import run; run()"]
+    init = subprocess.run(
+        [*dfr, "init"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert init.returncode == 0, init.stderr
+    result = subprocess.run(
+        [*dfr, "run", "--no-stay", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"Prefect server: http://127.0.0.1:{port}/api" in result.stdout
+    assert result.stdout.count("Outcome:") >= 8
+    assert len(list((tmp_path / "outbox").glob("*.md"))) > 20

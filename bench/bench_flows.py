@@ -1,0 +1,119 @@
+"""Orchestration overhead and bulk intake, under a real (test-harness) Prefect server.
+
+1. Overhead: median wall time of the `intake` flow for one submission (warm), against a bare
+   async no-op Prefect flow in the same process. Targets: ratio ≤ 1.5, median ≤ 150 ms.
+2. Bulk: 10,000 submissions through `intake_many` in one flow run on SQLite, against a plain
+   SQLModel insert of the same submission and answer rows. Target ≥ 1,000 per second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from prefect import flow
+
+from dfr.settings import get_settings
+from models.db import dispose_engine, engine_for, session_scope
+from models.migrate import upgrade
+from models.submission import ChecklistAnswers, Submission
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.factories import load_people, submission_data
+
+WARM, TIMED = 3, 20
+BULK = int(os.environ.get("DFR_BENCH_BULK", "10000"))
+
+
+@flow(name="bench-noop", persist_result=False)
+async def noop() -> int:
+    return 1
+
+
+def _median_ms(run: Any, count: int) -> float:
+    times = []
+    for index in range(count):
+        started = time.perf_counter()
+        run(index)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def _baseline_insert(url: str, items: list[dict[str, Any]]) -> float:
+    started = time.perf_counter()
+    with session_scope(engine_for(url)) as session:
+        for data in items:
+            row = Submission(
+                kind=data["kind"],
+                title_cy=data["title"]["cy"],
+                title_en=data["title"]["en"],
+                summary_cy=data["summary"]["cy"],
+                summary_en=data["summary"]["en"],
+                dg_code=data["dg"],
+                submitter_id=data["submitter"],
+                state="in_review",
+                submitted_on=date.today(),
+            )
+            session.add(row)
+            session.flush()
+            session.add(
+                ChecklistAnswers(
+                    submission_id=row.id or 0,
+                    round=1,
+                    checklist_id="digital_options",
+                    checklist_version=1,
+                    content_hash="0" * 64,
+                    answers=data["answers"]["digital_options"],
+                )
+            )
+    return len(items) / (time.perf_counter() - started)
+
+
+def main() -> None:
+    from prefect.testing.utilities import prefect_test_harness
+
+    from flows.intake import intake, intake_many
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        os.environ["DFR_DATABASE_URL"] = url
+        os.environ["DFR_OUTBOX_DIR"] = str(Path(folder) / "outbox")
+        get_settings.cache_clear()
+        upgrade(url)
+        load_people(engine_for(url))
+        with prefect_test_harness(server_startup_timeout=180):
+            for index in range(WARM):
+                asyncio.run(noop())
+                asyncio.run(intake(data=submission_data(), intake_key=f"warm-{index}"))
+            noop_ms = _median_ms(lambda _i: asyncio.run(noop()), TIMED)
+            intake_ms = _median_ms(
+                lambda i: asyncio.run(intake(data=submission_data(), intake_key=f"timed-{i}")),
+                TIMED,
+            )
+            items = [submission_data() for _ in range(BULK)]
+            bulk_file = Path(folder) / "bulk.jsonl"
+            bulk_file.write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")
+            started = time.perf_counter()
+            stored = asyncio.run(intake_many(path=str(bulk_file)))
+            bulk_rate = stored / (time.perf_counter() - started)
+        baseline_url = f"sqlite:///{Path(folder) / 'baseline.sqlite3'}"
+        upgrade(baseline_url)
+        load_people(engine_for(baseline_url))
+        base_rate = _baseline_insert(baseline_url, items)
+        dispose_engine(url)
+        dispose_engine(baseline_url)
+    print(f"no-op async flow, warm median:      {noop_ms:8.1f} ms")
+    print(f"intake flow (1 submission), median: {intake_ms:8.1f} ms")
+    ratio = intake_ms / noop_ms
+    print(f"ratio intake/no-op:                 {ratio:8.2f}  (target <= 1.5, <= 150 ms)")
+    print(f"bulk intake_many, {BULK} submissions: {bulk_rate:8.1f} per second (target >= 1000)")
+    print(f"baseline plain SQLModel insert:     {base_rate:8.1f} per second")
+    print(f"ratio bulk/baseline throughput:     {bulk_rate / base_rate:8.2f}")
