@@ -15,16 +15,15 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from prefect import flow
 
+from bench.baseline import insert_plain
 from dfr.settings import get_settings
 from models.db import dispose_engine, engine_for, session_scope
 from models.migrate import upgrade
-from models.submission import ChecklistAnswers, Submission
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.factories import load_people, submission_data
@@ -51,29 +50,7 @@ def _baseline_insert(url: str, items: list[dict[str, Any]]) -> float:
     started = time.perf_counter()
     with session_scope(engine_for(url)) as session:
         for data in items:
-            row = Submission(
-                kind=data["kind"],
-                title_cy=data["title"]["cy"],
-                title_en=data["title"]["en"],
-                summary_cy=data["summary"]["cy"],
-                summary_en=data["summary"]["en"],
-                dg_code=data["dg"],
-                submitter_id=data["submitter"],
-                state="in_review",
-                submitted_on=date.today(),
-            )
-            session.add(row)
-            session.flush()
-            session.add(
-                ChecklistAnswers(
-                    submission_id=row.id or 0,
-                    round=1,
-                    checklist_id="digital_options",
-                    checklist_version=1,
-                    content_hash="0" * 64,
-                    answers=data["answers"]["digital_options"],
-                )
-            )
+            insert_plain(session, data)
     return len(items) / (time.perf_counter() - started)
 
 

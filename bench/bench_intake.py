@@ -11,16 +11,14 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from checklists.answers import to_json
+from bench.baseline import insert_plain
 from checklists.loader import registry
 from models.db import dispose_engine, engine_for, session_scope
 from models.intake import submit
 from models.migrate import upgrade
-from models.submission import ChecklistAnswers, Submission
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.factories import load_people, submission_data
@@ -29,33 +27,10 @@ COUNT = 300
 
 
 def _baseline(url: str, data: dict[str, Any]) -> float:
-    answers: dict[str, Any] = data["answers"]["digital_options"]
     start = time.perf_counter()
     for _ in range(COUNT):
         with session_scope(engine_for(url)) as session:
-            row = Submission(
-                kind="initiative",
-                title_cy="a",
-                title_en="a",
-                summary_cy="b",
-                summary_en="b",
-                dg_code="EST",
-                submitter_id="policy.est",
-                state="in_review",
-                submitted_on=date.today(),
-            )
-            session.add(row)
-            session.flush()
-            session.add(
-                ChecklistAnswers(
-                    submission_id=row.id or 0,
-                    round=1,
-                    checklist_id="digital_options",
-                    checklist_version=1,
-                    content_hash="0" * 64,
-                    answers={qid: to_json(value) for qid, value in answers.items()},
-                )
-            )
+            insert_plain(session, data)
     return COUNT / (time.perf_counter() - start)
 
 

@@ -19,7 +19,7 @@ from models.submission import Submission
 
 def preview(data: Any, registry: Registry) -> Route:
     """Check a submission fully (the same code intake runs) and return its route; keep nothing."""
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         return plan_submission(session, data, registry).route
 
 

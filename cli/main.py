@@ -143,7 +143,7 @@ def submit_cmd(file: Annotated[Path, typer.Argument(help="Submission YAML file."
 @app.command()
 def show(reference: Annotated[str, typer.Argument(help="Submission number or DFR-00012.")]) -> None:
     """Everything about one submission: answers, route, stages, decisions, history."""
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         detail = submission_detail(session, parse_reference(reference))
         _say(render.detail_lines(detail, _registry()))
 
@@ -156,7 +156,7 @@ def tasks(
 ) -> None:
     """Open review tasks, soonest due first."""
     lang = get_language()
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         if assignee and session.get(Person, assignee) is None:
             raise NotFoundError(_("Unknown person {person}. Check the id.", person=assignee))
         rows = open_tasks(session, assignee)
@@ -356,7 +356,7 @@ def notifications_list(
     ] = None,
 ) -> None:
     """Notification rows with their status, attempts and last error."""
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         query = select(Notification).order_by(col(Notification.created_at))
         if status:
             query = query.where(Notification.status == status)
@@ -386,7 +386,7 @@ def notifications_retry(
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check the decision log's hash chain; name the first broken entry."""
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         result = verify_all(session)
     if not result.ok:
         raise IntegrityError(render.verify_line(result))

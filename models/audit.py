@@ -91,25 +91,17 @@ def append(
     seq = head.seq + 1 if head else 1
     prev_hash = head.hash if head else GENESIS_HASH
     occurred_at = (at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
-    digest = entry_hash(
-        seq=seq,
-        occurred_at=occurred_at,
-        actor_id=actor_id,
-        event=event,
-        submission_id=submission_id,
-        payload=payload,
-        prev_hash=prev_hash,
-    )
-    entry = LogEntry(
-        seq=seq,
-        occurred_at=occurred_at,
-        actor_id=actor_id,
-        event=event,
-        submission_id=submission_id,
-        payload=payload,
-        prev_hash=prev_hash,
-        hash=digest,
-    )
+    fields: dict[str, Any] = {
+        "seq": seq,
+        "occurred_at": occurred_at,
+        "actor_id": actor_id,
+        "event": event,
+        "submission_id": submission_id,
+        "payload": payload,
+        "prev_hash": prev_hash,
+    }
+    digest = entry_hash(**fields)
+    entry = LogEntry(**fields, hash=digest)
     session.add(entry)
     if head is None:
         session.add(LogHead(id=1, seq=seq, hash=digest))

@@ -13,6 +13,8 @@ from sqlmodel import Session, create_engine
 
 from dfr.settings import get_settings
 
+READ_ONLY = "dfr_read_only"
+
 
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
@@ -27,9 +29,12 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # Take the write lock at the start, so read-then-write (the decision log's head,
-        # a task's status) cannot interleave with another writer.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the write lock at the start, so read-then-write (the decision log's
+        # head, a task's status) cannot interleave with another writer. Readers do not wait.
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
@@ -66,9 +71,15 @@ def default_engine() -> Engine:
 
 
 @contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """One transaction: committed when the block ends, rolled back (changing nothing) on error."""
-    with Session(engine or default_engine(), expire_on_commit=False) as session:
+def session_scope(engine: Engine | None = None, *, read_only: bool = False) -> Iterator[Session]:
+    """One transaction: committed when the block ends, rolled back (changing nothing) on error.
+
+    `read_only` sessions (show, lists, audit) never take SQLite's write lock.
+    """
+    bind = engine or default_engine()
+    if read_only:
+        bind = bind.execution_options(**{READ_ONLY: True})
+    with Session(bind, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
