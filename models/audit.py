@@ -77,6 +77,19 @@ def entry_hash(
     )
 
 
+def hash_of(entry: LogEntry) -> str:
+    """The hash an entry's stored content should have."""
+    return entry_hash(
+        seq=entry.seq,
+        occurred_at=entry.occurred_at,
+        actor_id=entry.actor_id,
+        event=entry.event,
+        submission_id=entry.submission_id,
+        payload=entry.payload,
+        prev_hash=entry.prev_hash,
+    )
+
+
 def append(
     session: Session,
     *,
@@ -148,16 +161,7 @@ def verify_entries(entries: Iterable[LogEntry], head: LogHead | None) -> VerifyR
                     previous=entry.seq - 1,
                 ),
             )
-        recomputed = entry_hash(
-            seq=entry.seq,
-            occurred_at=entry.occurred_at,
-            actor_id=entry.actor_id,
-            event=entry.event,
-            submission_id=entry.submission_id,
-            payload=entry.payload,
-            prev_hash=entry.prev_hash,
-        )
-        if recomputed != entry.hash:
+        if hash_of(entry) != entry.hash:
             return VerifyResult(
                 False,
                 checked,

@@ -76,15 +76,7 @@ def test_rehashing_one_entry_still_breaks_the_next(logged):
     with session_scope(logged) as session:
         entry = session.get(audit.LogEntry, 2)
         entry.payload = {**entry.payload, "assignee_id": "someone.else"}
-        entry.hash = audit.entry_hash(
-            seq=entry.seq,
-            occurred_at=entry.occurred_at,
-            actor_id=entry.actor_id,
-            event=entry.event,
-            submission_id=entry.submission_id,
-            payload=entry.payload,
-            prev_hash=entry.prev_hash,
-        )
+        entry.hash = audit.hash_of(entry)
         session.add(entry)
     result = verify(logged)
     assert not result.ok and result.broken_seq == 3
