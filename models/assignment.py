@@ -12,6 +12,7 @@ from models.directory import Delegation, Directorate, RoleAssignment
 from models.lifecycle import Role, Stage
 from models.permissions import eligible_roles
 from models.review import PanelMember, ReviewTask
+from models.working_days import london_today
 
 
 def least_loaded(candidates: Sequence[str], open_tasks: Mapping[str, int]) -> str | None:
@@ -95,7 +96,7 @@ def choose_assignee(
     The DG's own Digital Leader takes its digital-options reviews when eligible; otherwise the
     least loaded eligible person. Someone away is covered by their delegate.
     """
-    on = on or date.today()
+    on = on or london_today()
     people = candidates_for(session, stage, dg_code, scrutiny, submitter_id)
     chosen: str | None = None
     if stage == Stage.DIGITAL_OPTIONS_REVIEW and scrutiny != "coe":

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, timedelta
+from datetime import date
+
+from models.working_days import add_working_days
 
 
 def add_months(start: date, months: int) -> date:
@@ -13,9 +15,9 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
-def due_date_for(opened_on: date, days: int) -> date:
-    """Calendar-day service level from the day a stage opens."""
-    return opened_on + timedelta(days=days)
+def due_date_for(opened_on: date, working_days: int) -> date:
+    """A stage's service level in working days (England and Wales) from the day it opens."""
+    return add_working_days(opened_on, working_days)
 
 
 AMBER_ACTION_MONTHS = 3  # GDS service assessments: close amber actions within 3 months

@@ -23,6 +23,7 @@ from models.permissions import HeldRole, decide_refusal
 from models.review import Action, Decision, ReviewTask, StandardRating
 from models.submission import Submission
 from models.tasks import cancel_open_actions, cancel_remaining, open_task, remaining_tasks
+from models.working_days import london_today
 
 
 @dataclass(frozen=True)
@@ -193,7 +194,7 @@ def record_decision(
     session: Session, request: DecisionRequest, registry: Registry, on: date | None = None
 ) -> Decision:
     """Write the decision and its consequences, or raise and change nothing."""
-    on = on or date.today()
+    on = on or london_today()
     submission = locked_submission(session, request.submission_id)
     task = _open_task(session, submission, request.stage)
     rule = STAGES[Stage(task.stage)]

@@ -26,6 +26,7 @@ from models.lifecycle import Role, State, transition
 from models.review import Action, Decision, ReviewTask
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
 from models.tasks import cancel_open_actions, cancel_remaining, open_task
+from models.working_days import london_today
 
 
 class TextPair(BaseModel):
@@ -226,7 +227,7 @@ def plan_submission(
     session: Session, data: Any, registry: Registry, on: date | None = None
 ) -> SubmissionPlan:
     """Check everything about a submission and work out its route; read-only."""
-    on = on or date.today()
+    on = on or london_today()
     parsed = parse_submission(data)
     dg = _require(
         session,
@@ -387,7 +388,7 @@ def resubmit(
     Stages approved before the stage that asked for changes keep their decision; that stage
     and everything after it are reviewed again against the new answers.
     """
-    on = on or date.today()
+    on = on or london_today()
     submission = locked_submission(session, submission_id)
     _require_submitter(submission, actor_id, _("resubmit"))
     transition(submission.state, "resubmit")

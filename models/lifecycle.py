@@ -79,13 +79,13 @@ TRANSITIONS: tuple[Transition, ...] = (
 class StageRule:
     """A human step: who decides it, what they may decide, when it is due, who it escalates to.
 
-    Service levels are calendar days for now (spend control v4: decide within 28 days).
+    Service levels are working days in England and Wales (see models/working_days.py).
     """
 
     stage: Stage
     deciders: tuple[Role, ...]
     outcomes: tuple[str, ...]
-    due_days: int
+    due_working_days: int
     escalate_to: Role
 
 
@@ -94,14 +94,14 @@ STAGES: dict[Stage, StageRule] = {
         Stage.DIGITAL_OPTIONS_REVIEW,
         deciders=(Role.DIGITAL_LEADER, Role.COE),
         outcomes=("approve", "request_changes", "reject"),
-        due_days=10,
+        due_working_days=10,
         escalate_to=Role.COE,
     ),
     Stage.CATEGORY_REVIEW: StageRule(
         Stage.CATEGORY_REVIEW,
         deciders=(Role.CATEGORY_MANAGER,),
         outcomes=("approve", "approve_with_conditions", "request_changes", "reject"),
-        due_days=28,
+        due_working_days=20,  # decide within 20 working days (spend control: 28 calendar)
         escalate_to=Role.DIGITAL_LEADER,
     ),
     # Service assessments: the lead assessor finalises the overall rating (GDS service manual).
@@ -109,7 +109,7 @@ STAGES: dict[Stage, StageRule] = {
         Stage.SERVICE_ASSESSMENT,
         deciders=(Role.LEAD_ASSESSOR,),
         outcomes=("green", "amber", "red"),
-        due_days=28,
+        due_working_days=20,
         escalate_to=Role.DIGITAL_LEADER,
     ),
 }

@@ -16,6 +16,7 @@ from models.intake import locked_submission
 from models.lifecycle import Role, Stage
 from models.review import ReviewTask
 from models.submission import Submission
+from models.working_days import london_today
 
 MANAGERS = (Role.ADMIN.value, Role.COE.value)
 
@@ -75,7 +76,7 @@ def reassign(
     on: date | None = None,
 ) -> ReviewTask:
     """Give the open `stage` of a submission to someone else who may decide it."""
-    on = on or date.today()
+    on = on or london_today()
     if not reason.strip():
         raise ValidationError(_("Give a reason for the reassignment."))
     _require_person(session, actor_id)
@@ -129,7 +130,7 @@ def delegate(
     Open tasks already assigned to the absent person move now if the cover has started.
     Returns the delegation and the ids of the submissions whose tasks moved.
     """
-    on = on or date.today()
+    on = on or london_today()
     if not reason.strip():
         raise ValidationError(_("Give a reason for the absence cover."))
     if ends_on < starts_on:

@@ -19,7 +19,7 @@ def open_task(session: Session, submission: Submission, task: ReviewTask, on: da
     stage = Stage(task.stage)
     task.status = "open"
     task.opened_at = datetime.now(UTC)
-    task.due_date = due_date_for(on, STAGES[stage].due_days)
+    task.due_date = due_date_for(on, STAGES[stage].due_working_days)
     task.assignee_id = choose_assignee(
         session, stage, submission.dg_code, submission.scrutiny, submission.submitter_id, on
     )

@@ -14,6 +14,7 @@ from models.decisions import Condition, StandardAssessment
 from models.intake import resubmit, withdraw
 from models.review import Action, Decision, ReviewTask
 from models.submission import Submission
+from models.working_days import add_working_days, london_today
 from tests.factories import SERVICE, all_green, decide, load_people, log_count, make_submission
 
 
@@ -41,7 +42,7 @@ def test_policy_with_no_service_is_approved_after_digital_options_review(
     sid = make_submission(people, checklist_registry)
     task = open_stage(people, sid)
     assert task.stage == "digital_options_review" and task.assignee_id == "dl.est"
-    assert task.due_date == date.today() + timedelta(days=10)
+    assert task.due_date == add_working_days(london_today(), 10)
     decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
     assert state_of(people, sid) == "approved"
 

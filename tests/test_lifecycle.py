@@ -55,7 +55,7 @@ def test_only_the_submitter_resubmits_or_withdraws():
 
 def test_each_stage_states_permission_deadline_and_escalation():
     for rule in STAGES.values():
-        assert rule.deciders and rule.outcomes and rule.due_days > 0 and rule.escalate_to
+        assert rule.deciders and rule.outcomes and rule.due_working_days > 0 and rule.escalate_to
 
 
 @pytest.mark.parametrize(
