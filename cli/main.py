@@ -21,6 +21,7 @@ from dfr.errors import DfrError, IntegrityError, NotFoundError, ValidationError
 from dfr.i18n import _, get_language, set_language
 from dfr.settings import get_settings
 from flows.deliver import deliver
+from flows.remind import remind
 from flows.runner import run_flow
 from models.audit_check import verify_all
 from models.db import default_engine, session_scope
@@ -381,6 +382,32 @@ def notifications_retry(
     report = run_flow(deliver)
     _say(_("{count} failed notifications queued again.", count=count))
     _say(follow_up.delivery_line(report))
+
+
+@app.command("remind")
+def remind_cmd(
+    now: Annotated[bool, typer.Option("--now", help="Run the reminder sweep once, now.")] = False,
+    today: Annotated[
+        str | None, typer.Option("--today", help="Sweep as if it were this date (YYYY-MM-DD).")
+    ] = None,
+) -> None:
+    """Send the reminders and escalations that are due (the scheduled sweep, by hand)."""
+    if not now and not today:
+        raise ValidationError(_("Use --now to run the sweep (or --today DATE to replay a day)."))
+    if today:
+        try:
+            date.fromisoformat(today)
+        except ValueError:
+            raise ValidationError(_("--today must be a date like 2027-01-31.")) from None
+    result = run_flow(remind, today=today)
+    _say(
+        _(
+            "Reminders: {submissions} submissions chased, {queued} messages queued.",
+            submissions=result["submissions"],
+            queued=result["queued"],
+        )
+    )
+    _say(follow_up.delivery_line(result))
 
 
 @audit_app.command("verify")

@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_from: str = "digital-first-review@localhost"
     smtp_timeout_seconds: float = 10.0
+    remind_before_working_days: int = Field(
+        default=2, ge=0, description="Remind the assignee this many working days before due."
+    )
+    second_escalation_after_working_days: int = Field(
+        default=5, gt=0, description="Escalate to the Digital CoE this long after the due date."
+    )
     notify_max_attempts: int = Field(default=5, ge=1)
     notify_backoff_seconds: float = Field(default=2.0, ge=0)
     notify_max_wait_seconds: float = Field(

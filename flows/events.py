@@ -28,6 +28,13 @@ EVENT_NAMES = {
 _NAMESPACE = uuid.UUID("8d3b7f52-5a2e-4c59-9d0e-2f6f0c1f7a11")
 
 
+def event_name(entry: LogEntry) -> str | None:
+    if entry.event == "reminder.sent":
+        escalated = entry.payload.get("step") in ("escalation", "second_escalation")
+        return "dfr.item.overdue" if escalated else "dfr.reminder.sent"
+    return EVENT_NAMES.get(entry.event)
+
+
 def event_id(entry: LogEntry) -> uuid.UUID:
     """Stable per log entry, so a repeat emission is recognisably the same event."""
     return uuid.uuid5(_NAMESPACE, f"{entry.seq}:{entry.hash}")
@@ -78,7 +85,7 @@ def emit_pending_events(engine: Engine, submission_id: int) -> int:
         ).all()
         emitted = 0
         for entry in entries:
-            name = EVENT_NAMES.get(entry.event)
+            name = event_name(entry)
             if name is None or (
                 entry.event == "task.opened" and not entry.payload.get("assignee_id")
             ):

@@ -7,6 +7,7 @@ so a failure changes nothing.
 
 from models.audit import EventEmission, LogEntry, LogHead
 from models.directory import Delegation, Directorate, Person, RoleAssignment
+from models.reminders import Reminder
 from models.review import Action, Decision, PanelMember, ReviewTask, StandardRating
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
 
@@ -22,6 +23,7 @@ __all__ = [
     "PanelMember",
     "Person",
     "RaisedFlag",
+    "Reminder",
     "ReviewTask",
     "RoleAssignment",
     "StandardRating",

@@ -19,7 +19,7 @@ from dfr.labels import label
 from dfr.settings import Settings
 from models.audit import LogEntry
 from models.directory import Directorate, Person
-from models.review import Action, Decision
+from models.review import Action, Decision, ReviewTask
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
 from notifications.records import Notification
 from notifications.render import TEMPLATE_VERSIONS, render
@@ -156,6 +156,9 @@ def _plan(
         return [
             ("decision_recorded", _people(session, [s.submitter_id, *others], settings) + feed, {})
         ]
+    if entry.event == "reminder.sent":
+        message = "reminder" if payload["step"] in ("reminder", "final") else "escalation"
+        return [(message, _people(session, payload.get("recipients") or [], settings), {})]
     if entry.event in {"submission.completed", "submission.withdrawn"}:
         told = [s.submitter_id, leader] if entry.event == "submission.completed" else [leader]
         return [("final_outcome", _people(session, told, settings) + feed, {})]
@@ -182,10 +185,42 @@ def _context(
         context["actor_name"] = actor.name if actor else entry.actor_id
         context["rationale"] = payload.get("rationale", "")
         context["conditions"] = facts.actions(language, decision.id if decision else -1)
+    elif message in {"reminder", "escalation"}:
+        context.update(_chased(entry, facts, language))
     elif message == "final_outcome":
         context["state"] = label(labels.STATES, payload.get("state", "withdrawn"), language)
         context["actions"] = facts.actions(language)
     return context
+
+
+def _chased(entry: LogEntry, facts: _Facts, language: str) -> dict[str, Any]:
+    """What a reminder or escalation is about, who holds it, and when it was due."""
+    payload, session = entry.payload, facts.session
+    owner_id: str | None = None
+    if payload["item_kind"] == "task":
+        what = label(labels.STAGES, payload["what"], language)
+        task = session.get(ReviewTask, payload["item_id"])
+        owner_id = task.assignee_id if task else None
+    else:
+        action = session.get(Action, payload["item_id"])
+        text = ""
+        if action is not None:
+            text = (
+                (action.extra or {}).get("text_cy", action.text)
+                if language == "cy"
+                else action.text
+            )
+        kind = label(labels.ACTION_KINDS, payload["what"].split(":", 1)[0], language)
+        what = f"{kind}: {text[:80]}" if text else kind
+        owner_id = facts.submission.submitter_id
+    owner = session.get(Person, owner_id) if owner_id else None
+    return {
+        "what": what,
+        "due": _date(payload["due_date"], language),
+        "final": payload["step"] == "final",
+        "second": payload["step"] == "second_escalation",
+        "owner": owner.name if owner else "",
+    }
 
 
 def queue_for_submission(

@@ -17,7 +17,15 @@ import nh3
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-MESSAGES = ("submitted", "task_assigned", "decision_recorded", "changes_requested", "final_outcome")
+MESSAGES = (
+    "submitted",
+    "task_assigned",
+    "decision_recorded",
+    "changes_requested",
+    "final_outcome",
+    "reminder",
+    "escalation",
+)
 # Bump a message's version whenever its templates change; each notification stores it.
 TEMPLATE_VERSIONS = dict.fromkeys(MESSAGES, 1)
 

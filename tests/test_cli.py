@@ -466,3 +466,16 @@ def test_reassign_delegate_and_notifications_from_the_command_line(
         admin,
     )
     assert code == 2 and "must be dates" in err
+
+
+def test_remind_now_from_the_command_line(initialised, capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("DFR_OUTBOX_DIR", str(tmp_path / "outbox"))
+    code, _out, err = dfr(capsys, "submit", str(EXAMPLES / "01-policy-no-digital-service.yaml"))
+    assert code == 0, err
+    code, out, err = dfr(capsys, "remind", "--today", "2099-01-05")  # long overdue
+    assert code == 0, err
+    assert "Reminders: 1 submissions chased" in out
+    code, out, _ = dfr(capsys, "remind", "--today", "2099-01-05")
+    assert "Reminders: 0 submissions chased" in out  # nothing twice
+    code, _out, err = dfr(capsys, "remind")
+    assert code == 2 and "--now" in err

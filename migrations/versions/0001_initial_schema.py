@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 04:41:06.933677
+Create Date: 2026-11-27 05:15:04.792999
 """
 
 from collections.abc import Sequence
@@ -179,6 +179,22 @@ def upgrade() -> None:
     with op.batch_alter_table('raised_flag', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_raised_flag_submission_id'), ['submission_id'], unique=False)
 
+    op.create_table('reminder',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('submission_id', sa.Integer(), nullable=False),
+    sa.Column('step', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('sent_on', sa.Date(), nullable=False),
+    sa.Column('log_seq', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('item_kind', 'item_id', 'step', 'due_date')
+    )
+    with op.batch_alter_table('reminder', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reminder_submission_id'), ['submission_id'], unique=False)
+
     op.create_table('review_task',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('submission_id', sa.Integer(), nullable=False),
@@ -301,6 +317,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_review_task_assignee_id'))
 
     op.drop_table('review_task')
+    with op.batch_alter_table('reminder', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reminder_submission_id'))
+
+    op.drop_table('reminder')
     with op.batch_alter_table('raised_flag', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_raised_flag_submission_id'))
 

@@ -1,0 +1,39 @@
+"""The reminder sweep: chase what is due or overdue, then tell people. Safe to run any number
+of times a day; after downtime it catches up with one message per item."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from dfr.settings import get_settings
+from flows.steps import step
+from flows.tasks import announce_many, deliver_notifications
+from models.db import session_scope
+from models.reminders import Policy, sweep
+from models.working_days import london_today
+
+
+@task(name="sweep-reminders", cache_policy=NO_CACHE)
+def sweep_reminders(today: str | None = None) -> list[int]:
+    """Record the reminders and escalations owed on `today` (London date); return the
+    submissions they concern."""
+    settings = get_settings()
+    policy = Policy(
+        remind_before=settings.remind_before_working_days,
+        second_escalation_after=settings.second_escalation_after_working_days,
+    )
+    day = date.fromisoformat(today) if today else london_today()
+    with session_scope() as session:
+        made = sweep(session, day, policy)
+        return sorted({r.submission_id for r in made})
+
+
+@flow(name="remind", persist_result=False)
+async def remind(today: str | None = None) -> dict[str, int]:
+    submission_ids = step(sweep_reminders, today)
+    queued = step(announce_many, submission_ids) if submission_ids else 0
+    report = step(deliver_notifications, None)
+    return {"submissions": len(submission_ids), "queued": queued, **report}
