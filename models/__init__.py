@@ -6,6 +6,7 @@ so a failure changes nothing.
 """
 
 from models.audit import EventEmission, LogEntry, LogHead
+from models.digest import Digest
 from models.directory import Delegation, Directorate, Person, RoleAssignment
 from models.reminders import Reminder
 from models.review import Action, Decision, PanelMember, ReviewTask, StandardRating
@@ -16,6 +17,7 @@ __all__ = [
     "ChecklistAnswers",
     "Decision",
     "Delegation",
+    "Digest",
     "Directorate",
     "EventEmission",
     "LogEntry",

@@ -25,6 +25,7 @@ MESSAGES = (
     "final_outcome",
     "reminder",
     "escalation",
+    "digest",
 )
 # Bump a message's version whenever its templates change; each notification stores it.
 TEMPLATE_VERSIONS = dict.fromkeys(MESSAGES, 1)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 05:15:04.792999
+Create Date: 2026-11-27 05:17:40.503777
 """
 
 from collections.abc import Sequence
@@ -105,6 +105,15 @@ def upgrade() -> None:
     sa.Column('slack_channel', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.ForeignKeyConstraint(['digital_leader_id'], ['person.id'], ),
     sa.PrimaryKeyConstraint('code')
+    )
+    op.create_table('digest',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dg_code', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('week_start', sa.Date(), nullable=False),
+    sa.Column('log_seq', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['dg_code'], ['directorate.code'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('dg_code', 'week_start')
     )
     op.create_table('role_assignment',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -339,6 +348,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_role_assignment_person_id'))
 
     op.drop_table('role_assignment')
+    op.drop_table('digest')
     op.drop_table('directorate')
     with op.batch_alter_table('delegation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_delegation_person_id'))
