@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from bench import bench_flows, bench_intake
+from bench import bench_flows, bench_intake, bench_sweep
 
 
 def main() -> None:
     print("== intake in the domain (no orchestration)")
     bench_intake.main()
+    print("\n== reminder sweep")
+    bench_sweep.main()
     print("\n== flows under a Prefect server")
     bench_flows.main()
 

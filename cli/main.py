@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import sys
-import time
 import uuid
 from datetime import date
 from pathlib import Path
@@ -513,6 +512,22 @@ def demo(
             _say(_("Outcome: {state}", state=render.state_name(s.state)))
 
 
+@app.command("serve")
+def serve_cmd() -> None:
+    """Serve the scheduled deployments (reminder sweep, weekly digest, delivery retries) until
+    stopped. Needs a Prefect API (PREFECT_API_URL), e.g. the one `dfr run` starts."""
+    from prefect import serve
+
+    from flows.deployments import deployments
+    from flows.runner import prefect_configured
+
+    if not prefect_configured():
+        raise ValidationError(
+            _("Set PREFECT_API_URL to a Prefect server (or use `dfr run`) before `dfr serve`.")
+        )
+    serve(*deployments())
+
+
 @app.command("run")
 def run_engine(
     port: Annotated[int, typer.Option("--port", help="Port for the local Prefect server.")] = 4200,
@@ -530,10 +545,13 @@ def run_engine(
         demo(settings.examples_dir / "submissions")
         _say(_("Notifications are in {folder}.", folder=str(settings.outbox_dir)))
         if stay:
-            _say(_("Engine running. Press Ctrl-C to stop."))
+            _say(_("Engine running, serving the scheduled deployments. Press Ctrl-C to stop."))
+            from prefect import serve
+
+            from flows.deployments import deployments
+
             try:
-                while True:
-                    time.sleep(3600)
+                serve(*deployments())
             except KeyboardInterrupt:
                 _say(_("Stopped."))
 

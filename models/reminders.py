@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import UniqueConstraint, insert
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models import audit
@@ -127,7 +127,7 @@ def due_items(session: Session, today: date, policy: Policy) -> list[Chase]:
     sent = {
         (r.item_kind, r.item_id, r.step, r.due_date)
         for r in session.exec(
-            select(Reminder).where(col(Reminder.due_date) <= horizon, col(Reminder.step).in_(STEPS))
+            select(Reminder).where(col(Reminder.item_id).in_({c.item_id for c in chases}))
         ).all()
     }
     return [c for c in chases if (c.item_kind, c.item_id, c.step, c.due) not in sent]
@@ -147,23 +147,28 @@ def sweep(session: Session, today: date, policy: Policy | None = None) -> list[R
             ).all()
         )
     )
-    made = []
-    for chase in sorted(chases, key=lambda c: (c.submission.id or 0, c.item_kind, c.item_id)):
-        entry = audit.append(
-            session,
-            event="reminder.sent",
-            actor_id=None,
-            submission_id=chase.submission.id,
-            payload={
-                "item_kind": chase.item_kind,
-                "item_id": chase.item_id,
-                "what": chase.what,
-                "step": chase.step,
-                "due_date": chase.due.isoformat(),
-                "recipients": _recipients(chase, leaders, coe),
-            },
-        )
-        row = Reminder(
+    ordered = sorted(chases, key=lambda c: (c.submission.id or 0, c.item_kind, c.item_id))
+    entries = audit.append_many(
+        session,
+        [
+            audit.NewEntry(
+                event="reminder.sent",
+                actor_id=None,
+                submission_id=chase.submission.id,
+                payload={
+                    "item_kind": chase.item_kind,
+                    "item_id": chase.item_id,
+                    "what": chase.what,
+                    "step": chase.step,
+                    "due_date": chase.due.isoformat(),
+                    "recipients": _recipients(chase, leaders, coe),
+                },
+            )
+            for chase in ordered
+        ],
+    )
+    made = [
+        Reminder(
             item_kind=chase.item_kind,
             item_id=chase.item_id,
             submission_id=chase.submission.id or 0,
@@ -172,7 +177,9 @@ def sweep(session: Session, today: date, policy: Policy | None = None) -> list[R
             sent_on=today,
             log_seq=entry.seq,
         )
-        session.add(row)
-        made.append(row)
+        for chase, entry in zip(ordered, entries, strict=True)
+    ]
+    # One executemany, not one INSERT per reminder: the sweep's statement count stays fixed.
+    session.execute(insert(Reminder), [r.model_dump(exclude={"id"}) for r in made])
     session.flush()
     return made

@@ -141,3 +141,47 @@ def test_dfr_run_starts_a_prefect_server_and_runs_the_examples(tmp_path):
     assert f"Prefect server: http://127.0.0.1:{port}/api" in result.stdout
     assert result.stdout.count("Outcome:") >= 8
     assert len(list((tmp_path / "outbox").glob("*.md"))) > 20
+
+
+def test_dfr_serve_registers_the_scheduled_deployments(prefect_server, tmp_path):
+    """`dfr serve` against the Prefect server: the deployments and their Europe/London cron
+    schedules appear on the server (what `prefect deployment ls` lists)."""
+    import os
+    import subprocess
+    import sys
+
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL
+
+    from tests.conftest import ROOT
+
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": PREFECT_API_URL.value(),
+        "DFR_DATABASE_URL": f"sqlite:///{tmp_path / 'dfr.sqlite3'}",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from cli.main import run; run()", "serve"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        found: dict[str, object] = {}
+        with get_client(sync_client=True) as client:
+            for _ in range(120):
+                found = {d.name: d for d in client.read_deployments()}
+                if {"reminder-sweep", "weekly-digest", "deliver-retries"} <= set(found):
+                    break
+                time.sleep(0.5)
+        assert {"reminder-sweep", "weekly-digest", "deliver-retries"} <= set(found)
+        sweep = found["reminder-sweep"]
+        [schedule] = sweep.schedules
+        assert schedule.schedule.cron == "0 7 * * 1-5"
+        assert schedule.schedule.timezone == "Europe/London"
+        [digest] = found["weekly-digest"].schedules
+        assert digest.schedule.cron == "0 8 * * 1"
+    finally:
+        server.terminate()
+        server.wait(30)
