@@ -10,7 +10,6 @@ from sqlmodel import Session, col, select
 
 from checklists.loader import Registry
 from dfr import labels
-from dfr.i18n import LANGUAGES
 from dfr.labels import label
 from dfr.settings import Settings
 from models.audit import LogEntry
@@ -20,7 +19,7 @@ from models.review import Action, Decision, ReviewTask
 from models.submission import Submission
 from notifications.queue import _date, channels_for
 from notifications.records import Notification
-from notifications.render import TEMPLATE_VERSIONS, render
+from notifications.render import TEMPLATE_VERSIONS, languages_for, render
 
 
 def _flag_texts(registry: Registry) -> dict[str, Any]:
@@ -142,7 +141,7 @@ def queue_digests(
                 continue
             contexts: dict[str, dict[str, Any]] = {
                 lang: _context(session, entry, person, registry, settings, lang)
-                for lang in LANGUAGES
+                for lang in languages_for(person.language)
             }
             rendered = render("digest", person.language, contexts)
             row = Notification(

@@ -14,7 +14,6 @@ from sqlmodel import Session, col, select
 
 from checklists.loader import Registry
 from dfr import labels
-from dfr.i18n import LANGUAGES
 from dfr.labels import label
 from dfr.settings import Settings
 from models.audit import LogEntry
@@ -22,7 +21,7 @@ from models.directory import Directorate, Person
 from models.review import Action, Decision, ReviewTask
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
 from notifications.records import Notification
-from notifications.render import TEMPLATE_VERSIONS, render
+from notifications.render import TEMPLATE_VERSIONS, languages_for, render
 
 BABEL_LOCALE = {"cy": "cy", "en": "en_GB"}
 
@@ -247,7 +246,8 @@ def queue_for_submission(
                 if key in existing:
                     continue
                 contexts: dict[str, dict[str, Any]] = {
-                    lang: _context(message, entry, facts, recipient, lang) for lang in LANGUAGES
+                    lang: _context(message, entry, facts, recipient, lang)
+                    for lang in languages_for(recipient.language)
                 }
                 rendered = render(message, recipient.language, contexts)
                 row = Notification(

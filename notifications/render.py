@@ -67,7 +67,8 @@ def markdown_to_html(text: str) -> str:
 
 
 def render(message: str, preference: str, contexts: dict[str, dict[str, Any]]) -> Rendered:
-    """`contexts` holds the template context per language (titles, dates, names differ)."""
+    """`contexts` holds the template context for each language in `languages_for(preference)`
+    (titles, dates and names differ by language)."""
     if message not in TEMPLATE_VERSIONS:
         raise ValueError(f"unknown message {message!r}")
     parts = [_render_one(message, lang, contexts[lang]) for lang in languages_for(preference)]
