@@ -23,6 +23,7 @@ from flows.deliver import deliver
 from flows.remind import remind
 from flows.runner import run_flow
 from models.audit_check import verify_all
+from models.backup import export_lines, import_lines
 from models.db import default_engine, session_scope
 from models.decisions import DecisionRequest, record_decision
 from models.directory import Person
@@ -407,6 +408,37 @@ def remind_cmd(
         )
     )
     _say(follow_up.delivery_line(result))
+
+
+@app.command("export")
+def export_cmd(
+    file: Annotated[Path, typer.Argument(help="Where to write the JSON-lines export.")],
+) -> None:
+    """Write the whole database as JSON lines (a backup that `dfr import` restores exactly)."""
+    count = 0
+    with file.open("w", encoding="utf-8") as out:
+        for line in export_lines(default_engine()):
+            out.write(line + "\n")
+            count += 1
+    _say(_("Exported {count} rows to {file}.", count=count - 1, file=str(file)))
+
+
+@app.command("import")
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="A file written by `dfr export`.")],
+) -> None:
+    """Restore an export into an empty database, verifying the decision log first."""
+    settings = get_settings()
+    upgrade(settings.database_url)
+    try:
+        handle = file.open(encoding="utf-8")
+    except OSError as err:
+        raise NotFoundError(
+            _("Cannot read {file}: {problem}.", file=str(file), problem=err.strerror or str(err))
+        ) from None
+    with handle:
+        count = import_lines(default_engine(), handle)
+    _say(_("Imported {count} rows; the decision log verifies.", count=count))
 
 
 @audit_app.command("verify")

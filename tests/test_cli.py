@@ -479,3 +479,14 @@ def test_remind_now_from_the_command_line(initialised, capsys, tmp_path, monkeyp
     assert "Reminders: 0 submissions chased" in out  # nothing twice
     code, _out, err = dfr(capsys, "remind")
     assert code == 2 and "--now" in err
+
+
+def test_export_and_import_from_the_command_line(submitted, capsys, tmp_path):
+    target = tmp_path / "backup.jsonl"
+    code, out, err = dfr(capsys, "export", str(target))
+    assert code == 0, err
+    assert "Exported" in out and target.read_text().startswith('{"format": "dfr-export/1"}')
+    code, _out, err = dfr(capsys, "import", str(target))
+    assert code == 2 and "empty database" in err  # the data is still there: refused, unchanged
+    code, _out, err = dfr(capsys, "import", str(tmp_path / "missing.jsonl"))
+    assert code != 0 and "missing.jsonl" in err
