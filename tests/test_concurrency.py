@@ -77,3 +77,20 @@ def test_concurrent_submissions_keep_the_log_linear(engine, checklist_registry):
         result = audit.verify(session)
         entries = session.exec(select(audit.LogEntry)).all()
     assert result.ok and result.checked == len(entries) == 6 * 3 * 2
+
+
+def test_two_workers_taking_the_same_intake_route_it_once(engine, checklist_registry):
+    from flows.tasks import store_submission
+    from models.review import ReviewTask
+    from models.submission import Submission
+    from tests.factories import submission_data
+
+    load_people(engine)
+    data = submission_data()
+    results = race([lambda: store_submission.fn(data, "same-key") for _ in range(4)])
+    assert all(isinstance(r, int) for r in results), results
+    assert len(set(results)) == 1
+    with session_scope(engine) as session:
+        assert len(session.exec(select(Submission)).all()) == 1
+        assert len(session.exec(select(ReviewTask)).all()) == 1
+        assert audit.verify(session).ok
