@@ -111,3 +111,14 @@ def fresh_sqlite(tmp_path: Path) -> Iterator[Engine]:
     engine = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def people(engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Engine:
+    """The test directory of DGs and people loaded; notifications go to a temporary outbox."""
+    from tests.factories import load_people
+
+    monkeypatch.setenv("DFR_OUTBOX_DIR", str(tmp_path / "outbox"))
+    get_settings.cache_clear()
+    load_people(engine)
+    return engine

@@ -10,21 +10,12 @@ import pytest
 from sqlmodel import func, select
 
 from dfr.errors import NotFoundError
-from dfr.settings import get_settings
 from flows.intake import intake_many
 from models import audit
 from models.db import session_scope
 from models.submission import Submission
 from notifications.records import Notification
-from tests.factories import load_people, submission_data
-
-
-@pytest.fixture
-def people(engine, monkeypatch, tmp_path):
-    monkeypatch.setenv("DFR_OUTBOX_DIR", str(tmp_path / "outbox"))
-    get_settings.cache_clear()
-    load_people(engine)
-    return engine
+from tests.factories import submission_data
 
 
 def count(engine, model):

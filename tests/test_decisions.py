@@ -15,13 +15,7 @@ from models.intake import resubmit, withdraw
 from models.review import Action, Decision, ReviewTask
 from models.submission import Submission
 from models.working_days import add_working_days, london_today
-from tests.factories import SERVICE, all_green, decide, load_people, log_count, make_submission
-
-
-@pytest.fixture
-def people(engine):
-    load_people(engine)
-    return engine
+from tests.factories import SERVICE, all_green, decide, log_count, make_submission
 
 
 def state_of(engine, sid):

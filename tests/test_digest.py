@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlmodel import select
 
 from dfr.settings import get_settings
@@ -17,15 +16,7 @@ from models.review import ReviewTask
 from models.working_days import london_today
 from notifications.digest import queue_digests
 from notifications.records import Notification
-from tests.factories import decide, load_people, submission_data
-
-
-@pytest.fixture
-def people(engine, monkeypatch, tmp_path):
-    monkeypatch.setenv("DFR_OUTBOX_DIR", str(tmp_path / "outbox"))
-    get_settings.cache_clear()
-    load_people(engine)
-    return engine
+from tests.factories import decide, submission_data
 
 
 def submit_on(engine, registry, day, **kwargs):

@@ -17,7 +17,7 @@ from models.review import ReviewTask
 from models.working_days import add_working_days, is_working_day
 from notifications.queue import queue_for_submission
 from notifications.records import Notification
-from tests.factories import decide, load_people, make_submission
+from tests.factories import decide, make_submission
 
 POLICY = Policy(remind_before=2, second_escalation_after=5)
 DUE = date(2027, 1, 15)  # a Friday
@@ -37,14 +37,6 @@ DUE = date(2027, 1, 15)  # a Friday
 )
 def test_step_for_each_day(today, expected):
     assert step_for(today, DUE, POLICY) == expected
-
-
-@pytest.fixture
-def people(engine, monkeypatch, tmp_path):
-    monkeypatch.setenv("DFR_OUTBOX_DIR", str(tmp_path / "outbox"))
-    get_settings.cache_clear()
-    load_people(engine)
-    return engine
 
 
 def task_due(engine, sid):
