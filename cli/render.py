@@ -150,7 +150,7 @@ def detail_lines(detail: SubmissionDetail, registry: Registry) -> list[str]:
     if detail.actions:
         lines.append(_("Conditions and actions:"))
         for a in detail.actions:
-            text = (a.extra or {}).get("text_cy", a.text) if lang == "cy" else a.text
+            text = a.text_in(lang)
             status = label(labels.ACTION_STATUSES, a.status)
             kind = label(labels.ACTION_KINDS, a.kind)
             lines.append(f"  [{status}] {kind} {a.reference}: {text} — {a.due_date.isoformat()}")

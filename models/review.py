@@ -81,6 +81,10 @@ class Action(SQLModel, table=True):
     due_date: date
     status: str = Field(default="open", max_length=16)  # open | done | cancelled
 
+    def text_in(self, language: str) -> str:
+        """The text in `language`: obligations carry a Welsh text; people write the rest."""
+        return str((self.extra or {}).get("text_cy", self.text)) if language == "cy" else self.text
+
 
 class PanelMember(SQLModel, table=True):
     """A member of a Service Standard assessment panel: a lead assessor plus assessors of

@@ -26,6 +26,10 @@ def _flag_texts(registry: Registry) -> dict[str, Any]:
     return {f.id: f.text for cid in registry.ids() for f in registry.get(cid).definition.flags}
 
 
+def _by_id(session: Session, model: Any, ids: list[int]) -> dict[int, Any]:
+    return {row.id: row for row in session.exec(select(model).where(col(model.id).in_(ids))).all()}
+
+
 def _context(
     session: Session,
     entry: LogEntry,
@@ -44,26 +48,9 @@ def _context(
             select(Decision).where(col(Decision.id).in_(payload["decided"]))
         ).all()
     }
-    tasks = {
-        t.id: t
-        for t in session.exec(
-            select(ReviewTask).where(
-                col(ReviewTask.id).in_(
-                    [i for k, i in payload["due"] + payload["overdue"] if k == "task"]
-                )
-            )
-        ).all()
-    }
-    actions = {
-        a.id: a
-        for a in session.exec(
-            select(Action).where(
-                col(Action.id).in_(
-                    [i for k, i in payload["due"] + payload["overdue"] if k == "action"]
-                )
-            )
-        ).all()
-    }
+    chased = payload["due"] + payload["overdue"]
+    tasks = _by_id(session, ReviewTask, [i for k, i in chased if k == "task"])
+    actions = _by_id(session, Action, [i for k, i in chased if k == "action"])
     ids |= {d.submission_id for d in decisions.values()}
     ids |= {t.submission_id for t in tasks.values()} | {a.submission_id for a in actions.values()}
     subs = {
@@ -83,7 +70,7 @@ def _context(
                 "due": _date(t.due_date, language) if t.due_date else "",
             }
         a = actions[item_id]
-        text = (a.extra or {}).get("text_cy", a.text) if language == "cy" else a.text
+        text = a.text_in(language)
         return {
             "reference": ref(a.submission_id),
             "what": text[:80],

@@ -125,7 +125,7 @@ class _Facts:
         rows = self.session.exec(query.order_by(col(Action.id))).all()
         return [
             {
-                "text": (a.extra or {}).get("text_cy", a.text) if language == "cy" else a.text,
+                "text": a.text_in(language),
                 "due": _date(a.due_date, language),
             }
             for a in rows
@@ -202,13 +202,7 @@ def _chased(entry: LogEntry, facts: _Facts, language: str) -> dict[str, Any]:
         owner_id = task.assignee_id if task else None
     else:
         action = session.get(Action, payload["item_id"])
-        text = ""
-        if action is not None:
-            text = (
-                (action.extra or {}).get("text_cy", action.text)
-                if language == "cy"
-                else action.text
-            )
+        text = action.text_in(language) if action is not None else ""
         kind = label(labels.ACTION_KINDS, payload["what"].split(":", 1)[0], language)
         what = f"{kind}: {text[:80]}" if text else kind
         owner_id = facts.submission.submitter_id
