@@ -1,28 +1,46 @@
-# Every target creates or updates .venv itself: `make run` and `make test` are all a new machine needs.
+# Every target creates or updates what it needs itself: `make run` and `make test` are all a new
+# machine needs. Python packages come from requirements.lock (exact versions with hashes, exported
+# from uv's resolver by `make lock`); front-end assets from package-lock.json.
 PYTHON ?= python3
 VENV := .venv
 UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
 SYNCED := $(VENV)/.synced
+ASSETS := node_modules/.package-lock.json
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: env run test check bench clean translations
+.PHONY: env run test check bench clean translations lock browser
 
-env: $(SYNCED)
+env: $(SYNCED) $(ASSETS)
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet "uv==$(UV_VERSION)"
 
-$(SYNCED): $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --inexact
+$(SYNCED): $(UV) pyproject.toml requirements.lock
+	$(UV) pip install --python $(VENV)/bin/python --require-hashes -r requirements.lock
+	$(UV) pip install --python $(VENV)/bin/python --no-deps -e .
 	touch $@
 
-run: $(SYNCED)
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+# The browser tests drive Debian's Chromium (never a downloaded browser).
+browser:
+	@command -v chromium >/dev/null || apt-get install -y chromium \
+		|| (apt-get update && apt-get install -y chromium)
+
+# Re-resolve the dependencies after editing pyproject.toml; commit requirements.lock.
+lock: $(UV)
+	$(UV) lock
+	$(UV) export --frozen --format requirements-txt --all-groups --no-emit-project --no-header \
+		-o requirements.lock
+
+run: env
 	$(VENV)/bin/dfr init
 	$(VENV)/bin/dfr run
 
-test: $(SYNCED)
+test: env browser
 	$(VENV)/bin/pytest
 
 check: $(SYNCED)
@@ -31,11 +49,11 @@ check: $(SYNCED)
 	$(VENV)/bin/mypy .
 	$(VENV)/bin/pytest -q tests/test_parity.py
 
-bench: $(SYNCED)
+bench: env
 	$(VENV)/bin/python -m bench
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules
 
 # Re-extract UI strings and merge them into the Welsh catalog; then fill in the new msgstr.
 translations: $(SYNCED)

@@ -109,29 +109,28 @@ def is_asked(checklist: Checklist, question_id: str, answers: Mapping[str, Any])
     return conditions.evaluate(cond, conditions.Context(answers=answers, facts={}, on=date.today()))
 
 
-def normalise_answers(
+def answer_problems(
     checklist: Checklist,
     raw: Mapping[str, Any] | None,
     *,
     carried_over: frozenset[str] = frozenset(),
-) -> dict[str, Any]:
-    """Typed answers, or ValidationError listing every unknown, missing or wrong answer.
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Typed answers and, per question id, what is wrong with its answer (empty when none).
 
+    The web form shows each problem beside its question; `normalise_answers` lists them all.
     `carried_over` names answers kept from an earlier round: when the new answers make such a
     question no longer apply, its old answer is dropped instead of refused.
     """
     raw = dict(raw or {})
-    problems: list[str] = []
+    problems: dict[str, str] = {}
     typed: dict[str, Any] = {}
     for qid, value in raw.items():
         question = checklist.questions.get(str(qid))
         if question is None:
-            problems.append(
-                _(
-                    "unknown question id {id}; see `dfr checklists show {checklist}`",
-                    id=qid,
-                    checklist=checklist.id,
-                )
+            problems[str(qid)] = _(
+                "unknown question id {id}; see `dfr checklists show {checklist}`",
+                id=qid,
+                checklist=checklist.id,
             )
             continue
         if value is None:
@@ -139,22 +138,37 @@ def normalise_answers(
         try:
             typed[qid] = _coerce(question, value)
         except ValueError as err:
-            problems.append(_("question {id}: {problem}", id=qid, problem=str(err)))
+            problems[qid] = str(err)
     for question in checklist.definition.questions:
         asked = is_asked(checklist, question.id, typed)
         if question.id in typed and not asked and question.id in carried_over:
             del typed[question.id]
         elif question.id in typed and not asked:
-            problems.append(
-                _("question {id} does not apply to these answers; remove it", id=question.id)
-            )
+            problems[question.id] = _("this question does not apply to these answers; remove it")
         elif asked and question.required and qid_missing(question.id, typed, raw):
-            problems.append(_("required question {id} is not answered", id=question.id))
+            problems.setdefault(question.id, _("this question needs an answer"))
+    return typed, problems
+
+
+def normalise_answers(
+    checklist: Checklist,
+    raw: Mapping[str, Any] | None,
+    *,
+    carried_over: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """Typed answers, or ValidationError listing every unknown, missing or wrong answer."""
+    typed, problems = answer_problems(checklist, raw, carried_over=carried_over)
     if problems:
+        lines = [
+            _("question {id}: {problem}", id=qid, problem=message)
+            if qid in checklist.questions
+            else message
+            for qid, message in problems.items()
+        ]
         raise ValidationError(
             _("The answers to checklist {checklist} have problems:", checklist=checklist.id)
             + "\n  - "
-            + "\n  - ".join(problems)
+            + "\n  - ".join(lines)
         )
     return typed
 

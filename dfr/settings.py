@@ -62,6 +62,26 @@ class Settings(BaseSettings):
         default=120.0, gt=0, description="After this, a row left 'sending' is reconciled."
     )
 
+    # Web UI. "demo": choose a person from the directory, guarded by a local password (the
+    # embedded default). "header": a reverse proxy signs people in and passes their person id
+    # in a trusted header (production; never expose the app directly in this mode).
+    web_host: str = Field(default="127.0.0.1", description="Address the web UI listens on.")
+    web_port: int = Field(default=8000, ge=1, le=65535)
+    web_auth: Literal["demo", "header"] = "demo"
+    web_identity_header: str = Field(
+        default="X-Remote-User", description="Header the reverse proxy puts the person id in."
+    )
+    web_demo_password: SecretStr | None = Field(
+        default=None, description="Demo sign-in password; unset: generated into var/."
+    )
+    web_session_secret: SecretStr | None = Field(
+        default=None, description="Key that signs session cookies; unset (demo only): generated."
+    )
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
     @property
     def slack_enabled(self) -> bool:
         return self.slack_token is not None

@@ -8,6 +8,7 @@ so a failure changes nothing.
 from models.audit import EventEmission, LogEntry, LogHead
 from models.digest import Digest
 from models.directory import Delegation, Directorate, Person, RoleAssignment
+from models.draft import Draft
 from models.reminders import Reminder
 from models.review import Action, Decision, PanelMember, ReviewTask, StandardRating
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
@@ -18,6 +19,7 @@ __all__ = [
     "Decision",
     "Delegation",
     "Digest",
+    "Draft",
     "Directorate",
     "EventEmission",
     "LogEntry",

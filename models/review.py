@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.submission import utcnow
@@ -15,7 +15,12 @@ class ReviewTask(SQLModel, table=True):
     """One stage of one submission. Pending until its turn, then open until decided."""
 
     __tablename__ = "review_task"
-    __table_args__ = (UniqueConstraint("submission_id", "stage", "round", "attempt"),)
+    __table_args__ = (
+        UniqueConstraint("submission_id", "stage", "round", "attempt"),
+        # "Your work" and the DG overview read open tasks by assignee and by due date.
+        Index("ix_review_task_open_due", "status", "due_date"),
+        Index("ix_review_task_assignee_status", "assignee_id", "status"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     submission_id: int = Field(foreign_key="submission.id", index=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Numeric, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -14,6 +14,8 @@ def utcnow() -> datetime:
 
 
 class Submission(SQLModel, table=True):
+    __table_args__ = (Index("ix_submission_dg_state", "dg_code", "state"),)  # the DG overview
+
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16)  # initiative | procurement
     title_cy: str

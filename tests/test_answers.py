@@ -77,18 +77,18 @@ def test_every_problem_is_reported_at_once(checklist_registry):
     assert "wet_ink_signature: expected yes or no" in message
     assert "estimated_cost: money cannot be negative" in message
     assert "dpia_completed: 'maybe' is not one of" in message
-    assert "required question user_needs_evidence is not answered" in message
+    assert "question user_needs_evidence: this question needs an answer" in message
 
 
 def test_questions_that_do_not_apply_are_refused(checklist_registry):
     checklist = checklist_registry.get("digital_options")
-    with pytest.raises(ValidationError, match="service_phase does not apply"):
+    with pytest.raises(ValidationError, match="service_phase: this question does not apply"):
         normalise_answers(checklist, {**DIGITAL_OPTIONS, "service_phase": "alpha"})
 
 
 def test_conditional_questions_become_required_when_asked(checklist_registry):
     checklist = checklist_registry.get("digital_options")
-    with pytest.raises(ValidationError, match="required question service_phase"):
+    with pytest.raises(ValidationError, match="question service_phase: this question needs an answer"):
         normalise_answers(
             checklist,
             {

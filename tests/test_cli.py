@@ -172,7 +172,7 @@ BAD_SUBMISSIONS = {
     ),
     "missing answer": (
         {"-answers.digital_options.user_needs_evidence": None},
-        "required question user_needs_evidence",
+        "question user_needs_evidence: this question needs an answer",
     ),
     "wrong type": ({"answers.digital_options.builds_service": "sometimes"}, "expected yes or no"),
     "negative money": (

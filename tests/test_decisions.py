@@ -373,7 +373,7 @@ def test_resubmission_drops_old_answers_that_no_longer_apply(people, checklist_r
     # An answer the submitter gives now, to a question that does not apply, is still refused.
     with (
         session_scope(people) as session,
-        pytest.raises(ValidationError, match="service_phase does not apply"),
+        pytest.raises(ValidationError, match="service_phase: this question does not apply"),
     ):
         resubmit(
             session,
