@@ -46,7 +46,8 @@ def parse_money(raw: Any) -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
-def _coerce(question: Question, raw: Any) -> Any:
+def coerce_answer(question: Question, raw: Any) -> Any:
+    """One answer as its question's type, or ValueError saying what is wrong with it."""
     kind = question.type
     if kind == "bool":
         if isinstance(raw, bool):
@@ -136,7 +137,7 @@ def answer_problems(
         if value is None:
             continue
         try:
-            typed[qid] = _coerce(question, value)
+            typed[qid] = coerce_answer(question, value)
         except ValueError as err:
             problems[qid] = str(err)
     for question in checklist.definition.questions:

@@ -43,6 +43,29 @@ ACTION_KINDS = {
     "obligation": N_("obligation"),
 }
 
+ROLES = {
+    "policy_officer": N_("policy officer"),
+    "digital_leader": N_("DG Digital Leader"),
+    "coe": N_("Digital Centre of Excellence"),
+    "category_manager": N_("category manager"),
+    "lead_assessor": N_("lead assessor"),
+    "assessor": N_("assessor"),
+    "admin": N_("administrator"),
+}
+
+EVENTS = {
+    "submission.submitted": N_("Submitted"),
+    "submission.resubmitted": N_("Resubmitted after changes"),
+    "submission.withdrawn": N_("Withdrawn"),
+    "submission.completed": N_("Finished"),
+    "task.opened": N_("Review opened"),
+    "task.reassigned": N_("Review reassigned"),
+    "decision.recorded": N_("Decision recorded"),
+    "reminder.sent": N_("Reminder or escalation sent"),
+    "digest.sent": N_("Included in a digest"),
+    "delegation.created": N_("Absence cover arranged"),
+}
+
 ACTION_STATUSES = {"open": N_("open"), "done": N_("done"), "cancelled": N_("cancelled")}
 
 TASK_STATUSES = {

@@ -29,7 +29,9 @@ class Draft(SQLModel, table=True):
     answers: dict[str, dict[str, Any]] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False)
     )
-    submission_id: int | None = Field(default=None, foreign_key="submission.id")
+    # Set when the draft answers "changes requested" on an existing submission.
+    resubmission_of: int | None = Field(default=None, foreign_key="submission.id")
+    submission_id: int | None = Field(default=None, foreign_key="submission.id")  # once sent
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )

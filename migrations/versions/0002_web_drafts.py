@@ -28,11 +28,13 @@ def upgrade() -> None:
         sa.Column("summary_cy", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("summary_en", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("answers", sa.JSON(), nullable=False),
+        sa.Column("resubmission_of", sa.Integer(), nullable=True),
         sa.Column("submission_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["dg_code"], ["directorate.code"]),
         sa.ForeignKeyConstraint(["person_id"], ["person.id"]),
+        sa.ForeignKeyConstraint(["resubmission_of"], ["submission.id"]),
         sa.ForeignKeyConstraint(["submission_id"], ["submission.id"]),
         sa.PrimaryKeyConstraint("id"),
     )

@@ -1,0 +1,137 @@
+"""Read-only lists for people's home pages and the DG Digital Leader's overview.
+
+Each list is bounded (`limit`) and served by an index, so pages stay fast with tens of
+thousands of submissions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case, func
+from sqlmodel import Session, col, select
+
+from models.lifecycle import FINAL_STATES, Stage
+from models.review import ReviewTask
+from models.submission import Submission
+
+OPEN_STATES = ("in_review", "changes_requested")
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    task: ReviewTask
+    submission: Submission
+    overdue: bool
+
+
+def _rows(pairs: list[tuple[ReviewTask, Submission]], today: date) -> list[TaskRow]:
+    return [
+        TaskRow(task, submission, task.due_date is not None and task.due_date < today)
+        for task, submission in pairs
+    ]
+
+
+def submissions_by(session: Session, person_id: str, limit: int = 50) -> list[Submission]:
+    """A submitter's submissions, newest first."""
+    return list(
+        session.exec(
+            select(Submission)
+            .where(Submission.submitter_id == person_id)
+            .order_by(col(Submission.id).desc())
+            .limit(limit)
+        ).all()
+    )
+
+
+def tasks_for(session: Session, person_id: str, today: date, limit: int = 50) -> list[TaskRow]:
+    """Open review tasks assigned to a person, soonest due first."""
+    query = (
+        select(ReviewTask, Submission)
+        .join(Submission, col(Submission.id) == col(ReviewTask.submission_id))
+        .where(ReviewTask.assignee_id == person_id, ReviewTask.status == "open")
+        .order_by(col(ReviewTask.due_date), col(ReviewTask.id))
+        .limit(limit)
+    )
+    return _rows([(t, s) for t, s in session.exec(query).all()], today)
+
+
+def overdue_in(
+    session: Session, dg_codes: list[str], today: date, limit: int = 50
+) -> list[TaskRow]:
+    """Open tasks past their due date in the given DGs, most overdue first."""
+    if not dg_codes:
+        return []
+    query = (
+        select(ReviewTask, Submission)
+        .join(Submission, col(Submission.id) == col(ReviewTask.submission_id))
+        .where(
+            ReviewTask.status == "open",
+            col(ReviewTask.due_date) < today,
+            col(Submission.dg_code).in_(dg_codes),
+        )
+        .order_by(col(ReviewTask.due_date), col(ReviewTask.id))
+        .limit(limit)
+    )
+    return _rows([(t, s) for t, s in session.exec(query).all()], today)
+
+
+@dataclass(frozen=True)
+class StageGroup:
+    stage: Stage
+    total: int
+    overdue: int
+    rows: list[TaskRow]  # overdue first, then soonest due; at most `limit`
+
+
+@dataclass(frozen=True)
+class DgOverview:
+    dg_code: str
+    by_stage: list[StageGroup]
+    by_state: dict[str, int]  # every state, finished ones included
+
+
+def dg_overview(session: Session, dg_code: str, today: date, limit: int = 25) -> DgOverview:
+    """Everything in a DG: open work by stage (overdue first), and a count per state."""
+    by_state = {
+        state: count
+        for state, count in session.exec(
+            select(Submission.state, func.count())
+            .where(Submission.dg_code == dg_code)
+            .group_by(col(Submission.state))
+        ).all()
+    }
+    overdue_first = case((col(ReviewTask.due_date) < today, 0), else_=1)
+    groups = []
+    for stage in Stage:
+        in_stage = (
+            select(ReviewTask, Submission)
+            .join(Submission, col(Submission.id) == col(ReviewTask.submission_id))
+            .where(
+                ReviewTask.status == "open",
+                ReviewTask.stage == stage.value,
+                Submission.dg_code == dg_code,
+            )
+        )
+        counts = session.exec(
+            select(func.count(), func.sum(case((col(ReviewTask.due_date) < today, 1), else_=0)))
+            .select_from(ReviewTask)
+            .join(Submission, col(Submission.id) == col(ReviewTask.submission_id))
+            .where(
+                ReviewTask.status == "open",
+                ReviewTask.stage == stage.value,
+                Submission.dg_code == dg_code,
+            )
+        ).one()
+        rows = session.exec(
+            in_stage.order_by(overdue_first, col(ReviewTask.due_date), col(ReviewTask.id)).limit(
+                limit
+            )
+        ).all()
+        groups.append(
+            StageGroup(stage, int(counts[0] or 0), int(counts[1] or 0), _rows(list(rows), today))
+        )
+    finished = {s.value for s in FINAL_STATES}
+    ordered = {s: by_state.get(s, 0) for s in (*OPEN_STATES, *sorted(finished))}
+    return DgOverview(dg_code, groups, ordered)

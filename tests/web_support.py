@@ -1,0 +1,108 @@
+"""A real web server for the web tests: uvicorn on a free loopback port, in a thread, over a
+migrated SQLite database with the example directory loaded."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from cli.main import main as dfr
+from dfr.settings import get_settings
+from models.db import dispose_engine
+
+PASSWORD = "test-password"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class Site:
+    url: str
+    database_url: str
+    outbox: Path
+
+
+@contextmanager
+def live_site(folder: Path, template: Path, **env: str) -> Iterator[Site]:
+    """Start the web app on a free port over a fresh database; stop it afterwards."""
+    folder.mkdir(parents=True, exist_ok=True)
+    database = folder / "dfr.sqlite3"
+    shutil.copy(template, database)
+    url = f"sqlite:///{database}"
+    settings_env = {
+        "DFR_DATABASE_URL": url,
+        "DFR_VAR_DIR": str(folder),
+        "DFR_OUTBOX_DIR": str(folder / "outbox"),
+        "DFR_WEB_DEMO_PASSWORD": PASSWORD,
+        **env,
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in settings_env.items():
+            patch.setenv(key, value)
+        patch.delenv("PREFECT_API_URL", raising=False)
+        get_settings.cache_clear()
+        assert dfr(["init"]) == 0
+        from web.app import create_app
+
+        config = uvicorn.Config(
+            create_app(), host="127.0.0.1", port=0, log_level="warning", lifespan="off"
+        )
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not server.started:
+            assert time.monotonic() < deadline, "the web server did not start"
+            time.sleep(0.05)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        try:
+            yield Site(f"http://127.0.0.1:{port}", url, folder / "outbox")
+        finally:
+            server.should_exit = True
+            thread.join(10)
+            dispose_engine(url)
+            get_settings.cache_clear()
+
+
+class Browserless:
+    """An HTTP client that keeps cookies and fills in each form's CSRF token."""
+
+    def __init__(self, site: Site) -> None:
+        self.client = httpx.Client(base_url=site.url, follow_redirects=True, timeout=30)
+        self.token = ""
+
+    def get(self, path: str) -> httpx.Response:
+        response = self.client.get(path)
+        self._remember(response)
+        return response
+
+    def post(self, path: str, data: dict[str, object] | None = None, *, csrf: bool = True):
+        payload = dict(data or {})
+        if csrf:
+            payload.setdefault("csrf_token", self.token)
+        response = self.client.post(path, data=payload)
+        self._remember(response)
+        return response
+
+    def sign_in(self, person: str) -> httpx.Response:
+        self.get("/sign-in")
+        response = self.post("/sign-in", {"person": person, "password": PASSWORD})
+        assert response.status_code == 200, response.text
+        return response
+
+    def _remember(self, response: httpx.Response) -> None:
+        found = CSRF.search(response.text)
+        if found:
+            self.token = found.group(1)
+
+    def close(self) -> None:
+        self.client.close()

@@ -1,0 +1,137 @@
+"""Who is signed in: a demo person chosen at sign-in (embedded default) or the person id a
+trusted reverse proxy puts in a header (production). Permissions are checked by the domain."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends
+from pydantic import SecretStr
+from sqlmodel import Session, col, select
+from starlette.datastructures import FormData
+from starlette.requests import Request
+
+from dfr.errors import DfrError
+from dfr.i18n import _
+from dfr.settings import Settings, get_settings
+from models.db import session_scope
+from models.directory import Directorate, Person, RoleAssignment
+from models.lifecycle import Role
+from models.permissions import HeldRole
+from web.security import check_csrf
+
+
+class SignInRequired(Exception):
+    """No one is signed in: the page sends them to sign in and back."""
+
+
+@dataclass(frozen=True)
+class Visitor:
+    person: Person
+    roles: tuple[HeldRole, ...]
+    leads: tuple[str, ...]  # the DGs whose Digital Leader this person is
+
+    @property
+    def id(self) -> str:
+        return self.person.id
+
+    def holds(self, *roles: Role) -> bool:
+        return any(r.role in roles for r in self.roles)
+
+    def submits_for(self, dgs: list[Directorate]) -> list[Directorate]:
+        """The DGs this person may submit for (policy officer there, or across all DGs)."""
+        scopes = {r.dg_code for r in self.roles if r.role == Role.POLICY_OFFICER}
+        return [dg for dg in dgs if None in scopes or dg.code in scopes]
+
+    @property
+    def reviews(self) -> bool:
+        return bool(self.leads) or self.holds(
+            Role.COE, Role.CATEGORY_MANAGER, Role.LEAD_ASSESSOR, Role.ASSESSOR
+        )
+
+    def oversees(self, dg_code: str) -> bool:
+        """Digital Leaders see their own DG; the Digital CoE and administrators see every DG."""
+        return dg_code in self.leads or self.holds(Role.COE, Role.ADMIN)
+
+
+def load_visitor(session: Session, person_id: str) -> Visitor | None:
+    person = session.get(Person, person_id)
+    if person is None:
+        return None
+    roles = tuple(
+        HeldRole(r.role, r.dg_code, r.discipline)
+        for r in session.exec(select(RoleAssignment).where(RoleAssignment.person_id == person_id))
+    )
+    leads = tuple(
+        session.exec(
+            select(Directorate.code)
+            .where(Directorate.digital_leader_id == person_id)
+            .order_by(col(Directorate.code))
+        ).all()
+    )
+    return Visitor(person, roles, leads)
+
+
+def signed_in_id(request: Request, settings: Settings) -> str | None:
+    if settings.web_auth == "header":
+        value = request.headers.get(settings.web_identity_header, "").strip()
+        return value or None
+    found = request.session.get("person_id")
+    return found if isinstance(found, str) else None
+
+
+def current_visitor(request: Request) -> Visitor:
+    """The signed-in person, or SignInRequired. Cached on the request."""
+    known = getattr(request.state, "visitor", None)
+    if isinstance(known, Visitor):
+        return known
+    settings = get_settings()
+    person_id = signed_in_id(request, settings)
+    visitor = None
+    if person_id:
+        with session_scope(read_only=True) as session:
+            visitor = load_visitor(session, person_id)
+    if visitor is None:
+        request.session.pop("person_id", None)
+        raise SignInRequired
+    request.state.visitor = visitor
+    return visitor
+
+
+async def posted_form(request: Request) -> FormData:
+    """The submitted form, after its CSRF token has been checked against the session's."""
+    form = await request.form()
+    check_csrf(request.session, form.get("csrf_token"))
+    return form
+
+
+CurrentVisitor = Annotated[Visitor, Depends(current_visitor)]
+PostedForm = Annotated[FormData, Depends(posted_form)]
+
+
+def local_secret(settings: Settings, value: SecretStr | None, filename: str) -> str:
+    """A secret from settings; in demo mode, when unset, one generated once into var/."""
+    if value is not None:
+        return value.get_secret_value()
+    if settings.web_auth != "demo":
+        raise DfrError(
+            _(
+                "Set DFR_WEB_SESSION_SECRET to a long random value: production sign-in needs a "
+                "fixed secret to sign sessions."
+            )
+        )
+    path = Path(settings.var_dir) / filename
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    made = secrets.token_urlsafe(24)
+    path.write_text(made + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return made
+
+
+def demo_password(settings: Settings) -> str:
+    return local_secret(settings, settings.web_demo_password, "web-demo-password")

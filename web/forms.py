@@ -1,0 +1,38 @@
+"""GOV.UK-style form errors: a summary at the top linking to each field, a message beside it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.datastructures import FormData
+
+
+@dataclass
+class FormErrors:
+    messages: dict[str, str] = field(default_factory=dict)  # field id → message
+
+    def add(self, field_id: str, message: str) -> None:
+        self.messages.setdefault(field_id, message)
+
+    def get(self, field_id: str) -> dict[str, str] | None:
+        """The `errorMessage` parameter for a GOV.UK macro, or None."""
+        message = self.messages.get(field_id)
+        return {"text": message} if message else None
+
+    def summary(self) -> list[dict[str, str]]:
+        return [{"text": m, "href": f"#{f}"} for f, m in self.messages.items()]
+
+    def __bool__(self) -> bool:
+        return bool(self.messages)
+
+
+def text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def safe_next(target: str | None, default: str = "/work") -> str:
+    """Only a path on this site: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default

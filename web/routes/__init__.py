@@ -1,0 +1,1 @@
+"""One module per area of the site; each is a FastAPI router of pages."""

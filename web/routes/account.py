@@ -1,0 +1,122 @@
+"""Sign in, sign out, and the language switch."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from sqlmodel import col, select
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from dfr.i18n import _, set_language
+from dfr.settings import get_settings
+from models.db import session_scope
+from models.directory import Person, RoleAssignment
+from web.auth import SignInRequired, current_visitor, demo_password, posted_form
+from web.forms import FormErrors, safe_next, text
+from web.security import LANGUAGE_COOKIE
+from web.templating import render
+
+router = APIRouter()
+LANGUAGE_COOKIE_AGE = timedelta(days=365)
+
+
+@router.get("/")
+def start(request: Request) -> Response:
+    try:
+        current_visitor(request)
+    except SignInRequired:
+        return RedirectResponse("/sign-in", status_code=303)
+    return RedirectResponse("/work", status_code=303)
+
+
+def _people() -> list[tuple[Person, list[str]]]:
+    with session_scope(read_only=True) as session:
+        people = session.exec(select(Person).order_by(col(Person.name))).all()
+        roles: dict[str, list[str]] = {}
+        for assignment in session.exec(select(RoleAssignment)).all():
+            roles.setdefault(assignment.person_id, []).append(assignment.role)
+        return [(p, sorted(set(roles.get(p.id, [])))) for p in people]
+
+
+def _sign_in_page(
+    request: Request, next_url: str, errors: FormErrors | None = None, chosen: str = ""
+) -> Response:
+    return render(
+        request,
+        "sign_in.html",
+        400 if errors else 200,
+        title=_("Sign in"),
+        mode=get_settings().web_auth,
+        people=_people() if get_settings().web_auth == "demo" else [],
+        next_url=next_url,
+        errors=errors,
+        chosen=chosen,
+    )
+
+
+@router.get("/sign-in")
+def sign_in_page(request: Request, next: str = "/work") -> Response:
+    return _sign_in_page(request, safe_next(next))
+
+
+@router.post("/sign-in")
+def sign_in(request: Request, form: Annotated[FormData, Depends(posted_form)]) -> Response:
+    settings = get_settings()
+    next_url = safe_next(text(form, "next"))
+    if settings.web_auth != "demo":
+        return RedirectResponse(next_url, status_code=303)
+    person_id, password = text(form, "person"), form.get("password")
+    errors = FormErrors()
+    with session_scope(read_only=True) as session:
+        person = session.get(Person, person_id) if person_id else None
+    if person is None:
+        errors.add("person", _("Choose who you are signing in as"))
+    if not isinstance(password, str) or not password:
+        errors.add("password", _("Enter the password"))
+    elif not secrets.compare_digest(password.encode(), demo_password(settings).encode()):
+        errors.add("password", _("The password is not right; check it and try again"))
+    if errors or person is None:
+        return _sign_in_page(request, next_url, errors, person_id)
+    # A new session on sign-in (no fixation); a fresh CSRF token comes with it.
+    request.session.clear()
+    request.session["person_id"] = person.id
+    response = RedirectResponse(next_url, status_code=303)
+    if person.language in ("cy", "en") and LANGUAGE_COOKIE not in request.cookies:
+        _remember_language(response, person.language)
+    return response
+
+
+@router.post("/sign-out")
+def sign_out(request: Request, _form: Annotated[FormData, Depends(posted_form)]) -> Response:
+    request.session.clear()
+    return RedirectResponse("/sign-in", status_code=303)
+
+
+@router.get("/language/{language}")
+def choose_language(
+    request: Request,
+    language: str,
+    next: Annotated[str, Query()] = "/",
+) -> Response:
+    """Switch language and stay on the same page; the choice is remembered by this browser."""
+    response = RedirectResponse(safe_next(next, "/"), status_code=303)
+    if language in ("cy", "en"):
+        set_language(language)  # type: ignore[arg-type]
+        _remember_language(response, language)
+    return response
+
+
+def _remember_language(response: Response, language: str) -> None:
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        language,
+        max_age=int(LANGUAGE_COOKIE_AGE.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().secure_cookies,
+    )

@@ -1,0 +1,35 @@
+""" "Your work": what a person has submitted, what they must review, and what is overdue."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from dfr.i18n import _
+from models.db import session_scope
+from models.overview import overdue_in, submissions_by, tasks_for
+from models.working_days import london_today
+from web.auth import CurrentVisitor
+from web.templating import render
+
+router = APIRouter()
+
+
+@router.get("/work")
+def your_work(request: Request, visitor: CurrentVisitor) -> Response:
+    today = london_today()
+    with session_scope(read_only=True) as session:
+        mine = submissions_by(session, visitor.id)
+        tasks = tasks_for(session, visitor.id, today)
+        overdue = overdue_in(session, list(visitor.leads), today)
+        return render(
+            request,
+            "work.html",
+            title=_("Your work"),
+            submissions=mine,
+            tasks=tasks,
+            overdue=overdue,
+            overdue_mine=[row for row in tasks if row.overdue],
+            today=today,
+        )

@@ -1,0 +1,35 @@
+"""The DG Digital Leader's overview: everything in the DG by stage, overdue first."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from dfr.errors import NotFoundError
+from dfr.i18n import _
+from models.db import session_scope
+from models.directory import Directorate
+from models.overview import dg_overview
+from models.working_days import london_today
+from web.auth import CurrentVisitor
+from web.templating import render
+
+router = APIRouter()
+
+
+@router.get("/dg/{dg_code}")
+def overview(request: Request, dg_code: str, visitor: CurrentVisitor) -> Response:
+    with session_scope(read_only=True) as session:
+        dg = session.get(Directorate, dg_code)
+        if dg is None or not visitor.oversees(dg_code):
+            raise NotFoundError(
+                _("No DG overview {dg} for you: it is for that DG's Digital Leader.", dg=dg_code)
+            )
+        return render(
+            request,
+            "overview.html",
+            title=_("Overview of {dg}", dg=dg.code),
+            dg=dg,
+            overview=dg_overview(session, dg_code, london_today()),
+        )

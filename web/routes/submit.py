@@ -1,0 +1,377 @@
+"""Submitting: choose the kind and DG, describe it, answer the checklists a page at a time,
+check your answers, submit. A draft keeps the answers between pages; submitting runs intake."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, BackgroundTasks
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from checklists.loader import Checklist, registry
+from checklists.routing import Route
+from dfr import labels
+from dfr.errors import NotFoundError, PermissionDeniedError, ValidationError
+from dfr.i18n import _, get_language
+from models.db import session_scope
+from models.directory import Directorate
+from models.draft import Draft
+from models.intake import plan_submission, resubmit, submit
+from models.submission import utcnow
+from web.auth import CurrentVisitor, PostedForm, Visitor
+from web.follow_up import start_follow_up
+from web.forms import FormErrors, text
+from web.questions import (
+    PageRef,
+    all_pages,
+    asked_on_page,
+    date_parts,
+    display_answer,
+    drop_unasked,
+    question_pages,
+    read_page,
+)
+from web.templating import render
+
+router = APIRouter()
+
+
+def _dgs(session: Session, visitor: Visitor) -> list[Directorate]:
+    dgs = list(session.exec(select(Directorate).order_by(col(Directorate.code))).all())
+    allowed = visitor.submits_for(dgs)
+    if not allowed:
+        raise PermissionDeniedError(
+            _(
+                "Only policy officers can submit. Ask an administrator to give you the policy "
+                "officer role in your DG."
+            )
+        )
+    return allowed
+
+
+def _start_page(
+    request: Request,
+    visitor: Visitor,
+    errors: FormErrors | None = None,
+    kind: str = "",
+    dg: str = "",
+) -> Response:
+    with session_scope(read_only=True) as session:
+        dgs = _dgs(session, visitor)
+        drafts = session.exec(
+            select(Draft)
+            .where(Draft.person_id == visitor.id, col(Draft.submission_id).is_(None))
+            .order_by(col(Draft.id).desc())
+            .limit(10)
+        ).all()
+        return render(
+            request,
+            "submit_start.html",
+            400 if errors else 200,
+            title=_("Submit an initiative or procurement request"),
+            dgs=dgs,
+            drafts=drafts,
+            kinds=labels.KINDS,
+            errors=errors,
+            kind=kind,
+            dg=dg,
+        )
+
+
+@router.get("/submit")
+def start(request: Request, visitor: CurrentVisitor) -> Response:
+    return _start_page(request, visitor)
+
+
+@router.post("/submit")
+def create_draft(request: Request, visitor: CurrentVisitor, form: PostedForm) -> Response:
+    kind, dg = text(form, "kind"), text(form, "dg")
+    errors = FormErrors()
+    with session_scope() as session:
+        allowed = {d.code for d in _dgs(session, visitor)}
+        if kind not in labels.KINDS:
+            errors.add("kind", _("Select what you are submitting"))
+        if dg not in allowed:
+            errors.add("dg", _("Select the DG this is for"))
+        if errors:
+            session.rollback()
+            return _start_page(request, visitor, errors, kind, dg)
+        draft = Draft(person_id=visitor.id, kind=kind, dg_code=dg)
+        session.add(draft)
+        session.flush()
+        return RedirectResponse(f"/drafts/{draft.id}/about", status_code=303)
+
+
+def _draft(session: Session, draft_id: int, visitor: Visitor) -> Draft:
+    draft = session.get(Draft, draft_id)
+    if draft is None or draft.person_id != visitor.id:
+        raise NotFoundError(_("No draft {id} of yours. Start a new submission.", id=draft_id))
+    return draft
+
+
+def _open_draft(session: Session, draft_id: int, visitor: Visitor) -> Draft:
+    draft = _draft(session, draft_id, visitor)
+    if draft.submission_id is not None:
+        raise ValidationError(
+            _("This draft has already been sent. Open the submission from your work page.")
+        )
+    return draft
+
+
+def _pages(draft: Draft) -> list[PageRef]:
+    return all_pages(registry(), draft.kind)
+
+
+def _first_page_url(draft: Draft) -> str:
+    first = _pages(draft)[0]
+    return f"/drafts/{draft.id}/questions/{first.checklist_id}/{first.number}"
+
+
+@router.get("/drafts/{draft_id}/about")
+def about_page(request: Request, draft_id: int, visitor: CurrentVisitor) -> Response:
+    with session_scope(read_only=True) as session:
+        draft = _open_draft(session, draft_id, visitor)
+        return render(
+            request,
+            "submit_about.html",
+            title=_("Describe it"),
+            draft=draft,
+            values=draft.as_submission(),
+            errors=None,
+        )
+
+
+ABOUT_FIELDS = (
+    ("title_en", "title", "en"),
+    ("title_cy", "title", "cy"),
+    ("summary_en", "summary", "en"),
+    ("summary_cy", "summary", "cy"),
+)
+
+
+@router.post("/drafts/{draft_id}/about")
+def save_about(
+    request: Request, draft_id: int, visitor: CurrentVisitor, form: PostedForm
+) -> Response:
+    errors = FormErrors()
+    given = {name: text(form, name) for name, _part, _lang in ABOUT_FIELDS}
+    messages = {
+        "title_en": _("Enter the title in English"),
+        "title_cy": _("Enter the title in Welsh"),
+        "summary_en": _("Enter a summary in English"),
+        "summary_cy": _("Enter a summary in Welsh"),
+    }
+    for name, message in messages.items():
+        if not given[name]:
+            errors.add(name, message)
+        elif len(given[name]) > (200 if name.startswith("title") else 5000):
+            errors.add(name, _("This is too long; shorten it"))
+    with session_scope() as session:
+        draft = _open_draft(session, draft_id, visitor)
+        if errors:
+            values = {
+                "title": {"en": given["title_en"], "cy": given["title_cy"]},
+                "summary": {"en": given["summary_en"], "cy": given["summary_cy"]},
+            }
+            return render(
+                request,
+                "submit_about.html",
+                400,
+                title=_("Describe it"),
+                draft=draft,
+                values=values,
+                errors=errors,
+            )
+        for name, value in given.items():
+            setattr(draft, name, value)
+        draft.updated_at = utcnow()
+        return RedirectResponse(_first_page_url(draft), status_code=303)
+
+
+def _checklist_page(
+    draft: Draft, checklist_id: str, number: int
+) -> tuple[Checklist, PageRef, list[PageRef]]:
+    refs = _pages(draft)
+    for ref in refs:
+        if ref.checklist_id == checklist_id and ref.number == number:
+            return registry().get(checklist_id), ref, refs
+    raise NotFoundError(_("There is no such page of questions."))
+
+
+def _neighbour(draft: Draft, refs: list[PageRef], ref: PageRef, step: int) -> str:
+    """The next (or previous) page that has a question to ask, or the check page."""
+    index = refs.index(ref) + step
+    while 0 <= index < len(refs):
+        candidate = refs[index]
+        checklist = registry().get(candidate.checklist_id)
+        page = question_pages(checklist)[candidate.number - 1]
+        if asked_on_page(checklist, page, draft.answers.get(checklist.id, {})):
+            return f"/drafts/{draft.id}/questions/{candidate.checklist_id}/{candidate.number}"
+        index += step
+    if step > 0:
+        return f"/drafts/{draft.id}/check"
+    if draft.resubmission_of is not None:
+        return f"/submissions/{draft.resubmission_of}"
+    return f"/drafts/{draft.id}/about"
+
+
+def _questions_response(
+    request: Request,
+    draft: Draft,
+    checklist: Checklist,
+    ref: PageRef,
+    refs: list[PageRef],
+    values: dict[str, object],
+    errors: FormErrors | None,
+) -> Response:
+    page = question_pages(checklist)[ref.number - 1]
+    questions = asked_on_page(checklist, page, {**draft.answers.get(checklist.id, {}), **values})
+    return render(
+        request,
+        "submit_questions.html",
+        400 if errors else 200,
+        title=_(
+            "{checklist} (page {number} of {of})",
+            checklist=checklist.definition.title.get(get_language()),
+            number=ref.number,
+            of=ref.of,
+        ),
+        draft=draft,
+        checklist=checklist,
+        questions=questions,
+        values=values,
+        date_parts=date_parts,
+        back=_neighbour(draft, refs, ref, -1),
+        errors=errors,
+    )
+
+
+@router.get("/drafts/{draft_id}/questions/{checklist_id}/{number}")
+def questions_page(
+    request: Request, draft_id: int, checklist_id: str, number: int, visitor: CurrentVisitor
+) -> Response:
+    with session_scope(read_only=True) as session:
+        draft = _open_draft(session, draft_id, visitor)
+        checklist, ref, refs = _checklist_page(draft, checklist_id, number)
+        return _questions_response(
+            request, draft, checklist, ref, refs, dict(draft.answers.get(checklist_id, {})), None
+        )
+
+
+@router.post("/drafts/{draft_id}/questions/{checklist_id}/{number}")
+def save_questions(
+    request: Request,
+    draft_id: int,
+    checklist_id: str,
+    number: int,
+    visitor: CurrentVisitor,
+    form: PostedForm,
+) -> Response:
+    with session_scope() as session:
+        draft = _open_draft(session, draft_id, visitor)
+        checklist, ref, refs = _checklist_page(draft, checklist_id, number)
+        page = question_pages(checklist)[ref.number - 1]
+        saved = dict(draft.answers.get(checklist_id, {}))
+        questions = asked_on_page(checklist, page, saved)
+        given, errors = read_page(checklist, questions, form)
+        if errors:
+            session.rollback()  # nothing from a rejected page is kept
+            return _questions_response(
+                request, draft, checklist, ref, refs, {**saved, **given}, errors
+            )
+        merged = {**saved, **{k: v for k, v in given.items() if v not in (None, "", [])}}
+        for qid, value in given.items():
+            if value in (None, "", []):
+                merged.pop(qid, None)
+        draft.answers = {**draft.answers, checklist_id: drop_unasked(checklist, merged)}
+        draft.updated_at = utcnow()
+        session.add(draft)
+        session.flush()
+        return RedirectResponse(_neighbour(draft, refs, ref, +1), status_code=303)
+
+
+def _plan(session: Session, draft: Draft) -> tuple[Route | None, str | None]:
+    """The route the draft would take, or the reason it cannot be submitted yet."""
+    try:
+        if draft.resubmission_of is not None:
+            return None, None
+        return plan_submission(session, draft.as_submission(), registry()).route, None
+    except ValidationError as err:
+        return None, err.message
+
+
+@router.get("/drafts/{draft_id}/check")
+def check_page(request: Request, draft_id: int, visitor: CurrentVisitor) -> Response:
+    with session_scope(read_only=True) as session:
+        draft = _open_draft(session, draft_id, visitor)
+        route, problem = _plan(session, draft)
+        return _check_response(request, draft, route, problem)
+
+
+def _check_response(
+    request: Request, draft: Draft, route: Route | None, problem: str | None, status: int = 200
+) -> Response:
+    reg = registry()
+    sections = []
+    for ref in _pages(draft):
+        checklist = reg.get(ref.checklist_id)
+        page = question_pages(checklist)[ref.number - 1]
+        answers = draft.answers.get(checklist.id, {})
+        for question in asked_on_page(checklist, page, answers):
+            sections.append((checklist, ref, question, answers.get(question.id)))
+    return render(
+        request,
+        "submit_check.html",
+        status,
+        title=_("Check your answers before submitting"),
+        draft=draft,
+        sections=sections,
+        route=route,
+        problem=problem,
+        registry=reg,
+        display=display_answer,
+    )
+
+
+@router.post("/drafts/{draft_id}/check")
+def send(
+    request: Request,
+    draft_id: int,
+    visitor: CurrentVisitor,
+    form: PostedForm,
+    background: BackgroundTasks,
+) -> Response:
+    """Submit (or resubmit) the draft in one transaction, then start the follow-up flow."""
+    reg = registry()
+    try:
+        with session_scope() as session:
+            draft = _draft(session, draft_id, visitor)
+            if draft.submission_id is not None:  # sent already (a second click): same result
+                return RedirectResponse(
+                    f"/submissions/{draft.submission_id}/confirmation", status_code=303
+                )
+            if draft.resubmission_of is not None:
+                submission, _route = resubmit(
+                    session, draft.resubmission_of, visitor.id, draft.answers, reg
+                )
+            else:
+                submission, _route = submit(
+                    session, draft.as_submission(), reg, intake_key=draft.intake_key
+                )
+            draft.submission_id = submission.id
+            draft.updated_at = utcnow()
+            session.add(draft)
+            submission_id = submission.id or 0
+    except ValidationError as err:
+        with session_scope(read_only=True) as session:
+            draft = _draft(session, draft_id, visitor)
+            return _check_response(request, draft, None, err.message, 400)
+    except IntegrityError:  # the same draft sent twice at once: the other request stored it
+        with session_scope(read_only=True) as session:
+            draft = _draft(session, draft_id, visitor)
+            if draft.submission_id is None:
+                raise
+            submission_id = draft.submission_id
+    background.add_task(start_follow_up, submission_id)
+    return RedirectResponse(f"/submissions/{submission_id}/confirmation", status_code=303)

@@ -1,0 +1,77 @@
+"""Jinja2 pages: our templates first, then the GOV.UK Frontend macros (govuk-frontend-jinja)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date, format_datetime
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from dfr import labels
+from dfr.i18n import _, get_language
+from notifications.render import markdown_to_html
+from web.security import csrf_token
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def long_date(value: date | datetime | None) -> str:
+    """A date as people read it in the page's language, e.g. 5 Mawrth 2027 / 5 March 2027."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return format_datetime(
+            value, "d MMMM y, HH:mm", tzinfo="Europe/London", locale=get_language()
+        )
+    return format_date(value, "d MMMM y", locale=get_language())
+
+
+def markdown(text: str) -> Markup:
+    """User Markdown, rendered then sanitised with nh3: scripts and handlers never survive."""
+    return Markup(markdown_to_html(text))
+
+
+def _label(table_name: str, key: str) -> str:
+    return labels.label(getattr(labels, table_name), key)
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=ChoiceLoader(
+            [
+                FileSystemLoader(TEMPLATES),
+                PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+            ]
+        ),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(_=_, label=_label)
+    env.filters.update(
+        long_date=long_date,
+        markdown=markdown,
+        role_name=lambda key: labels.label(labels.ROLES, key),
+    )
+    return env
+
+
+ENVIRONMENT = make_environment()
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """A page in the current language, with what every page needs (visitor, CSRF, nonce)."""
+    page = ENVIRONMENT.get_template(template).render(
+        request=request,
+        lang=get_language(),
+        visitor=getattr(request.state, "visitor", None),
+        csrf_token=csrf_token(request.session),
+        csp_nonce=getattr(request.state, "csp_nonce", ""),
+        **context,
+    )
+    return HTMLResponse(page, status_code=status_code)
