@@ -1,0 +1,203 @@
+"""The web UI in a real browser (Debian Chromium via Playwright): a policy officer submits, the
+DG Digital Leader and the category manager decide, the assessment panel rates, the submitter
+sees the outcome — in English and in Welsh — with axe-core run on every page on the way."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page
+from sqlmodel import select
+
+from dfr.i18n import gettext
+from models.db import engine_for, session_scope
+from models.review import ReviewTask
+from models.submission import Submission
+from tests.browser import axe_violations, chromium, describe
+from tests.web_support import PASSWORD, Site, live_site
+
+# The answers the policy officer gives; any question not named gets its first option / "yes".
+ANSWERS = {
+    "wet_ink_signature": "no",
+    "automated_decisions": "no",
+    "builds_service": "yes",
+    "public_facing": "yes",
+    "service_phase": "beta",
+    "service_standard": "wales",
+    "estimated_cost": "50000",
+    "digital_take_up_target": "80",
+    "contract_value": "50000",
+    "transactions_per_year": "20000",
+    "contract_length_months": "24",
+    "route_to_market": "g_cloud",
+    "reuse_before_buy": "no_suitable_option",
+    "supplier_welsh_capability": "required_in_specification",
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template) -> Iterator[Site]:
+    with live_site(tmp_path_factory.mktemp("web"), sqlite_template) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as launched:
+        yield launched
+
+
+class Visit:
+    """One person's browser session, checking every page it sees with axe-core."""
+
+    def __init__(self, browser: Browser, site: Site, language: str) -> None:
+        self.context: BrowserContext = browser.new_context(base_url=site.url)
+        self.context.set_default_timeout(10_000)
+        self.page: Page = self.context.new_page()
+        self.language = language
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+
+    def check(self) -> None:
+        """The page is in the chosen language, has no WCAG 2.2 AA violations, ran its JS."""
+        page = self.page
+        assert page.get_attribute("html", "lang") == self.language
+        violations = axe_violations(page)
+        assert violations == [], f"{page.url}:\n{describe(violations)}"
+        assert "govuk-frontend-supported" in (page.get_attribute("body", "class") or "")
+        assert self.errors == [], f"{page.url}: console errors {self.errors}"
+
+    def sign_in(self, person: str) -> None:
+        page = self.page
+        page.goto("/sign-in")
+        # Choose the language first: the switch keeps the person on the same page.
+        switch = page.locator(f"a[hreflang={self.language}]")
+        if switch.count():
+            switch.click()
+            assert "/sign-in" in page.url
+        else:  # already showing: make it this browser's explicit choice
+            page.goto(f"/language/{self.language}?next=/sign-in")
+        self.check()
+        page.select_option("#person", person)
+        page.fill("#password", PASSWORD)
+        page.click("form[action='/sign-in'] button")
+        self.check()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def t(message: str, language: str) -> str:
+    return gettext(message, language)
+
+
+def _answer_page(page: Page) -> None:
+    """Answer the questions on one checklist page as a person would, field by field."""
+    for fieldset in page.locator("main form .govuk-radios").all():
+        name = fieldset.locator("input").first.get_attribute("name") or ""
+        wanted = ANSWERS.get(name)
+        choice = fieldset.locator(f"input[value='{wanted}']") if wanted else None
+        (choice if choice and choice.count() else fieldset.locator("input").first).check()
+    for group in page.locator("main form .govuk-checkboxes").all():
+        group.locator("input").first.check()
+    for field in page.locator("main form input.govuk-input:not(.govuk-date-input__input)").all():
+        name = field.get_attribute("name") or ""
+        field.fill(ANSWERS.get(name, "10"))
+    for field in page.locator("main form textarea").all():
+        field.fill("Notes")
+    for field in page.locator("main form .govuk-date-input__input").all():
+        part = (field.get_attribute("name") or "").rsplit("-", 1)[-1]
+        field.fill({"day": "1", "month": "6", "year": str(date.today().year + 1)}[part])
+
+
+def _open_task(site: Site, submission_id: int) -> ReviewTask:
+    with session_scope(engine_for(site.database_url), read_only=True) as session:
+        task = session.exec(
+            select(ReviewTask).where(
+                ReviewTask.submission_id == submission_id, ReviewTask.status == "open"
+            )
+        ).one()
+        session.expunge(task)
+        return task
+
+
+def _submit(visit: Visit, language: str) -> int:
+    page = visit.page
+    page.click(f"text={t('Submit an initiative or procurement request', language)}")
+    visit.check()
+    page.check("input[name=kind][value=procurement]")
+    page.check("input[name=dg][value=EST]")
+    page.click("form[action='/submit'] button")
+    visit.check()
+    page.fill("#title_en", "Grants portal")
+    page.fill("#title_cy", "Porth grantiau")
+    page.fill("#summary_en", "Buy a portal for grant applications.")
+    page.fill("#summary_cy", "Prynu porth ar gyfer ceisiadau grant.")
+    page.click("main form button.govuk-button")
+    while "/questions/" in page.url:
+        visit.check()
+        _answer_page(page)
+        page.click("main form button.govuk-button")
+    assert page.url.endswith("/check")
+    visit.check()
+    assert page.locator(".govuk-error-summary").count() == 0
+    page.click("main form button.govuk-button")
+    visit.check()
+    assert "/confirmation" in page.url
+    reference = page.locator(".govuk-panel strong").inner_text()
+    return int(reference.removeprefix("DFR-"))
+
+
+def _decide(visit: Visit, submission_id: int, outcome: str, **extra: str) -> None:
+    page = visit.page
+    page.goto(f"/submissions/{submission_id}")
+    visit.check()
+    page.click(".govuk-notification-banner__link")
+    visit.check()
+    for radio in page.locator("input[name^=rating-][value=green]").all():
+        radio.check()
+    page.check(f"input[name=outcome][value={outcome}]")
+    page.fill("#rationale", extra.get("rationale", "Meets the **standard**."))
+    if "condition" in extra:
+        page.fill("#condition-1", extra["condition"])
+        page.fill("#condition-1-due-day", "31")
+        page.fill("#condition-1-due-month", "3")
+        page.fill("#condition-1-due-year", str(date.today().year + 1))
+    page.click("main form button.govuk-button")
+    visit.check()
+    assert page.locator(".govuk-error-summary").count() == 0, page.content()[:3000]
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_submit_review_assess_and_see_the_outcome(browser: Browser, site: Site, language: str):
+    submitter = Visit(browser, site, language)
+    submitter.sign_in("iwan.parry")
+    assert submitter.page.locator("h1").inner_text() == t("Your work", language)
+    submission_id = _submit(submitter, language)
+
+    stages = []
+    for outcome, extra in (
+        ("approve", {}),
+        ("approve_with_conditions", {"condition": "Publish the accessibility statement"}),
+        ("green", {}),
+    ):
+        task = _open_task(site, submission_id)
+        stages.append(task.stage)
+        reviewer = Visit(browser, site, language)
+        reviewer.sign_in(task.assignee_id or "")
+        _decide(reviewer, submission_id, outcome, **extra)
+        reviewer.close()
+    assert stages == ["digital_options_review", "category_review", "service_assessment"]
+
+    page = submitter.page
+    page.goto(f"/submissions/{submission_id}")
+    submitter.check()
+    outcome = t("approved with conditions", language)
+    assert page.locator(".govuk-tag").first.inner_text().lower() == outcome.lower()
+    assert "Publish the accessibility statement" in page.content()
+    with session_scope(engine_for(site.database_url), read_only=True) as session:
+        stored = session.get(Submission, submission_id)
+        assert stored is not None and stored.state == "approved_with_conditions"
+    submitter.close()
