@@ -560,6 +560,17 @@ def serve_cmd() -> None:
     serve(*deployments())
 
 
+@app.command("web")
+def web_cmd() -> None:
+    """Serve the web UI (DFR_WEB_HOST:DFR_WEB_PORT) until stopped; in production run it behind
+    a reverse proxy with DFR_WEB_AUTH=header."""
+    from web.server import serve_web
+
+    settings = get_settings()
+    _say(_("Web UI: http://{host}:{port}", host=settings.web_host, port=settings.web_port))
+    serve_web(settings)
+
+
 @app.command("run")
 def run_engine(
     port: Annotated[int, typer.Option("--port", help="Port for the local Prefect server.")] = 4200,
@@ -568,15 +579,30 @@ def run_engine(
     ] = True,
 ) -> None:
     """Start the embedded engine: a local Prefect server, the examples through real flow runs,
-    notifications to the outbox. Ctrl-C stops it."""
+    notifications to the outbox, and the web UI. Ctrl-C stops it."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from web.auth import demo_password
+    from web.server import web_process
 
     settings = get_settings()
     with prefect_server(settings.var_dir, port) as url, temporary_settings({PREFECT_API_URL: url}):
         _say(_("Prefect server: {url} (UI at {ui})", url=url, ui=url.removesuffix("/api")))
         demo(settings.examples_dir / "submissions")
         _say(_("Notifications are in {folder}.", folder=str(settings.outbox_dir)))
-        if stay:
+        if not stay:
+            return
+        with web_process(settings, {"PREFECT_API_URL": url}) as site:
+            _say(_("Web UI: {site}", site=site))
+            if settings.web_auth == "demo":
+                _say(
+                    _(
+                        "Sign in as any person from examples/people.yaml with the password "
+                        "{password} (kept in {file}).",
+                        password=demo_password(settings),
+                        file=str(settings.var_dir / "web-demo-password"),
+                    )
+                )
             _say(_("Engine running, serving the scheduled deployments. Press Ctrl-C to stop."))
             from prefect import serve
 

@@ -88,7 +88,9 @@ def test_questions_that_do_not_apply_are_refused(checklist_registry):
 
 def test_conditional_questions_become_required_when_asked(checklist_registry):
     checklist = checklist_registry.get("digital_options")
-    with pytest.raises(ValidationError, match="question service_phase: this question needs an answer"):
+    with pytest.raises(
+        ValidationError, match="question service_phase: this question needs an answer"
+    ):
         normalise_answers(
             checklist,
             {

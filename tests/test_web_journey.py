@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
 from sqlmodel import select
 
 from dfr.i18n import gettext
@@ -58,7 +58,11 @@ class Visit:
         self.page: Page = self.context.new_page()
         self.language = language
         self.errors: list[str] = []
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("console", self._console)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
 
     def check(self) -> None:
         """The page is in the chosen language, has no WCAG 2.2 AA violations, ran its JS."""

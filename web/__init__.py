@@ -1,4 +1,4 @@
-"""The web front door: FastAPI, server-rendered Jinja2 pages with GOV.UK Frontend, Welsh and English.
+"""The web front door: FastAPI pages rendered with Jinja2 and GOV.UK Frontend, Welsh and English.
 
 May import `models`, `checklists`, `flows`, `notifications` and `dfr`; holds no business rules.
 Every handler calls the same domain functions as the CLI (`models.intake.submit`,

@@ -52,7 +52,7 @@ class PageRef:
 
 
 def all_pages(registry: Registry, kind: str) -> list[PageRef]:
-    refs = []
+    refs: list[PageRef] = []
     for checklist in registry.questionnaires_for(kind):
         pages = question_pages(checklist)
         refs.extend(PageRef(checklist.id, n, len(pages)) for n in range(1, len(pages) + 1))
@@ -163,7 +163,7 @@ def display_answer(question: Question, raw: Any) -> str:
     if question.type == "multi_choice":
         return "; ".join(names.get(v, v) for v in value)
     if question.type == "choice":
-        return names.get(value, value)
+        return str(names.get(value, value))
     if question.type == "money":
         return f"£{value:,.2f}"
     if question.type == "date":

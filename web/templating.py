@@ -6,6 +6,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from zoneinfo import ZoneInfo
+
 from babel.dates import format_date, format_datetime
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
 from markupsafe import Markup
@@ -17,6 +19,7 @@ from dfr.i18n import _, get_language
 from notifications.render import markdown_to_html
 from web.security import csrf_token
 
+LONDON = ZoneInfo("Europe/London")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 

@@ -1,0 +1,75 @@
+"""Run the web UI with uvicorn: `dfr web` (production, behind a reverse proxy) and `dfr run`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import uvicorn
+
+from dfr.errors import DfrError
+from dfr.i18n import _
+from dfr.settings import Settings
+from web.app import create_app
+
+
+def _server(settings: Settings) -> uvicorn.Server:
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.web_host,
+        port=settings.web_port,
+        log_level="warning",
+        proxy_headers=settings.web_auth == "header",
+        server_header=False,
+        lifespan="off",
+    )
+    return uvicorn.Server(config)
+
+
+def serve_web(settings: Settings) -> None:
+    """Serve until stopped (Ctrl-C)."""
+    _server(settings).run()
+
+
+@contextmanager
+def web_process(settings: Settings, env: dict[str, str], timeout: float = 60.0) -> Iterator[str]:
+    """`dfr web` in a child process (its own Prefect settings) while the caller does other
+    work; yield the site's address once it answers, stop it afterwards."""
+    site = f"http://{settings.web_host}:{settings.web_port}"
+    child = subprocess.Popen(
+        [sys.executable, "-c", "from cli.main import run; run()", "web"],
+        env={**os.environ, **env},
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        while not _answers(site):
+            if child.poll() is not None or time.monotonic() > deadline:
+                raise DfrError(
+                    _(
+                        "The web UI could not start on {host}:{port}; is the port in use? Set "
+                        "DFR_WEB_PORT to another port.",
+                        host=settings.web_host,
+                        port=settings.web_port,
+                    )
+                )
+            time.sleep(0.2)
+        yield site
+    finally:
+        child.terminate()
+        try:
+            child.wait(15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
+def _answers(site: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{site}/sign-in", timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
