@@ -25,8 +25,11 @@ def source_messages() -> set[str]:
         folder = ROOT / package
         if not folder.is_dir():
             continue
+        method_map = [("**.py", "python")]
+        if package == "web":  # page templates call _() too
+            method_map.append(("templates/**.html", "jinja2"))
         for _file, _line, message, _comments, _context in extract_from_dir(
-            folder, method_map=[("**.py", "python")], keywords=KEYWORDS
+            folder, method_map=method_map, keywords=KEYWORDS
         ):
             if isinstance(message, str) and message:
                 found.add(message)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -28,9 +27,7 @@ def long_date(value: date | datetime | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        return format_datetime(
-            value, "d MMMM y, HH:mm", tzinfo="Europe/London", locale=get_language()
-        )
+        return format_datetime(value, "d MMMM y, HH:mm", tzinfo=LONDON, locale=get_language())
     return format_date(value, "d MMMM y", locale=get_language())
 
 
