@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench import bench_flows, bench_intake, bench_sweep
+from bench import bench_flows, bench_intake, bench_sweep, bench_web
 
 
 def main() -> None:
@@ -12,6 +12,8 @@ def main() -> None:
     bench_sweep.main()
     print("\n== flows under a Prefect server")
     bench_flows.main()
+    print("\n== web pages (50,000 submissions, 20 concurrent clients)")
+    bench_web.main()
 
 
 if __name__ == "__main__":

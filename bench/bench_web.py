@@ -145,6 +145,7 @@ def main() -> None:
             "DFR_VAR_DIR": folder,
             "DFR_WEB_DEMO_PASSWORD": PASSWORD,
             "DFR_WEB_PORT": str(8700 + os.getpid() % 200),
+            "DFR_WEB_WORKERS": "2",  # one per core on this machine
         }
         env.pop("PREFECT_API_URL", None)
         dfr = [sys.executable, "-c", "from cli.main import run; run()"]
@@ -152,11 +153,14 @@ def main() -> None:
         began = time.perf_counter()
         os.environ["DFR_DATABASE_URL"] = url
         _populate(url)
+        with engine_for(url).begin() as conn:  # fresh planner statistics, as `dfr init` keeps
+            conn.exec_driver_sql("ANALYZE")
+        dispose_engine(url)
         print(f"  {SUBMISSIONS:,} submissions written in {time.perf_counter() - began:.1f} s")
         site = f"http://127.0.0.1:{env['DFR_WEB_PORT']}"
         server = subprocess.Popen([*dfr, "web"], env=env, stdout=subprocess.DEVNULL)
         try:
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 180
             while True:
                 try:
                     if httpx.get(f"{site}/sign-in", timeout=2).status_code == 200:
@@ -168,7 +172,7 @@ def main() -> None:
             _load(site, "/work", "huw.jenkins")  # warm-up
             base50, base95 = _percentiles(_load(site, "/static/app/app.css", "huw.jenkins"))
             print(
-                f"  {CLIENTS} concurrent clients × {REQUESTS_PER_CLIENT} requests per page; "
+                f"  {CLIENTS} concurrent clients x {REQUESTS_PER_CLIENT} requests per page; "
                 f"baseline (a static file, same server): p50 {base50:.1f} ms, p95 {base95:.1f} ms"
             )
             for label, path, person in (
@@ -179,7 +183,7 @@ def main() -> None:
                 verdict = "meets" if p95 <= 100 else "misses"
                 print(
                     f"  {label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms "
-                    f"(×{p95 / base95:.1f} the baseline p95; {verdict} the 100 ms target)"
+                    f"({p95 / base95:.1f} times the baseline p95; {verdict} the 100 ms target)"
                 )
         finally:
             server.terminate()

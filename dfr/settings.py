@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     # in a trusted header (production; never expose the app directly in this mode).
     web_host: str = Field(default="127.0.0.1", description="Address the web UI listens on.")
     web_port: int = Field(default=8000, ge=1, le=65535)
+    web_workers: int = Field(
+        default=1, ge=1, description="Web UI processes; more serve more people at once."
+    )
     web_auth: Literal["demo", "header"] = "demo"
     web_identity_header: str = Field(
         default="X-Remote-User", description="Header the reverse proxy puts the person id in."

@@ -102,36 +102,46 @@ def dg_overview(session: Session, dg_code: str, today: date, limit: int = 25) ->
             .group_by(col(Submission.state))
         ).all()
     }
-    overdue_first = case((col(ReviewTask.due_date) < today, 0), else_=1)
+    # Drive from the DG's unfinished submissions (index on dg_code, state), then their open
+    # tasks: a few thousand rows at most, whatever the size of the whole table.
+    unfinished = (
+        select(ReviewTask, Submission)
+        .join(ReviewTask, col(ReviewTask.submission_id) == col(Submission.id))
+        .where(
+            Submission.dg_code == dg_code,
+            col(Submission.state).in_(OPEN_STATES),
+            ReviewTask.status == "open",
+        )
+    )
+    overdue = case((col(ReviewTask.due_date) < today, 1), else_=0)
+    counts = {
+        stage: (int(total), int(late or 0))
+        for stage, total, late in session.exec(
+            select(ReviewTask.stage, func.count(), func.sum(overdue))
+            .select_from(Submission)
+            .join(ReviewTask, col(ReviewTask.submission_id) == col(Submission.id))
+            .where(
+                Submission.dg_code == dg_code,
+                col(Submission.state).in_(OPEN_STATES),
+                ReviewTask.status == "open",
+            )
+            .group_by(col(ReviewTask.stage))
+        ).all()
+    }
     groups = []
     for stage in Stage:
-        in_stage = (
-            select(ReviewTask, Submission)
-            .join(Submission, col(Submission.id) == col(ReviewTask.submission_id))
-            .where(
-                ReviewTask.status == "open",
-                ReviewTask.stage == stage.value,
-                Submission.dg_code == dg_code,
-            )
+        total, late = counts.get(stage.value, (0, 0))
+        rows = (
+            session.exec(
+                unfinished.where(ReviewTask.stage == stage.value)
+                # Soonest due first is overdue first: overdue tasks have the earliest dates.
+                .order_by(col(ReviewTask.due_date), col(ReviewTask.id))
+                .limit(limit)
+            ).all()
+            if total
+            else []
         )
-        counts = session.exec(
-            select(func.count(), func.sum(case((col(ReviewTask.due_date) < today, 1), else_=0)))
-            .select_from(ReviewTask)
-            .join(Submission, col(Submission.id) == col(ReviewTask.submission_id))
-            .where(
-                ReviewTask.status == "open",
-                ReviewTask.stage == stage.value,
-                Submission.dg_code == dg_code,
-            )
-        ).one()
-        rows = session.exec(
-            in_stage.order_by(overdue_first, col(ReviewTask.due_date), col(ReviewTask.id)).limit(
-                limit
-            )
-        ).all()
-        groups.append(
-            StageGroup(stage, int(counts[0] or 0), int(counts[1] or 0), _rows(list(rows), today))
-        )
+        groups.append(StageGroup(stage, total, late, _rows(list(rows), today)))
     finished = {s.value for s in FINAL_STATES}
     ordered = {s: by_state.get(s, 0) for s in (*OPEN_STATES, *sorted(finished))}
     return DgOverview(dg_code, groups, ordered)

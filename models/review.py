@@ -18,8 +18,8 @@ class ReviewTask(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("submission_id", "stage", "round", "attempt"),
         # "Your work" and the DG overview read open tasks by assignee and by due date.
-        Index("ix_review_task_open_due", "status", "due_date"),
-        Index("ix_review_task_assignee_status", "assignee_id", "status"),
+        Index("ix_review_task_open_due", "stage", "status", "due_date"),
+        Index("ix_review_task_assignee_status", "assignee_id", "status", "due_date"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

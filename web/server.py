@@ -32,8 +32,21 @@ def _server(settings: Settings) -> uvicorn.Server:
 
 
 def serve_web(settings: Settings) -> None:
-    """Serve until stopped (Ctrl-C)."""
-    _server(settings).run()
+    """Serve until stopped (Ctrl-C), in DFR_WEB_WORKERS processes."""
+    if settings.web_workers == 1:
+        _server(settings).run()
+        return
+    uvicorn.run(
+        "web.app:create_app",
+        factory=True,
+        host=settings.web_host,
+        port=settings.web_port,
+        workers=settings.web_workers,
+        log_level="warning",
+        proxy_headers=settings.web_auth == "header",
+        server_header=False,
+        lifespan="off",
+    )
 
 
 @contextmanager

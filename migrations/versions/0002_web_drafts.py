@@ -40,8 +40,10 @@ def upgrade() -> None:
     )
     op.create_index("ix_draft_person_id", "draft", ["person_id"])
     # "Your work" and the DG overview: open tasks by assignee and by due date.
-    op.create_index("ix_review_task_open_due", "review_task", ["status", "due_date"])
-    op.create_index("ix_review_task_assignee_status", "review_task", ["assignee_id", "status"])
+    op.create_index("ix_review_task_open_due", "review_task", ["stage", "status", "due_date"])
+    op.create_index(
+        "ix_review_task_assignee_status", "review_task", ["assignee_id", "status", "due_date"]
+    )
     op.create_index("ix_submission_dg_state", "submission", ["dg_code", "state"])
 
 
