@@ -7,7 +7,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,7 +85,7 @@ class Browserless:
         self._remember(response)
         return response
 
-    def post(self, path: str, data: dict[str, object] | None = None, *, csrf: bool = True):
+    def post(self, path: str, data: Mapping[str, object] | None = None, *, csrf: bool = True):
         payload = dict(data or {})
         if csrf:
             payload.setdefault("csrf_token", self.token)
