@@ -7,10 +7,14 @@ submission as its resource and the DG (and people) as related resources.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
-from prefect.events import emit_event
+from prefect.events import Event
+from prefect.events.clients import NullEventsClient
+from prefect.events.worker import EventsWorker, should_emit_events
+from prefect.exceptions import EventTooLarge
+from prefect.settings import get_current_settings
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -72,6 +76,25 @@ def resources(
 _BATCH = 500  # ids per IN (...) list
 
 
+def _publisher() -> Callable[[Event], None] | None:
+    """`emit_event` for many events: whether there is a Prefect API to tell and which worker
+    sends to it are settled once, not per event (that costs more than building the event).
+    None when events go nowhere."""
+    if not should_emit_events():
+        return None
+    worker = EventsWorker.instance()
+    if worker.client_type is NullEventsClient:
+        return None
+    largest = get_current_settings().server.events.maximum_size_bytes
+
+    def publish(event: Event) -> None:
+        if event.size_bytes > largest:
+            raise EventTooLarge(event.size_bytes, largest)
+        worker.send(event)
+
+    return publish
+
+
 def emit_pending_events(engine: Engine, submission_ids: Iterable[int]) -> int:
     """Emit these submissions' log entries that have no emission record yet; return how many.
 
@@ -81,6 +104,9 @@ def emit_pending_events(engine: Engine, submission_ids: Iterable[int]) -> int:
 
     if not orchestrated():
         return 0  # no Prefect server to receive them (embedded, in-process run)
+    publish = _publisher()
+    if publish is None:
+        return 0
     ids = sorted(set(submission_ids))
     with Session(engine) as session:
         submissions: dict[int, Submission] = {}
@@ -111,14 +137,16 @@ def emit_pending_events(engine: Engine, submission_ids: Iterable[int]) -> int:
                 )
                 continue
             resource, related = resources(entry, submission)
-            emit_event(
-                event=name,
-                resource=resource,
-                related=related,
-                occurred=datetime.fromisoformat(entry.occurred_at),
-                payload={k: v for k, v in entry.payload.items() if k != "rationale"}
-                | {"log_seq": entry.seq},
-                id=event_id(entry),
+            publish(
+                Event(
+                    event=name,
+                    resource=resource,
+                    related=related,
+                    occurred=datetime.fromisoformat(entry.occurred_at),
+                    payload={k: v for k, v in entry.payload.items() if k != "rationale"}
+                    | {"log_seq": entry.seq},
+                    id=event_id(entry),
+                )
             )
             records.append({"log_seq": entry.seq, "event": name, "emitted_at": datetime.now(UTC)})
             emitted += 1

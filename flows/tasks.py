@@ -16,7 +16,7 @@ from sqlmodel import select
 from checklists.loader import registry
 from dfr.settings import get_settings
 from flows.events import emit_pending_events
-from models.bulk_intake import Line, submit_many
+from models.bulk_intake import Part, submit_many
 from models.db import default_engine, session_scope
 from models.intake import submit
 from models.submission import Submission
@@ -82,11 +82,11 @@ def deliver_notifications(submission_id: int | None = None) -> dict[str, int]:
 
 
 @task(name="take-in-chunk", cache_policy=NO_CACHE)
-def take_in_chunk(lines: list[Line]) -> dict[str, int]:
+def take_in_chunk(part: Part) -> dict[str, int]:
     """Bulk intake of one chunk as one task run: every submission checked and routed, the
     chunk stored in one transaction (all or none), then its notifications and events."""
     with session_scope() as session:
-        submission_ids = submit_many(session, lines, registry())
+        submission_ids = submit_many(session, part.lines(), registry())
     return {"stored": len(submission_ids), **_announce(submission_ids)}
 
 

@@ -11,7 +11,8 @@ written, naming the line it is on.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -20,7 +21,7 @@ from sqlalchemy import func, insert, select, text
 from sqlmodel import Session, SQLModel
 
 from checklists.loader import Registry
-from dfr.errors import DfrError
+from dfr.errors import DfrError, ValidationError
 from dfr.i18n import _
 from models import audit
 from models.assignment import Workload, choose_assignee
@@ -43,10 +44,22 @@ from models.working_days import london_today
 
 @dataclass(frozen=True)
 class Line:
-    """One submission of an import file and the line it came from (for error messages)."""
+    """One line of an import file: a submission as JSON, and where it was (for errors)."""
 
     number: int
-    data: Any
+    text: str
+
+    def submission(self) -> Any:
+        try:
+            return json.loads(self.text)
+        except json.JSONDecodeError as err:
+            raise ValidationError(
+                _(
+                    "It is not valid JSON ({problem}): each line of a bulk intake file holds "
+                    "one submission.",
+                    problem=err.msg,
+                )
+            ) from None
 
 
 def plan_chunk(
@@ -60,7 +73,7 @@ def plan_chunk(
     plans = []
     for line in lines:
         try:
-            plans.append(plan_submission(session, line.data, registry, on, directory))
+            plans.append(plan_submission(session, line.submission(), registry, on, directory))
         except DfrError as err:
             raise type(err)(
                 _(
@@ -199,3 +212,41 @@ def submit_many(
     _insert(session, ReviewTask, chunk.tasks)
     audit.append_rows(session, chunk.log)
     return [row["id"] for row in chunk.submissions]
+
+
+@dataclass(frozen=True)
+class Part:
+    """A chunk of an import file: its byte range and the number of its first line. A task is
+    handed this, not the submissions, so its parameters stay small."""
+
+    path: str
+    first_line: int
+    offset: int
+    size: int
+
+    def lines(self) -> list[Line]:
+        with open(self.path, "rb") as handle:
+            handle.seek(self.offset)
+            text = handle.read(self.size).decode("utf-8")
+        return [
+            Line(number, line)
+            for number, line in enumerate(text.split("\n"), start=self.first_line)
+            if line.strip()
+        ]
+
+
+def parts_of(path: str, size: int) -> Iterator[Part]:
+    """Split a JSON-lines file into parts of `size` submissions (blank lines skipped)."""
+    first_line = offset = position = count = 0
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if count == 0:
+                first_line, offset = number, position
+            position += len(raw)
+            if raw.strip():
+                count += 1
+            if count == size:
+                yield Part(path, first_line, offset, position - offset)
+                count = 0
+    if count:
+        yield Part(path, first_line, offset, position - offset)

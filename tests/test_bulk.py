@@ -189,6 +189,6 @@ def test_a_line_that_is_not_json_rejects_its_chunk(people, tmp_path):
     lines = [json.dumps(submission_data()) for _ in range(4)]
     lines[3] = '{"kind": "initiative",'
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(ValidationError, match="Line 4 is not valid JSON"):
+    with pytest.raises(ValidationError, match=r"^Line 4: It is not valid JSON \("):
         asyncio.run(intake_many.fn(path=str(path), chunk=2))
     assert count(people, Submission) == 2
