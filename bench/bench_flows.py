@@ -54,6 +54,21 @@ def _baseline_insert(url: str, items: list[dict[str, Any]]) -> float:
     return len(items) / (time.perf_counter() - started)
 
 
+def _in_process(folder: str, bulk_file: Path, run: Any) -> float:
+    """The same bulk intake without a Prefect server (what the CLI does without one): the
+    domain's share of the cost, on a fresh database."""
+    url = f"sqlite:///{Path(folder) / 'in_process.sqlite3'}"
+    os.environ["DFR_DATABASE_URL"] = url
+    get_settings.cache_clear()
+    upgrade(url)
+    load_people(engine_for(url))
+    started = time.perf_counter()
+    stored: int = asyncio.run(run(path=str(bulk_file)))
+    rate = stored / (time.perf_counter() - started)
+    dispose_engine(url)
+    return rate
+
+
 def main() -> None:
     from prefect.testing.utilities import prefect_test_harness
 
@@ -81,6 +96,7 @@ def main() -> None:
             started = time.perf_counter()
             stored = asyncio.run(intake_many(path=str(bulk_file)))
             bulk_rate = stored / (time.perf_counter() - started)
+        domain_rate = _in_process(folder, bulk_file, intake_many.fn)
         baseline_url = f"sqlite:///{Path(folder) / 'baseline.sqlite3'}"
         upgrade(baseline_url)
         load_people(engine_for(baseline_url))
@@ -92,5 +108,6 @@ def main() -> None:
     ratio = intake_ms / noop_ms
     print(f"ratio intake/no-op:                 {ratio:8.2f}  (target <= 1.5, <= 150 ms)")
     print(f"bulk intake_many, {BULK} submissions: {bulk_rate:8.1f} per second (target >= 1000)")
+    print(f"same, in-process (no Prefect):      {domain_rate:8.1f} per second")
     print(f"baseline plain SQLModel insert:     {base_rate:8.1f} per second")
     print(f"ratio bulk/baseline throughput:     {bulk_rate / base_rate:8.2f}")

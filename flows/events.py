@@ -7,9 +7,15 @@ submission as its resource and the DG (and people) as related resources.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
-from prefect.events import emit_event
+from prefect.events import Event
+from prefect.events.clients import NullEventsClient
+from prefect.events.worker import EventsWorker, should_emit_events
+from prefect.exceptions import EventTooLarge
+from prefect.settings import get_current_settings
+from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -67,43 +73,84 @@ def resources(
     return resource, related
 
 
-def emit_pending_events(engine: Engine, submission_id: int) -> int:
-    """Emit the submission's log entries that have no emission record yet; return how many."""
+_BATCH = 500  # ids per IN (...) list
+
+
+def _publisher() -> Callable[[Event], None] | None:
+    """`emit_event` for many events: whether there is a Prefect API to tell and which worker
+    sends to it are settled once, not per event (that costs more than building the event).
+    None when events go nowhere."""
+    if not should_emit_events():
+        return None
+    worker = EventsWorker.instance()
+    if worker.client_type is NullEventsClient:
+        return None
+    largest = get_current_settings().server.events.maximum_size_bytes
+
+    def publish(event: Event) -> None:
+        if event.size_bytes > largest:
+            raise EventTooLarge(event.size_bytes, largest)
+        worker.send(event)
+
+    return publish
+
+
+def emit_pending_events(engine: Engine, submission_ids: Iterable[int]) -> int:
+    """Emit these submissions' log entries that have no emission record yet; return how many.
+
+    A few queries per 500 submissions, whatever their number: entries and submissions are read
+    in batches and the emission records written with one executemany."""
     from flows.steps import orchestrated
 
     if not orchestrated():
         return 0  # no Prefect server to receive them (embedded, in-process run)
+    publish = _publisher()
+    if publish is None:
+        return 0
+    ids = sorted(set(submission_ids))
     with Session(engine) as session:
-        submission = session.get(Submission, submission_id)
-        if submission is None:
-            return 0
+        submissions: dict[int, Submission] = {}
+        entries: list[LogEntry] = []
         done = select(EventEmission.log_seq)
-        entries = session.exec(
-            select(LogEntry)
-            .where(LogEntry.submission_id == submission_id, col(LogEntry.seq).not_in(done))
-            .order_by(col(LogEntry.seq))
-        ).all()
-        emitted = 0
-        for entry in entries:
+        for start in range(0, len(ids), _BATCH):
+            batch = ids[start : start + _BATCH]
+            submissions.update(
+                (s.id or 0, s)
+                for s in session.exec(select(Submission).where(col(Submission.id).in_(batch)))
+            )
+            entries += session.exec(
+                select(LogEntry).where(
+                    col(LogEntry.submission_id).in_(batch), col(LogEntry.seq).not_in(done)
+                )
+            ).all()
+        records, emitted = [], 0
+        for entry in sorted(entries, key=lambda e: e.seq):
+            submission = submissions.get(entry.submission_id or 0)
             name = event_name(entry)
+            if submission is None:
+                continue
             if name is None or (
                 entry.event == "task.opened" and not entry.payload.get("assignee_id")
             ):
-                session.add(
-                    EventEmission(log_seq=entry.seq, event="-", emitted_at=datetime.now(UTC))
+                records.append(
+                    {"log_seq": entry.seq, "event": "-", "emitted_at": datetime.now(UTC)}
                 )
                 continue
             resource, related = resources(entry, submission)
-            emit_event(
-                event=name,
-                resource=resource,
-                related=related,
-                occurred=datetime.fromisoformat(entry.occurred_at),
-                payload={k: v for k, v in entry.payload.items() if k != "rationale"}
-                | {"log_seq": entry.seq},
-                id=event_id(entry),
+            publish(
+                Event(
+                    event=name,
+                    resource=resource,
+                    related=related,
+                    occurred=datetime.fromisoformat(entry.occurred_at),
+                    payload={k: v for k, v in entry.payload.items() if k != "rationale"}
+                    | {"log_seq": entry.seq},
+                    id=event_id(entry),
+                )
             )
-            session.add(EventEmission(log_seq=entry.seq, event=name, emitted_at=datetime.now(UTC)))
+            records.append({"log_seq": entry.seq, "event": name, "emitted_at": datetime.now(UTC)})
             emitted += 1
+        if records:
+            session.connection().execute(insert(EventEmission.__table__), records)  # type: ignore[attr-defined]
         session.commit()
         return emitted

@@ -16,11 +16,12 @@ from sqlmodel import select
 from checklists.loader import registry
 from dfr.settings import get_settings
 from flows.events import emit_pending_events
+from models.bulk_intake import Part, submit_many
 from models.db import default_engine, session_scope
 from models.intake import submit
 from models.submission import Submission
 from notifications.delivery import DeliveryReport, build_channels, deliver_until_settled
-from notifications.queue import queue_for_submission
+from notifications.queue import queue_for_submissions
 
 
 def _existing(intake_key: str | None) -> int | None:
@@ -50,14 +51,26 @@ def store_submission(data: dict[str, Any], intake_key: str | None = None) -> int
         return found
 
 
+def _announce(submission_ids: list[int]) -> dict[str, int]:
+    with session_scope() as session:
+        queued = queue_for_submissions(session, submission_ids, registry(), get_settings())
+    return {"queued": queued, "emitted": emit_pending_events(default_engine(), submission_ids)}
+
+
 @task(name="announce", cache_policy=NO_CACHE)
 def announce(submission_id: int) -> dict[str, int]:
     """Tell people and Prefect what the log recorded: store a notification row for each
     message owed, then publish each not-yet-published log entry as a Prefect event. One task,
     not two: each task run costs tens of milliseconds of orchestration on a small machine."""
-    with session_scope() as session:
-        queued = len(queue_for_submission(session, submission_id, registry(), get_settings()))
-    return {"queued": queued, "emitted": emit_pending_events(default_engine(), submission_id)}
+    return _announce([submission_id])
+
+
+@task(name="take-in", cache_policy=NO_CACHE)
+def take_in(data: dict[str, Any], intake_key: str | None = None) -> dict[str, int]:
+    """Intake of one submission as one task run: store and route it (`store_submission`),
+    then queue its notifications and publish its events (`announce`)."""
+    submission_id = store_submission.fn(data, intake_key)
+    return {"submission_id": submission_id, **_announce([submission_id])}
 
 
 @task(name="deliver-notifications", cache_policy=NO_CACHE)
@@ -68,23 +81,17 @@ def deliver_notifications(submission_id: int | None = None) -> dict[str, int]:
     return vars(report)
 
 
-@task(name="store-submissions", cache_policy=NO_CACHE)
-def store_submissions(items: list[dict[str, Any]]) -> list[int]:
-    """Store many submissions in one transaction (bulk intake); all or none."""
+@task(name="take-in-chunk", cache_policy=NO_CACHE)
+def take_in_chunk(part: Part) -> dict[str, int]:
+    """Bulk intake of one chunk as one task run: every submission checked and routed, the
+    chunk stored in one transaction (all or none), then its notifications and events."""
     with session_scope() as session:
-        reg = registry()
-        return [submit(session, data, reg)[0].id or 0 for data in items]
+        submission_ids = submit_many(session, part.lines(), registry())
+    return {"stored": len(submission_ids), **_announce(submission_ids)}
 
 
 @task(name="announce-many", cache_policy=NO_CACHE)
 def announce_many(submission_ids: list[int]) -> int:
-    """`announce` for a chunk of bulk intake, in one transaction."""
-    engine = default_engine()
-    with session_scope() as session:
-        reg, settings = registry(), get_settings()
-        queued = sum(
-            len(queue_for_submission(session, sid, reg, settings)) for sid in submission_ids
-        )
-    for sid in submission_ids:
-        emit_pending_events(engine, sid)
-    return queued
+    """`announce` for many submissions (the reminder sweep): queries and inserts per batch of
+    submissions, not per submission."""
+    return _announce(submission_ids)["queued"]

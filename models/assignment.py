@@ -6,9 +6,10 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from sqlalchemy import func
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
-from models.directory import Delegation, Directorate, RoleAssignment
+from models.directory import Delegation, RoleAssignment
+from models.directory_lookup import DirectoryLookup
 from models.lifecycle import Role, Stage
 from models.permissions import eligible_roles
 from models.review import PanelMember, ReviewTask
@@ -23,24 +24,17 @@ def least_loaded(candidates: Sequence[str], open_tasks: Mapping[str, int]) -> st
 
 
 def candidates_for(
-    session: Session, stage: Stage, dg_code: str, scrutiny: str | None, submitter_id: str
+    session: Session,
+    stage: Stage,
+    dg_code: str,
+    scrutiny: str | None,
+    submitter_id: str,
+    directory: DirectoryLookup | None = None,
 ) -> list[str]:
+    directory = directory or DirectoryLookup(session)
     people: set[str] = set()
     for role in eligible_roles(stage, scrutiny):
-        if role == Role.DIGITAL_LEADER:
-            leader = session.exec(
-                select(Directorate.digital_leader_id).where(Directorate.code == dg_code)
-            ).one_or_none()
-            if leader:
-                people.add(leader)
-            continue
-        rows = session.exec(
-            select(RoleAssignment.person_id).where(
-                RoleAssignment.role == role.value,
-                or_(col(RoleAssignment.dg_code).is_(None), RoleAssignment.dg_code == dg_code),
-            )
-        ).all()
-        people.update(rows)
+        people.update(directory.role_holders(role, dg_code))
     people.discard(submitter_id)
     return sorted(people)
 
@@ -56,18 +50,28 @@ def open_task_counts(session: Session, people: Sequence[str]) -> dict[str, int]:
     return {person: count for person, count in rows if person}
 
 
+class Workload:
+    """Open review tasks per person: read from the database once per person, then counted in
+    memory as a batch assigns more (bulk intake assigns a whole chunk before writing it)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._open: dict[str, int] = {}
+
+    def of(self, people: Sequence[str]) -> dict[str, int]:
+        missing = [person for person in people if person not in self._open]
+        if missing:
+            found = open_task_counts(self.session, missing)
+            self._open.update({person: found.get(person, 0) for person in missing})
+        return {person: self._open[person] for person in people}
+
+    def assigned(self, person_id: str) -> None:
+        self._open[person_id] = self.of([person_id])[person_id] + 1
+
+
 def covering(session: Session, person_id: str, on: date) -> str:
     """Who covers `person_id`'s reviews on `on`: their delegate while a delegation runs."""
-    delegation = session.exec(
-        select(Delegation)
-        .where(
-            Delegation.person_id == person_id,
-            col(Delegation.starts_on) <= on,
-            col(Delegation.ends_on) >= on,
-        )
-        .order_by(col(Delegation.id).desc())
-    ).first()
-    return delegation.delegate_id if delegation else person_id
+    return DirectoryLookup(session).covering(person_id, on)
 
 
 def delegators_of(session: Session, delegate_id: str, on: date) -> list[str]:
@@ -90,26 +94,30 @@ def choose_assignee(
     scrutiny: str | None,
     submitter_id: str,
     on: date | None = None,
+    *,
+    directory: DirectoryLookup | None = None,
+    workload: Workload | None = None,
 ) -> str | None:
     """Whom to assign; None when nobody holds the role (anyone who gains it may then decide).
 
     The DG's own Digital Leader takes its digital-options reviews when eligible; otherwise the
-    least loaded eligible person. Someone away is covered by their delegate.
+    least loaded eligible person. Someone away is covered by their delegate. Bulk intake passes
+    one `directory` and `workload` for a whole chunk; the choice is the same.
     """
     on = on or london_today()
-    people = candidates_for(session, stage, dg_code, scrutiny, submitter_id)
+    directory = directory or DirectoryLookup(session)
+    people = candidates_for(session, stage, dg_code, scrutiny, submitter_id, directory)
     chosen: str | None = None
     if stage == Stage.DIGITAL_OPTIONS_REVIEW and scrutiny != "coe":
-        leader = session.exec(
-            select(Directorate.digital_leader_id).where(Directorate.code == dg_code)
-        ).one_or_none()
+        leader = directory.leader(dg_code)
         if leader and leader in people:
             chosen = leader
     if chosen is None:
-        chosen = least_loaded(people, open_task_counts(session, people))
+        load = workload.of(people) if workload else open_task_counts(session, people)
+        chosen = least_loaded(people, load)
     if chosen is None:
         return None
-    cover = covering(session, chosen, on)
+    cover = directory.covering(chosen, on)
     return cover if cover != submitter_id else chosen
 
 

@@ -12,17 +12,24 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic import ValidationError as PydanticValidationError
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
 from checklists.answers import from_json, normalise_answers, to_json
-from checklists.canonical import sha256_hex
 from checklists.loader import Checklist, Registry
 from checklists.routing import Route, route_for
 from dfr.errors import NotFoundError, PermissionDeniedError, ValidationError
 from dfr.i18n import _
 from models import audit
-from models.directory import Directorate, Person, RoleAssignment
-from models.lifecycle import Role, State, transition
+from models.directory_lookup import DirectoryLookup
+from models.intake_rows import (
+    answer_rows,
+    flag_rows,
+    obligation_row,
+    route_payload,
+    submission_row,
+    task_rows,
+)
+from models.lifecycle import State, transition
 from models.review import Action, Decision, ReviewTask
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
 from models.tasks import cancel_open_actions, cancel_remaining, open_task
@@ -102,13 +109,6 @@ def _typed_answers(
     return typed
 
 
-def _require(session: Session, model: type[Any], key: str, message: str) -> Any:
-    found = session.get(model, key)
-    if found is None:
-        raise NotFoundError(message)
-    return found
-
-
 def _store_round(
     session: Session,
     submission: Submission,
@@ -117,29 +117,10 @@ def _store_round(
     route: Route,
 ) -> None:
     assert submission.id is not None
-    for checklist in checklists:
-        session.add(
-            ChecklistAnswers(
-                submission_id=submission.id,
-                round=submission.round,
-                checklist_id=checklist.id,
-                checklist_version=checklist.version,
-                content_hash=checklist.content_hash,
-                answers={q: to_json(v) for q, v in typed[checklist.id].items()},
-            )
-        )
-    for flag in route.flags:
-        owner = next(c.id for c in checklists if any(f.id == flag.id for f in c.definition.flags))
-        session.add(
-            RaisedFlag(
-                submission_id=submission.id,
-                round=submission.round,
-                flag_id=flag.id,
-                severity=flag.severity,
-                checklist_id=owner,
-                rule_id=flag.rule,
-            )
-        )
+    for row in answer_rows(submission.id, submission.round, checklists, typed):
+        session.add(ChecklistAnswers(**row))
+    for row in flag_rows(submission.id, submission.round, checklists, route):
+        session.add(RaisedFlag(**row))
     due_now = {o.id: o.due for o in route.obligations}
     existing: set[str] = set()
     for recorded in session.exec(
@@ -158,54 +139,16 @@ def _store_round(
             session.add(recorded)
     for obligation in route.obligations:
         if obligation.id not in existing:
-            session.add(
-                Action(
-                    submission_id=submission.id,
-                    kind="obligation",
-                    reference=obligation.id,
-                    text=obligation.text.en,
-                    extra={"text_cy": obligation.text.cy, "rule": obligation.rule},
-                    due_date=obligation.due,
-                )
-            )
-
-
-def _route_payload(
-    checklists: list[Checklist], typed: dict[str, dict[str, Any]], route: Route
-) -> dict[str, Any]:
-    return {
-        "checklists": [
-            {"id": c.id, "version": c.version, "content_hash": c.content_hash} for c in checklists
-        ],
-        "answers_hash": sha256_hex(
-            {k: {q: to_json(v) for q, v in a.items()} for k, a in typed.items()}
-        ),
-        "route": route.stage_names,
-        "flags": [f.id for f in route.flags],
-        "obligations": [o.id for o in route.obligations],
-        "scrutiny": route.scrutiny,
-        "risk": route.risk,
-    }
+            session.add(Action(**obligation_row(submission.id, obligation)))
 
 
 def _add_tasks(
     session: Session, submission: Submission, route: Route, skip: set[str], on: date
 ) -> list[ReviewTask]:
-    tasks = []
-    for position, routed in enumerate(route.stages):
-        if routed.stage in skip:
-            continue
-        task = ReviewTask(
-            submission_id=submission.id or 0,
-            stage=routed.stage,
-            position=position,
-            round=submission.round,
-            checklist_id=routed.checklist,
-            checklist_version=routed.checklist_version,
-            status="pending",
-        )
-        session.add(task)
-        tasks.append(task)
+    tasks = [
+        ReviewTask(**row) for row in task_rows(submission.id or 0, submission.round, route, skip)
+    ]
+    session.add_all(tasks)
     session.flush()
     if tasks:
         open_task(session, submission, tasks[0], on)
@@ -224,35 +167,34 @@ class SubmissionPlan:
 
 
 def plan_submission(
-    session: Session, data: Any, registry: Registry, on: date | None = None
+    session: Session,
+    data: Any,
+    registry: Registry,
+    on: date | None = None,
+    directory: DirectoryLookup | None = None,
 ) -> SubmissionPlan:
-    """Check everything about a submission and work out its route; read-only."""
+    """Check everything about a submission and work out its route; read-only. Bulk intake
+    passes one `directory` for a whole chunk so DGs and people are read once."""
     on = on or london_today()
+    directory = directory or DirectoryLookup(session)
     parsed = parse_submission(data)
-    dg = _require(
-        session,
-        Directorate,
-        parsed.dg,
-        _("Unknown DG {dg}. Use one of the codes from `dfr init` (e.g. EST, HSS).", dg=parsed.dg),
-    )
-    _require(
-        session,
-        Person,
-        parsed.submitter,
-        _(
-            "Unknown person {person}. Check the id, or add them to the people file and run "
-            "`dfr init`.",
-            person=parsed.submitter,
-        ),
-    )
-    may_submit = session.exec(
-        select(RoleAssignment.id).where(
-            RoleAssignment.person_id == parsed.submitter,
-            RoleAssignment.role == Role.POLICY_OFFICER.value,
-            or_(col(RoleAssignment.dg_code).is_(None), RoleAssignment.dg_code == dg.code),
+    dg = directory.directorate(parsed.dg)
+    if dg is None:
+        raise NotFoundError(
+            _(
+                "Unknown DG {dg}. Use one of the codes from `dfr init` (e.g. EST, HSS).",
+                dg=parsed.dg,
+            )
         )
-    ).first()
-    if may_submit is None:
+    if directory.person(parsed.submitter) is None:
+        raise NotFoundError(
+            _(
+                "Unknown person {person}. Check the id, or add them to the people file and run "
+                "`dfr init`.",
+                person=parsed.submitter,
+            )
+        )
+    if not directory.may_submit(parsed.submitter, dg.code):
         raise PermissionDeniedError(
             _(
                 "{person} is not a policy officer in {dg}, so cannot submit for it. Ask an "
@@ -267,6 +209,16 @@ def plan_submission(
         kind=parsed.kind, dg=dg.code, checklists=checklists, answers=typed, registry=registry, on=on
     )
     return SubmissionPlan(parsed, checklists, typed, route, on)
+
+
+def submitted_payload(plan: SubmissionPlan) -> dict[str, Any]:
+    """The payload of a submission's `submission.submitted` log entry."""
+    parsed = plan.parsed
+    return {
+        "kind": parsed.kind,
+        "dg": parsed.dg,
+        **route_payload(plan.checklists, plan.answers, plan.route),
+    }
 
 
 def submit(
@@ -289,22 +241,7 @@ def submit(
         plan.route,
         plan.on,
     )
-    submission = Submission(
-        kind=parsed.kind,
-        title_cy=parsed.title.cy,
-        title_en=parsed.title.en,
-        summary_cy=parsed.summary.cy,
-        summary_en=parsed.summary.en,
-        dg_code=parsed.dg,
-        submitter_id=parsed.submitter,
-        state=State.IN_REVIEW.value,
-        value=route.value,
-        phase=route.phase,
-        risk=route.risk,
-        scrutiny=route.scrutiny,
-        submitted_on=on,
-        intake_key=intake_key,
-    )
+    submission = Submission(**submission_row(parsed, route, on, intake_key))
     session.add(submission)
     session.flush()
     _store_round(session, submission, checklists, typed, route)
@@ -313,7 +250,7 @@ def submit(
         event="submission.submitted",
         actor_id=parsed.submitter,
         submission_id=submission.id,
-        payload={"kind": parsed.kind, "dg": parsed.dg, **_route_payload(checklists, typed, route)},
+        payload=submitted_payload(plan),
     )
     _add_tasks(session, submission, route, skip=set(), on=on)
     return submission, route
@@ -447,7 +384,7 @@ def resubmit(
         payload={
             "round": submission.round,
             "kept": sorted(keep),
-            **_route_payload(checklists, typed, route),
+            **route_payload(checklists, typed, route),
         },
     )
     _add_tasks(session, submission, route, skip=keep, on=on)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -12,6 +13,29 @@ from models.dates import due_date_for
 from models.lifecycle import STAGES, Stage
 from models.review import Action, PanelMember, ReviewTask
 from models.submission import Submission
+
+
+def opened_payload(
+    task_id: int,
+    stage: str,
+    round_: int,
+    attempt: int,
+    scope: list[str] | None,
+    assignee_id: str | None,
+    panel: list[dict[str, str]],
+    due_date: date,
+) -> dict[str, Any]:
+    """The payload of a `task.opened` log entry (single and bulk intake alike)."""
+    return {
+        "task_id": task_id,
+        "stage": stage,
+        "round": round_,
+        "attempt": attempt,
+        "scope": scope,
+        "assignee_id": assignee_id,
+        "panel": panel,
+        "due_date": due_date.isoformat(),
+    }
 
 
 def open_task(session: Session, submission: Submission, task: ReviewTask, on: date) -> ReviewTask:
@@ -48,16 +72,16 @@ def open_task(session: Session, submission: Submission, task: ReviewTask, on: da
         event="task.opened",
         actor_id=None,
         submission_id=submission.id,
-        payload={
-            "task_id": task.id,
-            "stage": task.stage,
-            "round": task.round,
-            "attempt": task.attempt,
-            "scope": task.scope,
-            "assignee_id": task.assignee_id,
-            "panel": panel,
-            "due_date": task.due_date.isoformat(),
-        },
+        payload=opened_payload(
+            task.id or 0,
+            task.stage,
+            task.round,
+            task.attempt,
+            task.scope,
+            task.assignee_id,
+            panel,
+            task.due_date,
+        ),
     )
     return task
 

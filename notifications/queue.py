@@ -4,12 +4,15 @@ so queueing the same entries again adds nothing."""
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from babel.dates import format_date
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from checklists.loader import Registry
@@ -18,10 +21,11 @@ from dfr.labels import label
 from dfr.settings import Settings
 from models.audit import LogEntry
 from models.directory import Directorate, Person
+from models.directory_lookup import DirectoryLookup
 from models.review import Action, Decision, ReviewTask
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
-from notifications.records import Notification
-from notifications.render import TEMPLATE_VERSIONS, languages_for, render
+from notifications.records import PENDING, Notification
+from notifications.render import TEMPLATE_VERSIONS, Rendered, languages_for, render
 
 BABEL_LOCALE = {"cy": "cy", "en": "en_GB"}
 
@@ -48,10 +52,12 @@ def channels_for(person: Person, settings: Settings) -> list[tuple[str, str]]:
     return found
 
 
-def _people(session: Session, person_ids: list[str | None], settings: Settings) -> list[Recipient]:
+def _people(
+    directory: DirectoryLookup, person_ids: list[str | None], settings: Settings
+) -> list[Recipient]:
     recipients = []
     for person_id in dict.fromkeys(p for p in person_ids if p):
-        person = session.get(Person, person_id)
+        person = directory.person(person_id)
         if person is None:
             continue
         for channel, address in channels_for(person, settings):
@@ -74,14 +80,61 @@ def _date(value: date | str, language: str) -> str:
     return format_date(day, format="long", locale=BABEL_LOCALE[language])
 
 
+class _Flags:
+    """The flags each submission round raised, with the checklist versions that define their
+    text: read for many submissions in two queries."""
+
+    def __init__(self, session: Session, submission_ids: list[int], registry: Registry):
+        self.registry = registry
+        self.pins: dict[tuple[int, int], dict[str, int]] = {}
+        self.raised: dict[tuple[int, int], list[RaisedFlag]] = {}
+        for ids in _batches(submission_ids):
+            for sid, round_, checklist_id, version in session.exec(
+                select(
+                    ChecklistAnswers.submission_id,
+                    ChecklistAnswers.round,
+                    ChecklistAnswers.checklist_id,
+                    ChecklistAnswers.checklist_version,
+                ).where(col(ChecklistAnswers.submission_id).in_(ids))
+            ).all():
+                self.pins.setdefault((sid, round_), {})[checklist_id] = version
+            for flag in session.exec(
+                select(RaisedFlag)
+                .where(col(RaisedFlag.submission_id).in_(ids))
+                .order_by(col(RaisedFlag.id))
+            ).all():
+                self.raised.setdefault((flag.submission_id, flag.round), []).append(flag)
+
+    def texts(self, submission: Submission, language: str) -> list[str]:
+        key = (submission.id or 0, submission.round)
+        pinned = self.pins.get(key, {})
+        texts = []
+        for flag in self.raised.get(key, []):
+            version = pinned.get(flag.checklist_id)
+            checklist = (
+                self.registry.get(flag.checklist_id, version) if version is not None else None
+            )
+            found = (
+                [f for f in checklist.definition.flags if f.id == flag.flag_id] if checklist else []
+            )
+            texts.append(found[0].text.get(language) if found else flag.flag_id)
+        return texts
+
+
 class _Facts:
     """What the templates need about one submission, read once per queueing run."""
 
     def __init__(
-        self, session: Session, submission: Submission, registry: Registry, settings: Settings
+        self,
+        session: Session,
+        submission: Submission,
+        directory: DirectoryLookup,
+        raised: _Flags,
+        settings: Settings,
     ):
-        self.session, self.submission, self.registry = session, submission, registry
-        self.dg = session.get(Directorate, submission.dg_code)
+        self.session, self.submission, self.directory = session, submission, directory
+        self.raised = raised
+        self.dg = directory.directorate(submission.dg_code)
         self.link = f"{settings.base_url.rstrip('/')}/submissions/{submission.id}"
 
     def base(self, language: str, recipient: Recipient) -> dict[str, Any]:
@@ -95,25 +148,7 @@ class _Facts:
         }
 
     def flags(self, language: str) -> list[str]:
-        s = self.submission
-        pinned = {
-            row.checklist_id: self.registry.get(row.checklist_id, row.checklist_version)
-            for row in self.session.exec(
-                select(ChecklistAnswers).where(
-                    ChecklistAnswers.submission_id == s.id, ChecklistAnswers.round == s.round
-                )
-            ).all()
-        }
-        texts = []
-        for flag in self.session.exec(
-            select(RaisedFlag).where(RaisedFlag.submission_id == s.id, RaisedFlag.round == s.round)
-        ).all():
-            checklist = pinned.get(flag.checklist_id)
-            found = (
-                [f for f in checklist.definition.flags if f.id == flag.flag_id] if checklist else []
-            )
-            texts.append(found[0].text.get(language) if found else flag.flag_id)
-        return texts
+        return self.raised.texts(self.submission, language)
 
     def actions(self, language: str, decision_id: int | None = None) -> list[dict[str, str]]:
         query = select(Action).where(Action.submission_id == self.submission.id)
@@ -136,31 +171,35 @@ def _plan(
     entry: LogEntry, facts: _Facts, settings: Settings
 ) -> list[tuple[str, list[Recipient], dict[str, Any]]]:
     """(message, recipients, event-specific context builder input) for one log entry."""
-    s, session, payload = facts.submission, facts.session, entry.payload
+    s, directory, payload = facts.submission, facts.directory, entry.payload
     leader = facts.dg.digital_leader_id if facts.dg else None
     feed = _feed(facts.dg, settings) if facts.dg else []
     if entry.event == "submission.submitted":
-        return [("submitted", _people(session, [s.submitter_id], settings) + feed, {})]
+        return [("submitted", _people(directory, [s.submitter_id], settings) + feed, {})]
     if entry.event in {"task.opened", "task.reassigned"} and payload.get("assignee_id"):
         panel = [member["person_id"] for member in payload.get("panel") or []]
         told = [payload["assignee_id"], *panel]
-        return [("task_assigned", _people(session, told, settings), {})]
+        return [("task_assigned", _people(directory, told, settings), {})]
     if entry.event == "decision.recorded":
         others = [p for p in [leader] if p not in (entry.actor_id, s.submitter_id)]
         if payload.get("outcome") == "request_changes":
             return [
-                ("changes_requested", _people(session, [s.submitter_id], settings), {}),
-                ("decision_recorded", _people(session, others, settings) + feed, {}),
+                ("changes_requested", _people(directory, [s.submitter_id], settings), {}),
+                ("decision_recorded", _people(directory, others, settings) + feed, {}),
             ]
         return [
-            ("decision_recorded", _people(session, [s.submitter_id, *others], settings) + feed, {})
+            (
+                "decision_recorded",
+                _people(directory, [s.submitter_id, *others], settings) + feed,
+                {},
+            )
         ]
     if entry.event == "reminder.sent":
         message = "reminder" if payload["step"] in ("reminder", "final") else "escalation"
-        return [(message, _people(session, payload.get("recipients") or [], settings), {})]
+        return [(message, _people(directory, payload.get("recipients") or [], settings), {})]
     if entry.event in {"submission.completed", "submission.withdrawn"}:
         told = [s.submitter_id, leader] if entry.event == "submission.completed" else [leader]
-        return [("final_outcome", _people(session, told, settings) + feed, {})]
+        return [("final_outcome", _people(directory, told, settings) + feed, {})]
     return []
 
 
@@ -216,51 +255,109 @@ def _chased(entry: LogEntry, facts: _Facts, language: str) -> dict[str, Any]:
     }
 
 
-def queue_for_submission(
-    session: Session, submission_id: int, registry: Registry, settings: Settings
-) -> list[Notification]:
-    """Add the notification rows this submission's log entries call for and that are missing."""
-    submission = session.get(Submission, submission_id)
-    if submission is None:
-        return []
-    existing = set(
-        session.exec(
-            select(Notification.idempotency_key).where(Notification.submission_id == submission_id)
+_BATCH = 500  # ids per IN (...) list: well inside every database's parameter limit
+
+
+def _batches(ids: list[int]) -> list[list[int]]:
+    return [ids[start : start + _BATCH] for start in range(0, len(ids), _BATCH)]
+
+
+class _Renderer:
+    """`render`, once per distinct message, language and content (a person with several
+    channels gets the same text on each)."""
+
+    def __init__(self) -> None:
+        self._done: dict[str, Rendered] = {}
+
+    def __call__(
+        self, message: str, preference: str, contexts: dict[str, dict[str, Any]]
+    ) -> Rendered:
+        key = json.dumps([message, preference, contexts], sort_keys=True, default=str)
+        if key not in self._done:
+            self._done[key] = render(message, preference, contexts)
+        return self._done[key]
+
+
+def queue_for_submissions(
+    session: Session, submission_ids: Iterable[int], registry: Registry, settings: Settings
+) -> int:
+    """Add the notification rows these submissions' log entries call for and that are
+    missing; return how many. The number of queries does not grow with the number of
+    submissions: their rows are read in batches and written with one executemany."""
+    ids = sorted(set(submission_ids))
+    submissions: dict[int, Submission] = {}
+    existing: set[str] = set()
+    entries: list[LogEntry] = []
+    for batch in _batches(ids):
+        submissions.update(
+            (s.id or 0, s)
+            for s in session.exec(select(Submission).where(col(Submission.id).in_(batch))).all()
+        )
+        existing.update(
+            session.exec(
+                select(Notification.idempotency_key).where(
+                    col(Notification.submission_id).in_(batch)
+                )
+            ).all()
+        )
+        entries += session.exec(
+            select(LogEntry).where(col(LogEntry.submission_id).in_(batch))
         ).all()
+    directory, raised, renderer = (
+        DirectoryLookup(session),
+        _Flags(session, ids, registry),
+        _Renderer(),
     )
-    facts = _Facts(session, submission, registry, settings)
-    added = []
-    entries = session.exec(
-        select(LogEntry).where(LogEntry.submission_id == submission_id).order_by(col(LogEntry.seq))
-    ).all()
-    for entry in entries:
-        for message, recipients, _extra in _plan(entry, facts, settings):
+    facts: dict[int, _Facts] = {}
+    now, rows = datetime.now(UTC), []
+    for entry in sorted(entries, key=lambda e: e.seq):
+        sid = entry.submission_id or 0
+        if sid not in facts:
+            facts[sid] = _Facts(session, submissions[sid], directory, raised, settings)
+        for message, recipients, _extra in _plan(entry, facts[sid], settings):
             for recipient in recipients:
                 key = f"{entry.seq}:{message}:{recipient.key}:{recipient.channel}"
                 if key in existing:
                     continue
                 contexts: dict[str, dict[str, Any]] = {
-                    lang: _context(message, entry, facts, recipient, lang)
+                    lang: _context(message, entry, facts[sid], recipient, lang)
                     for lang in languages_for(recipient.language)
                 }
-                rendered = render(message, recipient.language, contexts)
-                row = Notification(
-                    id=uuid.uuid4().hex,
-                    idempotency_key=key,
-                    message=message,
-                    template_version=TEMPLATE_VERSIONS[message],
-                    log_seq=entry.seq,
-                    submission_id=submission_id,
-                    recipient_id=recipient.person_id,
-                    channel=recipient.channel,
-                    address=recipient.address,
-                    language=rendered.language,
-                    subject=rendered.subject,
-                    body_markdown=rendered.body_markdown,
-                    body_html=rendered.body_html,
+                rendered = renderer(message, recipient.language, contexts)
+                rows.append(
+                    {
+                        "id": uuid.uuid4().hex,
+                        "idempotency_key": key,
+                        "message": message,
+                        "template_version": TEMPLATE_VERSIONS[message],
+                        "log_seq": entry.seq,
+                        "submission_id": sid,
+                        "recipient_id": recipient.person_id,
+                        "channel": recipient.channel,
+                        "address": recipient.address,
+                        "language": rendered.language,
+                        "subject": rendered.subject,
+                        "body_markdown": rendered.body_markdown,
+                        "body_html": rendered.body_html,
+                        "status": PENDING,
+                        "attempts": 0,
+                        "last_error": None,
+                        "provider_ref": None,
+                        "next_attempt_at": None,
+                        "created_at": now,
+                        "sent_at": None,
+                    }
                 )
-                session.add(row)
                 existing.add(key)
-                added.append(row)
-    session.flush()
-    return added
+    if rows:
+        session.flush()
+        session.connection().execute(insert(Notification.__table__), rows)  # type: ignore[attr-defined]
+    return len(rows)
+
+
+def queue_for_submission(
+    session: Session, submission_id: int, registry: Registry, settings: Settings
+) -> int:
+    """Add the notification rows this submission's log entries call for and that are missing;
+    return how many."""
+    return queue_for_submissions(session, [submission_id], registry, settings)

@@ -8,6 +8,7 @@ Welsh first and never less prominent.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,9 +62,17 @@ def _render_one(message: str, language: str, context: dict[str, Any]) -> tuple[s
     return first.removeprefix("Subject: ").strip(), re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
 
 
+_converters = threading.local()
+
+
 def markdown_to_html(text: str) -> str:
     """Markdown to HTML that is safe to show: scripts, handlers and styles are removed."""
-    return nh3.clean(markdown.markdown(text, extensions=["sane_lists"]))
+    # One converter per thread, reset between documents: building one costs more than
+    # converting a message (a Markdown instance is not safe to share between threads).
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown.Markdown(extensions=["sane_lists"])
+    return nh3.clean(converter.reset().convert(text))
 
 
 def render(message: str, preference: str, contexts: dict[str, dict[str, Any]]) -> Rendered:

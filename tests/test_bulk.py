@@ -1,21 +1,42 @@
 """Bulk intake from a JSON-lines file: every submission stored and routed, chunk by chunk,
-each chunk whole or not at all."""
+each chunk whole or not at all, and exactly what intake one by one would have stored."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 
 import pytest
-from sqlmodel import func, select
+from sqlalchemy import delete, insert, text
+from sqlmodel import SQLModel, func, select
 
-from dfr.errors import NotFoundError
-from flows.intake import intake_many
+from dfr.errors import NotFoundError, ValidationError
+from flows.intake import intake, intake_many
 from models import audit
+from models.audit import LogEntry, LogHead
+from models.audit_check import verify_all
 from models.db import session_scope
+from models.directory import Delegation
+from models.directory_import import load_directory, parse_directory
+from models.review import Action, ReviewTask
 from models.submission import Submission
+from models.working_days import london_today
 from notifications.records import Notification
-from tests.factories import submission_data
+from tests.conftest import _truncate_all
+from tests.factories import CATEGORY_REVIEW, SERVICE, load_people, submission_data
+
+# Columns that differ between any two runs: when a row was written, random ids, and the
+# hashes that cover the log's timestamps.
+UNSTABLE = {
+    "created_at",
+    "updated_at",
+    "opened_at",
+    "occurred_at",
+    "hash",
+    "prev_hash",
+    "emitted_at",
+}
 
 
 def count(engine, model):
@@ -23,23 +44,151 @@ def count(engine, model):
         return session.exec(select(func.count()).select_from(model)).one()
 
 
+def write_lines(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return str(path)
+
+
+def mixed_submissions():
+    """Every route intake can take: plain initiatives in two DGs and languages, procurements
+    with a category review, services (assessment later, obligations), spend above the
+    spend-control threshold (the Digital CoE reviews, least loaded first), wet ink."""
+    big = dict(CATEGORY_REVIEW, contract_value=9_000_000)
+    shapes = [
+        submission_data(),
+        submission_data(dg="HSS", submitter="policy.hss"),
+        submission_data(kind="procurement", buys_digital=True),
+        submission_data(**SERVICE),
+        submission_data(**{**SERVICE, "service_phase": "discovery"}),
+        submission_data(estimated_cost=9_000_000, **SERVICE),
+        submission_data(wet_ink_signature=True, dg="HSS", submitter="policy.hss"),
+        submission_data(kind="procurement", buys_digital=True, estimated_cost=9_000_000),
+    ]
+    shapes[7]["answers"]["category_review"] = big
+    shapes += [shapes[5], shapes[7], shapes[5]]  # several CoE reviews in each chunk
+    return [json.loads(json.dumps(shapes[n % len(shapes)])) for n in range(27)]
+
+
+def prepare_directory(engine):
+    """Two Digital CoE reviewers (least loaded decides between them), and the HSS Digital
+    Leader away, covered by one of them."""
+    load_people(engine)
+    extra = {
+        "people": [
+            {
+                "id": "coe.two",
+                "name": "CoE Two",
+                "email": "c2@example.org",
+                "roles": [{"role": "coe"}],
+            }
+        ]
+    }
+    today = london_today()
+    with session_scope(engine) as session:
+        load_directory(session, parse_directory(extra))
+        session.add(
+            Delegation(
+                person_id="dl.hss",
+                delegate_id="coe.two",
+                starts_on=today - timedelta(days=1),
+                ends_on=today + timedelta(days=1),
+                reason="Leave",
+            )
+        )
+
+
+def empty(engine):
+    """Back to a fresh, migrated database (ids start again at 1)."""
+    if engine.dialect.name == "postgresql":
+        _truncate_all(engine)
+        return
+    with engine.begin() as conn:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            conn.execute(delete(table))
+        if conn.execute(text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")).first():
+            conn.execute(text("DELETE FROM sqlite_sequence"))
+        conn.execute(insert(LogHead.__table__).values(id=1, seq=0, hash="0" * 64))
+
+
+def snapshot(engine):
+    """Every row of every table, ordered by key, without the columns that differ by run."""
+    tables = {}
+    with engine.connect() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            keys = [c for c in table.primary_key.columns]
+            rows = conn.execute(table.select().order_by(*keys)).mappings().all()
+            tables[table.name] = [
+                {k: v for k, v in row.items() if k not in UNSTABLE} for row in rows
+            ]
+    for row in tables["notification"]:
+        del row["id"]
+    tables["notification"].sort(key=lambda r: r["idempotency_key"])
+    return tables
+
+
+def test_bulk_intake_stores_what_intake_one_by_one_stores(people, tmp_path):
+    rows = mixed_submissions()
+    empty(people)
+    prepare_directory(people)
+    for data in rows:
+        asyncio.run(intake.fn(data=data))
+    one_by_one = snapshot(people)
+
+    empty(people)
+    prepare_directory(people)
+    stored = asyncio.run(intake_many.fn(path=write_lines(tmp_path / "b.jsonl", rows), chunk=9))
+    in_bulk = snapshot(people)
+
+    assert stored == len(rows) == len(in_bulk["submission"])
+    for name, expected in one_by_one.items():
+        assert in_bulk[name] == expected, name
+    assignees = [t["assignee_id"] for t in in_bulk["review_task"] if t["status"] == "open"]
+    assert {"coe.one", "coe.two", "dl.est"} <= set(assignees)  # least loaded and cover used
+    assert {"dl.hss"}.isdisjoint(assignees)
+    assert in_bulk["raised_flag"] and in_bulk["action"] and in_bulk["notification"]
+    with session_scope(people) as session:
+        assert verify_all(session).ok
+
+
 def test_bulk_intake_stores_routes_and_queues_every_submission(people, tmp_path):
-    path = tmp_path / "bulk.jsonl"
-    path.write_text(
-        "".join(json.dumps(submission_data()) + "\n" for _ in range(25)), encoding="utf-8"
-    )
-    stored = asyncio.run(intake_many.fn(path=str(path), chunk=10))  # in-process, no server
+    path = write_lines(tmp_path / "bulk.jsonl", [submission_data() for _ in range(25)])
+    stored = asyncio.run(intake_many.fn(path=path, chunk=10))  # in-process, no server
     assert stored == 25 == count(people, Submission)
     assert count(people, Notification) == 25 * 2  # submitter told, reviewer assigned
     with session_scope(people) as session:
         assert audit.verify(session).ok
 
 
-def test_a_bad_submission_rejects_its_chunk_only(people, tmp_path):
+def test_a_bad_submission_rejects_its_chunk_naming_the_line(people, tmp_path):
     rows = [submission_data() for _ in range(25)]
     rows[23]["dg"] = "NOPE"
-    path = tmp_path / "bulk.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    with pytest.raises(NotFoundError, match="Unknown DG NOPE"):
-        asyncio.run(intake_many.fn(path=str(path), chunk=10))
+    path = write_lines(tmp_path / "bulk.jsonl", rows)
+    with pytest.raises(NotFoundError) as raised:
+        asyncio.run(intake_many.fn(path=path, chunk=10))
+    assert raised.value.message.startswith("Line 24: Unknown DG NOPE.")
+    assert "Nothing from lines 21 to 25 was stored" in raised.value.message
     assert count(people, Submission) == 20  # the first two chunks; none of the third
+    assert count(people, ReviewTask) == 20
+    assert count(people, LogEntry) == 40 and count(people, Notification) == 40
+    with session_scope(people) as session:
+        assert verify_all(session).ok
+
+
+def test_a_submission_failing_its_checklist_rejects_its_chunk(people, tmp_path):
+    rows = [submission_data() for _ in range(6)]
+    rows[4]["answers"]["digital_options"]["estimated_cost"] = "lots"
+    path = write_lines(tmp_path / "bulk.jsonl", rows)
+    with pytest.raises(ValidationError, match=r"^Line 5: "):
+        asyncio.run(intake_many.fn(path=path, chunk=3))
+    assert count(people, Submission) == 3
+    assert count(people, Action) == 0
+
+
+def test_a_line_that_is_not_json_rejects_its_chunk(people, tmp_path):
+    path = tmp_path / "bulk.jsonl"
+    lines = [json.dumps(submission_data()) for _ in range(4)]
+    lines[3] = '{"kind": "initiative",'
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match=r"^Line 4: It is not valid JSON \("):
+        asyncio.run(intake_many.fn(path=str(path), chunk=2))
+    assert count(people, Submission) == 2

@@ -4,6 +4,7 @@ and deliver are idempotent, and each domain event reaches Prefect once."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -13,9 +14,9 @@ from sqlmodel import func, select
 from dfr.settings import get_settings
 from flows.advance import advance
 from flows.deliver import deliver
-from flows.intake import intake
+from flows.intake import intake, intake_many
 from flows.runner import prefect_configured, run_flow
-from models.audit import EventEmission
+from models.audit import EventEmission, LogEntry
 from models.db import session_scope
 from models.submission import Submission
 from notifications.records import Notification
@@ -104,6 +105,37 @@ def test_domain_events_reach_prefect_with_submission_and_dg(engine, outbox, chec
     assert names == ["dfr.submission.submitted", "dfr.task.assigned"]
     assert event.resource["dfr.dg"] == "EST"
     assert any(r.id == "dfr.dg.EST" and r.role == "dg" for r in event.related)
+
+
+def test_bulk_intake_publishes_each_log_entry_once(engine, outbox, tmp_path):
+    from prefect.client.orchestration import get_client
+    from prefect.events.filters import (
+        EventFilter,
+        EventNameFilter,
+        EventOccurredFilter,
+        EventResourceFilter,
+    )
+
+    started = datetime.now(UTC) - timedelta(seconds=1)
+    path = tmp_path / "bulk.jsonl"
+    path.write_text("".join(json.dumps(submission_data()) + "\n" for _ in range(6)))
+    assert asyncio.run(intake_many(path=str(path), chunk=4)) == 6  # two chunks, two task runs
+    assert count(engine, EventEmission) == count(engine, LogEntry) == 12
+    with session_scope(engine) as session:
+        ids = session.exec(select(Submission.id)).all()
+    wanted = EventFilter(
+        occurred=EventOccurredFilter(since=started),
+        event=EventNameFilter(prefix=["dfr."]),
+        resource=EventResourceFilter(id=[f"dfr.submission.{i}" for i in ids]),
+    )
+    names: list[str] = []
+    with get_client(sync_client=True) as client:
+        for _ in range(60):  # the server stores events asynchronously
+            names = [e.event for e in client.read_events(filter=wanted, limit=50).events]
+            if len(names) >= 12:
+                break
+            time.sleep(0.5)
+    assert sorted(names) == ["dfr.submission.submitted"] * 6 + ["dfr.task.assigned"] * 6
 
 
 def test_dfr_run_starts_a_prefect_server_and_runs_the_examples(tmp_path):

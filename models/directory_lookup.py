@@ -1,0 +1,83 @@
+"""The directory as one transaction sees it: DGs, people, roles and absence cover, each read
+once and then remembered.
+
+Intake checks every submission against the same few rows, so bulk intake keeps one lookup for
+a whole chunk and asks the database once per DG, person or role instead of once per
+submission. Single intake uses the same code with a fresh lookup.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, col, or_, select
+
+from models.directory import Delegation, Directorate, Person, RoleAssignment
+from models.lifecycle import Role
+
+
+class DirectoryLookup:
+    """Read-through memo of directory queries for one session (one transaction)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._dgs: dict[str, Directorate | None] = {}
+        self._people: dict[str, Person | None] = {}
+        self._holders: dict[tuple[str, str], list[str]] = {}
+        self._cover: dict[tuple[str, date], str] = {}
+
+    def directorate(self, code: str) -> Directorate | None:
+        if code not in self._dgs:
+            self._dgs[code] = self.session.get(Directorate, code)
+        return self._dgs[code]
+
+    def person(self, person_id: str) -> Person | None:
+        if person_id not in self._people:
+            self._people[person_id] = self.session.get(Person, person_id)
+        return self._people[person_id]
+
+    def role_holders(self, role: Role, dg_code: str) -> list[str]:
+        """Who holds `role` for `dg_code` (in that DG or across all DGs)."""
+        key = (role.value, dg_code)
+        if key not in self._holders:
+            if role == Role.DIGITAL_LEADER:
+                dg = self.directorate(dg_code)
+                leader = dg.digital_leader_id if dg else None
+                self._holders[key] = [leader] if leader else []
+            else:
+                self._holders[key] = list(
+                    self.session.exec(
+                        select(RoleAssignment.person_id).where(
+                            RoleAssignment.role == role.value,
+                            or_(
+                                col(RoleAssignment.dg_code).is_(None),
+                                RoleAssignment.dg_code == dg_code,
+                            ),
+                        )
+                    ).all()
+                )
+        return self._holders[key]
+
+    def may_submit(self, person_id: str, dg_code: str) -> bool:
+        """Whether `person_id` is a policy officer in `dg_code` (or in every DG)."""
+        return person_id in self.role_holders(Role.POLICY_OFFICER, dg_code)
+
+    def leader(self, dg_code: str) -> str | None:
+        dg = self.directorate(dg_code)
+        return dg.digital_leader_id if dg else None
+
+    def covering(self, person_id: str, on: date) -> str:
+        """Who covers `person_id`'s reviews on `on`: their delegate while a delegation runs."""
+        key = (person_id, on)
+        if key not in self._cover:
+            delegation = self.session.exec(
+                select(Delegation)
+                .where(
+                    Delegation.person_id == person_id,
+                    col(Delegation.starts_on) <= on,
+                    col(Delegation.ends_on) >= on,
+                )
+                .order_by(col(Delegation.id).desc())
+            ).first()
+            self._cover[key] = delegation.delegate_id if delegation else person_id
+        return self._cover[key]
