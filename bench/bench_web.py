@@ -153,9 +153,6 @@ def main() -> None:
         began = time.perf_counter()
         os.environ["DFR_DATABASE_URL"] = url
         _populate(url)
-        with engine_for(url).begin() as conn:  # fresh planner statistics, as `dfr init` keeps
-            conn.exec_driver_sql("ANALYZE")
-        dispose_engine(url)
         print(f"  {SUBMISSIONS:,} submissions written in {time.perf_counter() - began:.1f} s")
         site = f"http://127.0.0.1:{env['DFR_WEB_PORT']}"
         server = subprocess.Popen([*dfr, "web"], env=env, stdout=subprocess.DEVNULL)

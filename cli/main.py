@@ -24,7 +24,7 @@ from flows.remind import remind
 from flows.runner import run_flow
 from models.audit_check import verify_all
 from models.backup import export_lines, import_lines
-from models.db import default_engine, session_scope
+from models.db import default_engine, refresh_statistics, session_scope
 from models.decisions import DecisionRequest, record_decision
 from models.directory import Person
 from models.directory_import import load_directory, parse_directory
@@ -121,6 +121,7 @@ def init(
     upgrade(settings.database_url)
     with session_scope() as session:
         dgs, people = load_directory(session, parsed)
+    refresh_statistics(default_engine())
     _say(
         _(
             "Ready: {url} with {dgs} DGs and {people} people.",

@@ -86,3 +86,11 @@ def session_scope(engine: Engine | None = None, *, read_only: bool = False) -> I
         except BaseException:
             session.rollback()
             raise
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """Give SQLite's query planner fresh table statistics (PostgreSQL's autovacuum keeps its
+    own). Without them SQLite can pick an index that reads every open task for a page of 25."""
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")

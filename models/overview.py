@@ -102,17 +102,8 @@ def dg_overview(session: Session, dg_code: str, today: date, limit: int = 25) ->
             .group_by(col(Submission.state))
         ).all()
     }
-    # Drive from the DG's unfinished submissions (index on dg_code, state), then their open
-    # tasks: a few thousand rows at most, whatever the size of the whole table.
-    unfinished = (
-        select(ReviewTask, Submission)
-        .join(ReviewTask, col(ReviewTask.submission_id) == col(Submission.id))
-        .where(
-            Submission.dg_code == dg_code,
-            col(Submission.state).in_(OPEN_STATES),
-            ReviewTask.status == "open",
-        )
-    )
+    # Counts: drive from the DG's unfinished submissions (index on dg_code, state), then their
+    # open tasks: a few thousand rows at most, whatever the size of the whole table.
     overdue = case((col(ReviewTask.due_date) < today, 1), else_=0)
     counts = {
         stage: (int(total), int(late or 0))
@@ -128,12 +119,20 @@ def dg_overview(session: Session, dg_code: str, today: date, limit: int = 25) ->
             .group_by(col(ReviewTask.stage))
         ).all()
     }
+    # Rows: walk the stage's open tasks in due-date order (index on stage, status, due_date) and
+    # keep the DG's until `limit`; reading dg_code through coalesce() keeps SQLite from driving
+    # this from the DG's submissions instead, which would sort thousands of rows for 25.
+    in_dg = (
+        select(ReviewTask, Submission)
+        .join(Submission, col(Submission.id) == col(ReviewTask.submission_id))
+        .where(ReviewTask.status == "open", func.coalesce(Submission.dg_code, "") == dg_code)
+    )
     groups = []
     for stage in Stage:
         total, late = counts.get(stage.value, (0, 0))
         rows = (
             session.exec(
-                unfinished.where(ReviewTask.stage == stage.value)
+                in_dg.where(ReviewTask.stage == stage.value)
                 # Soonest due first is overdue first: overdue tasks have the earliest dates.
                 .order_by(col(ReviewTask.due_date), col(ReviewTask.id))
                 .limit(limit)

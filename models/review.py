@@ -20,6 +20,8 @@ class ReviewTask(SQLModel, table=True):
         # "Your work" and the DG overview read open tasks by assignee and by due date.
         Index("ix_review_task_open_due", "stage", "status", "due_date"),
         Index("ix_review_task_assignee_status", "assignee_id", "status", "due_date"),
+        # Covers the DG overview's counts: a submission's open tasks without reading the rows.
+        Index("ix_review_task_submission_open", "submission_id", "status", "stage", "due_date"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -93,8 +93,8 @@ class Browserless:
         self._remember(response)
         return response
 
-    def sign_in(self, person: str) -> httpx.Response:
-        self.get("/sign-in")
+    def sign_in(self, person: str, language: str = "en") -> httpx.Response:
+        self.get(f"/language/{language}?next=/sign-in")  # the browser's explicit choice
         response = self.post("/sign-in", {"person": person, "password": PASSWORD})
         assert response.status_code == 200, response.text
         return response

@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from dfr.errors import DfrError, NotFoundError, PermissionDeniedError
 from dfr.i18n import _
 from dfr.settings import REPO_ROOT, Settings, get_settings
+from models.db import default_engine, refresh_statistics
 from web.auth import SignInRequired, local_secret
 from web.routes import account, home, overview, review, submissions, submit
 from web.security import SecurityHeaders
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     if not (GOVUK_FRONTEND / "govuk-frontend.min.css").exists():
         raise DfrError(_("GOV.UK Frontend is not installed; run `make env` (it runs npm ci)."))
+    refresh_statistics(default_engine())  # pages plan their queries on fresh statistics
     app = FastAPI(title="Digital-first review", docs_url=None, redoc_url=None, openapi_url=None)
     app.mount("/assets", StaticFiles(directory=GOVUK_FRONTEND / "assets"), name="assets")
     app.mount("/static/govuk", StaticFiles(directory=GOVUK_FRONTEND), name="govuk")

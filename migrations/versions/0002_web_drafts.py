@@ -44,11 +44,17 @@ def upgrade() -> None:
     op.create_index(
         "ix_review_task_assignee_status", "review_task", ["assignee_id", "status", "due_date"]
     )
+    op.create_index(
+        "ix_review_task_submission_open",
+        "review_task",
+        ["submission_id", "status", "stage", "due_date"],
+    )
     op.create_index("ix_submission_dg_state", "submission", ["dg_code", "state"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_submission_dg_state", "submission")
+    op.drop_index("ix_review_task_submission_open", "review_task")
     op.drop_index("ix_review_task_assignee_status", "review_task")
     op.drop_index("ix_review_task_open_due", "review_task")
     op.drop_index("ix_draft_person_id", "draft")
