@@ -9,9 +9,10 @@ SYNCED := $(VENV)/.synced
 ASSETS := node_modules/.package-lock.json
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: env run test check bench clean translations lock browser
+.PHONY: env run test check bench clean translations lock browser load-tool
 
-env: $(SYNCED) $(ASSETS)
+CATALOG := locales/cy/LC_MESSAGES/dfr
+env: $(SYNCED) $(ASSETS) $(CATALOG).mo
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +23,10 @@ $(SYNCED): $(UV) pyproject.toml requirements.lock
 	$(UV) pip install --python $(VENV)/bin/python --no-deps -e .
 	touch $@
 
+# The Welsh catalog, compiled (the .po is the source, kept in the repo).
+$(CATALOG).mo: $(CATALOG).po $(SYNCED)
+	$(VENV)/bin/pybabel compile --statistics -d locales -D dfr -l cy
+
 $(ASSETS): package.json package-lock.json
 	npm ci --no-audit --no-fund
 
@@ -29,6 +34,11 @@ $(ASSETS): package.json package-lock.json
 browser:
 	@command -v chromium >/dev/null || apt-get install -y chromium \
 		|| (apt-get update && apt-get install -y chromium)
+
+# The web benchmark's clients: wrk, a C load generator, so the clients do not compete with the
+# server for the CPU as Python clients would.
+load-tool:
+	@command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
 
 # Re-resolve the dependencies after editing pyproject.toml; commit requirements.lock.
 lock: $(UV)
@@ -49,7 +59,7 @@ check: $(SYNCED)
 	$(VENV)/bin/mypy .
 	$(VENV)/bin/pytest -q tests/test_parity.py
 
-bench: env
+bench: env load-tool
 	$(VENV)/bin/python -m bench
 
 clean:

@@ -1,13 +1,15 @@
 """Welsh and English user-facing strings, from gettext catalogs managed with Babel.
 
 Source strings are English (`_("…")`); the Welsh catalog is `locales/cy/LC_MESSAGES/dfr.po`.
-The .po file is read directly with Babel, so no compile step is needed to run or test.
+`make env` compiles it to dfr.mo (not committed), which is read when it is at least as new as
+the .po; otherwise the .po is read directly with Babel, so a fresh edit works without a build.
 `tests/test_parity.py` fails on any msgid without a Welsh translation.
 """
 
 from __future__ import annotations
 
 import contextvars
+import gettext as gettext_module
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,15 @@ def _translations(language: str) -> dict[str, str]:
     path = catalog_path(language)
     if not path.exists():
         return {}
+    compiled = path.with_suffix(".mo")
+    if compiled.exists() and compiled.stat().st_mtime >= path.stat().st_mtime:
+        with compiled.open("rb") as handle:
+            catalog_mo = gettext_module.GNUTranslations(handle)
+        return {
+            str(msgid): str(text)
+            for msgid, text in catalog_mo._catalog.items()  # type: ignore[attr-defined]
+            if msgid and isinstance(msgid, str)
+        }
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=language)
     return {
