@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from prefect.events import emit_event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from models.audit import EventEmission, LogEntry
 from models.submission import Submission
@@ -74,36 +74,53 @@ def emit_pending_events(engine: Engine, submission_id: int) -> int:
     if not orchestrated():
         return 0  # no Prefect server to receive them (embedded, in-process run)
     with Session(engine) as session:
-        submission = session.get(Submission, submission_id)
-        if submission is None:
-            return 0
-        done = select(EventEmission.log_seq)
-        entries = session.exec(
-            select(LogEntry)
-            .where(LogEntry.submission_id == submission_id, col(LogEntry.seq).not_in(done))
-            .order_by(col(LogEntry.seq))
-        ).all()
-        emitted = 0
-        for entry in entries:
-            name = event_name(entry)
-            if name is None or (
-                entry.event == "task.opened" and not entry.payload.get("assignee_id")
-            ):
-                session.add(
-                    EventEmission(log_seq=entry.seq, event="-", emitted_at=datetime.now(UTC))
-                )
-                continue
-            resource, related = resources(entry, submission)
-            emit_event(
-                event=name,
-                resource=resource,
-                related=related,
-                occurred=datetime.fromisoformat(entry.occurred_at),
-                payload={k: v for k, v in entry.payload.items() if k != "rationale"}
-                | {"log_seq": entry.seq},
-                id=event_id(entry),
-            )
-            session.add(EventEmission(log_seq=entry.seq, event=name, emitted_at=datetime.now(UTC)))
-            emitted += 1
+        emitted = emit_in(session, submission_id)
         session.commit()
         return emitted
+
+
+def emit_in(session: Session, submission_id: int) -> int:
+    """`emit_pending_events` inside the caller's transaction (the emission records commit with
+    it); the caller makes sure a Prefect API is there to receive the events."""
+    submission = session.get(Submission, submission_id)
+    if submission is None:
+        return 0
+    done = select(EventEmission.log_seq)
+    entries = session.exec(
+        select(LogEntry)
+        .where(LogEntry.submission_id == submission_id, col(LogEntry.seq).not_in(done))
+        .order_by(col(LogEntry.seq))
+    ).all()
+    emitted = 0
+    for entry in entries:
+        name = event_name(entry)
+        if name is None or (entry.event == "task.opened" and not entry.payload.get("assignee_id")):
+            session.add(EventEmission(log_seq=entry.seq, event="-", emitted_at=datetime.now(UTC)))
+            continue
+        resource, related = resources(entry, submission)
+        emit_event(
+            event=name,
+            resource=resource,
+            related=related,
+            occurred=datetime.fromisoformat(entry.occurred_at),
+            payload={k: v for k, v in entry.payload.items() if k != "rationale"}
+            | {"log_seq": entry.seq},
+            id=event_id(entry),
+        )
+        session.add(EventEmission(log_seq=entry.seq, event=name, emitted_at=datetime.now(UTC)))
+        emitted += 1
+    session.flush()
+    return emitted
+
+
+def unannounced_submissions(session: Session, limit: int) -> list[int]:
+    """Submissions with log entries not yet published (so not yet announced), oldest first."""
+    done = select(EventEmission.log_seq)
+    rows = session.exec(
+        select(LogEntry.submission_id)
+        .where(col(LogEntry.submission_id).is_not(None), col(LogEntry.seq).not_in(done))
+        .group_by(col(LogEntry.submission_id))
+        .order_by(func.min(LogEntry.seq))
+        .limit(limit)
+    ).all()
+    return [sid for sid in rows if sid is not None]
