@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench import bench_flows, bench_intake, bench_sweep
+from bench import bench_flows, bench_intake, bench_production, bench_sweep
 
 
 def main() -> None:
@@ -12,6 +12,8 @@ def main() -> None:
     bench_sweep.main()
     print("\n== flows under a Prefect server")
     bench_flows.main()
+    print("\n== production: Prefect server, work pool and workers on PostgreSQL")
+    bench_production.main()
 
 
 if __name__ == "__main__":
