@@ -17,6 +17,7 @@ thread pool) or through `run_in_threadpool` from an `async def` one.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from uuid import UUID
 
@@ -93,13 +94,27 @@ def request_follow_up() -> UUID | None:
         waiting = client.read_flow_runs(
             deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id])),
             flow_run_filter=FlowRunFilter(
-                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED]))
+                state=FlowRunFilterState(
+                    type=FlowRunFilterStateType(any_=[StateType.SCHEDULED, StateType.PENDING])
+                )
             ),
-            limit=1,
+            limit=5,
         )
-        if waiting:
+        if any(_still_to_start(run) for run in waiting):
             return None
         return client.create_flow_run_from_deployment(deployment_id).id
+
+
+PENDING_GRACE = timedelta(seconds=60)
+
+
+def _still_to_start(run: Any) -> bool:
+    """Scheduled, or handed to a worker (Pending) within the last minute: its flow has not
+    read the database yet. A run Pending for longer belonged to a worker that died."""
+    state = run.state
+    if state is None or state.type.value == "SCHEDULED":
+        return True
+    return bool(datetime.now(UTC) - state.timestamp < PENDING_GRACE)
 
 
 def start_intake(

@@ -119,9 +119,14 @@ class Stack:
         log.close()
 
     def kill_worker(self, name: str) -> None:
-        """SIGKILL the worker and every flow-run process it started, as if its machine died."""
+        """SIGKILL the worker and every flow-run process it started, as if its machine died.
+        Its runs stay Running (or Pending) on the server: `settle` stops waiting for them."""
         worker = self.workers.pop(name)
-        for pid in process_tree(worker.pid):
+        tree = process_tree(worker.pid)
+        for run in self.follow_up_runs("PENDING", "RUNNING"):
+            if run.infrastructure_pid is None or int(run.infrastructure_pid) in tree:
+                self.dead_runs.add(run.id)
+        for pid in tree:
             with suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         worker.wait(30)
@@ -138,6 +143,10 @@ class Stack:
         for pid in tree[1:]:
             with suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+    def stop_all(self) -> None:
+        for name in list(self.workers):
+            self.stop_worker(name)
 
     def follow_up_runs(self, *types: str) -> list[Any]:
         from prefect.client.orchestration import get_client
@@ -277,7 +286,7 @@ def production_stack(
         stack.enter_context(_environment(settings))
         stack.enter_context(temporary_settings({PREFECT_API_URL: api_url}))
         running = Stack(api_url, app_url, slack, env, folder)
-        stack.callback(lambda: [running.stop_worker(n) for n in list(running.workers)])
+        stack.callback(running.stop_all)
         for number in range(1, workers + 1):
             running.start_worker(f"worker-{number}")
         yield running
