@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench import bench_flows, bench_intake, bench_sweep, bench_web
+from bench import bench_flows, bench_intake, bench_production, bench_sweep, bench_web
 
 
 def main() -> None:
@@ -14,6 +14,8 @@ def main() -> None:
     bench_flows.main()
     print("\n== web pages (50,000 submissions, 20 concurrent clients)")
     bench_web.main()
+    print("\n== production: Prefect server, work pool and workers on PostgreSQL")
+    bench_production.main()
 
 
 if __name__ == "__main__":

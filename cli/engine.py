@@ -25,8 +25,13 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def prefect_server(var_dir: Path, port: int, timeout: float = 180.0) -> Iterator[str]:
-    """Start `prefect server start` on loopback and yield its API URL; stop it afterwards."""
+def prefect_server(
+    var_dir: Path, port: int, timeout: float = 180.0, database_url: str | None = None
+) -> Iterator[str]:
+    """Start `prefect server start` on loopback and yield its API URL; stop it afterwards.
+
+    `database_url` (e.g. `postgresql+asyncpg://user@host/prefect`) puts the server's own
+    database on PostgreSQL, as in production; by default it is SQLite under `var_dir`."""
     home = var_dir / "prefect"
     home.mkdir(parents=True, exist_ok=True)
     url = f"http://127.0.0.1:{port}/api"
@@ -36,6 +41,8 @@ def prefect_server(var_dir: Path, port: int, timeout: float = 180.0) -> Iterator
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_API_URL": url,
     }
+    if database_url:
+        env["PREFECT_API_DATABASE_CONNECTION_URL"] = database_url
     log = (var_dir / "prefect-server.log").open("ab")
     server = subprocess.Popen(
         [

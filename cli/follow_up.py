@@ -8,10 +8,7 @@ from checklists.canonical import sha256_hex
 from checklists.loader import Registry
 from checklists.routing import Route
 from dfr.i18n import _
-from flows.advance import advance
-from flows.deliver import deliver
-from flows.intake import intake
-from flows.runner import run_flow
+from flows.start import start_advance, start_intake
 from models.db import session_scope
 from models.intake import plan_submission
 from models.submission import Submission
@@ -24,22 +21,23 @@ def preview(data: Any, registry: Registry) -> Route:
 
 
 def intake_and_deliver(data: Any) -> Submission:
-    """Start the intake flow (idempotent on the file's content), then deliver notifications."""
-    submission_id = run_flow(intake, data=data, intake_key=sha256_hex(data))
-    run_flow(deliver, submission_id=submission_id)
+    """Start intake (idempotent on the file's content); notifications are delivered here, or by
+    the workers when flows run as deployments."""
+    submission_id = start_intake(data, intake_key=sha256_hex(data))
     with session_scope() as session:
         found = session.get(Submission, submission_id)
         assert found is not None
         return found
 
 
-def advance_and_deliver(submission_id: int) -> dict[str, int]:
-    run_flow(advance, submission_id=submission_id)
-    report: dict[str, int] = run_flow(deliver, submission_id=submission_id)
-    return report
+def advance_and_deliver(submission_id: int) -> dict[str, int] | None:
+    """Tell people about what was just recorded; None when the workers deliver it."""
+    return start_advance(submission_id)
 
 
-def delivery_line(report: dict[str, int]) -> str:
+def delivery_line(report: dict[str, int] | None) -> str:
+    if report is None:
+        return _("Notifications: queued; the workers will deliver them.")
     return _(
         "Notifications: {delivered} delivered, {failed} failed, {deferred} waiting to retry.",
         delivered=report.get("delivered", 0),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import uuid
 from datetime import date
@@ -570,6 +571,37 @@ def web_cmd() -> None:
     settings = get_settings()
     _say(_("Web UI: http://{host}:{port}", host=settings.web_host, port=settings.web_port))
     serve_web(settings)
+
+
+@app.command("deploy")
+def deploy_cmd() -> None:
+    """Create the work pool (DFR_WORK_POOL) and register every deployment on it."""
+    from cli.worker import deploy
+
+    pool = get_settings().work_pool
+    names = deploy(pool)
+    _say(_("Work pool {pool}: {count} deployments registered.", pool=pool, count=len(names)))
+
+
+@app.command("worker")
+def worker_cmd(
+    name: Annotated[str | None, typer.Option("--name", help="Worker name (unique).")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="Most flow runs at once (default: no limit).")
+    ] = None,
+) -> None:
+    """Production: register the work pool and deployments, catch up on anything a stopped
+    worker left, then become Prefect's process worker for the pool. Needs PREFECT_API_URL."""
+    from cli.worker import catch_up, deploy, pin_relative_paths, worker_command
+
+    pin_relative_paths()
+    pool = get_settings().work_pool
+    deploy(pool)
+    catch_up()
+    command = worker_command(pool, name, limit)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(command[0], command)
 
 
 @app.command("run")

@@ -85,6 +85,14 @@ class Settings(BaseSettings):
     def secure_cookies(self) -> bool:
         return self.base_url.startswith("https://")
 
+    # Production: how front doors start flows, and the Prefect work pool the workers serve.
+    flow_mode: Literal["auto", "deployments", "in-process"] = Field(
+        default="auto",
+        description="deployments: through the work pool's deployments (needs PREFECT_API_URL); "
+        "in-process: in the caller; auto: deployments when they are registered.",
+    )
+    work_pool: str = Field(default="dfr", description="Prefect process work pool for `dfr worker`.")
+
     @property
     def slack_enabled(self) -> bool:
         return self.slack_token is not None

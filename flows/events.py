@@ -17,7 +17,7 @@ from prefect.exceptions import EventTooLarge
 from prefect.settings import get_current_settings
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from models.audit import EventEmission, LogEntry
 from models.submission import Submission
@@ -104,53 +104,69 @@ def emit_pending_events(engine: Engine, submission_ids: Iterable[int]) -> int:
 
     if not orchestrated():
         return 0  # no Prefect server to receive them (embedded, in-process run)
+    with Session(engine) as session:
+        emitted = emit_in(session, submission_ids)
+        session.commit()
+        return emitted
+
+
+def emit_in(session: Session, submission_ids: Iterable[int]) -> int:
+    """`emit_pending_events` inside the caller's transaction (the emission records commit with
+    it); the caller makes sure a Prefect API is there to receive the events."""
     publish = _publisher()
     if publish is None:
         return 0
     ids = sorted(set(submission_ids))
-    with Session(engine) as session:
-        submissions: dict[int, Submission] = {}
-        entries: list[LogEntry] = []
-        done = select(EventEmission.log_seq)
-        for start in range(0, len(ids), _BATCH):
-            batch = ids[start : start + _BATCH]
-            submissions.update(
-                (s.id or 0, s)
-                for s in session.exec(select(Submission).where(col(Submission.id).in_(batch)))
+    submissions: dict[int, Submission] = {}
+    entries: list[LogEntry] = []
+    done = select(EventEmission.log_seq)
+    for start in range(0, len(ids), _BATCH):
+        batch = ids[start : start + _BATCH]
+        submissions.update(
+            (s.id or 0, s)
+            for s in session.exec(select(Submission).where(col(Submission.id).in_(batch)))
+        )
+        entries += session.exec(
+            select(LogEntry).where(
+                col(LogEntry.submission_id).in_(batch), col(LogEntry.seq).not_in(done)
             )
-            entries += session.exec(
-                select(LogEntry).where(
-                    col(LogEntry.submission_id).in_(batch), col(LogEntry.seq).not_in(done)
-                )
-            ).all()
-        records, emitted = [], 0
-        for entry in sorted(entries, key=lambda e: e.seq):
-            submission = submissions.get(entry.submission_id or 0)
-            name = event_name(entry)
-            if submission is None:
-                continue
-            if name is None or (
-                entry.event == "task.opened" and not entry.payload.get("assignee_id")
-            ):
-                records.append(
-                    {"log_seq": entry.seq, "event": "-", "emitted_at": datetime.now(UTC)}
-                )
-                continue
-            resource, related = resources(entry, submission)
-            publish(
-                Event(
-                    event=name,
-                    resource=resource,
-                    related=related,
-                    occurred=datetime.fromisoformat(entry.occurred_at),
-                    payload={k: v for k, v in entry.payload.items() if k != "rationale"}
-                    | {"log_seq": entry.seq},
-                    id=event_id(entry),
-                )
+        ).all()
+    records, emitted = [], 0
+    for entry in sorted(entries, key=lambda e: e.seq):
+        submission = submissions.get(entry.submission_id or 0)
+        name = event_name(entry)
+        if submission is None:
+            continue
+        if name is None or (entry.event == "task.opened" and not entry.payload.get("assignee_id")):
+            records.append({"log_seq": entry.seq, "event": "-", "emitted_at": datetime.now(UTC)})
+            continue
+        resource, related = resources(entry, submission)
+        publish(
+            Event(
+                event=name,
+                resource=resource,
+                related=related,
+                occurred=datetime.fromisoformat(entry.occurred_at),
+                payload={k: v for k, v in entry.payload.items() if k != "rationale"}
+                | {"log_seq": entry.seq},
+                id=event_id(entry),
             )
-            records.append({"log_seq": entry.seq, "event": name, "emitted_at": datetime.now(UTC)})
-            emitted += 1
-        if records:
-            session.connection().execute(insert(EventEmission.__table__), records)  # type: ignore[attr-defined]
-        session.commit()
-        return emitted
+        )
+        records.append({"log_seq": entry.seq, "event": name, "emitted_at": datetime.now(UTC)})
+        emitted += 1
+    if records:
+        session.connection().execute(insert(EventEmission.__table__), records)  # type: ignore[attr-defined]
+    return emitted
+
+
+def unannounced_submissions(session: Session, limit: int) -> list[int]:
+    """Submissions with log entries not yet published (so not yet announced), oldest first."""
+    done = select(EventEmission.log_seq)
+    rows = session.exec(
+        select(LogEntry.submission_id)
+        .where(col(LogEntry.submission_id).is_not(None), col(LogEntry.seq).not_in(done))
+        .group_by(col(LogEntry.submission_id))
+        .order_by(func.min(LogEntry.seq))
+        .limit(limit)
+    ).all()
+    return [sid for sid in rows if sid is not None]

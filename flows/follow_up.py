@@ -1,0 +1,64 @@
+"""Follow-up: announce whatever the decision log recorded that nobody has been told about yet,
+then deliver the pending notifications. The one flow front doors start in production.
+
+Why one coalescing flow rather than a flow run per submission: on a process work pool every
+flow run is a new Python process (about 4 s of CPU on a 2-core machine just to import Prefect
+and the app), so a run per submission would make people and workers wait on orchestration.
+A front door writes its change, then asks for a follow-up; a run that has not started yet
+will see that change, so a burst of submissions is announced by a few runs. Runs may overlap
+(two workers): announcing takes a database lock, delivery claims each row, so nothing is done
+twice.
+"""
+
+from __future__ import annotations
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from sqlalchemy import text
+from sqlmodel import Session
+
+from checklists.loader import registry
+from dfr.settings import get_settings
+from flows.events import emit_in, unannounced_submissions
+from flows.steps import orchestrated, step
+from flows.tasks import deliver_notifications
+from models.db import session_scope
+from notifications.queue import queue_for_submission
+
+CHUNK = 200
+_ANNOUNCE_LOCK = 0x0DF2_A770  # PostgreSQL advisory lock key; SQLite writers are serial anyway
+
+
+def _lock_announcing(session: Session) -> None:
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ANNOUNCE_LOCK})
+
+
+@task(name="announce-pending", cache_policy=NO_CACHE)
+def announce_pending(limit: int = CHUNK) -> list[int]:
+    """Queue the notifications and publish the events of up to `limit` submissions whose log
+    entries are not yet published, in one transaction under the announcing lock: a second run
+    waits, then finds them done. Returns the submissions announced."""
+    with session_scope() as session:
+        _lock_announcing(session)
+        ids = unannounced_submissions(session, limit)
+        reg, settings = registry(), get_settings()
+        for sid in ids:
+            queue_for_submission(session, sid, reg, settings)
+            if orchestrated():
+                emit_in(session, [sid])
+        return ids
+
+
+@flow(name="follow-up", persist_result=False)
+async def follow_up() -> dict[str, int]:
+    """Announce everything pending (in chunks), then deliver every pending notification."""
+    announced = 0
+    while True:
+        ids = step(announce_pending, CHUNK)
+        announced += len(ids)
+        if len(ids) < CHUNK or not orchestrated():  # unpublished entries stay unannounced
+            break
+    report = step(deliver_notifications, None)
+    return {"announced": announced, **report}

@@ -1,0 +1,173 @@
+"""The front door to the flows: what the CLI (and the web UI) call after writing something.
+
+Two modes (`DFR_FLOW_MODE`):
+
+- **deployments** — production. The caller's change is written in the caller (an intake is
+  validated, routed and stored in one transaction, idempotent on its intake key), then a
+  `follow-up/follow-up` flow run is requested on the work pool; a worker announces what the
+  log recorded (notifications queued, Prefect events) and delivers. Nobody waits for a worker.
+- **in-process** — embedded. The flows run in the caller (as real flow runs when a Prefect API
+  is configured), delivery included unless the caller says otherwise.
+
+`auto` (the default) picks deployments when PREFECT_API_URL is set and the follow-up
+deployment is registered (`dfr deploy`, or any `dfr worker`), in-process otherwise.
+Every function here is synchronous: call it from a plain `def` request handler (run in a
+thread pool) or through `run_in_threadpool` from an `async def` one.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+from uuid import UUID
+
+from checklists.canonical import sha256_hex
+from dfr.errors import ValidationError
+from dfr.i18n import _
+from dfr.settings import get_settings
+from flows.runner import prefect_configured, run_flow
+
+Mode = Literal["deployments", "in-process"]
+
+_deployment_ids: dict[tuple[str, str], UUID] = {}
+
+
+def _follow_up_deployment_id() -> UUID | None:
+    """The registered follow-up deployment's id (remembered once found), or None."""
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.deployments import FOLLOW_UP
+
+    cache_key = (str(PREFECT_API_URL.value()), FOLLOW_UP)
+    if cache_key not in _deployment_ids:
+        with get_client(sync_client=True) as client:
+            try:
+                _deployment_ids[cache_key] = client.read_deployment_by_name(FOLLOW_UP).id
+            except ObjectNotFound:
+                return None
+    return _deployment_ids[cache_key]
+
+
+def flow_mode() -> Mode:
+    """How flows start in this process, from `DFR_FLOW_MODE` and what is configured."""
+    chosen = get_settings().flow_mode
+    if chosen == "in-process":
+        return "in-process"
+    if not prefect_configured():
+        if chosen == "deployments":
+            raise ValidationError(
+                _("DFR_FLOW_MODE=deployments needs PREFECT_API_URL set to a Prefect server.")
+            )
+        return "in-process"
+    if chosen == "deployments":
+        if _follow_up_deployment_id() is None:
+            raise ValidationError(
+                _("No deployments on the Prefect server yet: run `dfr deploy` or `dfr worker`.")
+            )
+        return "deployments"
+    return "deployments" if _follow_up_deployment_id() is not None else "in-process"
+
+
+def request_follow_up() -> UUID | None:
+    """Ask the work pool to announce and deliver what has been written; return the new flow
+    run's id, or None when a follow-up run is already waiting to start (it will see the
+    caller's change: the change was committed before this check, and a waiting run reads
+    the database only once it starts)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        DeploymentFilter,
+        DeploymentFilterId,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+
+    deployment_id = _follow_up_deployment_id()
+    if deployment_id is None:
+        raise ValidationError(
+            _("No deployments on the Prefect server yet: run `dfr deploy` or `dfr worker`.")
+        )
+    with get_client(sync_client=True) as client:
+        waiting = client.read_flow_runs(
+            deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id])),
+            flow_run_filter=FlowRunFilter(
+                state=FlowRunFilterState(
+                    type=FlowRunFilterStateType(any_=[StateType.SCHEDULED, StateType.PENDING])
+                )
+            ),
+            limit=5,
+        )
+        if any(_still_to_start(run) for run in waiting):
+            return None
+        return client.create_flow_run_from_deployment(deployment_id).id
+
+
+PENDING_GRACE = timedelta(seconds=60)
+
+
+def _still_to_start(run: Any) -> bool:
+    """Scheduled, or handed to a worker (Pending) within the last minute: its flow has not
+    read the database yet. A run Pending for longer belonged to a worker that died."""
+    state = run.state
+    if state is None or state.type.value == "SCHEDULED":
+        return True
+    return bool(datetime.now(UTC) - state.timestamp < PENDING_GRACE)
+
+
+def start_intake(
+    data: dict[str, Any], intake_key: str | None = None, *, deliver: bool = True
+) -> int:
+    """Store and route one submission and start telling people; return the submission's id.
+
+    `intake_key` (default: the content hash of `data`) makes intake idempotent: the same key
+    again returns the first submission and stores, routes and sends nothing new — a web form
+    should pass a key it generated when the form was shown. Invalid data raises the domain's
+    ValidationError before anything is stored. In deployments mode notifications are delivered
+    by a worker after this returns; in-process, `deliver=False` leaves them pending (for
+    `start_delivery` or the `deliver-retries` schedule).
+    """
+    from flows.deliver import deliver as deliver_flow
+    from flows.intake import intake
+    from flows.tasks import store_submission
+
+    key = intake_key or sha256_hex(data)
+    if flow_mode() == "deployments":
+        submission_id = store_submission.fn(data, key)
+        request_follow_up()
+        return submission_id
+    found: int = run_flow(intake, data=data, intake_key=key)
+    if deliver:
+        run_flow(deliver_flow, submission_id=found)
+    return found
+
+
+def start_advance(submission_id: int, *, deliver: bool = True) -> dict[str, int] | None:
+    """After a decision, resubmission, withdrawal or reassignment has been committed: tell
+    people. In-process returns the delivery report (None with `deliver=False`); in deployments
+    mode returns None at once and a worker delivers."""
+    from flows.advance import advance
+    from flows.deliver import deliver as deliver_flow
+
+    if flow_mode() == "deployments":
+        request_follow_up()
+        return None
+    run_flow(advance, submission_id=submission_id)
+    if not deliver:
+        return None
+    report: dict[str, int] = run_flow(deliver_flow, submission_id=submission_id)
+    return report
+
+
+def start_delivery(submission_id: int | None = None) -> dict[str, int] | None:
+    """Send pending notifications (one submission's, or all): in-process returns the report;
+    in deployments mode a worker sends them and this returns None."""
+    from flows.deliver import deliver as deliver_flow
+
+    if flow_mode() == "deployments":
+        request_follow_up()
+        return None
+    report: dict[str, int] = run_flow(deliver_flow, submission_id=submission_id)
+    return report
