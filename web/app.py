@@ -18,7 +18,7 @@ from dfr.i18n import _
 from dfr.settings import REPO_ROOT, Settings, get_settings
 from models.db import default_engine, refresh_statistics
 from web.auth import SignInRequired, local_secret
-from web.routes import account, home, overview, review, submissions, submit
+from web.routes import account, api, home, overview, review, submissions, submit
 from web.security import SecurityHeaders
 from web.templating import TEMPLATES, render
 
@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/assets", StaticFiles(directory=GOVUK_FRONTEND / "assets"), name="assets")
     app.mount("/static/govuk", StaticFiles(directory=GOVUK_FRONTEND), name="govuk")
     app.mount("/static/app", StaticFiles(directory=TEMPLATES.parent / "static"), name="app")
-    for module in (account, home, submit, submissions, review, overview):
+    for module in (account, home, submit, submissions, review, overview, api):
         app.include_router(module.router)
     _add_error_pages(app)
     app.add_middleware(

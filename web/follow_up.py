@@ -1,22 +1,28 @@
-"""After a page has written something: start the flow that tells people (notifications,
-Prefect events), after the response has gone, so nobody waits on orchestration."""
+"""After a page has written something: tell people (notifications, Prefect events) through the
+flows' front door — a worker's follow-up run in production, the flows in-process otherwise —
+after the response has gone, so nobody waits on orchestration."""
 
 from __future__ import annotations
 
 import logging
 
-from flows.advance import advance
-from flows.deliver import deliver
-from flows.runner import run_flow
+from flows.start import start_advance, start_delivery
 
 log = logging.getLogger("dfr.web")
 
 
 def start_follow_up(submission_id: int) -> None:
-    """Queue and deliver what the decision log owes people. Safe to run twice; a failure here
-    loses nothing: the rows stay pending for `dfr notifications retry` or the next sweep."""
+    """Queue and deliver what the decision log owes people. Safe to run twice. A failure here
+    loses nothing: the log entries stay unannounced and the notifications pending, and the
+    next follow-up run (any request's, or the `deliver-retries` schedule's) picks them up."""
     try:
-        run_flow(advance, submission_id=submission_id)
-        run_flow(deliver, submission_id=submission_id)
+        start_advance(submission_id)
     except Exception:
         log.exception("follow-up for submission %s failed; it will be retried", submission_id)
+
+
+def deliver_later(submission_id: int) -> None:
+    try:
+        start_delivery(submission_id)
+    except Exception:
+        log.exception("delivery for submission %s failed; it will be retried", submission_id)

@@ -1,0 +1,79 @@
+"""POST /api/submissions: the same document as a CLI submission file, over HTTP, idempotent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from checklists.loader import read_yaml
+from dfr.settings import REPO_ROOT
+from models.db import engine_for, session_scope
+from models.submission import Submission
+from tests.web_support import Browserless, Site, live_site
+
+DOCUMENT = read_yaml(REPO_ROOT / "examples" / "submissions" / "02-new-service-alpha-amber.yaml")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template) -> Iterator[Site]:
+    with live_site(tmp_path_factory.mktemp("web-api"), sqlite_template) as running:
+        yield running
+
+
+def stored(site: Site) -> int:
+    with session_scope(engine_for(site.database_url), read_only=True) as session:
+        return session.exec(select(func.count()).select_from(Submission)).one()
+
+
+def test_a_submission_posted_as_json_is_routed_once_per_key(site: Site):
+    client = Browserless(site)
+    client.sign_in("iwan.parry")
+    body = {"submission": DOCUMENT["submission"]}
+    first = client.client.post("/api/submissions", json=body, headers={"Idempotency-Key": "k1"})
+    assert first.status_code == 201, first.text
+    made = first.json()
+    assert made["reference"].startswith("DFR-")
+    assert made["stages"][0]["stage"] == "digital_options_review"
+    again = client.client.post("/api/submissions", json=body, headers={"Idempotency-Key": "k1"})
+    assert again.status_code == 201 and again.json()["id"] == made["id"]
+    assert stored(site) == 1
+    client.close()
+
+
+@pytest.mark.parametrize(
+    ("person", "change", "status", "words"),
+    [
+        ("iwan.parry", {"dg": "NOPE"}, 404, "Unknown DG NOPE"),
+        ("iwan.parry", {"answers": {"digital_options": {}}}, 422, "needs an answer"),
+        ("iwan.parry", {"submitter": "lucy.green"}, 403, "only submit as yourself"),
+        ("david.patel", {}, 403, "not a policy officer in EST"),
+    ],
+)
+def test_a_bad_submission_is_refused_with_the_reason_and_nothing_stored(
+    site: Site, person: str, change: dict, status: int, words: str
+):
+    client = Browserless(site)
+    client.sign_in(person)
+    before = stored(site)
+    document = {**DOCUMENT["submission"], **change}
+    if "submitter" not in change:
+        document.pop("submitter")
+    response = client.client.post("/api/submissions", json=document)
+    assert response.status_code == status, response.text
+    assert words in response.json()["error"]
+    assert stored(site) == before
+    client.close()
+
+
+def test_only_json_from_a_signed_in_person_is_taken(site: Site):
+    anonymous = Browserless(site)
+    assert anonymous.client.post("/api/submissions", json=DOCUMENT).status_code == 401
+    client = Browserless(site)
+    client.sign_in("iwan.parry")
+    form = client.client.post("/api/submissions", data={"kind": "initiative"})
+    assert form.status_code == 415  # a cross-site form cannot post here
+    anonymous.close()
+    client.close()

@@ -1,0 +1,84 @@
+"""A JSON door for other systems: POST /api/submissions takes the same document as a CLI
+submission file, for the signed-in person (in production, the identity header's).
+
+Not a form, so no CSRF token: it accepts only `application/json`, which a browser cannot send
+to another site without a CORS preflight this app never grants. `Idempotency-Key` (default: a
+hash of the document) makes a retried request return the first submission.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, BackgroundTasks
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from dfr.errors import DfrError, NotFoundError, PermissionDeniedError
+from dfr.i18n import _
+from dfr.settings import get_settings
+from flows.start import start_intake
+from models.db import session_scope
+from models.queries import submission_detail
+from web.auth import SignInRequired, current_visitor
+from web.follow_up import deliver_later
+
+router = APIRouter()
+MAX_BODY = 256 * 1024
+
+
+def _problem(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+@router.post("/api/submissions")
+async def create_submission(request: Request, background: BackgroundTasks) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    try:
+        visitor = await run_in_threadpool(current_visitor, request)
+    except SignInRequired:
+        return _problem(401, _("Sign in first (or send the identity header in production)."))
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        return _problem(415, _("Send the submission as JSON (Content-Type: application/json)."))
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        return _problem(413, _("The submission is too large; keep it under 256 KB."))
+    try:
+        data: Any = json.loads(body)
+    except ValueError:
+        return _problem(400, _("The body is not valid JSON."))
+    if not isinstance(data, dict):
+        return _problem(400, _("Send one submission: a JSON object like a submission file."))
+    data = data.get("submission", data)
+    if data.get("submitter", visitor.id) != visitor.id:
+        return _problem(403, _("You can only submit as yourself."))
+    data = {**data, "submitter": visitor.id}
+    key = request.headers.get("idempotency-key") or None
+    if key is not None and (len(key) > 64 or not key.isprintable()):
+        return _problem(400, _("Idempotency-Key must be at most 64 printable characters."))
+    try:
+        submission_id = await run_in_threadpool(start_intake, data, key, deliver=False)
+    except (NotFoundError, PermissionDeniedError) as err:
+        return _problem(403 if isinstance(err, PermissionDeniedError) else 404, err.message)
+    except DfrError as err:
+        return _problem(422, err.message)
+    background.add_task(deliver_later, submission_id)
+
+    def describe() -> dict[str, Any]:
+        with session_scope(read_only=True) as session:
+            detail = submission_detail(session, submission_id)
+            s = detail.submission
+            return {
+                "id": s.id,
+                "reference": s.reference,
+                "state": s.state,
+                "url": f"{get_settings().base_url}/submissions/{s.id}",
+                "stages": [
+                    {"stage": t.stage, "status": t.status, "assignee": t.assignee_id}
+                    for t in detail.tasks
+                ],
+            }
+
+    return JSONResponse(await run_in_threadpool(describe), status_code=201)
