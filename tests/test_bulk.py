@@ -192,3 +192,13 @@ def test_a_line_that_is_not_json_rejects_its_chunk(people, tmp_path):
     with pytest.raises(ValidationError, match=r"^Line 4: It is not valid JSON \("):
         asyncio.run(intake_many.fn(path=str(path), chunk=2))
     assert count(people, Submission) == 2
+
+
+def test_blank_lines_and_windows_line_ends_keep_line_numbers_right(people, tmp_path):
+    good = json.dumps(submission_data())
+    bad = json.dumps(submission_data(dg="NOPE"))
+    path = tmp_path / "bulk.jsonl"
+    path.write_bytes("\r\n".join(["", good, "", good, good, "", bad, good, ""]).encode())
+    with pytest.raises(NotFoundError, match=r"^Line 7: Unknown DG NOPE\."):
+        asyncio.run(intake_many.fn(path=str(path), chunk=2))
+    assert count(people, Submission) == 2  # lines 2 and 4; lines 5 to 7 were one chunk
