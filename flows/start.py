@@ -17,6 +17,7 @@ thread pool) or through `run_in_threadpool` from an `async def` one.
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from uuid import UUID
@@ -70,11 +71,23 @@ def flow_mode() -> Mode:
     return "deployments" if _follow_up_deployment_id() is not None else "in-process"
 
 
+_one_request_at_a_time = threading.Lock()
+
+
 def request_follow_up() -> UUID | None:
     """Ask the work pool to announce and deliver what has been written; return the new flow
     run's id, or None when a follow-up run is already waiting to start (it will see the
     caller's change: the change was committed before this check, and a waiting run reads
-    the database only once it starts)."""
+    the database only once it starts).
+
+    Callers in one process take turns, so a burst of requests (a web server's threads) sees
+    the run the first one made instead of each making its own: a flow run on a process pool
+    is a new Python process, and dozens starting at once would starve the machine."""
+    with _one_request_at_a_time:
+        return _request_follow_up()
+
+
+def _request_follow_up() -> UUID | None:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import (
         DeploymentFilter,

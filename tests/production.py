@@ -2,8 +2,8 @@
 `prefect server` process on loopback backed by its own PostgreSQL database, the application on
 another PostgreSQL database, `dfr worker` processes on the work pool, Slack as a local fake.
 
-Submissions come in through `submit` — today the front-door function the web UI will call;
-swap its body for an HTTP POST to the web app once there is one.
+Submissions come in through the web app (`dfr web`, signed in by the reverse proxy's identity
+header, as in production): `submit` POSTs each one to /api/submissions.
 """
 
 from __future__ import annotations
@@ -24,13 +24,15 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import httpx
 import psycopg
 from sqlmodel import col, func, select
 
+from checklists.canonical import sha256_hex
 from cli.engine import prefect_server
 from dfr.settings import get_settings
 from flows.events import unannounced_submissions
-from flows.start import request_follow_up, start_intake
+from flows.start import request_follow_up
 from models.db import dispose_engine, engine_for, session_scope
 from models.migrate import upgrade
 from notifications.records import Notification
@@ -42,9 +44,20 @@ PG_ADMIN_URL = os.environ.get("DFR_TEST_PG_ADMIN", "postgresql://postgres@127.0.
 DFR = [sys.executable, "-c", "from cli.main import run; run()"]
 
 
+_web: dict[str, str] = {}  # the running stack's web app address
+
+
 def submit(data: dict[str, Any]) -> int:
-    """One submission through the front door (later: POST it to the web app)."""
-    return start_intake(data)
+    """One submission through the web app, as the submitter (the proxy's identity header); the
+    content hash is the idempotency key, so the same document twice is one submission."""
+    response = httpx.post(
+        f"{_web['url']}/api/submissions",
+        json=data,
+        headers={"X-Remote-User": data["submitter"], "Idempotency-Key": sha256_hex(data)},
+        timeout=120,
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
 
 
 def distinct_submissions(count: int, label: str) -> list[dict[str, Any]]:
@@ -289,7 +302,46 @@ def production_stack(
         stack.callback(running.stop_all)
         for number in range(1, workers + 1):
             running.start_worker(f"worker-{number}")
+        _web["url"] = stack.enter_context(_web_app(env, folder))
+        stack.callback(_web.clear)
         yield running
+
+
+@contextmanager
+def _web_app(env: dict[str, str], folder: Path) -> Iterator[str]:
+    """`dfr web` as production runs it: behind a proxy that signs people in (header auth),
+    two worker processes, flows started through the deployments."""
+    port = _free_port()
+    web_env = {
+        **env,
+        "DFR_WEB_AUTH": "header",
+        "DFR_WEB_SESSION_SECRET": uuid.uuid4().hex * 2,
+        "DFR_WEB_PORT": str(port),
+        "DFR_WEB_WORKERS": "2",
+    }
+    log = (folder / "web.log").open("ab")
+    web = subprocess.Popen(
+        [*DFR, "web"], env=web_env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+    )
+    log.close()
+    url = f"http://127.0.0.1:{port}"
+
+    def answers() -> bool:
+        try:
+            return httpx.get(f"{url}/sign-in", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return web.poll() is not None  # stop waiting: it died (asserted below)
+
+    try:
+        wait_for(answers, 180, "the web app to start")
+        assert web.poll() is None, (folder / "web.log").read_text()[-2000:]
+        yield url
+    finally:
+        web.terminate()
+        try:
+            web.wait(30)
+        except subprocess.TimeoutExpired:
+            web.kill()
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 300.0, what: str = "") -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from flows.start import start_advance, start_delivery
+from flows.start import start_advance
 
 log = logging.getLogger("dfr.web")
 
@@ -19,10 +19,3 @@ def start_follow_up(submission_id: int) -> None:
         start_advance(submission_id)
     except Exception:
         log.exception("follow-up for submission %s failed; it will be retried", submission_id)
-
-
-def deliver_later(submission_id: int) -> None:
-    try:
-        start_delivery(submission_id)
-    except Exception:
-        log.exception("delivery for submission %s failed; it will be retried", submission_id)

@@ -15,14 +15,15 @@ from fastapi import APIRouter, BackgroundTasks
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from checklists.canonical import sha256_hex
 from dfr.errors import DfrError, NotFoundError, PermissionDeniedError
 from dfr.i18n import _
 from dfr.settings import get_settings
-from flows.start import start_intake
+from flows.tasks import store_submission
 from models.db import session_scope
 from models.queries import submission_detail
 from web.auth import SignInRequired, current_visitor
-from web.follow_up import deliver_later
+from web.follow_up import start_follow_up
 
 router = APIRouter()
 MAX_BODY = 256 * 1024
@@ -59,12 +60,14 @@ async def create_submission(request: Request, background: BackgroundTasks) -> Re
     if key is not None and (len(key) > 64 or not key.isprintable()):
         return _problem(400, _("Idempotency-Key must be at most 64 printable characters."))
     try:
-        submission_id = await run_in_threadpool(start_intake, data, key, deliver=False)
+        # Validated, routed and stored in this request (idempotent on the key); telling people
+        # starts after the reply, through the flows' front door, as for the web forms.
+        submission_id = await run_in_threadpool(store_submission.fn, data, key or sha256_hex(data))
     except (NotFoundError, PermissionDeniedError) as err:
         return _problem(403 if isinstance(err, PermissionDeniedError) else 404, err.message)
     except DfrError as err:
         return _problem(422, err.message)
-    background.add_task(deliver_later, submission_id)
+    background.add_task(start_follow_up, submission_id)
 
     def describe() -> dict[str, Any]:
         with session_scope(read_only=True) as session:
