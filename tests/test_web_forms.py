@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from dfr.i18n import gettext
 from models.db import engine_for, session_scope
@@ -23,7 +23,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template) -> Iterator[
 
 def drafts(site: Site) -> list[Draft]:
     with session_scope(engine_for(site.database_url), read_only=True) as session:
-        found = list(session.exec(select(Draft).order_by(Draft.id)).all())
+        found = list(session.exec(select(Draft).order_by(col(Draft.id))).all())
         for draft in found:
             session.expunge(draft)
         return found
