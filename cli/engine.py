@@ -14,6 +14,7 @@ from pathlib import Path
 
 from dfr.errors import DfrError
 from dfr.i18n import _
+from dfr.processes import stop
 
 
 def _healthy(url: str) -> bool:
@@ -73,9 +74,5 @@ def prefect_server(
             time.sleep(0.5)
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
         log.close()

@@ -10,12 +10,18 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+    from tests.web_support import Site
 
 import notifications.records  # noqa: F401 - registers the notification table
 from checklists.loader import Registry, registry
@@ -122,3 +128,22 @@ def people(engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Engine:
     get_settings.cache_clear()
     load_people(engine)
     return engine
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[Site]:
+    """The web app on a free loopback port over a fresh database with the example directory,
+    one per test module."""
+    from tests.web_support import live_site
+
+    with live_site(tmp_path_factory.mktemp("web"), sqlite_template) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium, one for the whole test session."""
+    from tests.browser import chromium
+
+    with chromium() as launched:
+        yield launched

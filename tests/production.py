@@ -30,6 +30,7 @@ from sqlmodel import col, func, select
 
 from checklists.canonical import sha256_hex
 from cli.engine import prefect_server
+from dfr.processes import stop
 from dfr.settings import get_settings
 from flows.events import unannounced_submissions
 from flows.start import request_follow_up
@@ -337,11 +338,7 @@ def _web_app(env: dict[str, str], folder: Path) -> Iterator[str]:
         assert web.poll() is None, (folder / "web.log").read_text()[-2000:]
         yield url
     finally:
-        web.terminate()
-        try:
-            web.wait(30)
-        except subprocess.TimeoutExpired:
-            web.kill()
+        stop(web, 30)
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 300.0, what: str = "") -> None:

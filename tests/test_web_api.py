@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
@@ -12,15 +10,9 @@ from checklists.loader import read_yaml
 from dfr.settings import REPO_ROOT
 from models.db import engine_for, session_scope
 from models.submission import Submission
-from tests.web_support import Browserless, Site, live_site
+from tests.web_support import Browserless, Site
 
 DOCUMENT = read_yaml(REPO_ROOT / "examples" / "submissions" / "02-new-service-alpha-amber.yaml")
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template) -> Iterator[Site]:
-    with live_site(tmp_path_factory.mktemp("web-api"), sqlite_template) as running:
-        yield running
 
 
 def stored(site: Site) -> int:

@@ -4,7 +4,6 @@ in the page's language, and nothing kept from the rejected form."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from sqlmodel import col, select
@@ -12,13 +11,7 @@ from sqlmodel import col, select
 from dfr.i18n import gettext
 from models.db import engine_for, session_scope
 from models.draft import Draft
-from tests.web_support import Browserless, Site, live_site
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template) -> Iterator[Site]:
-    with live_site(tmp_path_factory.mktemp("web-forms"), sqlite_template) as running:
-        yield running
+from tests.web_support import Browserless, Site
 
 
 def drafts(site: Site) -> list[Draft]:

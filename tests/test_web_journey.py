@@ -4,7 +4,6 @@ sees the outcome — in English and in Welsh — with axe-core run on every page
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -15,8 +14,8 @@ from dfr.i18n import gettext
 from models.db import engine_for, session_scope
 from models.review import ReviewTask
 from models.submission import Submission
-from tests.browser import axe_violations, chromium, describe
-from tests.web_support import PASSWORD, Site, live_site
+from tests.browser import axe_violations, describe
+from tests.web_support import PASSWORD, Site
 
 # The answers the policy officer gives; any question not named gets its first option / "yes".
 ANSWERS = {
@@ -35,18 +34,6 @@ ANSWERS = {
     "reuse_before_buy": "no_suitable_option",
     "supplier_welsh_capability": "required_in_specification",
 }
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template) -> Iterator[Site]:
-    with live_site(tmp_path_factory.mktemp("web"), sqlite_template) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
 
 
 class Visit:

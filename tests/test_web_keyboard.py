@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser import chromium
-from tests.web_support import PASSWORD, Site, live_site
+from tests.web_support import PASSWORD, Site
 
 # Answers that differ from the first option (radios move with the arrow keys).
 NOT_FIRST = {"wet_ink_signature": "no", "automated_decisions": "no", "builds_service": "no"}
 TEXT = {"estimated_cost": "20000", "digital_take_up_target": "75"}
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template) -> Iterator[Site]:
-    with live_site(tmp_path_factory.mktemp("web-keys"), sqlite_template) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
 
 
 def tab_to(page: Page, selector: str, limit: int = 300) -> None:

@@ -9,44 +9,36 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import uvicorn
 
 from dfr.errors import DfrError
 from dfr.i18n import _
+from dfr.processes import stop
 from dfr.settings import Settings
 from web.app import create_app
 
 
-def _server(settings: Settings) -> uvicorn.Server:
-    config = uvicorn.Config(
-        create_app(settings),
-        host=settings.web_host,
-        port=settings.web_port,
-        log_level="warning",
-        proxy_headers=settings.web_auth == "header",
-        server_header=False,
-        lifespan="off",
-    )
-    return uvicorn.Server(config)
+def _options(settings: Settings) -> dict[str, Any]:
+    return {
+        "host": settings.web_host,
+        "port": settings.web_port,
+        "log_level": "warning",
+        "proxy_headers": settings.web_auth == "header",
+        "server_header": False,
+        "lifespan": "off",
+    }
 
 
 def serve_web(settings: Settings) -> None:
     """Serve until stopped (Ctrl-C), in DFR_WEB_WORKERS processes."""
     if settings.web_workers == 1:
-        _server(settings).run()
-        return
-    uvicorn.run(
-        "web.app:create_app",
-        factory=True,
-        host=settings.web_host,
-        port=settings.web_port,
-        workers=settings.web_workers,
-        log_level="warning",
-        proxy_headers=settings.web_auth == "header",
-        server_header=False,
-        lifespan="off",
-    )
+        uvicorn.Server(uvicorn.Config(create_app(settings), **_options(settings))).run()
+    else:  # each worker process builds its own app
+        uvicorn.run(
+            "web.app:create_app", factory=True, workers=settings.web_workers, **_options(settings)
+        )
 
 
 @contextmanager
@@ -73,11 +65,7 @@ def web_process(settings: Settings, env: dict[str, str], timeout: float = 60.0) 
             time.sleep(0.2)
         yield site
     finally:
-        child.terminate()
-        try:
-            child.wait(15)
-        except subprocess.TimeoutExpired:
-            child.kill()
+        stop(child)
 
 
 def _answers(site: str) -> bool:
