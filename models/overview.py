@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import case, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from models.lifecycle import FINAL_STATES, Stage
@@ -21,15 +23,41 @@ OPEN_STATES = ("in_review", "changes_requested")
 
 @dataclass(frozen=True)
 class TaskRow:
-    task: ReviewTask
-    submission: Submission
+    """One line of a review queue: what a list shows, read as plain columns (building whole
+    ORM objects for a list costs more than the query)."""
+
+    submission_id: int
+    title_cy: str
+    title_en: str
+    stage: str
+    assignee_id: str | None
+    due_date: date | None
     overdue: bool
 
+    @property
+    def reference(self) -> str:
+        return f"DFR-{self.submission_id:05d}"
 
-def _rows(pairs: list[tuple[ReviewTask, Submission]], today: date) -> list[TaskRow]:
+    def title(self, language: str) -> str:
+        return self.title_cy if language == "cy" else self.title_en
+
+
+def _queue_select() -> Any:
+    """The columns a TaskRow is made of (review tasks joined to their submissions)."""
+    return sa_select(  # six columns: more than sqlmodel's typed select() takes
+        col(Submission.id),
+        col(Submission.title_cy),
+        col(Submission.title_en),
+        col(ReviewTask.stage),
+        col(ReviewTask.assignee_id),
+        col(ReviewTask.due_date),
+    ).join(Submission, col(Submission.id) == col(ReviewTask.submission_id))
+
+
+def _queue(query: Any, session: Session, today: date) -> list[TaskRow]:
     return [
-        TaskRow(task, submission, task.due_date is not None and task.due_date < today)
-        for task, submission in pairs
+        TaskRow(sid, cy, en, stage, who, due, due is not None and due < today)
+        for sid, cy, en, stage, who, due in session.exec(query).all()
     ]
 
 
@@ -48,13 +76,12 @@ def submissions_by(session: Session, person_id: str, limit: int = 50) -> list[Su
 def tasks_for(session: Session, person_id: str, today: date, limit: int = 50) -> list[TaskRow]:
     """Open review tasks assigned to a person, soonest due first."""
     query = (
-        select(ReviewTask, Submission)
-        .join(Submission, col(Submission.id) == col(ReviewTask.submission_id))
+        _queue_select()
         .where(ReviewTask.assignee_id == person_id, ReviewTask.status == "open")
         .order_by(col(ReviewTask.due_date), col(ReviewTask.id))
         .limit(limit)
     )
-    return _rows([(t, s) for t, s in session.exec(query).all()], today)
+    return _queue(query, session, today)
 
 
 def overdue_in(
@@ -64,8 +91,7 @@ def overdue_in(
     if not dg_codes:
         return []
     query = (
-        select(ReviewTask, Submission)
-        .join(Submission, col(Submission.id) == col(ReviewTask.submission_id))
+        _queue_select()
         .where(
             ReviewTask.status == "open",
             col(ReviewTask.due_date) < today,
@@ -74,7 +100,7 @@ def overdue_in(
         .order_by(col(ReviewTask.due_date), col(ReviewTask.id))
         .limit(limit)
     )
-    return _rows([(t, s) for t, s in session.exec(query).all()], today)
+    return _queue(query, session, today)
 
 
 @dataclass(frozen=True)
@@ -122,25 +148,25 @@ def dg_overview(session: Session, dg_code: str, today: date, limit: int = 25) ->
     # Rows: walk the stage's open tasks in due-date order (index on stage, status, due_date) and
     # keep the DG's until `limit`; reading dg_code through coalesce() keeps SQLite from driving
     # this from the DG's submissions instead, which would sort thousands of rows for 25.
-    in_dg = (
-        select(ReviewTask, Submission)
-        .join(Submission, col(Submission.id) == col(ReviewTask.submission_id))
-        .where(ReviewTask.status == "open", func.coalesce(Submission.dg_code, "") == dg_code)
+    in_dg = _queue_select().where(
+        ReviewTask.status == "open", func.coalesce(Submission.dg_code, "") == dg_code
     )
     groups = []
     for stage in Stage:
         total, late = counts.get(stage.value, (0, 0))
         rows = (
-            session.exec(
+            _queue(
                 in_dg.where(ReviewTask.stage == stage.value)
                 # Soonest due first is overdue first: overdue tasks have the earliest dates.
                 .order_by(col(ReviewTask.due_date), col(ReviewTask.id))
-                .limit(limit)
-            ).all()
+                .limit(limit),
+                session,
+                today,
+            )
             if total
             else []
         )
-        groups.append(StageGroup(stage, total, late, _rows(list(rows), today)))
+        groups.append(StageGroup(stage, total, late, rows))
     finished = {s.value for s in FINAL_STATES}
     ordered = {s: by_state.get(s, 0) for s in (*OPEN_STATES, *sorted(finished))}
     return DgOverview(dg_code, groups, ordered)
