@@ -1,7 +1,8 @@
 """Web pages under load: the review queue ("your work") and the DG overview with 50,000
 submissions in SQLite, 20 concurrent clients on loopback (target: p95 ≤ 100 ms).
 
-The web UI runs as `dfr web` (two worker processes, one per core here); the clients are wrk,
+The web UI runs as `dfr web` (two worker processes, one per core here; DFR_BENCH_WEB_WORKERS
+changes it); the clients are wrk,
 a C load generator (Debian package `wrk`, installed by `make bench`). The
 baseline is a static file served by the same server, measured the same way in the same run,
 so the ratio shows what the page itself costs. The 50,000 submissions and their open review
@@ -139,7 +140,7 @@ def main() -> None:
             "DFR_VAR_DIR": folder,
             "DFR_WEB_DEMO_PASSWORD": PASSWORD,
             "DFR_WEB_PORT": str(8700 + os.getpid() % 200),
-            "DFR_WEB_WORKERS": "2",  # one per core on this machine
+            "DFR_WEB_WORKERS": os.environ.get("DFR_BENCH_WEB_WORKERS", "2"),
         }
         env.pop("PREFECT_API_URL", None)
         dfr = [sys.executable, "-c", "from cli.main import run; run()"]
