@@ -3,10 +3,10 @@ submissions in SQLite, 20 concurrent clients on loopback (target: p95 ≤ 100 ms
 
 The web UI runs as `dfr web` (two worker processes, one per core here; DFR_BENCH_WEB_WORKERS
 changes it); the clients are wrk, a C load generator (Debian package `wrk`, installed by
-`make bench`). The baseline is a static file served by the same server, measured the same way in the same run,
-so the ratio shows what the page itself costs. The 50,000 submissions and their open review
-tasks are written with bulk inserts (bench data, not a decision-log history): the pages read
-submissions and tasks only.
+`make bench`). The baseline is a static file served by the same server, measured the same way
+in the same run, so the ratio shows what the page itself costs. The 50,000 submissions and
+their open review tasks are written with bulk inserts (bench data, not a decision-log
+history): the pages read submissions and tasks only.
 """
 
 from __future__ import annotations

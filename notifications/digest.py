@@ -144,7 +144,7 @@ def queue_digests(
                 language=rendered.language,
                 subject=rendered.subject,
                 body_markdown=rendered.body_markdown,
-                body_html=rendered.body_html,
+                body_html=rendered.body_html if channel == "email" else "",
             )
             session.add(row)
             added.append(row)

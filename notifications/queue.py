@@ -338,7 +338,7 @@ def queue_for_submissions(
                         "language": rendered.language,
                         "subject": rendered.subject,
                         "body_markdown": rendered.body_markdown,
-                        "body_html": rendered.body_html,
+                        "body_html": rendered.body_html if recipient.channel == "email" else "",
                         "status": PENDING,
                         "attempts": 0,
                         "last_error": None,

@@ -29,7 +29,7 @@ class Notification(SQLModel, table=True):
     language: str = Field(max_length=8)  # cy | en | cy+en
     subject: str
     body_markdown: str
-    body_html: str
+    body_html: str  # the email's HTML part (sanitised); empty for Slack and the outbox
     status: str = Field(default=PENDING, max_length=16, index=True)
     attempts: int = 0
     last_error: str | None = None

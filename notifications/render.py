@@ -41,12 +41,20 @@ _env = Environment(
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class Rendered:
     language: str  # cy | en | cy+en
     subject: str
     body_markdown: str
-    body_html: str
+    _html: str | None = None
+
+    @property
+    def body_html(self) -> str:
+        """The sanitised HTML, made on first use: only email needs it, and making it costs more
+        than rendering the message."""
+        if self._html is None:
+            self._html = markdown_to_html(self.body_markdown)
+        return self._html
 
 
 def languages_for(preference: str) -> tuple[str, ...]:
@@ -83,7 +91,7 @@ def render(message: str, preference: str, contexts: dict[str, dict[str, Any]]) -
     parts = [_render_one(message, lang, contexts[lang]) for lang in languages_for(preference)]
     subject = " / ".join(subject for subject, _body in parts)
     body = "\n---\n\n".join(body for _subject, body in parts)
-    return Rendered("+".join(languages_for(preference)), subject, body, markdown_to_html(body))
+    return Rendered("+".join(languages_for(preference)), subject, body)
 
 
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
