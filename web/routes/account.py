@@ -26,7 +26,7 @@ LANGUAGE_COOKIE_AGE = timedelta(days=365)
 
 
 @router.get("/")
-def start(request: Request) -> Response:
+async def start(request: Request) -> Response:
     try:
         current_visitor(request)
     except SignInRequired:
@@ -60,7 +60,7 @@ def _sign_in_page(
 
 
 @router.get("/sign-in")
-def sign_in_page(request: Request, next: str = "/work") -> Response:
+async def sign_in_page(request: Request, next: str = "/work") -> Response:
     return _sign_in_page(request, safe_next(next))
 
 
@@ -98,7 +98,7 @@ def sign_out(request: Request, _form: Annotated[FormData, Depends(posted_form)])
 
 
 @router.get("/language/{language}")
-def choose_language(
+async def choose_language(
     request: Request,
     language: str,
     next: Annotated[str, Query()] = "/",

@@ -17,7 +17,7 @@ router = APIRouter()
 
 
 @router.get("/work")
-def your_work(request: Request, visitor: CurrentVisitor) -> Response:
+async def your_work(request: Request, visitor: CurrentVisitor) -> Response:
     today = london_today()
     with session_scope(read_only=True) as session:
         mine = submissions_by(session, visitor.id)

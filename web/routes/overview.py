@@ -19,7 +19,7 @@ router = APIRouter()
 
 
 @router.get("/dg/{dg_code}")
-def overview(request: Request, dg_code: str, visitor: CurrentVisitor) -> Response:
+async def overview(request: Request, dg_code: str, visitor: CurrentVisitor) -> Response:
     with session_scope(read_only=True) as session:
         dg = session.get(Directorate, dg_code)
         if dg is None or not visitor.oversees(dg_code):

@@ -91,7 +91,7 @@ def _page(
 
 
 @router.get("/submissions/{submission_id}/review/{task_id}")
-def review_page(
+async def review_page(
     request: Request, submission_id: int, task_id: int, visitor: CurrentVisitor
 ) -> Response:
     with session_scope(read_only=True) as session:

@@ -73,7 +73,9 @@ def _answer_rows(detail: SubmissionDetail) -> list[tuple[Any, list[tuple[str, st
 
 
 @router.get("/submissions/{submission_id}")
-def submission_page(request: Request, submission_id: int, visitor: CurrentVisitor) -> Response:
+async def submission_page(
+    request: Request, submission_id: int, visitor: CurrentVisitor
+) -> Response:
     with session_scope(read_only=True) as session:
         detail = visible_detail(session, visitor, submission_id)
         dg = session.get(Directorate, detail.submission.dg_code)
@@ -100,7 +102,7 @@ def submission_page(request: Request, submission_id: int, visitor: CurrentVisito
 
 
 @router.get("/submissions/{submission_id}/confirmation")
-def confirmation(request: Request, submission_id: int, visitor: CurrentVisitor) -> Response:
+async def confirmation(request: Request, submission_id: int, visitor: CurrentVisitor) -> Response:
     with session_scope(read_only=True) as session:
         detail = visible_detail(session, visitor, submission_id)
         return render(

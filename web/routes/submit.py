@@ -80,7 +80,7 @@ def _start_page(
 
 
 @router.get("/submit")
-def start(request: Request, visitor: CurrentVisitor) -> Response:
+async def start(request: Request, visitor: CurrentVisitor) -> Response:
     return _start_page(request, visitor)
 
 
@@ -129,7 +129,7 @@ def _first_page_url(draft: Draft) -> str:
 
 
 @router.get("/drafts/{draft_id}/about")
-def about_page(request: Request, draft_id: int, visitor: CurrentVisitor) -> Response:
+async def about_page(request: Request, draft_id: int, visitor: CurrentVisitor) -> Response:
     with session_scope(read_only=True) as session:
         draft = _open_draft(session, draft_id, visitor)
         return render(
@@ -248,7 +248,7 @@ def _questions_response(
 
 
 @router.get("/drafts/{draft_id}/questions/{checklist_id}/{number}")
-def questions_page(
+async def questions_page(
     request: Request, draft_id: int, checklist_id: str, number: int, visitor: CurrentVisitor
 ) -> Response:
     with session_scope(read_only=True) as session:
@@ -302,7 +302,7 @@ def _plan(session: Session, draft: Draft) -> tuple[Route | None, str | None]:
 
 
 @router.get("/drafts/{draft_id}/check")
-def check_page(request: Request, draft_id: int, visitor: CurrentVisitor) -> Response:
+async def check_page(request: Request, draft_id: int, visitor: CurrentVisitor) -> Response:
     with session_scope(read_only=True) as session:
         draft = _open_draft(session, draft_id, visitor)
         route, problem = _plan(session, draft)
