@@ -68,6 +68,7 @@ def _populate(url: str, items: int) -> None:
                 tasks.append(
                     {
                         "submission_id": sid,
+                        "dg_code": "EST",
                         "stage": "category_review",
                         "position": 1,
                         "round": 1,

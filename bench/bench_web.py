@@ -74,6 +74,7 @@ def _populate(url: str) -> None:
         tasks.append(
             {
                 "submission_id": n,
+                "dg_code": dg,
                 "stage": stage.value,
                 "position": 1,
                 "round": 1,

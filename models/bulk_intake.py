@@ -181,7 +181,7 @@ def _rows(session: Session, plans: list[SubmissionPlan], directory: DirectoryLoo
                 "opened_at": None,
                 "closed_at": None,
             }
-            for row in task_rows(sid, 1, plan.route, skip=set())
+            for row in task_rows(sid, plan.parsed.dg, 1, plan.route, skip=set())
         ]
         if tasks:
             payload = _open_first(session, plan, tasks[0], now, directory, workload)

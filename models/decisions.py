@@ -354,6 +354,7 @@ def _open_reassessment(
     """Red: pause, fix, then reassess only the red points (GDS service assessments)."""
     again = ReviewTask(
         submission_id=submission.id or 0,
+        dg_code=submission.dg_code,
         stage=task.stage,
         position=task.position,
         round=task.round,

@@ -146,7 +146,8 @@ def _add_tasks(
     session: Session, submission: Submission, route: Route, skip: set[str], on: date
 ) -> list[ReviewTask]:
     tasks = [
-        ReviewTask(**row) for row in task_rows(submission.id or 0, submission.round, route, skip)
+        ReviewTask(**row)
+        for row in task_rows(submission.id or 0, submission.dg_code, submission.round, route, skip)
     ]
     session.add_all(tasks)
     session.flush()

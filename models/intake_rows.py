@@ -112,12 +112,13 @@ def route_payload(
 
 
 def task_rows(
-    submission_id: int, round_: int, route: Route, skip: set[str]
+    submission_id: int, dg_code: str, round_: int, route: Route, skip: set[str]
 ) -> list[dict[str, Any]]:
     """A pending review task for each routed stage not in `skip`, in route order."""
     return [
         {
             "submission_id": submission_id,
+            "dg_code": dg_code,
             "stage": routed.stage,
             "position": position,
             "round": round_,

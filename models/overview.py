@@ -94,8 +94,8 @@ def overdue_in(
         _queue_select()
         .where(
             ReviewTask.status == "open",
+            col(ReviewTask.dg_code).in_(dg_codes),
             col(ReviewTask.due_date) < today,
-            col(Submission.dg_code).in_(dg_codes),
         )
         .order_by(col(ReviewTask.due_date), col(ReviewTask.id))
         .limit(limit)
@@ -128,29 +128,18 @@ def dg_overview(session: Session, dg_code: str, today: date, limit: int = 25) ->
             .group_by(col(Submission.state))
         ).all()
     }
-    # Counts: drive from the DG's unfinished submissions (index on dg_code, state), then their
-    # open tasks: a few thousand rows at most, whatever the size of the whole table.
+    # One index (dg_code, status, stage, due_date) serves both: the counts are read from it
+    # alone, and each stage's rows are its first entries in due-date order.
     overdue = case((col(ReviewTask.due_date) < today, 1), else_=0)
     counts = {
         stage: (int(total), int(late or 0))
         for stage, total, late in session.exec(
             select(ReviewTask.stage, func.count(), func.sum(overdue))
-            .select_from(Submission)
-            .join(ReviewTask, col(ReviewTask.submission_id) == col(Submission.id))
-            .where(
-                Submission.dg_code == dg_code,
-                col(Submission.state).in_(OPEN_STATES),
-                ReviewTask.status == "open",
-            )
+            .where(ReviewTask.dg_code == dg_code, ReviewTask.status == "open")
             .group_by(col(ReviewTask.stage))
         ).all()
     }
-    # Rows: walk the stage's open tasks in due-date order (index on stage, status, due_date) and
-    # keep the DG's until `limit`; reading dg_code through coalesce() keeps SQLite from driving
-    # this from the DG's submissions instead, which would sort thousands of rows for 25.
-    in_dg = _queue_select().where(
-        ReviewTask.status == "open", func.coalesce(Submission.dg_code, "") == dg_code
-    )
+    in_dg = _queue_select().where(ReviewTask.dg_code == dg_code, ReviewTask.status == "open")
     groups = []
     for stage in Stage:
         total, late = counts.get(stage.value, (0, 0))

@@ -17,15 +17,17 @@ class ReviewTask(SQLModel, table=True):
     __tablename__ = "review_task"
     __table_args__ = (
         UniqueConstraint("submission_id", "stage", "round", "attempt"),
-        # "Your work" and the DG overview read open tasks by assignee and by due date.
-        Index("ix_review_task_open_due", "stage", "status", "due_date"),
+        # "Your work" reads a person's open tasks by due date; the DG overview a DG's, by stage
+        # and due date (and counts them from this index alone).
         Index("ix_review_task_assignee_status", "assignee_id", "status", "due_date"),
-        # Covers the DG overview's counts: a submission's open tasks without reading the rows.
-        Index("ix_review_task_submission_open", "submission_id", "status", "stage", "due_date"),
+        Index("ix_review_task_dg_open", "dg_code", "status", "stage", "due_date"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     submission_id: int = Field(foreign_key="submission.id", index=True)
+    # The submission's DG, copied here (a submission never changes DG) so a DG's queue is read
+    # from this table's index alone.
+    dg_code: str = Field(foreign_key="directorate.code", max_length=16)
     stage: str = Field(max_length=32)
     position: int  # order on the route
     round: int  # the submission round it belongs to

@@ -38,3 +38,40 @@ def test_upgrade_on_an_empty_sqlite_file_reaches_head(tmp_path):
     assert schema_differences(engine) == []
     upgrade(url)  # running it again is harmless
     dispose_engine(url)
+
+
+def test_upgrading_gives_existing_review_tasks_their_submissions_dg(tmp_path):
+    """0002 copies each task's DG from its submission: nothing in flight is left without one."""
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    upgrade(url, "0001")
+    engine = engine_for(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO directorate (code, name_cy, name_en) VALUES ('EST', 'E', 'E')")
+        )
+        conn.execute(
+            text("INSERT INTO person (id, name, email, language) VALUES ('p', 'P', 'e', 'en')")
+        )
+        conn.execute(
+            text(
+                "INSERT INTO submission (id, kind, title_cy, title_en, summary_cy, summary_en, "
+                "dg_code, submitter_id, state, submitted_on, created_at, updated_at, round, "
+                "version) VALUES (7, 'initiative', 't', 't', 's', 's', 'EST', 'p', 'in_review', "
+                "'2027-01-04', '2027-01-04', '2027-01-04', 1, 1)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO review_task (submission_id, stage, position, round, attempt, status) "
+                "VALUES (7, 'digital_options_review', 0, 1, 1, 'open')"
+            )
+        )
+    dispose_engine(url)
+    upgrade(url)
+    engine = engine_for(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT dg_code FROM review_task")).scalar_one() == "EST"
+    assert schema_differences(engine) == []
+    dispose_engine(url)

@@ -39,23 +39,34 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_draft_person_id", "draft", ["person_id"])
-    # "Your work" and the DG overview: open tasks by assignee and by due date.
-    op.create_index("ix_review_task_open_due", "review_task", ["stage", "status", "due_date"])
+    # Review tasks carry their submission's DG (filled in for existing ones), so the DG
+    # overview reads one index; "your work" reads open tasks by assignee and due date.
+    with op.batch_alter_table("review_task") as batch:
+        batch.add_column(sa.Column("dg_code", sqlmodel.sql.sqltypes.AutoString(length=16)))
+    op.execute(
+        "UPDATE review_task SET dg_code = "
+        "(SELECT dg_code FROM submission WHERE submission.id = review_task.submission_id)"
+    )
+    with op.batch_alter_table("review_task") as batch:
+        batch.alter_column(
+            "dg_code", existing_type=sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False
+        )
+        batch.create_foreign_key("fk_review_task_dg_code", "directorate", ["dg_code"], ["code"])
     op.create_index(
         "ix_review_task_assignee_status", "review_task", ["assignee_id", "status", "due_date"]
     )
     op.create_index(
-        "ix_review_task_submission_open",
-        "review_task",
-        ["submission_id", "status", "stage", "due_date"],
+        "ix_review_task_dg_open", "review_task", ["dg_code", "status", "stage", "due_date"]
     )
     op.create_index("ix_submission_dg_state", "submission", ["dg_code", "state"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_submission_dg_state", "submission")
-    op.drop_index("ix_review_task_submission_open", "review_task")
+    op.drop_index("ix_review_task_dg_open", "review_task")
     op.drop_index("ix_review_task_assignee_status", "review_task")
-    op.drop_index("ix_review_task_open_due", "review_task")
+    with op.batch_alter_table("review_task") as batch:
+        batch.drop_constraint("fk_review_task_dg_code", type_="foreignkey")
+        batch.drop_column("dg_code")
     op.drop_index("ix_draft_person_id", "draft")
     op.drop_table("draft")
