@@ -71,6 +71,16 @@ def make_environment() -> Environment:
 ENVIRONMENT = make_environment()
 
 
+@lru_cache(maxsize=8)
+def _chrome(part: str, language: str) -> Markup:
+    """The GOV.UK header or footer, rendered once per language (they never change)."""
+    macro = getattr(ENVIRONMENT.get_template("_chrome.html").module, part)
+    return Markup(str(macro()))  # made by our own autoescaping template
+
+
+ENVIRONMENT.globals["chrome"] = lambda part: _chrome(part, get_language())
+
+
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """A page in the current language, with what every page needs (visitor, CSRF, nonce)."""
     page = ENVIRONMENT.get_template(template).render(
