@@ -78,6 +78,9 @@ def main() -> None:
         url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
         os.environ["DFR_DATABASE_URL"] = url
         os.environ["DFR_OUTBOX_DIR"] = str(Path(folder) / "outbox")
+        # The harness's server would write usage telemetry at start, racing its own start-up
+        # for the SQLite file ("database is locked" in the output); a bench has none to send.
+        os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
         get_settings.cache_clear()
         upgrade(url)
         load_people(engine_for(url))
