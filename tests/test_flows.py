@@ -125,41 +125,83 @@ def test_bulk_intake_publishes_each_log_entry_once(engine, outbox, tmp_path):
     assert names == ["dfr.submission.submitted"] * 6 + ["dfr.task.assigned"] * 6
 
 
-def test_dfr_run_starts_a_prefect_server_and_runs_the_examples(tmp_path):
-    """What `make run` does, on a fresh embedded database, stopping after the examples."""
+def test_dfr_run_starts_a_prefect_server_runs_the_examples_and_serves_the_web_ui(tmp_path):
+    """What `make run` does, on a fresh embedded database: the examples through real flow runs,
+    then the web UI, signed in to with the password it prints; Ctrl-C stops everything."""
     import os
+    import re
+    import signal
     import socket
     import subprocess
     import sys
 
+    import httpx
+
     from tests.conftest import ROOT
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    ports = []
+    for _ in range(2):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            ports.append(probe.getsockname()[1])
+    port, web_port = ports
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DFR_", "PREFECT_"))},
         "DFR_DATABASE_URL": f"sqlite:///{tmp_path / 'dfr.sqlite3'}",
         "DFR_VAR_DIR": str(tmp_path / "var"),
         "DFR_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "DFR_WEB_PORT": str(web_port),
     }
     dfr = [sys.executable, "-c", "from cli.main import run; run()"]
     init = subprocess.run(
         [*dfr, "init"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert init.returncode == 0, init.stderr
-    result = subprocess.run(
-        [*dfr, "run", "--no-stay", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert f"Prefect server: http://127.0.0.1:{port}/api" in result.stdout
-    assert result.stdout.count("Outcome:") >= 8
-    assert len(list((tmp_path / "outbox").glob("*.md"))) > 20
+    output = tmp_path / "run.log"
+    with output.open("w") as log:
+        engine = subprocess.Popen(
+            [*dfr, "run", "--port", str(port)],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 600
+        while "Engine running" not in output.read_text():
+            assert engine.poll() is None, output.read_text()[-2000:]
+            assert time.monotonic() < deadline, output.read_text()[-2000:]
+            time.sleep(1)
+        printed = output.read_text()
+        assert f"Prefect server: http://127.0.0.1:{port}/api" in printed
+        assert printed.count("Outcome:") >= 8
+        assert len(list((tmp_path / "outbox").glob("*.md"))) > 20
+        assert f"Web UI: http://127.0.0.1:{web_port}" in printed
+        password = re.search(r"with the password (\S+) ", printed)
+        assert password is not None
+        with httpx.Client(base_url=f"http://127.0.0.1:{web_port}", timeout=30) as client:
+            page = client.get("/sign-in").text
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+            assert token is not None
+            signed_in = client.post(
+                "/sign-in",
+                data={
+                    "csrf_token": token.group(1),
+                    "person": "iwan.parry",
+                    "password": password.group(1),
+                },
+                follow_redirects=True,
+            )
+            assert signed_in.status_code == 200 and signed_in.url.path == "/work"
+            assert "DFR-000" in signed_in.text  # the examples are there to see
+    finally:
+        os.killpg(engine.pid, signal.SIGINT)  # Ctrl-C
+        try:
+            engine.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(engine.pid, signal.SIGKILL)
+            engine.wait(30)
 
 
 def test_dfr_serve_registers_the_scheduled_deployments(prefect_server, tmp_path):
