@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 
 from checklists.answers import RATINGS
 from checklists.loader import Checklist, registry
-from dfr.errors import DfrError, NotFoundError, PermissionDeniedError, ValidationError
+from dfr.errors import NotFoundError, PermissionDeniedError, ValidationError
 from dfr.i18n import _
 from models.db import session_scope
 from models.decisions import (
@@ -32,7 +32,7 @@ from models.working_days import london_today
 from web.auth import CurrentVisitor, PostedForm, Visitor
 from web.follow_up import start_follow_up
 from web.forms import FormErrors, text
-from web.routes.submissions import visible_detail
+from web.routes.submissions import visible_submission
 from web.templating import render
 
 router = APIRouter()
@@ -40,12 +40,10 @@ CONDITION_ROWS = 3
 
 
 def _task(session: Session, visitor: Visitor, submission_id: int, task_id: int) -> ReviewTask:
-    visible_detail(session, visitor, submission_id)
+    submission = visible_submission(session, visitor, submission_id)
     task = session.get(ReviewTask, task_id)
     if task is None or task.submission_id != submission_id:
         raise NotFoundError(_("There is no such review for this submission."))
-    submission = session.get(Submission, submission_id)
-    assert submission is not None
     if task.status != "open":
         raise PermissionDeniedError(
             _("This review has already been decided (or is not open yet); nothing to do here.")
@@ -181,9 +179,6 @@ def decide(
                 )
             except ValidationError as err:
                 errors.add("outcome", err.message)
-            except DfrError:
-                session.rollback()
-                raise
         if errors:
             session.rollback()  # nothing of a refused decision is kept
             return _page(request, session, task, values, errors)

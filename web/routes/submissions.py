@@ -42,20 +42,28 @@ def may_view(session: Session, visitor: Visitor, submission: Submission) -> bool
             ReviewTask.submission_id == submission.id, ReviewTask.assignee_id == visitor.id
         )
     ).first()
+    if assigned is not None:
+        return True
     on_panel = session.exec(
         select(PanelMember.id)
         .join(ReviewTask, col(ReviewTask.id) == col(PanelMember.task_id))
         .where(ReviewTask.submission_id == submission.id, PanelMember.person_id == visitor.id)
     ).first()
-    return assigned is not None or on_panel is not None
+    return on_panel is not None
+
+
+def visible_submission(session: Session, visitor: Visitor, submission_id: int) -> Submission:
+    """The submission if this person may see it; otherwise "not found"."""
+    submission = session.get(Submission, submission_id)
+    if submission is None or not may_view(session, visitor, submission):
+        # Not "forbidden": do not confirm to a stranger that the submission exists.
+        raise NotFoundError(_("No submission {id}. Check the reference.", id=submission_id))
+    return submission
 
 
 def visible_detail(session: Session, visitor: Visitor, submission_id: int) -> SubmissionDetail:
-    detail = submission_detail(session, submission_id)
-    if not may_view(session, visitor, detail.submission):
-        # Not "forbidden": do not confirm to a stranger that the submission exists.
-        raise NotFoundError(_("No submission {id}. Check the reference.", id=submission_id))
-    return detail
+    visible_submission(session, visitor, submission_id)  # checked before anything is read
+    return submission_detail(session, submission_id)
 
 
 def _answer_rows(detail: SubmissionDetail) -> list[tuple[Any, list[tuple[str, str]]]]:
