@@ -7,22 +7,13 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from dfr.errors import DfrError
 from dfr.i18n import _
-from dfr.processes import stop
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
+from dfr.processes import answers, stop
 
 
 @contextmanager
@@ -63,7 +54,7 @@ def prefect_server(
     )
     try:
         deadline = time.monotonic() + timeout
-        while not _healthy(url):
+        while not answers(f"{url}/health"):
             if server.poll() is not None or time.monotonic() > deadline:
                 raise DfrError(
                     _(

@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,7 +14,7 @@ import uvicorn
 
 from dfr.errors import DfrError
 from dfr.i18n import _
-from dfr.processes import stop
+from dfr.processes import answers, stop
 from dfr.settings import Settings
 from web.app import create_app
 
@@ -52,7 +51,7 @@ def web_process(settings: Settings, env: dict[str, str], timeout: float = 60.0) 
     )
     try:
         deadline = time.monotonic() + timeout
-        while not _answers(site):
+        while not answers(f"{site}/sign-in"):
             if child.poll() is not None or time.monotonic() > deadline:
                 raise DfrError(
                     _(
@@ -66,11 +65,3 @@ def web_process(settings: Settings, env: dict[str, str], timeout: float = 60.0) 
         yield site
     finally:
         stop(child)
-
-
-def _answers(site: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{site}/sign-in", timeout=2) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
