@@ -12,8 +12,9 @@ from starlette.datastructures import FormData
 from checklists.answers import coerce_answer, is_asked
 from checklists.loader import Checklist, Registry
 from checklists.schema import Question
-from dfr.i18n import _
+from dfr.i18n import _, get_language
 from web.forms import FormErrors
+from web.templating import long_date
 
 QUESTIONS_PER_PAGE = 5
 
@@ -108,8 +109,6 @@ def read_page(
 
 
 def question_text(question: Question) -> str:
-    from dfr.i18n import get_language
-
     return question.text.get(get_language())
 
 
@@ -147,9 +146,6 @@ def drop_unasked(checklist: Checklist, answers: dict[str, Any]) -> dict[str, Any
 
 def display_answer(question: Question, raw: Any) -> str:
     """An answer as a person reads it: Yes/No, option labels, £ amounts, dates in words."""
-    from dfr.i18n import get_language
-    from web.templating import long_date
-
     if raw in (None, "", []):
         return _("Not answered")
     try:
