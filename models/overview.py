@@ -14,11 +14,9 @@ from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from models.lifecycle import FINAL_STATES, Stage
+from models.lifecycle import Stage, State
 from models.review import ReviewTask
 from models.submission import Submission
-
-OPEN_STATES = ("in_review", "changes_requested")
 
 
 @dataclass(frozen=True)
@@ -156,6 +154,5 @@ def dg_overview(session: Session, dg_code: str, today: date, limit: int = 25) ->
             else []
         )
         groups.append(StageGroup(stage, total, late, rows))
-    finished = {s.value for s in FINAL_STATES}
-    ordered = {s: by_state.get(s, 0) for s in (*OPEN_STATES, *sorted(finished))}
-    return DgOverview(dg_code, groups, ordered)
+    # Every state, in the lifecycle's order (unfinished first), with a count of 0 when none.
+    return DgOverview(dg_code, groups, {s.value: by_state.get(s.value, 0) for s in State})
