@@ -191,4 +191,18 @@ def test_submit_review_assess_and_see_the_outcome(browser: Browser, site: Site, 
     with session_scope(engine_for(site.database_url), read_only=True) as session:
         stored = session.get(Submission, submission_id)
         assert stored is not None and stored.state == "approved_with_conditions"
+    page.goto("/no-such-page")  # the error page is a page too
+    # Chromium reports the page's own 404 in the console; anything more is a real failure.
+    assert submitter.errors.pop(0).endswith("status of 404 (Not Found)")
+    submitter.check()
+    assert page.locator("h1").inner_text() == t("Page not found", language)
     submitter.close()
+
+    leader = Visit(browser, site, language)  # EST's Digital Leader oversees the whole DG
+    leader.sign_in("rhian.evans")
+    leader.page.click(f"text={t('DG overview', language)} EST")
+    leader.check()
+    assert leader.page.url.endswith("/dg/EST")
+    counts = leader.page.locator("table").first.inner_text()
+    assert t("approved with conditions", language) in counts
+    leader.close()
