@@ -15,4 +15,4 @@ from flows.tasks import announce
 
 @flow(name="advance", persist_result=False)
 async def advance(submission_id: int) -> int:
-    return step(announce, submission_id)["queued"]
+    return (await step(announce, submission_id))["queued"]

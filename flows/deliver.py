@@ -10,4 +10,4 @@ from flows.tasks import deliver_notifications
 
 @flow(name="deliver", persist_result=False)
 async def deliver(submission_id: int | None = None) -> dict[str, int]:
-    return step(deliver_notifications, submission_id)
+    return await step(deliver_notifications, submission_id)

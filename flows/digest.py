@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
+from prefect import flow
 
 from checklists.loader import registry
 from dfr.settings import get_settings
-from flows.steps import step
+from flows.steps import blocking_task, step
 from flows.tasks import deliver_notifications
 from models.db import session_scope
 from models.digest import record_digests
@@ -22,7 +21,7 @@ def week_start_for(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-@task(name="record-and-queue-digests", cache_policy=NO_CACHE)
+@blocking_task("record-and-queue-digests")
 def record_and_queue_digests(week_start: str) -> int:
     start = date.fromisoformat(week_start)
     with session_scope() as session:
@@ -34,6 +33,6 @@ def record_and_queue_digests(week_start: str) -> int:
 async def weekly_digest(today: str | None = None) -> dict[str, int]:
     """Safe to re-run: one digest per DG per week, whatever the number of runs."""
     day = date.fromisoformat(today) if today else london_today()
-    queued = step(record_and_queue_digests, week_start_for(day).isoformat())
-    report = step(deliver_notifications, None)
+    queued = await step(record_and_queue_digests, week_start_for(day).isoformat())
+    report = await step(deliver_notifications, None)
     return {"queued": queued, **report}

@@ -7,18 +7,15 @@ submission as its resource and the DG (and people) as related resources.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
-from prefect.events import Event
-from prefect.events.clients import NullEventsClient
-from prefect.events.worker import EventsWorker, should_emit_events
-from prefect.exceptions import EventTooLarge
-from prefect.settings import get_current_settings
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
+from flows import event_batches
 from models.audit import EventEmission, LogEntry
 from models.submission import Submission
 
@@ -76,23 +73,18 @@ def resources(
 _BATCH = 500  # ids per IN (...) list
 
 
-def _publisher() -> Callable[[Event], None] | None:
-    """`emit_event` for many events: whether there is a Prefect API to tell and which worker
-    sends to it are settled once, not per event (that costs more than building the event).
-    None when events go nowhere."""
-    if not should_emit_events():
-        return None
-    worker = EventsWorker.instance()
-    if worker.client_type is NullEventsClient:
-        return None
-    largest = get_current_settings().server.events.maximum_size_bytes
-
-    def publish(event: Event) -> None:
-        if event.size_bytes > largest:
-            raise EventTooLarge(event.size_bytes, largest)
-        worker.send(event)
-
-    return publish
+def event_document(entry: LogEntry, submission: Submission, name: str) -> dict[str, Any]:
+    """The Prefect event for one log entry, as a JSON document in Prefect's event schema."""
+    resource, related = resources(entry, submission)
+    return {
+        "id": str(event_id(entry)),
+        "occurred": datetime.fromisoformat(entry.occurred_at).isoformat(),
+        "event": name,
+        "resource": resource,
+        "related": related,
+        "payload": {k: v for k, v in entry.payload.items() if k != "rationale"}
+        | {"log_seq": entry.seq},
+    }
 
 
 def emit_pending_events(engine: Engine, submission_ids: Iterable[int]) -> int:
@@ -113,8 +105,7 @@ def emit_pending_events(engine: Engine, submission_ids: Iterable[int]) -> int:
 def emit_in(session: Session, submission_ids: Iterable[int]) -> int:
     """`emit_pending_events` inside the caller's transaction (the emission records commit with
     it); the caller makes sure a Prefect API is there to receive the events."""
-    publish = _publisher()
-    if publish is None:
+    if not event_batches.enabled():
         return 0
     ids = sorted(set(submission_ids))
     submissions: dict[int, Submission] = {}
@@ -131,7 +122,7 @@ def emit_in(session: Session, submission_ids: Iterable[int]) -> int:
                 col(LogEntry.submission_id).in_(batch), col(LogEntry.seq).not_in(done)
             )
         ).all()
-    records, emitted = [], 0
+    records, documents = [], []
     for entry in sorted(entries, key=lambda e: e.seq):
         submission = submissions.get(entry.submission_id or 0)
         name = event_name(entry)
@@ -140,23 +131,12 @@ def emit_in(session: Session, submission_ids: Iterable[int]) -> int:
         if name is None or (entry.event == "task.opened" and not entry.payload.get("assignee_id")):
             records.append({"log_seq": entry.seq, "event": "-", "emitted_at": datetime.now(UTC)})
             continue
-        resource, related = resources(entry, submission)
-        publish(
-            Event(
-                event=name,
-                resource=resource,
-                related=related,
-                occurred=datetime.fromisoformat(entry.occurred_at),
-                payload={k: v for k, v in entry.payload.items() if k != "rationale"}
-                | {"log_seq": entry.seq},
-                id=event_id(entry),
-            )
-        )
+        documents.append(event_document(entry, submission, name))
         records.append({"log_seq": entry.seq, "event": name, "emitted_at": datetime.now(UTC)})
-        emitted += 1
+    event_batches.publish(documents)
     if records:
         session.connection().execute(insert(EventEmission.__table__), records)  # type: ignore[attr-defined]
-    return emitted
+    return len(documents)
 
 
 def unannounced_submissions(session: Session, limit: int) -> list[int]:

@@ -12,15 +12,14 @@ twice.
 
 from __future__ import annotations
 
-from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
+from prefect import flow
 from sqlalchemy import text
 from sqlmodel import Session
 
 from checklists.loader import registry
 from dfr.settings import get_settings
 from flows.events import emit_in, unannounced_submissions
-from flows.steps import orchestrated, step
+from flows.steps import blocking_task, orchestrated, step
 from flows.tasks import deliver_notifications
 from models.db import session_scope
 from notifications.queue import queue_for_submission
@@ -35,7 +34,7 @@ def _lock_announcing(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ANNOUNCE_LOCK})
 
 
-@task(name="announce-pending", cache_policy=NO_CACHE)
+@blocking_task("announce-pending")
 def announce_pending(limit: int = CHUNK) -> list[int]:
     """Queue the notifications and publish the events of up to `limit` submissions whose log
     entries are not yet published, in one transaction under the announcing lock: a second run
@@ -46,8 +45,8 @@ def announce_pending(limit: int = CHUNK) -> list[int]:
         reg, settings = registry(), get_settings()
         for sid in ids:
             queue_for_submission(session, sid, reg, settings)
-            if orchestrated():
-                emit_in(session, [sid])
+        if orchestrated():
+            emit_in(session, ids)
         return ids
 
 
@@ -56,9 +55,9 @@ async def follow_up() -> dict[str, int]:
     """Announce everything pending (in chunks), then deliver every pending notification."""
     announced = 0
     while True:
-        ids = step(announce_pending, CHUNK)
+        ids = await step(announce_pending, CHUNK)
         announced += len(ids)
         if len(ids) < CHUNK or not orchestrated():  # unpublished entries stay unannounced
             break
-    report = step(deliver_notifications, None)
+    report = await step(deliver_notifications, None)
     return {"announced": announced, **report}

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
+from prefect import flow
 
 from dfr.settings import get_settings
-from flows.steps import step
+from flows.steps import blocking_task, step
 from flows.tasks import announce_many, deliver_notifications
 from models.db import session_scope
 from models.reminders import Policy, sweep
 from models.working_days import london_today
 
 
-@task(name="sweep-reminders", cache_policy=NO_CACHE)
+@blocking_task("sweep-reminders")
 def sweep_reminders(today: str | None = None) -> list[int]:
     """Record the reminders and escalations owed on `today` (London date); return the
     submissions they concern."""
@@ -33,7 +32,7 @@ def sweep_reminders(today: str | None = None) -> list[int]:
 
 @flow(name="remind", persist_result=False)
 async def remind(today: str | None = None) -> dict[str, int]:
-    submission_ids = step(sweep_reminders, today)
-    queued = step(announce_many, submission_ids) if submission_ids else 0
-    report = step(deliver_notifications, None)
+    submission_ids = await step(sweep_reminders, today)
+    queued = await step(announce_many, submission_ids) if submission_ids else 0
+    report = await step(deliver_notifications, None)
     return {"submissions": len(submission_ids), "queued": queued, **report}

@@ -1,7 +1,8 @@
 """The tasks flows are made of. Each calls the domain; each is safe to run twice.
 
 Side effects: every task sets `cache_policy=NO_CACHE` so Prefect never skips one because it
-saw the same inputs before.
+saw the same inputs before. Flows call them through `blocking_task` (async tasks with the
+blocking work in a thread; see `flows/steps.py` for why).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlmodel import select
 from checklists.loader import registry
 from dfr.settings import get_settings
 from flows.events import emit_pending_events
+from flows.steps import blocking_task
 from models.bulk_intake import Part, submit_many
 from models.db import default_engine, session_scope
 from models.intake import submit
@@ -57,7 +59,7 @@ def _announce(submission_ids: list[int]) -> dict[str, int]:
     return {"queued": queued, "emitted": emit_pending_events(default_engine(), submission_ids)}
 
 
-@task(name="announce", cache_policy=NO_CACHE)
+@blocking_task("announce")
 def announce(submission_id: int) -> dict[str, int]:
     """Tell people and Prefect what the log recorded: store a notification row for each
     message owed, then publish each not-yet-published log entry as a Prefect event. One task,
@@ -65,7 +67,7 @@ def announce(submission_id: int) -> dict[str, int]:
     return _announce([submission_id])
 
 
-@task(name="take-in", cache_policy=NO_CACHE)
+@blocking_task("take-in")
 def take_in(data: dict[str, Any], intake_key: str | None = None) -> dict[str, int]:
     """Intake of one submission as one task run: store and route it (`store_submission`),
     then queue its notifications and publish its events (`announce`)."""
@@ -73,7 +75,7 @@ def take_in(data: dict[str, Any], intake_key: str | None = None) -> dict[str, in
     return {"submission_id": submission_id, **_announce([submission_id])}
 
 
-@task(name="deliver-notifications", cache_policy=NO_CACHE)
+@blocking_task("deliver-notifications")
 def deliver_notifications(submission_id: int | None = None) -> dict[str, int]:
     report: DeliveryReport = deliver_until_settled(
         default_engine(), build_channels(get_settings()), get_settings(), submission_id
@@ -81,16 +83,26 @@ def deliver_notifications(submission_id: int | None = None) -> dict[str, int]:
     return vars(report)
 
 
-@task(name="take-in-chunk", cache_policy=NO_CACHE)
-def take_in_chunk(part: Part) -> dict[str, int]:
+@blocking_task("take-in-chunk")
+def take_in_chunk(part: Part) -> list[int]:
     """Bulk intake of one chunk as one task run: every submission checked and routed, the
-    chunk stored in one transaction (all or none), then its notifications and events."""
+    chunk stored in one transaction (all or none), then its notifications queued. Returns the
+    submissions stored; their events are published afterwards (`publish_events`)."""
     with session_scope() as session:
         submission_ids = submit_many(session, part.lines(), registry())
-    return {"stored": len(submission_ids), **_announce(submission_ids)}
+    with session_scope() as session:
+        queue_for_submissions(session, submission_ids, registry(), get_settings())
+    return submission_ids
 
 
-@task(name="announce-many", cache_policy=NO_CACHE)
+@blocking_task("publish-events")
+def publish_events(submission_ids: list[int]) -> int:
+    """Publish these submissions' not-yet-published log entries as Prefect events; return how
+    many. Many at once are paced to what the Prefect server stores (`flows/event_batches.py`)."""
+    return emit_pending_events(default_engine(), submission_ids)
+
+
+@blocking_task("announce-many")
 def announce_many(submission_ids: list[int]) -> int:
     """`announce` for many submissions (the reminder sweep): queries and inserts per batch of
     submissions, not per submission."""
