@@ -8,6 +8,9 @@ events go in batches over the API's `POST /events`, and no more than `window` of
 waiting to be stored: before sending more, the publisher asks the server how many of the
 oldest batch it has stored, and waits for them.
 
+A batch sent again (a task run retried after the API failed half way) is stored once: each
+event's id is derived from its log entry, and the server ignores an id it already has.
+
 A few events (one submission's) still go through Prefect's own events worker, in the
 background, so a person's request never waits on them.
 """

@@ -20,7 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from notifications.records import Notification
-from notifications.render import slack_blocks
+from notifications.render import plain_text, slack_blocks
 
 METADATA_EVENT = "dfr_notification"
 
@@ -160,7 +160,7 @@ class EmailChannel:
         email["To"] = notification.address
         email["Message-ID"] = make_msgid(idstring=notification.id, domain="dfr.invalid")
         email["X-DFR-Notification"] = notification.id
-        email.set_content(notification.body_markdown)
+        email.set_content(plain_text(notification.body_markdown))
         email.add_alternative(
             f'<!doctype html><html lang="{notification.language.split("+")[0]}"><body>'
             f"{notification.body_html}</body></html>",

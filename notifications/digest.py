@@ -19,7 +19,7 @@ from models.review import Action, Decision, ReviewTask
 from models.submission import Submission
 from notifications.queue import _date, channels_for
 from notifications.records import Notification
-from notifications.render import TEMPLATE_VERSIONS, languages_for, render
+from notifications.render import TEMPLATE_VERSIONS, MarkdownText, languages_for, render
 
 
 def _flag_texts(registry: Registry) -> dict[str, Any]:
@@ -85,7 +85,7 @@ def _context(
             {
                 "reference": ref(s),
                 "title": subs[s].title(language),
-                "link": f"{base}/submissions/{s}",
+                "link": MarkdownText(f"{base}/submissions/{s}"),
             }
             for s in payload["new"]
             if s in subs

@@ -25,7 +25,13 @@ from models.directory_lookup import DirectoryLookup
 from models.review import Action, Decision, ReviewTask
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
 from notifications.records import PENDING, Notification
-from notifications.render import TEMPLATE_VERSIONS, Rendered, languages_for, render
+from notifications.render import (
+    TEMPLATE_VERSIONS,
+    MarkdownText,
+    Rendered,
+    languages_for,
+    render,
+)
 
 BABEL_LOCALE = {"cy": "cy", "en": "en_GB"}
 
@@ -144,7 +150,7 @@ class _Facts:
             "reference": s.reference,
             "title": s.title(language),
             "dg_name": self.dg.name(language) if self.dg else s.dg_code,
-            "link": self.link,
+            "link": MarkdownText(self.link),
         }
 
     def flags(self, language: str) -> list[str]:
@@ -221,7 +227,7 @@ def _context(
         context["stage"] = label(labels.STAGES, payload["stage"], language)
         context["outcome"] = label(labels.OUTCOMES, payload["outcome"], language)
         context["actor_name"] = actor.name if actor else entry.actor_id
-        context["rationale"] = payload.get("rationale", "")
+        context["rationale"] = MarkdownText(payload.get("rationale", ""))
         context["conditions"] = facts.actions(language, decision.id if decision else -1)
     elif message in {"reminder", "escalation"}:
         context.update(_chased(entry, facts, language))

@@ -3,10 +3,16 @@
 
 Language (Welsh Language Standards): a person's recorded language; where it is unknown, both,
 Welsh first and never less prominent.
+
+Every value put into a template is escaped for Markdown unless it is `MarkdownText` (a
+reviewer's rationale, a link the app made): a submission titled `[Pay here](https://…)` or
+`*urgent*` reads as typed, and cannot put a link or emphasis of its own in a message the
+government sends.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 from dataclasses import dataclass
@@ -31,6 +37,30 @@ MESSAGES = (
 # Bump a message's version whenever its templates change; each notification stores it.
 TEMPLATE_VERSIONS = dict.fromkeys(MESSAGES, 1)
 
+
+class MarkdownText(str):
+    """Text meant as Markdown: goes into a message as it is (other values are escaped)."""
+
+
+_SPECIAL = r"[\\`*_\[\]>#]"
+_ESCAPE = re.compile(f"({_SPECIAL})")
+_ESCAPED = re.compile(rf"\\({_SPECIAL})")
+
+
+def escape_markdown(value: object) -> str:
+    """`value` as Markdown that reads as the plain text it is."""
+    if isinstance(value, MarkdownText):
+        return value
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;")
+    return _ESCAPE.sub(r"\\\1", text)
+
+
+def plain_text(text: str) -> str:
+    """A message's Markdown as plain text: the escapes `escape_markdown` adds taken out (for
+    the subject line and the plain-text part of an email)."""
+    return html.unescape(_ESCAPED.sub(r"\1", text))
+
+
 _env = Environment(
     loader=FileSystemLoader(str(TEMPLATES)),
     undefined=StrictUndefined,
@@ -38,6 +68,7 @@ _env = Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
     autoescape=False,  # Markdown, not HTML: the HTML made from it is sanitised with nh3
+    finalize=escape_markdown,
 )
 
 
@@ -67,7 +98,8 @@ def _render_one(message: str, language: str, context: dict[str, Any]) -> tuple[s
     first, _sep, body = text.partition("\n")
     if not first.startswith("Subject: "):
         raise ValueError(f"template {language}/{message} must start with 'Subject: '")
-    return first.removeprefix("Subject: ").strip(), re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
+    subject = plain_text(first.removeprefix("Subject: ").strip())
+    return subject, re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
 
 
 _converters = threading.local()
@@ -99,7 +131,16 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
 def slack_mrkdwn(text: str) -> str:
-    """Markdown to Slack's mrkdwn: **bold** → *bold*, [t](u) → <u|t>, lists → bullets."""
+    """Markdown to Slack's mrkdwn: **bold** → *bold*, [t](u) → <u|t>, lists → bullets.
+    Escaped characters (someone's title) are set aside first, so they make no link or bold,
+    and come back as typed."""
+    kept: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        kept.append(match.group(1))
+        return f"\ue000{len(kept) - 1}\ue001"
+
+    text = html.unescape(_ESCAPED.sub(keep, text))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _LINK.sub(lambda m: f"<{m.group(2)}|{m.group(1)}>", text)
     text = _BOLD.sub(r"*\1*", text)
@@ -110,7 +151,8 @@ def slack_mrkdwn(text: str) -> str:
         elif line.startswith("- "):
             line = "• " + line[2:]
         lines.append(line)
-    return "\n".join(lines)
+    kept_back = [char.replace("&", "&amp;").replace(">", "&gt;") for char in kept]
+    return re.sub("\ue000(\\d+)\ue001", lambda m: kept_back[int(m.group(1))], "\n".join(lines))
 
 
 def slack_blocks(subject: str, body_markdown: str) -> list[dict[str, Any]]:

@@ -120,6 +120,38 @@ def test_each_person_is_told_in_their_language(wired, slack, mailbox, checklist_
     assert "<script>" not in html and "<strong>iawn</strong>" in html
 
 
+def test_a_title_that_looks_like_markdown_reads_as_typed_and_makes_no_link(
+    wired, slack, mailbox, checklist_registry
+):
+    """Whatever a submitter types in a title, a message the government sends shows it as typed:
+    no link, emphasis or tag of their own in the email, its HTML or Slack."""
+    from models.submission import Submission
+
+    title = "Pay *now* at [our site](https://evil.example) <b>x</b> & co_op #1"
+    sid = make_submission(wired, checklist_registry)
+    with session_scope(wired) as session:
+        submission = session.get(Submission, sid)
+        submission.title_en = title
+        session.add(submission)
+    tell(wired, checklist_registry, sid)
+
+    [email] = mailbox.to("p@example.org")
+    assert email["Subject"] == f"DFR-00001 received: {title}"
+    assert title in email.get_body(("plain",)).get_content()
+    html = email.get_body(("html",)).get_content()
+    assert "evil.example</a>" not in html and 'href="https://evil.example"' not in html
+    assert "<em>" not in html and "<b>" not in html
+    assert (
+        "Pay *now* at [our site](https://evil.example) &lt;b&gt;x&lt;/b&gt; &amp; co_op #1" in html
+    )
+
+    [dm] = slack.posts_to("U0POLEST")
+    assert dm["text"] == f"DFR-00001 received: {title}"
+    section = dm["blocks"][1]["text"]["text"]
+    assert "<https://evil.example|" not in section
+    assert "[our site](https://evil.example) &lt;b&gt;x&lt;/b&gt; &amp; co_op #1" in section
+
+
 def test_running_again_sends_nothing_twice(wired, slack, mailbox, checklist_registry):
     sid = make_submission(wired, checklist_registry)
     decide(wired, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
