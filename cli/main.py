@@ -143,6 +143,35 @@ def submit_cmd(file: Annotated[Path, typer.Argument(help="Submission YAML file."
     _say(render.submitted_lines(submission, route, registry))
 
 
+@app.command("submit-many")
+def submit_many_cmd(
+    file: Annotated[
+        Path,
+        typer.Argument(help="JSON-lines file: one submission per line, in JSON."),
+    ],
+    from_line: Annotated[
+        int,
+        typer.Option("--from-line", help="Start at this line (to resume after a bad line)."),
+    ] = 1,
+) -> None:
+    """Store and route many submissions from a JSON-lines file (an import from another system),
+    500 to a transaction; a bad line stops the import and says where to resume."""
+    from flows.intake import intake_many
+    from flows.start import start_delivery
+
+    if not file.is_file():
+        raise NotFoundError(_("File not found: {file}. Check the path.", file=str(file)))
+    if from_line < 1:
+        raise ValidationError(_("--from-line must be 1 or more (the file's first line is 1)."))
+    _registry()  # fail fast on a broken checklist before reading the file
+    try:
+        stored = run_flow(intake_many, path=str(file.resolve()), from_line=from_line)
+    finally:  # what was stored before a bad line is announced and delivered all the same
+        report = start_delivery()
+    _say(_("Stored and routed {count} submissions from {file}.", count=stored, file=str(file)))
+    _say(follow_up.delivery_line(report))
+
+
 @app.command()
 def show(reference: Annotated[str, typer.Argument(help="Submission number or DFR-00012.")]) -> None:
     """Everything about one submission: answers, route, stages, decisions, history."""

@@ -21,7 +21,7 @@ PUBLISH = 2_500  # submissions whose events one `publish-events` task run publis
 
 
 @flow(name="intake-many", persist_result=False)
-async def intake_many(path: str, chunk: int = 500) -> int:
+async def intake_many(path: str, chunk: int = 500, from_line: int = 1) -> int:
     """Bulk intake from a JSON-lines file of submissions (imports from another system): one
     flow run, one task run and one transaction per chunk, each chunk stored whole or not at
     all, its notifications queued. The file is passed by path, and each task a byte range of
@@ -30,11 +30,17 @@ async def intake_many(path: str, chunk: int = 500) -> int:
     The events are published once everything is stored: a Prefect server takes in events
     more slowly than submissions are stored (a few hundred a second on 2 cores), and people
     should not wait for it to be routed and told. A run stopped in between leaves the events
-    to the follow-up flow's catch-up (`dfr worker`, `dfr run`)."""
+    to the follow-up flow's catch-up (`dfr worker`, `dfr run`); a bad line stops the import
+    after the events of the chunks before it are published.
+
+    `from_line` resumes an import that stopped at a bad line: the chunks before it were
+    stored, and a line has no key that would recognise it a second time."""
     stored: list[int] = []
-    for part in parts_of(path, chunk):
-        ids: list[int] = await step(take_in_chunk, part)
-        stored += ids
-    for start in range(0, len(stored), PUBLISH):
-        await step(publish_events, stored[start : start + PUBLISH])
+    try:
+        for part in parts_of(path, chunk, from_line):
+            ids: list[int] = await step(take_in_chunk, part)
+            stored += ids
+    finally:
+        for start in range(0, len(stored), PUBLISH):
+            await step(publish_events, stored[start : start + PUBLISH])
     return len(stored)

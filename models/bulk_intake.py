@@ -78,7 +78,8 @@ def plan_chunk(
             raise type(err)(
                 _(
                     "Line {line}: {problem}\nNothing from lines {first} to {last} was stored. "
-                    "Correct line {line}, then import again from line {first}.",
+                    "Correct line {line}, then import again from line {first} "
+                    "(dfr submit-many FILE --from-line {first}).",
                     line=line.number,
                     problem=err.message,
                     first=lines[0].number,
@@ -235,11 +236,15 @@ class Part:
         ]
 
 
-def parts_of(path: str, size: int) -> Iterator[Part]:
-    """Split a JSON-lines file into parts of `size` submissions (blank lines skipped)."""
+def parts_of(path: str, size: int, from_line: int = 1) -> Iterator[Part]:
+    """Split a JSON-lines file into parts of `size` submissions (blank lines skipped),
+    starting at line `from_line` (an import resumed after a bad line)."""
     first_line = offset = position = count = 0
     with open(path, "rb") as handle:
         for number, raw in enumerate(handle, start=1):
+            if number < from_line:
+                position += len(raw)
+                continue
             if count == 0:
                 first_line, offset = number, position
             position += len(raw)

@@ -3,6 +3,7 @@ exit, and nothing written."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -490,3 +491,50 @@ def test_export_and_import_from_the_command_line(submitted, capsys, tmp_path):
     assert code == 2 and "empty database" in err  # the data is still there: refused, unchanged
     code, _out, err = dfr(capsys, "import", str(tmp_path / "missing.jsonl"))
     assert code != 0 and "missing.jsonl" in err
+
+
+def test_submit_many_stops_at_a_bad_line_and_resumes_from_it(
+    initialised, capsys, tmp_path, monkeypatch
+):
+    """An import from another system: the chunks before a bad line are stored and their people
+    told; the message names the line and the command to resume with, which stores the rest."""
+    monkeypatch.setenv("DFR_OUTBOX_DIR", str(tmp_path / "outbox"))
+    rows = [submission_data(dg="DfES", submitter="angharad.wyn") for _ in range(502)]
+    bad = dict(rows[500])
+    del bad["title"]
+    path = tmp_path / "import.jsonl"
+
+    def write_lines(line_501) -> None:
+        lines = [*rows[:500], line_501, rows[501]]
+        path.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+
+    write_lines(bad)
+    code, out, err = dfr(capsys, "submit-many", str(path))
+    assert code != 0 and "Line 501" in err and "--from-line 501" in err
+    assert counts(initialised)[0] == 500  # the first chunk (lines 1-500) was stored
+    told = len(list((tmp_path / "outbox").iterdir()))
+    assert told >= 1000  # each submitter and first reviewer, for 500 submissions
+
+    write_lines(rows[500])
+    code, out, err = dfr(capsys, "submit-many", str(path), "--from-line", "501")
+    assert code == 0, err
+    assert "Stored and routed 2 submissions" in out and "delivered" in out
+    assert counts(initialised)[0] == 502
+    assert len(list((tmp_path / "outbox").iterdir())) > told
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["missing.jsonl"], "File not found"),
+        (["import.jsonl", "--from-line", "0"], "--from-line must be 1 or more"),
+    ],
+)
+def test_submit_many_refuses_bad_arguments_and_stores_nothing(
+    initialised, capsys, tmp_path, monkeypatch, args, says
+):
+    (tmp_path / "import.jsonl").write_text(json.dumps(submission_data()) + "\n")
+    monkeypatch.chdir(tmp_path)
+    code, _out, err = dfr(capsys, "submit-many", *args)
+    assert code != 0 and says in err
+    assert counts(initialised) == (0, 0)
