@@ -439,6 +439,14 @@ def remind_cmd(
         )
     )
     _say(follow_up.delivery_line(result))
+    if result.get("drafts_discarded"):
+        _say(
+            _(
+                "Web drafts unchanged for {days} days deleted: {count}.",
+                days=get_settings().draft_retention_days,
+                count=result["drafts_discarded"],
+            )
+        )
 
 
 @app.command("export")

@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     second_escalation_after_working_days: int = Field(
         default=5, gt=0, description="Escalate to the Digital CoE this long after the due date."
     )
+    draft_retention_days: int = Field(
+        default=28,
+        ge=1,
+        description="Delete a web draft not changed for this many days (the daily sweep).",
+    )
     notify_max_attempts: int = Field(default=5, ge=1)
     notify_backoff_seconds: float = Field(default=2.0, ge=0)
     notify_max_wait_seconds: float = Field(

@@ -11,7 +11,9 @@ from dfr.settings import get_settings
 from flows.steps import blocking_task, step
 from flows.tasks import announce_many, deliver_notifications
 from models.db import session_scope
+from models.draft import discard_stale_drafts
 from models.reminders import Policy, sweep
+from models.submission import utcnow
 from models.working_days import london_today
 
 
@@ -30,9 +32,25 @@ def sweep_reminders(today: str | None = None) -> list[int]:
         return sorted({r.submission_id for r in made})
 
 
+@blocking_task("discard-stale-drafts")
+def discard_drafts() -> int:
+    """Delete web drafts nobody has changed for `draft_retention_days` (the submit page says
+    so); return how many. By the real clock, even when the sweep replays another day: a
+    replay must not delete anyone's work."""
+    with session_scope() as session:
+        return discard_stale_drafts(session, utcnow(), get_settings().draft_retention_days)
+
+
 @flow(name="remind", persist_result=False)
 async def remind(today: str | None = None) -> dict[str, int]:
+    """The daily sweep: reminders and escalations, then the drafts left too long."""
     submission_ids = await step(sweep_reminders, today)
     queued = await step(announce_many, submission_ids) if submission_ids else 0
     report = await step(deliver_notifications, None)
-    return {"submissions": len(submission_ids), "queued": queued, **report}
+    discarded = await step(discard_drafts)
+    return {
+        "submissions": len(submission_ids),
+        "queued": queued,
+        **report,
+        "drafts_discarded": discarded,
+    }

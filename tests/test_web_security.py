@@ -82,6 +82,7 @@ def routes(w: World) -> dict[str, dict[str, str]]:
         },
         f"/drafts/{w.draft_id}/questions/digital_options/1": {"user_needs_evidence": "yes"},
         f"/drafts/{w.draft_id}/check": {},
+        f"/drafts/{w.draft_id}/delete": {},
         "/submit": {"kind": "initiative", "dg": "EST"},
         f"/submissions/{w.in_review}/withdraw": {"reason": "x"},
         f"/submissions/{w.changes}/resubmit": {},
@@ -90,6 +91,19 @@ def routes(w: World) -> dict[str, dict[str, str]]:
             "rationale": "Fine",
         },
     }
+
+
+def test_the_matrix_covers_every_state_changing_route(world: World):
+    """A POST route added without a line in `routes` would escape the CSRF and role checks
+    below. Sign-in and sign-out are checked on their own; the JSON API in test_web_api."""
+    from web.app import create_app
+
+    covered = [*routes(world), "/sign-in", "/sign-out", "/api/submissions"]
+    posts = [path for path, ops in create_app().openapi()["paths"].items() if "post" in ops]
+    assert len(posts) >= 10
+    for template in posts:
+        pattern = re.compile("^" + re.sub(r"\{[a-z_]+\}", "[^/]+", template) + "$")
+        assert any(pattern.match(path) for path in covered), template
 
 
 @pytest.mark.parametrize("token", ["missing", "wrong"])

@@ -14,6 +14,7 @@ from checklists.routing import Route
 from dfr import labels
 from dfr.errors import NotFoundError, PermissionDeniedError, ValidationError
 from dfr.i18n import _, get_language
+from dfr.settings import get_settings
 from models.db import session_scope
 from models.directory import Directorate
 from models.draft import Draft
@@ -72,6 +73,7 @@ def _start_page(
             title=_("Submit an initiative or procurement request"),
             dgs=dgs,
             drafts=drafts,
+            retention_days=get_settings().draft_retention_days,
             kinds=labels.KINDS,
             errors=errors,
             kind=kind,
@@ -117,6 +119,16 @@ def _open_draft(session: Session, draft_id: int, visitor: Visitor) -> Draft:
             _("This draft has already been sent. Open the submission from your work page.")
         )
     return draft
+
+
+@router.post("/drafts/{draft_id}/delete")
+def delete_draft(
+    request: Request, draft_id: int, visitor: CurrentVisitor, form: PostedForm
+) -> Response:
+    """Throw away a draft that has not been sent (only its owner can)."""
+    with session_scope() as session:
+        session.delete(_open_draft(session, draft_id, visitor))
+    return RedirectResponse("/submit", status_code=303)
 
 
 def _pages(draft: Draft) -> list[PageRef]:

@@ -1,0 +1,111 @@
+"""Web drafts: their owner can throw one away, a sent one stays, and the daily sweep deletes
+drafts nobody has changed for `draft_retention_days`."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlmodel import col, select
+
+from checklists.loader import read_yaml, registry
+from flows.remind import remind
+from models.db import engine_for, session_scope
+from models.draft import Draft, discard_stale_drafts
+from models.intake import submit
+from models.submission import utcnow
+from tests.conftest import ROOT
+from tests.factories import submission_data
+from tests.web_support import Browserless, Site
+
+
+def draft_ids(url: str) -> list[int]:
+    with session_scope(engine_for(url), read_only=True) as session:
+        return [d.id or 0 for d in session.exec(select(Draft).order_by(col(Draft.id))).all()]
+
+
+def test_the_owner_deletes_a_draft_from_the_submit_page(site: Site):
+    client = Browserless(site)
+    client.sign_in("iwan.parry")
+    created = client.post("/submit", {"kind": "initiative", "dg": "EST"})
+    draft_id = int(created.url.path.split("/")[2])
+    page = client.get("/submit").text
+    assert f'action="/drafts/{draft_id}/delete"' in page
+    assert "A draft nobody changes for 28 days is deleted." in page
+
+    someone_else = Browserless(site)
+    someone_else.sign_in("huw.jenkins")
+    assert someone_else.post(f"/drafts/{draft_id}/delete").status_code == 404
+    assert draft_id in draft_ids(site.database_url)
+
+    deleted = client.post(f"/drafts/{draft_id}/delete")
+    assert deleted.url.path == "/submit" and deleted.status_code == 200
+    assert draft_id not in draft_ids(site.database_url)
+    assert f'action="/drafts/{draft_id}/delete"' not in deleted.text
+    assert client.post(f"/drafts/{draft_id}/delete").status_code == 404  # gone: says so
+    client.close()
+    someone_else.close()
+
+
+def test_a_sent_draft_cannot_be_deleted(site: Site):
+    client = Browserless(site)
+    client.sign_in("iwan.parry")
+    with session_scope(engine_for(site.database_url)) as session:
+        data = read_yaml(ROOT / "examples" / "submissions" / "01-policy-no-digital-service.yaml")
+        submission, _route = submit(session, data, registry())
+        draft = Draft(
+            person_id="iwan.parry", kind="initiative", dg_code="EST", submission_id=submission.id
+        )
+        session.add(draft)
+        session.flush()
+        draft_id = draft.id or 0
+    refused = client.post(f"/drafts/{draft_id}/delete")
+    assert refused.status_code == 400 and "already been sent" in refused.text
+    assert draft_id in draft_ids(site.database_url)
+    client.close()
+
+
+def _drafts_aged(engine, ages: dict[str, tuple[int, bool]]) -> dict[str, int]:
+    """Drafts last changed `days` ago, sent or not; their ids by name."""
+    ids = {}
+    with session_scope(engine) as session:
+        for name, (days, sent) in ages.items():
+            submission_id = None
+            if sent:
+                submission_id = submit(session, submission_data(), registry())[0].id
+            draft = Draft(
+                person_id="policy.est",
+                kind="initiative",
+                dg_code="EST",
+                title_en=name,
+                submission_id=submission_id,
+                updated_at=utcnow() - timedelta(days=days),
+            )
+            session.add(draft)
+            session.flush()
+            ids[name] = draft.id or 0
+    return ids
+
+
+def test_drafts_unchanged_too_long_are_deleted_and_the_rest_kept(engine, people):
+    ids = _drafts_aged(
+        engine, {"stale": (29, False), "recent": (27, False), "sent long ago": (90, True)}
+    )
+    with session_scope(engine) as session:
+        assert discard_stale_drafts(session, utcnow(), days=28) == 1
+    with session_scope(engine, read_only=True) as session:
+        kept = {d.id for d in session.exec(select(Draft)).all()}
+    assert kept == {ids["recent"], ids["sent long ago"]}
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_daily_sweep_deletes_stale_drafts_and_says_how_many(engine, people, monkeypatch):
+    monkeypatch.setenv("DFR_DRAFT_RETENTION_DAYS", "10")
+    from dfr.settings import get_settings
+
+    get_settings.cache_clear()
+    _drafts_aged(engine, {"old": (11, False), "new": (9, False)})
+    result = asyncio.run(remind.fn())
+    assert result["drafts_discarded"] == 1
+    assert asyncio.run(remind.fn())["drafts_discarded"] == 0  # a second run finds none
