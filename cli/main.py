@@ -166,10 +166,16 @@ def submit_many_cmd(
     _registry()  # fail fast on a broken checklist before reading the file
     try:
         stored = run_flow(intake_many, path=str(file.resolve()), from_line=from_line)
-    finally:  # what was stored before a bad line is announced and delivered all the same
-        report = start_delivery()
+    except Exception:
+        # What was stored before a bad line is delivered all the same; a failure to deliver
+        # (retried later by the scheduled delivery) must not hide where to resume.
+        try:
+            start_delivery()
+        except Exception:
+            logging.getLogger(__name__).exception("Delivery after a stopped import failed")
+        raise
     _say(_("Stored and routed {count} submissions from {file}.", count=stored, file=str(file)))
-    _say(follow_up.delivery_line(report))
+    _say(follow_up.delivery_line(start_delivery()))
 
 
 @app.command()

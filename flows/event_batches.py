@@ -84,10 +84,11 @@ def _run_context_resources() -> list[Document]:
     return found
 
 
-# Batches sent by this process and not yet seen stored, oldest first: a bulk intake publishes
-# a chunk's events per task run, and the window spans them all.
-_waiting: deque[list[Document]] = deque()
+# Batches sent by this process and not yet seen stored, oldest first, with when they were
+# sent: the window spans one publisher's calls (a follow-up run publishes per chunk).
+_waiting: deque[tuple[float, list[Document]]] = deque()
 _waiting_lock = threading.Lock()
+STALE = 300.0  # seconds: a batch sent longer ago is not waited for (the server has it or not)
 
 
 def _send_in_batches(
@@ -98,17 +99,20 @@ def _send_in_batches(
         batch = []
         for document in documents[start : start + BATCH]:
             related = document.get("related", [])
-            batch.append(document | {"related": related + run_context[: most - len(related)]})
+            room = max(most - len(related), 0)
+            batch.append(document | {"related": related + run_context[:room]})
         with _waiting_lock:
-            while _waiting and sum(len(b) for b in _waiting) + len(batch) > WINDOW:
-                _wait_until_stored(client, _waiting.popleft())
+            while _waiting and time.monotonic() - _waiting[0][0] > STALE:
+                _waiting.popleft()  # a worker publishing again days later: nothing to wait for
+            while _waiting and sum(len(b) for _sent, b in _waiting) + len(batch) > WINDOW:
+                _wait_until_stored(client, _waiting.popleft()[1])
             response = client._client.post(
                 "/events",
                 content=json.dumps(batch, separators=(",", ":")),
                 headers={"Content-Type": "application/json"},
             )
             response.raise_for_status()
-            _waiting.append(batch)
+            _waiting.append((time.monotonic(), batch))
 
 
 def _stored(client: SyncPrefectClient, batch: list[Document]) -> int:

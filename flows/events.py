@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
@@ -71,6 +71,15 @@ def resources(
 
 
 _BATCH = 500  # ids per IN (...) list
+_ANNOUNCE_LOCK = 0x0DF2_A770  # PostgreSQL advisory lock key; SQLite writers are serial anyway
+
+
+def lock_announcing(session: Session) -> None:
+    """Announcing (queueing notifications, recording emissions) one at a time across
+    processes, until the caller's transaction ends: a bulk intake publishing its events and a
+    follow-up run catching up may reach the same log entries."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ANNOUNCE_LOCK})
 
 
 def event_document(entry: LogEntry, submission: Submission, name: str) -> dict[str, Any]:
@@ -107,6 +116,7 @@ def emit_in(session: Session, submission_ids: Iterable[int]) -> int:
     it); the caller makes sure a Prefect API is there to receive the events."""
     if not event_batches.enabled():
         return 0
+    lock_announcing(session)
     ids = sorted(set(submission_ids))
     submissions: dict[int, Submission] = {}
     entries: list[LogEntry] = []

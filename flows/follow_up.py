@@ -13,25 +13,16 @@ twice.
 from __future__ import annotations
 
 from prefect import flow
-from sqlalchemy import text
-from sqlmodel import Session
 
 from checklists.loader import registry
 from dfr.settings import get_settings
-from flows.events import emit_in, unannounced_submissions
+from flows.events import emit_in, lock_announcing, unannounced_submissions
 from flows.steps import blocking_task, orchestrated, step
 from flows.tasks import deliver_notifications
 from models.db import session_scope
 from notifications.queue import queue_for_submission
 
 CHUNK = 200
-_ANNOUNCE_LOCK = 0x0DF2_A770  # PostgreSQL advisory lock key; SQLite writers are serial anyway
-
-
-def _lock_announcing(session: Session) -> None:
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ANNOUNCE_LOCK})
 
 
 @blocking_task("announce-pending")
@@ -40,7 +31,7 @@ def announce_pending(limit: int = CHUNK) -> list[int]:
     entries are not yet published, in one transaction under the announcing lock: a second run
     waits, then finds them done. Returns the submissions announced."""
     with session_scope() as session:
-        _lock_announcing(session)
+        lock_announcing(session)
         ids = unannounced_submissions(session, limit)
         reg, settings = registry(), get_settings()
         for sid in ids:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from prefect import flow
@@ -16,6 +17,8 @@ async def intake(data: dict[str, Any], intake_key: str | None = None) -> int:
     """Store and route one submission; running it again with the same key changes nothing."""
     return (await step(take_in, data, intake_key))["submission_id"]
 
+
+log = logging.getLogger(__name__)
 
 PUBLISH = 2_500  # submissions whose events one `publish-events` task run publishes
 
@@ -40,7 +43,20 @@ async def intake_many(path: str, chunk: int = 500, from_line: int = 1) -> int:
         for part in parts_of(path, chunk, from_line):
             ids: list[int] = await step(take_in_chunk, part)
             stored += ids
-    finally:
+    except Exception:
+        await _publish_what_was_stored(stored)
+        raise
+    for start in range(0, len(stored), PUBLISH):
+        await step(publish_events, stored[start : start + PUBLISH])
+    return len(stored)
+
+
+async def _publish_what_was_stored(stored: list[int]) -> None:
+    """After a bad line: publish the events of the chunks stored before it, without letting a
+    failure here (the Prefect API gone) hide the bad line's message; the follow-up flow's
+    catch-up publishes whatever this could not."""
+    try:
         for start in range(0, len(stored), PUBLISH):
             await step(publish_events, stored[start : start + PUBLISH])
-    return len(stored)
+    except Exception:
+        log.exception("Could not publish the events of %d stored submissions", len(stored))

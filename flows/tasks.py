@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from checklists.loader import registry
 from dfr.settings import get_settings
-from flows.events import emit_pending_events
+from flows.events import emit_pending_events, lock_announcing
 from flows.steps import blocking_task
 from models.bulk_intake import Part, submit_many
 from models.db import default_engine, session_scope
@@ -55,6 +55,7 @@ def store_submission(data: dict[str, Any], intake_key: str | None = None) -> int
 
 def _announce(submission_ids: list[int]) -> dict[str, int]:
     with session_scope() as session:
+        lock_announcing(session)
         queued = queue_for_submissions(session, submission_ids, registry(), get_settings())
     return {"queued": queued, "emitted": emit_pending_events(default_engine(), submission_ids)}
 
@@ -91,6 +92,7 @@ def take_in_chunk(part: Part) -> list[int]:
     with session_scope() as session:
         submission_ids = submit_many(session, part.lines(), registry())
     with session_scope() as session:
+        lock_announcing(session)
         queue_for_submissions(session, submission_ids, registry(), get_settings())
     return submission_ids
 

@@ -45,13 +45,17 @@ class MarkdownText(str):
 _SPECIAL = r"[\\`*_\[\]>#]"
 _ESCAPE = re.compile(f"({_SPECIAL})")
 _ESCAPED = re.compile(rf"\\({_SPECIAL})")
+_LINE_BREAKS = re.compile(r"\s*[\r\n\v\f\u2028\u2029\x85]\s*")
+_SET_ASIDE = re.compile("[\ue000\ue001]")  # marks slack_mrkdwn uses; never in a message
 
 
 def escape_markdown(value: object) -> str:
     """`value` as Markdown that reads as the plain text it is."""
     if isinstance(value, MarkdownText):
         return value
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;")
+    # One line: a line break in a title could start a list, a heading or a code block, or
+    # split the subject line from the body.
+    text = _LINE_BREAKS.sub(" ", str(value)).replace("&", "&amp;").replace("<", "&lt;")
     return _ESCAPE.sub(r"\\\1", text)
 
 
@@ -132,15 +136,16 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 def slack_mrkdwn(text: str) -> str:
     """Markdown to Slack's mrkdwn: **bold** → *bold*, [t](u) → <u|t>, lists → bullets.
-    Escaped characters (someone's title) are set aside first, so they make no link or bold,
-    and come back as typed."""
+    Escaped characters (someone's title) are set aside first, so they make no link, and come
+    back as typed. (mrkdwn has no escape for `*`, `_` or `~`: Slack may still show a title's
+    `*word*` in bold, and links any bare URL itself.)"""
     kept: list[str] = []
 
     def keep(match: re.Match[str]) -> str:
         kept.append(match.group(1))
         return f"\ue000{len(kept) - 1}\ue001"
 
-    text = html.unescape(_ESCAPED.sub(keep, text))
+    text = html.unescape(_ESCAPED.sub(keep, _SET_ASIDE.sub("", text)))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _LINK.sub(lambda m: f"<{m.group(2)}|{m.group(1)}>", text)
     text = _BOLD.sub(r"*\1*", text)

@@ -123,33 +123,46 @@ def test_each_person_is_told_in_their_language(wired, slack, mailbox, checklist_
 def test_a_title_that_looks_like_markdown_reads_as_typed_and_makes_no_link(
     wired, slack, mailbox, checklist_registry
 ):
-    """Whatever a submitter types in a title, a message the government sends shows it as typed:
-    no link, emphasis or tag of their own in the email, its HTML or Slack."""
+    """Whatever a submitter types in a title, a message the government sends shows it as typed
+    (on one line): no link, emphasis, list, rule or tag of their own in the email, its HTML or
+    Slack. (Slack's mrkdwn cannot escape `*`, so the Slack check leaves that part out.)"""
     from models.submission import Submission
 
-    title = "Pay *now* at [our site](https://evil.example) <b>x</b> & co_op #1"
+    title = (
+        "Pay *now* at [our site](https://evil.example) <b>x</b> & co_op #1\n\n- listed\n---\n"
+        "1. numbered \ue0009\ue001"
+    )
+    one_line = (
+        "Pay *now* at [our site](https://evil.example) <b>x</b> & co_op #1 - listed --- "
+        "1. numbered \ue0009\ue001"
+    )
     sid = make_submission(wired, checklist_registry)
     with session_scope(wired) as session:
         submission = session.get(Submission, sid)
         submission.title_en = title
         session.add(submission)
-    tell(wired, checklist_registry, sid)
+    report = tell(wired, checklist_registry, sid)
+    assert report.failed == 0
 
     [email] = mailbox.to("p@example.org")
-    assert email["Subject"] == f"DFR-00001 received: {title}"
-    assert title in email.get_body(("plain",)).get_content()
+    assert email["Subject"] == f"DFR-00001 received: {one_line}"
+    assert one_line in email.get_body(("plain",)).get_content()
     html = email.get_body(("html",)).get_content()
     assert "evil.example</a>" not in html and 'href="https://evil.example"' not in html
-    assert "<em>" not in html and "<b>" not in html
+    assert "<em>" not in html and "<b>" not in html and "<hr" not in html
+    assert "<li>listed" not in html and "<li>numbered" not in html
     assert (
-        "Pay *now* at [our site](https://evil.example) &lt;b&gt;x&lt;/b&gt; &amp; co_op #1" in html
-    )
+        "Pay *now* at [our site](https://evil.example) &lt;b&gt;x&lt;/b&gt; &amp; co_op #1 - "
+        "listed --- 1. numbered"
+    ) in html
 
     [dm] = slack.posts_to("U0POLEST")
-    assert dm["text"] == f"DFR-00001 received: {title}"
+    assert dm["text"] == f"DFR-00001 received: {one_line}"
     section = dm["blocks"][1]["text"]["text"]
     assert "<https://evil.example|" not in section
-    assert "[our site](https://evil.example) &lt;b&gt;x&lt;/b&gt; &amp; co_op #1" in section
+    assert (
+        "[our site](https://evil.example) &lt;b&gt;x&lt;/b&gt; &amp; co_op #1 - listed" in section
+    )
 
 
 def test_running_again_sends_nothing_twice(wired, slack, mailbox, checklist_registry):
