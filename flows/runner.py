@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 R = TypeVar("R")
@@ -18,9 +20,17 @@ def prefect_configured() -> bool:
 
 
 def run_flow(flow_obj: Any, **params: Any) -> Any:
-    """Run `flow_obj` to completion and return its result."""
+    """Run `flow_obj` to completion and return its result. From a thread that already runs an
+    event loop (a notebook, a test driving a browser through Playwright's sync API), in a
+    thread of its own: `asyncio.run` refuses to start a loop inside another."""
     if prefect_configured():
         coroutine: Coroutine[Any, Any, Any] = flow_obj(**params)
     else:
         coroutine = flow_obj.fn(**params)
-    return asyncio.run(coroutine)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    context = contextvars.copy_context()  # the language chosen, Prefect's settings
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(context.run, asyncio.run, coroutine).result()

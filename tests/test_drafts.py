@@ -3,7 +3,6 @@ drafts nobody has changed for `draft_retention_days`."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from sqlmodel import col, select
 
 from checklists.loader import read_yaml, registry
 from flows.remind import remind
+from flows.runner import run_flow
 from models.db import engine_for, session_scope
 from models.draft import Draft, discard_stale_drafts
 from models.intake import submit
@@ -106,6 +106,6 @@ def test_the_daily_sweep_deletes_stale_drafts_and_says_how_many(engine, people, 
 
     get_settings.cache_clear()
     _drafts_aged(engine, {"old": (11, False), "new": (9, False)})
-    result = asyncio.run(remind.fn())
+    result = run_flow(remind)
     assert result["drafts_discarded"] == 1
-    assert asyncio.run(remind.fn())["drafts_discarded"] == 0  # a second run finds none
+    assert run_flow(remind)["drafts_discarded"] == 0  # a second run finds none
