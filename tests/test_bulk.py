@@ -184,6 +184,33 @@ def test_a_submission_failing_its_checklist_rejects_its_chunk(people, tmp_path):
     assert count(people, Action) == 0
 
 
+def test_a_bad_line_is_reported_even_when_publishing_the_stored_chunks_fails(
+    people, tmp_path, monkeypatch, caplog
+):
+    """After a bad line the chunks before it are published; if that fails too (the Prefect
+    API gone), the person still learns which line to correct and where to resume."""
+    import flows.tasks
+
+    def api_gone(*_args, **_kwargs):
+        raise RuntimeError("Prefect API unreachable")
+
+    monkeypatch.setattr(flows.tasks, "emit_pending_events", api_gone)
+    rows = [submission_data() for _ in range(6)]
+    rows[4]["answers"]["digital_options"]["estimated_cost"] = "lots"
+    path = write_lines(tmp_path / "bulk.jsonl", rows)
+    with pytest.raises(ValidationError, match=r"(?s)^Line 5: .*--from-line 4\)"):
+        asyncio.run(intake_many.fn(path=path, chunk=3))
+    assert count(people, Submission) == 3
+    assert "Could not publish the events of 3 stored submissions" in caplog.text
+
+
+def test_resuming_from_a_line_stores_only_the_lines_from_there(people, tmp_path):
+    rows = [submission_data() for _ in range(5)]
+    path = write_lines(tmp_path / "bulk.jsonl", rows)
+    assert asyncio.run(intake_many.fn(path=path, chunk=2, from_line=4)) == 2
+    assert count(people, Submission) == 2
+
+
 def test_a_line_that_is_not_json_rejects_its_chunk(people, tmp_path):
     path = tmp_path / "bulk.jsonl"
     lines = [json.dumps(submission_data()) for _ in range(4)]
