@@ -52,35 +52,47 @@ def enabled() -> bool:
 
 
 def publish(documents: Sequence[Document]) -> None:
-    """Send these events (JSON documents in Prefect's event schema) to the Prefect API."""
+    """Send these events (JSON documents in Prefect's event schema) to the Prefect API; none is
+    sent if one is too large."""
     if not documents:
         return
     largest = get_current_settings().server.events.maximum_size_bytes
+    if len(documents) <= FEW:
+        events = [Event.model_validate(document) for document in documents]
+        for event in events:
+            if event.size_bytes > largest:
+                raise EventTooLarge(event.size_bytes, largest)
+        worker = EventsWorker.instance()
+        for event in events:
+            worker.send(event)
+        return
+    documents = _with_run_context(documents)
     bodies = [json.dumps(document, separators=(",", ":")) for document in documents]
     for body in bodies:
         if len(body) > largest:
             raise EventTooLarge(len(body), largest)
-    if len(documents) <= FEW:
-        worker = EventsWorker.instance()
-        for document in documents:
-            worker.send(Event.model_validate(document))
-        return
     with get_client(sync_client=True) as client:
-        _send_in_batches(client, documents, _run_context_resources())
+        for start in range(0, len(documents), BATCH):
+            _send(client, documents[start : start + BATCH], bodies[start : start + BATCH])
 
 
-def _run_context_resources() -> list[Document]:
-    """The flow run, task run, flow, deployment… this is published from, as related resources
-    (what Prefect's events worker adds to each event it sends), looked up once per publish."""
+def _with_run_context(documents: Sequence[Document]) -> list[Document]:
+    """Each event with the flow run, task run, flow, deployment… it is published from as
+    related resources (what Prefect's events worker adds to each event it sends), looked up
+    once, within the most related resources an event may have."""
 
     async def lookup() -> list[Document]:
-        from prefect.client.orchestration import get_client as get_async_client
-
-        async with get_async_client() as client:
+        async with get_client() as client:
             related = await related_resources_from_run_context(client)
         return [dict(resource.root) for resource in related]
 
-    found: list[Document] = run_coro_as_sync(lookup()) or []
+    run_context: list[Document] = run_coro_as_sync(lookup()) or []
+    most = get_current_settings().server.events.maximum_related_resources
+    found = []
+    for document in documents:
+        related = document.get("related", [])
+        room = max(most - len(related), 0)
+        found.append(document | {"related": related + run_context[:room]})
     return found
 
 
@@ -91,28 +103,21 @@ _waiting_lock = threading.Lock()
 STALE = 300.0  # seconds: a batch sent longer ago is not waited for (the server has it or not)
 
 
-def _send_in_batches(
-    client: SyncPrefectClient, documents: Sequence[Document], run_context: list[Document]
-) -> None:
-    most = get_current_settings().server.events.maximum_related_resources
-    for start in range(0, len(documents), BATCH):
-        batch = []
-        for document in documents[start : start + BATCH]:
-            related = document.get("related", [])
-            room = max(most - len(related), 0)
-            batch.append(document | {"related": related + run_context[:room]})
-        with _waiting_lock:
-            while _waiting and time.monotonic() - _waiting[0][0] > STALE:
-                _waiting.popleft()  # a worker publishing again days later: nothing to wait for
-            while _waiting and sum(len(b) for _sent, b in _waiting) + len(batch) > WINDOW:
-                _wait_until_stored(client, _waiting.popleft()[1])
-            response = client._client.post(
-                "/events",
-                content=json.dumps(batch, separators=(",", ":")),
-                headers={"Content-Type": "application/json"},
-            )
-            response.raise_for_status()
-            _waiting.append((time.monotonic(), batch))
+def _send(client: SyncPrefectClient, batch: list[Document], bodies: list[str]) -> None:
+    """POST one batch (its documents already serialised as `bodies`), after waiting until no
+    more than `WINDOW` events would be unstored."""
+    with _waiting_lock:
+        while _waiting and time.monotonic() - _waiting[0][0] > STALE:
+            _waiting.popleft()  # a worker publishing again days later: nothing to wait for
+        while _waiting and sum(len(b) for _sent, b in _waiting) + len(batch) > WINDOW:
+            _wait_until_stored(client, _waiting.popleft()[1])
+        response = client._client.post(
+            "/events",
+            content="[" + ",".join(bodies) + "]",
+            headers={"Content-Type": "application/json"},
+        )
+        response.raise_for_status()
+        _waiting.append((time.monotonic(), batch))
 
 
 def _stored(client: SyncPrefectClient, batch: list[Document]) -> int:

@@ -44,19 +44,18 @@ async def intake_many(path: str, chunk: int = 500, from_line: int = 1) -> int:
             ids: list[int] = await step(take_in_chunk, part)
             stored += ids
     except Exception:
-        await _publish_what_was_stored(stored)
+        # A bad line: publish what the chunks before it stored, without letting a failure
+        # here (the Prefect API gone) hide the line's message; the follow-up flow's catch-up
+        # publishes whatever this could not.
+        try:
+            await _publish(stored)
+        except Exception:
+            log.exception("Could not publish the events of %d stored submissions", len(stored))
         raise
-    for start in range(0, len(stored), PUBLISH):
-        await step(publish_events, stored[start : start + PUBLISH])
+    await _publish(stored)
     return len(stored)
 
 
-async def _publish_what_was_stored(stored: list[int]) -> None:
-    """After a bad line: publish the events of the chunks stored before it, without letting a
-    failure here (the Prefect API gone) hide the bad line's message; the follow-up flow's
-    catch-up publishes whatever this could not."""
-    try:
-        for start in range(0, len(stored), PUBLISH):
-            await step(publish_events, stored[start : start + PUBLISH])
-    except Exception:
-        log.exception("Could not publish the events of %d stored submissions", len(stored))
+async def _publish(submission_ids: list[int]) -> None:
+    for start in range(0, len(submission_ids), PUBLISH):
+        await step(publish_events, submission_ids[start : start + PUBLISH])

@@ -1,8 +1,8 @@
 """The tasks flows are made of. Each calls the domain; each is safe to run twice.
 
-Side effects: every task sets `cache_policy=NO_CACHE` so Prefect never skips one because it
-saw the same inputs before. Flows call them through `blocking_task` (async tasks with the
-blocking work in a thread; see `flows/steps.py` for why).
+Every task sets `cache_policy=NO_CACHE` so Prefect never skips one because it saw the same
+inputs before. Those flows run are made with `blocking_task` (`flows/steps.py`): async Prefect
+tasks with the blocking work in a thread.
 """
 
 from __future__ import annotations

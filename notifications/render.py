@@ -156,7 +156,7 @@ def slack_mrkdwn(text: str) -> str:
         elif line.startswith("- "):
             line = "• " + line[2:]
         lines.append(line)
-    kept_back = [char.replace("&", "&amp;").replace(">", "&gt;") for char in kept]
+    kept_back = [char.replace(">", "&gt;") for char in kept]  # the one Slack needs escaped
     return re.sub("\ue000(\\d+)\ue001", lambda m: kept_back[int(m.group(1))], "\n".join(lines))
 
 

@@ -174,10 +174,14 @@ def test_a_bad_submission_rejects_its_chunk_naming_the_line(people, tmp_path):
         assert verify_all(session).ok
 
 
-def test_a_submission_failing_its_checklist_rejects_its_chunk(people, tmp_path):
+def six_lines_the_fifth_failing_its_checklist(tmp_path) -> str:
     rows = [submission_data() for _ in range(6)]
     rows[4]["answers"]["digital_options"]["estimated_cost"] = "lots"
-    path = write_lines(tmp_path / "bulk.jsonl", rows)
+    return write_lines(tmp_path / "bulk.jsonl", rows)
+
+
+def test_a_submission_failing_its_checklist_rejects_its_chunk(people, tmp_path):
+    path = six_lines_the_fifth_failing_its_checklist(tmp_path)
     with pytest.raises(ValidationError, match=r"^Line 5: "):
         asyncio.run(intake_many.fn(path=path, chunk=3))
     assert count(people, Submission) == 3
@@ -195,9 +199,7 @@ def test_a_bad_line_is_reported_even_when_publishing_the_stored_chunks_fails(
         raise RuntimeError("Prefect API unreachable")
 
     monkeypatch.setattr(flows.tasks, "emit_pending_events", api_gone)
-    rows = [submission_data() for _ in range(6)]
-    rows[4]["answers"]["digital_options"]["estimated_cost"] = "lots"
-    path = write_lines(tmp_path / "bulk.jsonl", rows)
+    path = six_lines_the_fifth_failing_its_checklist(tmp_path)
     with pytest.raises(ValidationError, match=r"(?s)^Line 5: .*--from-line 4\)"):
         asyncio.run(intake_many.fn(path=path, chunk=3))
     assert count(people, Submission) == 3
