@@ -19,8 +19,8 @@ $(UV):
 	$(VENV)/bin/pip install --quiet "uv==$(UV_VERSION)"
 
 $(SYNCED): $(UV) pyproject.toml requirements.lock
-	$(UV) pip install --python $(VENV)/bin/python --require-hashes -r requirements.lock
-	$(UV) pip install --python $(VENV)/bin/python --no-deps -e .
+	$(UV) pip install --no-config --python $(VENV)/bin/python --require-hashes -r requirements.lock
+	$(UV) pip install --no-config --python $(VENV)/bin/python --no-deps -e .
 	touch $@
 
 # The Welsh catalog, compiled (the .po is the source, kept in the repo).
@@ -57,6 +57,7 @@ check: $(SYNCED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -q tests/test_parity.py
 
 bench: env load-tool

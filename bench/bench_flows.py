@@ -30,7 +30,7 @@ from bench.baseline import insert_plain
 from dfr.settings import get_settings
 from models.db import dispose_engine, engine_for, session_scope
 from models.migrate import upgrade
-from notifications.records import Notification
+from models.notification import Notification
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.factories import load_people, submission_data

@@ -1,6 +1,6 @@
 """Intake cost: checking + routing + storing a submission, against a plain insert of the same row.
 
-Reports submissions per second on SQLite for `models.intake.submit` (answers checked, route
+Reports submissions per second on SQLite for `services.intake.submit` (answers checked, route
 evaluated, pins, answers, flags, tasks and log entries written) and for the baseline (one
 `Submission` row and its answers inserted with SQLModel, no checks), and the ratio between them.
 """
@@ -17,8 +17,8 @@ from typing import Any
 from bench.baseline import insert_plain
 from checklists.loader import registry
 from models.db import dispose_engine, engine_for, session_scope
-from models.intake import submit
 from models.migrate import upgrade
+from services.intake import submit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.factories import load_people, submission_data

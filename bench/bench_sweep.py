@@ -17,9 +17,10 @@ from sqlalchemy import event, insert
 
 from models.db import dispose_engine, engine_for, session_scope
 from models.migrate import upgrade
-from models.reminders import Policy, sweep
+from models.reminders import Policy
 from models.review import Action, ReviewTask
 from models.submission import Submission
+from services.reminders import sweep
 
 TODAY = date(2027, 3, 10)  # a Wednesday
 PER_SUBMISSION = 50

@@ -143,7 +143,7 @@ def main() -> None:
             "DFR_WEB_WORKERS": os.environ.get("DFR_BENCH_WEB_WORKERS", "2"),
         }
         env.pop("PREFECT_API_URL", None)
-        dfr = [sys.executable, "-c", "from cli.main import run; run()"]
+        dfr = [sys.executable, "-c", "from dfr.cli.main import run; run()"]
         subprocess.run([*dfr, "init"], env=env, check=True, capture_output=True)
         began = time.perf_counter()
         os.environ["DFR_DATABASE_URL"] = url

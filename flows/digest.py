@@ -11,9 +11,9 @@ from dfr.settings import get_settings
 from flows.steps import blocking_task, step
 from flows.tasks import deliver_notifications
 from models.db import session_scope
-from models.digest import record_digests
 from models.working_days import london_today
 from notifications.digest import queue_digests
+from services.digests import record_digests
 
 
 def week_start_for(day: date) -> date:

@@ -9,7 +9,7 @@ from prefect import flow
 
 from flows.steps import step
 from flows.tasks import publish_events, take_in, take_in_chunk
-from models.bulk_intake import parts_of
+from services.bulk_intake import parts_of
 
 
 @flow(name="intake", persist_result=False)

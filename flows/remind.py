@@ -11,10 +11,11 @@ from dfr.settings import get_settings
 from flows.steps import blocking_task, step
 from flows.tasks import announce_many, deliver_notifications
 from models.db import session_scope
-from models.draft import discard_stale_drafts
-from models.reminders import Policy, sweep
+from models.reminders import Policy
 from models.submission import utcnow
 from models.working_days import london_today
+from services.drafts import discard_stale_drafts
+from services.reminders import sweep
 
 
 @blocking_task("sweep-reminders")

@@ -18,12 +18,12 @@ from checklists.loader import registry
 from dfr.settings import get_settings
 from flows.events import emit_pending_events, lock_announcing
 from flows.steps import blocking_task
-from models.bulk_intake import Part, submit_many
 from models.db import default_engine, session_scope
-from models.intake import submit
 from models.submission import Submission
 from notifications.delivery import DeliveryReport, build_channels, deliver_until_settled
 from notifications.queue import queue_for_submissions
+from services.bulk_intake import Part, submit_many
+from services.intake import submit
 
 
 def _existing(intake_key: str | None) -> int | None:

@@ -6,7 +6,6 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import models  # noqa: F401 - registers every table on SQLModel.metadata
-import notifications.records  # noqa: F401
 from dfr.settings import get_settings
 from models.db import make_engine
 

@@ -9,6 +9,7 @@ from models.audit import EventEmission, LogEntry, LogHead
 from models.digest import Digest
 from models.directory import Delegation, Directorate, Person, RoleAssignment
 from models.draft import Draft
+from models.notification import Notification
 from models.reminders import Reminder
 from models.review import Action, Decision, PanelMember, ReviewTask, StandardRating
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
@@ -24,6 +25,7 @@ __all__ = [
     "EventEmission",
     "LogEntry",
     "LogHead",
+    "Notification",
     "PanelMember",
     "Person",
     "RaisedFlag",

@@ -7,11 +7,11 @@ its id is the intake key, so submitting twice stores one submission.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, delete
-from sqlmodel import Field, Session, SQLModel, col
+from sqlalchemy import JSON, Column, DateTime
+from sqlmodel import Field, SQLModel
 
 from models.submission import utcnow
 
@@ -53,14 +53,3 @@ class Draft(SQLModel, table=True):
             "summary": {"cy": self.summary_cy, "en": self.summary_en},
             "answers": self.answers,
         }
-
-
-def discard_stale_drafts(session: Session, now: datetime, days: int) -> int:
-    """Delete unsent drafts nobody has changed for `days` days; return how many. A sent draft
-    stays: it is the record that the submission came from the web UI."""
-    result = session.execute(
-        delete(Draft).where(
-            col(Draft.submission_id).is_(None), col(Draft.updated_at) < now - timedelta(days=days)
-        )
-    )
-    return int(getattr(result, "rowcount", 0) or 0)

@@ -13,7 +13,7 @@ from checklists.routing import RaisedObligation, Route
 from models.lifecycle import State
 
 if TYPE_CHECKING:
-    from models.intake import SubmissionFile
+    from models.submission_file import SubmissionFile
 
 
 def submission_row(

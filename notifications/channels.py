@@ -19,7 +19,7 @@ from typing import Protocol
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from notifications.records import Notification
+from models.notification import Notification
 from notifications.render import plain_text, slack_blocks
 
 METADATA_EVENT = "dfr_notification"

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from dfr.settings import Settings
+from models.notification import DELIVERED, FAILED, PENDING, SENDING, Notification
 from notifications.channels import (
     Channel,
     EmailChannel,
@@ -26,7 +27,6 @@ from notifications.channels import (
     SlackChannel,
     TemporaryFailure,
 )
-from notifications.records import DELIVERED, FAILED, PENDING, SENDING, Notification
 
 Clock = Callable[[], datetime]
 

@@ -15,10 +15,10 @@ from dfr.settings import Settings
 from models.audit import LogEntry
 from models.digest import Digest
 from models.directory import Directorate, Person
+from models.notification import Notification
 from models.review import Action, Decision, ReviewTask
 from models.submission import Submission
 from notifications.queue import _date, channels_for
-from notifications.records import Notification
 from notifications.render import TEMPLATE_VERSIONS, MarkdownText, languages_for, render
 
 

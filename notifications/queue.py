@@ -22,9 +22,9 @@ from dfr.settings import Settings
 from models.audit import LogEntry
 from models.directory import Directorate, Person
 from models.directory_lookup import DirectoryLookup
+from models.notification import PENDING, Notification
 from models.review import Action, Decision, ReviewTask
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
-from notifications.records import PENDING, Notification
 from notifications.render import (
     TEMPLATE_VERSIONS,
     MarkdownText,

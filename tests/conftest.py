@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from tests.web_support import Site
 
-import notifications.records  # noqa: F401 - registers the notification table
+import models.notification  # noqa: F401 - registers the notification table
 from checklists.loader import Registry, registry
 from dfr.i18n import set_language
 from dfr.settings import get_settings

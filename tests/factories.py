@@ -11,9 +11,9 @@ from sqlmodel import func, select
 from checklists.loader import Registry
 from models.audit import LogEntry
 from models.db import session_scope
-from models.decisions import DecisionRequest, StandardAssessment, record_decision
-from models.directory_import import load_directory, parse_directory
-from models.intake import submit
+from services.decide import DecisionRequest, StandardAssessment, record_decision
+from services.directory import load_directory, parse_directory
+from services.intake import submit
 
 DIRECTORY: dict[str, Any] = {
     "directorates": [

@@ -29,20 +29,20 @@ import psycopg
 from sqlmodel import col, func, select
 
 from checklists.canonical import sha256_hex
-from cli.engine import prefect_server
+from dfr.cli.engine import prefect_server
 from dfr.processes import stop
 from dfr.settings import get_settings
 from flows.events import unannounced_submissions
 from flows.start import request_follow_up
 from models.db import dispose_engine, engine_for, session_scope
 from models.migrate import upgrade
-from notifications.records import Notification
+from models.notification import Notification
 from tests.factories import load_people, submission_data
 from tests.fakes.slack import TOKEN, FakeSlack, FakeSlackServer
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("DFR_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
-DFR = [sys.executable, "-c", "from cli.main import run; run()"]
+DFR = [sys.executable, "-c", "from dfr.cli.main import run; run()"]
 
 
 _web: dict[str, str] = {}  # the running stack's web app address

@@ -9,12 +9,12 @@ import pytest
 from sqlmodel import select
 
 from dfr.errors import PermissionDeniedError, ValidationError
-from models.assignment import least_loaded
 from models.audit import LogEntry
 from models.db import session_scope
-from models.directory_import import load_directory, parse_directory
-from models.reassignment import delegate, reassign
 from models.review import PanelMember, ReviewTask
+from services.assignment import least_loaded
+from services.directory import load_directory, parse_directory
+from services.reassign import delegate, reassign
 from tests.factories import SERVICE, decide, load_people, make_submission
 
 

@@ -18,11 +18,11 @@ from models.audit import LogEntry, LogHead
 from models.audit_check import verify_all
 from models.db import session_scope
 from models.directory import Delegation
-from models.directory_import import load_directory, parse_directory
+from models.notification import Notification
 from models.review import Action, ReviewTask
 from models.submission import Submission
 from models.working_days import london_today
-from notifications.records import Notification
+from services.directory import load_directory, parse_directory
 from tests.conftest import _truncate_all
 from tests.factories import CATEGORY_REVIEW, SERVICE, load_people, submission_data
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from sqlmodel import func, select
 
-from cli.main import main
+from dfr.cli.main import main
 from models.audit import LogEntry
 from models.db import engine_for, session_scope
 from models.submission import Submission
@@ -318,13 +318,13 @@ def test_checklists_commands(capsys):
 
 
 def test_internal_error_shows_an_id_not_a_traceback(initialised, capsys, monkeypatch, tmp_path):
-    import cli.main
+    import dfr.cli.main
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("database exploded: secret=hunter2")
 
     monkeypatch.setenv("DFR_VAR_DIR", str(tmp_path / "var"))
-    monkeypatch.setattr(cli.main, "open_tasks", broken)
+    monkeypatch.setattr(dfr.cli.main, "open_tasks", broken)
     code, out, err = dfr(capsys, "tasks")
     assert code == 70
     assert "Internal error (id " in err

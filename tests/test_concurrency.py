@@ -12,8 +12,8 @@ from sqlmodel import select
 from dfr.errors import TransitionError
 from models import audit
 from models.db import session_scope
-from models.decisions import DecisionRequest, record_decision
 from models.review import Decision
+from services.decide import DecisionRequest, record_decision
 from tests.factories import load_people, make_submission
 
 

@@ -10,11 +10,11 @@ from sqlmodel import select
 
 from dfr.errors import NotFoundError, PermissionDeniedError, TransitionError, ValidationError
 from models.db import session_scope
-from models.decisions import Condition, StandardAssessment
-from models.intake import resubmit, withdraw
 from models.review import Action, Decision, ReviewTask
 from models.submission import Submission
 from models.working_days import add_working_days, london_today
+from services.decide import Condition, StandardAssessment
+from services.intake import resubmit, withdraw
 from tests.factories import SERVICE, all_green, decide, log_count, make_submission
 
 

@@ -15,9 +15,9 @@ from sqlmodel import select
 
 from dfr.settings import get_settings
 from models.db import session_scope
+from models.notification import Notification
 from notifications.delivery import build_channels, claim, deliver_until_settled, retry_failed
 from notifications.queue import queue_for_submission
-from notifications.records import Notification
 from tests.conftest import ROOT
 from tests.factories import decide, load_people, make_submission
 from tests.fakes.slack import TOKEN, FakeSlack, FakeSlackServer, Fault

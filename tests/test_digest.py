@@ -10,12 +10,12 @@ from sqlmodel import select
 from dfr.settings import get_settings
 from flows.digest import week_start_for
 from models.db import session_scope
-from models.digest import digest_for, record_digests
-from models.intake import submit
+from models.notification import Notification
 from models.review import ReviewTask
 from models.working_days import london_today
 from notifications.digest import queue_digests
-from notifications.records import Notification
+from services.digests import digest_for, record_digests
+from services.intake import submit
 from tests.factories import decide, submission_data
 
 

@@ -12,9 +12,10 @@ from checklists.loader import read_yaml, registry
 from flows.remind import remind
 from flows.runner import run_flow
 from models.db import engine_for, session_scope
-from models.draft import Draft, discard_stale_drafts
-from models.intake import submit
+from models.draft import Draft
 from models.submission import utcnow
+from services.drafts import discard_stale_drafts
+from services.intake import submit
 from tests.conftest import ROOT
 from tests.factories import submission_data
 from tests.web_support import Browserless, Site

@@ -10,11 +10,12 @@ from sqlmodel import select
 
 from checklists.loader import read_yaml
 from checklists.routing import route_for
-from cli.scenarios import run_scenario
+from dfr.cli.scenarios import run_scenario
 from models.db import session_scope
-from models.directory_import import load_directory, parse_directory
-from models.intake import _typed_answers, parse_submission
 from models.submission import Submission
+from models.submission_file import parse_submission
+from services.directory import load_directory, parse_directory
+from services.intake import _typed_answers
 from tests.conftest import ROOT
 
 SCENARIOS = sorted((ROOT / "examples" / "submissions").glob("*.yaml"))

@@ -17,8 +17,8 @@ from flows.intake import intake, intake_many
 from flows.runner import prefect_configured, run_flow
 from models.audit import EventEmission, LogEntry
 from models.db import session_scope
+from models.notification import Notification
 from models.submission import Submission
-from notifications.records import Notification
 from tests.factories import decide, load_people, submission_data
 
 
@@ -210,7 +210,7 @@ def test_dfr_run_starts_a_prefect_server_runs_the_examples_and_serves_the_web_ui
         "DFR_OUTBOX_DIR": str(tmp_path / "outbox"),
         "DFR_WEB_PORT": str(web_port),
     }
-    dfr = [sys.executable, "-c", "from cli.main import run; run()"]
+    dfr = [sys.executable, "-c", "from dfr.cli.main import run; run()"]
     init = subprocess.run(
         [*dfr, "init"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
     )
@@ -280,7 +280,7 @@ def test_dfr_serve_registers_the_scheduled_deployments(prefect_server, tmp_path)
         "DFR_DATABASE_URL": f"sqlite:///{tmp_path / 'dfr.sqlite3'}",
     }
     server = subprocess.Popen(
-        [sys.executable, "-c", "from cli.main import run; run()", "serve"],
+        [sys.executable, "-c", "from dfr.cli.main import run; run()", "serve"],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

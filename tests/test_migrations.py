@@ -8,8 +8,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-import models  # noqa: F401 - registers the tables
-import notifications.records  # noqa: F401
+import models
+import models.notification  # noqa: F401 - registers the notification table
 from models.db import dispose_engine, engine_for
 from models.migrate import alembic_config, upgrade
 

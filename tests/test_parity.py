@@ -15,7 +15,7 @@ from dfr.i18n import catalog_path
 from tests.conftest import ROOT
 
 KEYWORDS = {"_": None, "gettext": None, "both": None, "N_": None}
-PACKAGES = ("dfr", "checklists", "models", "cli", "flows", "notifications", "web")
+PACKAGES = ("dfr", "checklists", "models", "services", "flows", "notifications")
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
@@ -26,8 +26,8 @@ def source_messages() -> set[str]:
         if not folder.is_dir():
             continue
         method_map = [("**.py", "python")]
-        if package == "web":  # page templates call _() too
-            method_map.append(("templates/**.html", "jinja2"))
+        if package == "dfr":  # the web pages' templates call _() too
+            method_map.append(("web/templates/**.html", "jinja2"))
         for _file, _line, message, _comments, _context in extract_from_dir(
             folder, method_map=method_map, keywords=KEYWORDS
         ):

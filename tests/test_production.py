@@ -13,8 +13,8 @@ from sqlmodel import func, select
 from models.audit import LogEntry
 from models.audit_check import verify_all
 from models.db import session_scope
+from models.notification import Notification
 from models.submission import Submission
-from notifications.records import Notification
 from tests.production import (
     distinct_submissions,
     process_tree,

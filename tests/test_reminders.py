@@ -11,12 +11,13 @@ from sqlmodel import select
 from dfr.settings import get_settings
 from models.audit import LogEntry
 from models.db import session_scope
-from models.decisions import Condition
-from models.reminders import Policy, Reminder, step_for, sweep
+from models.notification import Notification
+from models.reminders import Policy, Reminder, step_for
 from models.review import ReviewTask
 from models.working_days import add_working_days, is_working_day
 from notifications.queue import queue_for_submission
-from notifications.records import Notification
+from services.decide import Condition
+from services.reminders import sweep
 from tests.factories import decide, make_submission
 
 POLICY = Policy(remind_before=2, second_escalation_after=5)

@@ -12,15 +12,15 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from checklists.loader import read_yaml, registry
-from cli.scenarios import run_scenario
+from dfr.cli.scenarios import run_scenario
 from dfr.settings import REPO_ROOT
 from models.audit import LogEntry
 from models.db import engine_for, session_scope
-from models.decisions import DecisionRequest, record_decision
 from models.draft import Draft
-from models.intake import submit
 from models.review import Decision, ReviewTask
 from models.submission import Submission
+from services.decide import DecisionRequest, record_decision
+from services.intake import submit
 from tests.web_support import Browserless, Site, live_site
 
 EXAMPLES = REPO_ROOT / "examples" / "submissions"
@@ -96,7 +96,7 @@ def routes(w: World) -> dict[str, dict[str, str]]:
 def test_the_matrix_covers_every_state_changing_route(world: World):
     """A POST route added without a line in `routes` would escape the CSRF and role checks
     below. Sign-in and sign-out are checked on their own; the JSON API in test_web_api."""
-    from web.app import create_app
+    from dfr.web.app import create_app
 
     covered = [*routes(world), "/sign-in", "/sign-out", "/api/submissions"]
     posts = [path for path, ops in create_app().openapi()["paths"].items() if "post" in ops]

@@ -16,7 +16,7 @@ import httpx
 import pytest
 import uvicorn
 
-from cli.main import main as dfr
+from dfr.cli.main import main as dfr
 from dfr.settings import get_settings
 from models.db import dispose_engine
 
@@ -51,7 +51,7 @@ def live_site(folder: Path, template: Path, **env: str) -> Iterator[Site]:
         patch.delenv("PREFECT_API_URL", raising=False)
         get_settings.cache_clear()
         assert dfr(["init"]) == 0
-        from web.app import create_app
+        from dfr.web.app import create_app
 
         config = uvicorn.Config(
             create_app(), host="127.0.0.1", port=0, log_level="warning", lifespan="off"

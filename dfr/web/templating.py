@@ -16,8 +16,8 @@ from starlette.responses import HTMLResponse
 
 from dfr import labels
 from dfr.i18n import _, get_language
+from dfr.web.security import csrf_token
 from notifications.render import markdown_to_html
-from web.security import csrf_token
 
 LONDON = ZoneInfo("Europe/London")
 TEMPLATES = Path(__file__).resolve().parent / "templates"

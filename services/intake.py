@@ -8,10 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
-from pydantic import ValidationError as PydanticValidationError
 from sqlmodel import Session, col, select
 
 from checklists.answers import from_json, normalise_answers, to_json
@@ -32,49 +30,9 @@ from models.intake_rows import (
 from models.lifecycle import State, transition
 from models.review import Action, Decision, ReviewTask
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
-from models.tasks import cancel_open_actions, cancel_remaining, open_task
+from models.submission_file import SubmissionFile, parse_submission
 from models.working_days import london_today
-
-
-class TextPair(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    cy: str
-    en: str
-
-    @field_validator("cy", "en")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value.strip()
-
-
-class SubmissionFile(BaseModel):
-    """What a policy team submits (a YAML file for the CLI, a form in the web UI)."""
-
-    model_config = ConfigDict(extra="forbid")
-    kind: Literal["initiative", "procurement"]
-    dg: str
-    submitter: str
-    title: TextPair
-    summary: TextPair
-    answers: dict[str, dict[str, Any]]
-
-
-def parse_submission(data: Any) -> SubmissionFile:
-    """Validate the file's shape; the error names each field that is wrong."""
-    if isinstance(data, Mapping) and "submission" in data:
-        data = data["submission"]
-    try:
-        return SubmissionFile.model_validate(data)
-    except PydanticValidationError as err:
-        problems = [
-            f"{'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
-            for e in err.errors()
-        ]
-        raise ValidationError(
-            _("The submission file has problems:") + "\n  - " + "\n  - ".join(problems)
-        ) from None
+from services.stages import cancel_open_actions, cancel_remaining, open_task
 
 
 def _typed_answers(

@@ -14,19 +14,19 @@ from checklists.answers import to_json
 from checklists.loader import registry
 from dfr.errors import NotFoundError, PermissionDeniedError
 from dfr.i18n import _, get_language
+from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
+from dfr.web.follow_up import start_follow_up
+from dfr.web.forms import text
+from dfr.web.questions import display_answer
+from dfr.web.templating import render
 from models.db import session_scope
 from models.directory import Directorate
 from models.draft import Draft
-from models.intake import stored_answers, withdraw
 from models.lifecycle import State
 from models.queries import SubmissionDetail, submission_detail
 from models.review import PanelMember, ReviewTask
 from models.submission import Submission
-from web.auth import CurrentVisitor, PostedForm, Visitor
-from web.follow_up import start_follow_up
-from web.forms import text
-from web.questions import display_answer
-from web.templating import render
+from services.intake import stored_answers, withdraw
 
 router = APIRouter()
 

@@ -24,10 +24,8 @@ from checklists.loader import Registry
 from dfr.errors import DfrError, ValidationError
 from dfr.i18n import _
 from models import audit
-from models.assignment import Workload, choose_assignee
 from models.dates import due_date_for
 from models.directory_lookup import DirectoryLookup
-from models.intake import SubmissionPlan, plan_submission, submitted_payload
 from models.intake_rows import (
     answer_rows,
     flag_rows,
@@ -38,8 +36,10 @@ from models.intake_rows import (
 from models.lifecycle import STAGES, Stage
 from models.review import Action, ReviewTask
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
-from models.tasks import opened_payload
 from models.working_days import london_today
+from services.assignment import Workload, choose_assignee
+from services.intake import SubmissionPlan, plan_submission, submitted_payload
+from services.stages import opened_payload
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,6 @@ FORMAT = "dfr-export/1"
 
 def _tables() -> list[Table]:
     import models  # noqa: F401 - registers every table
-    import notifications.records  # noqa: F401
 
     return list(SQLModel.metadata.sorted_tables)
 

@@ -14,9 +14,9 @@ import typer
 from sqlmodel import col, select
 
 from checklists.loader import Registry, load_registry, lock_key, read_lock, read_yaml, write_lock
-from cli import follow_up, render
-from cli.engine import prefect_server
-from cli.scenarios import parse_conditions, parse_ratings, run_scenario
+from dfr.cli import follow_up, render
+from dfr.cli.engine import prefect_server
+from dfr.cli.scenarios import parse_conditions, parse_ratings, run_scenario
 from dfr.errors import DfrError, IntegrityError, NotFoundError, ValidationError
 from dfr.i18n import _, get_language, set_language
 from dfr.settings import get_settings
@@ -24,17 +24,17 @@ from flows.deliver import deliver
 from flows.remind import remind
 from flows.runner import run_flow
 from models.audit_check import verify_all
-from models.backup import export_lines, import_lines
 from models.db import default_engine, refresh_statistics, session_scope
-from models.decisions import DecisionRequest, record_decision
 from models.directory import Person
-from models.directory_import import load_directory, parse_directory
-from models.intake import resubmit, withdraw
 from models.migrate import upgrade
+from models.notification import Notification
 from models.queries import open_tasks, parse_reference, submission_detail
-from models.reassignment import delegate, reassign
 from notifications.delivery import retry_failed
-from notifications.records import Notification
+from services.backup import export_lines, import_lines
+from services.decide import DecisionRequest, record_decision
+from services.directory import load_directory, parse_directory
+from services.intake import resubmit, withdraw
+from services.reassign import delegate, reassign
 
 log = logging.getLogger("dfr")
 
@@ -609,7 +609,7 @@ def serve_cmd() -> None:
 def web_cmd() -> None:
     """Serve the web UI (DFR_WEB_HOST:DFR_WEB_PORT) until stopped; in production run it behind
     a reverse proxy with DFR_WEB_AUTH=header."""
-    from web.server import serve_web
+    from dfr.web.server import serve_web
 
     settings = get_settings()
     _say(_("Web UI: http://{host}:{port}", host=settings.web_host, port=settings.web_port))
@@ -619,7 +619,7 @@ def web_cmd() -> None:
 @app.command("deploy")
 def deploy_cmd() -> None:
     """Create the work pool (DFR_WORK_POOL) and register every deployment on it."""
-    from cli.worker import deploy
+    from dfr.cli.worker import deploy
 
     pool = get_settings().work_pool
     names = deploy(pool)
@@ -635,7 +635,7 @@ def worker_cmd(
 ) -> None:
     """Production: register the work pool and deployments, catch up on anything a stopped
     worker left, then become Prefect's process worker for the pool. Needs PREFECT_API_URL."""
-    from cli.worker import catch_up, deploy, pin_relative_paths, worker_command
+    from dfr.cli.worker import catch_up, deploy, pin_relative_paths, worker_command
 
     pin_relative_paths()
     pool = get_settings().work_pool
@@ -658,8 +658,8 @@ def run_engine(
     notifications to the outbox, and the web UI. Ctrl-C stops it."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from web.auth import demo_password
-    from web.server import web_process
+    from dfr.web.auth import demo_password
+    from dfr.web.server import web_process
 
     settings = get_settings()
     with prefect_server(settings.var_dir, port) as url, temporary_settings({PREFECT_API_URL: url}):

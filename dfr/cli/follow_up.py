@@ -10,8 +10,8 @@ from checklists.routing import Route
 from dfr.i18n import _
 from flows.start import start_advance, start_intake
 from models.db import session_scope
-from models.intake import plan_submission
 from models.submission import Submission
+from services.intake import plan_submission
 
 
 def preview(data: Any, registry: Registry) -> Route:

@@ -8,12 +8,12 @@ from starlette.responses import Response
 
 from dfr.errors import NotFoundError
 from dfr.i18n import _
+from dfr.web.auth import CurrentVisitor
+from dfr.web.templating import render
 from models.db import session_scope
 from models.directory import Directorate
 from models.overview import dg_overview
 from models.working_days import london_today
-from web.auth import CurrentVisitor
-from web.templating import render
 
 router = APIRouter()
 

@@ -17,23 +17,23 @@ from checklists.answers import RATINGS
 from checklists.loader import Checklist, registry
 from dfr.errors import NotFoundError, PermissionDeniedError, ValidationError
 from dfr.i18n import _
+from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
+from dfr.web.follow_up import start_follow_up
+from dfr.web.forms import FormErrors, text
+from dfr.web.routes.submissions import visible_submission
+from dfr.web.templating import render
 from models.db import session_scope
-from models.decisions import (
+from models.lifecycle import STAGES, Stage
+from models.review import ReviewTask
+from models.submission import Submission
+from models.working_days import london_today
+from services.decide import (
     Condition,
     DecisionRequest,
     StandardAssessment,
     record_decision,
     refusal_for,
 )
-from models.lifecycle import STAGES, Stage
-from models.review import ReviewTask
-from models.submission import Submission
-from models.working_days import london_today
-from web.auth import CurrentVisitor, PostedForm, Visitor
-from web.follow_up import start_follow_up
-from web.forms import FormErrors, text
-from web.routes.submissions import visible_submission
-from web.templating import render
 
 router = APIRouter()
 CONDITION_ROWS = 3

@@ -15,15 +15,10 @@ from dfr import labels
 from dfr.errors import NotFoundError, PermissionDeniedError, ValidationError
 from dfr.i18n import _, get_language
 from dfr.settings import get_settings
-from models.db import session_scope
-from models.directory import Directorate
-from models.draft import Draft
-from models.intake import plan_submission, resubmit, submit
-from models.submission import utcnow
-from web.auth import CurrentVisitor, PostedForm, Visitor
-from web.follow_up import start_follow_up
-from web.forms import FormErrors, text
-from web.questions import (
+from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
+from dfr.web.follow_up import start_follow_up
+from dfr.web.forms import FormErrors, text
+from dfr.web.questions import (
     PageRef,
     all_pages,
     asked_on_page,
@@ -33,7 +28,12 @@ from web.questions import (
     question_pages,
     read_page,
 )
-from web.templating import render
+from dfr.web.templating import render
+from models.db import session_scope
+from models.directory import Directorate
+from models.draft import Draft
+from models.submission import utcnow
+from services.intake import plan_submission, resubmit, submit
 
 router = APIRouter()
 

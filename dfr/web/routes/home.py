@@ -7,11 +7,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from dfr.i18n import _
+from dfr.web.auth import CurrentVisitor
+from dfr.web.templating import render
 from models.db import session_scope
 from models.overview import overdue_in, submissions_by, tasks_for
 from models.working_days import london_today
-from web.auth import CurrentVisitor
-from web.templating import render
 
 router = APIRouter()
 

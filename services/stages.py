@@ -8,11 +8,11 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from models import audit
-from models.assignment import choose_assignee, choose_panel
 from models.dates import due_date_for
 from models.lifecycle import STAGES, Stage
 from models.review import Action, PanelMember, ReviewTask
 from models.submission import Submission
+from services.assignment import choose_assignee, choose_panel
 
 
 def opened_payload(

@@ -10,13 +10,13 @@ from sqlmodel import Session, col, select
 from dfr.errors import NotFoundError, PermissionDeniedError, TransitionError, ValidationError
 from dfr.i18n import _
 from models import audit
-from models.decisions import refusal_for
 from models.directory import Delegation, Directorate, Person, RoleAssignment
-from models.intake import locked_submission
 from models.lifecycle import Role, Stage
 from models.review import ReviewTask
 from models.submission import Submission
 from models.working_days import london_today
+from services.decide import refusal_for
+from services.intake import locked_submission
 
 MANAGERS = (Role.ADMIN.value, Role.COE.value)
 

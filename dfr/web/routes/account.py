@@ -14,12 +14,12 @@ from starlette.responses import RedirectResponse, Response
 
 from dfr.i18n import _, set_language
 from dfr.settings import get_settings
+from dfr.web.auth import SignInRequired, current_visitor, demo_password, posted_form
+from dfr.web.forms import FormErrors, safe_next, text
+from dfr.web.security import LANGUAGE_COOKIE
+from dfr.web.templating import render
 from models.db import session_scope
 from models.directory import Person, RoleAssignment
-from web.auth import SignInRequired, current_visitor, demo_password, posted_form
-from web.forms import FormErrors, safe_next, text
-from web.security import LANGUAGE_COOKIE
-from web.templating import render
 
 router = APIRouter()
 LANGUAGE_COOKIE_AGE = timedelta(days=365)

@@ -17,11 +17,11 @@ from starlette.requests import Request
 from dfr.errors import DfrError
 from dfr.i18n import _
 from dfr.settings import Settings, get_settings
+from dfr.web.security import check_csrf
 from models.db import session_scope
 from models.directory import Directorate, Person, RoleAssignment
 from models.lifecycle import Role
 from models.permissions import HeldRole
-from web.security import check_csrf
 
 
 class SignInRequired(Exception):

@@ -16,11 +16,11 @@ from starlette.staticfiles import StaticFiles
 from dfr.errors import DfrError, NotFoundError, PermissionDeniedError
 from dfr.i18n import _
 from dfr.settings import REPO_ROOT, Settings, get_settings
+from dfr.web.auth import SignInRequired, local_secret
+from dfr.web.routes import account, api, home, overview, review, submissions, submit
+from dfr.web.security import SecurityHeaders
+from dfr.web.templating import TEMPLATES, render
 from models.db import default_engine, refresh_statistics
-from web.auth import SignInRequired, local_secret
-from web.routes import account, api, home, overview, review, submissions, submit
-from web.security import SecurityHeaders
-from web.templating import TEMPLATES, render
 
 log = logging.getLogger("dfr.web")
 

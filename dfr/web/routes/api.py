@@ -19,11 +19,11 @@ from checklists.canonical import sha256_hex
 from dfr.errors import DfrError, NotFoundError, PermissionDeniedError
 from dfr.i18n import _
 from dfr.settings import get_settings
+from dfr.web.auth import SignInRequired, current_visitor
+from dfr.web.follow_up import start_follow_up
 from flows.tasks import store_submission
 from models.db import session_scope
 from models.queries import submission_detail
-from web.auth import SignInRequired, current_visitor
-from web.follow_up import start_follow_up
 
 router = APIRouter()
 MAX_BODY = 256 * 1024

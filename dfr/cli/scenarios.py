@@ -16,9 +16,10 @@ from checklists.routing import Route
 from dfr.errors import ValidationError
 from dfr.i18n import _
 from models.db import session_scope
-from models.decisions import Condition, DecisionRequest, StandardAssessment, record_decision
-from models.intake import parse_submission, resubmit, submit, withdraw
 from models.submission import Submission
+from models.submission_file import parse_submission
+from services.decide import Condition, DecisionRequest, StandardAssessment, record_decision
+from services.intake import resubmit, submit, withdraw
 
 
 @dataclass

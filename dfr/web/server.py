@@ -16,7 +16,7 @@ from dfr.errors import DfrError
 from dfr.i18n import _
 from dfr.processes import answers, stop
 from dfr.settings import Settings
-from web.app import create_app
+from dfr.web.app import create_app
 
 
 def _options(settings: Settings) -> dict[str, Any]:
@@ -36,7 +36,10 @@ def serve_web(settings: Settings) -> None:
         uvicorn.Server(uvicorn.Config(create_app(settings), **_options(settings))).run()
     else:  # each worker process builds its own app
         uvicorn.run(
-            "web.app:create_app", factory=True, workers=settings.web_workers, **_options(settings)
+            "dfr.web.app:create_app",
+            factory=True,
+            workers=settings.web_workers,
+            **_options(settings),
         )
 
 
@@ -46,7 +49,7 @@ def web_process(settings: Settings, env: dict[str, str], timeout: float = 60.0) 
     work; yield the site's address once it answers, stop it afterwards."""
     site = f"http://{settings.web_host}:{settings.web_port}"
     child = subprocess.Popen(
-        [sys.executable, "-c", "from cli.main import run; run()", "web"],
+        [sys.executable, "-c", "from dfr.cli.main import run; run()", "web"],
         env={**os.environ, **env},
     )
     try:

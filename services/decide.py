@@ -14,16 +14,16 @@ from checklists.loader import Registry
 from dfr.errors import NotFoundError, PermissionDeniedError, TransitionError, ValidationError
 from dfr.i18n import _
 from models import audit
-from models.assignment import delegators_of
 from models.dates import AMBER_ACTION_MONTHS, add_months
 from models.directory import Directorate, Person, RoleAssignment
-from models.intake import locked_submission
 from models.lifecycle import STAGES, Stage, State, action_for, transition
 from models.permissions import HeldRole, decide_refusal
 from models.review import Action, Decision, ReviewTask, StandardRating
 from models.submission import Submission
-from models.tasks import cancel_open_actions, cancel_remaining, open_task, remaining_tasks
 from models.working_days import london_today
+from services.assignment import delegators_of
+from services.intake import locked_submission
+from services.stages import cancel_open_actions, cancel_remaining, open_task, remaining_tasks
 
 
 @dataclass(frozen=True)

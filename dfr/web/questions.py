@@ -13,8 +13,8 @@ from checklists.answers import coerce_answer, is_asked
 from checklists.loader import Checklist, Registry
 from checklists.schema import Question
 from dfr.i18n import _, get_language
-from web.forms import FormErrors
-from web.templating import long_date
+from dfr.web.forms import FormErrors
+from dfr.web.templating import long_date
 
 QUESTIONS_PER_PAGE = 5
 
