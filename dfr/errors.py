@@ -4,13 +4,20 @@ from __future__ import annotations
 
 
 class DfrError(Exception):
-    """A problem with the user's input or request. `str(err)` is the translated message."""
+    """A problem with the user's input or request. `str(err)` is the translated message.
+
+    The message is neutral: it names no command, option, page or role id, so every front door
+    can show it as it is. `field` names the input it is about (`title.en`, `outcome`,
+    `answers.digital_options.estimated_cost`, …) or is None for the request as a whole; the web
+    shows the message beside that field, the CLI adds its own hint for it.
+    """
 
     exit_code = 2
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 class NotFoundError(DfrError):
