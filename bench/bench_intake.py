@@ -18,7 +18,7 @@ from bench.baseline import insert_plain
 from checklists.loader import registry
 from models.db import dispose_engine, engine_for, session_scope
 from models.migrate import upgrade
-from services.intake import submit
+from services.submit import submit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.factories import load_people, submission_data

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from prefect import flow
 
+from flows.prefect_tasks import announce
 from flows.steps import step
-from flows.tasks import announce
 
 
 @flow(name="advance", persist_result=False)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from prefect import flow
 
+from flows.prefect_tasks import deliver_notifications
 from flows.steps import step
-from flows.tasks import deliver_notifications
 
 
 @flow(name="deliver", persist_result=False)

@@ -8,8 +8,8 @@ from prefect import flow
 
 from checklists.loader import registry
 from dfr.settings import get_settings
+from flows.prefect_tasks import deliver_notifications
 from flows.steps import blocking_task, step
-from flows.tasks import deliver_notifications
 from models.db import session_scope
 from models.working_days import london_today
 from notifications.digest import queue_digests

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
 from flows import event_batches
-from models.audit import EventEmission, LogEntry
+from models.audit import LogEntry
 from models.submission import Submission
+from services.announce import record_emissions, unpublished_entries
 
 EVENT_NAMES = {
     "submission.submitted": "dfr.submission.submitted",
@@ -70,18 +70,6 @@ def resources(
     return resource, related
 
 
-_BATCH = 500  # ids per IN (...) list
-_ANNOUNCE_LOCK = 0x0DF2_A770  # PostgreSQL advisory lock key; SQLite writers are serial anyway
-
-
-def lock_announcing(session: Session) -> None:
-    """Announcing (queueing notifications, recording emissions) one at a time across
-    processes, until the caller's transaction ends: a bulk intake publishing its events and a
-    follow-up run catching up may reach the same log entries."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ANNOUNCE_LOCK})
-
-
 def event_document(entry: LogEntry, submission: Submission, name: str) -> dict[str, Any]:
     """The Prefect event for one log entry, as a JSON document in Prefect's event schema."""
     resource, related = resources(entry, submission)
@@ -116,47 +104,15 @@ def emit_in(session: Session, submission_ids: Iterable[int]) -> int:
     it); the caller makes sure a Prefect API is there to receive the events."""
     if not event_batches.enabled():
         return 0
-    lock_announcing(session)
-    ids = sorted(set(submission_ids))
-    submissions: dict[int, Submission] = {}
-    entries: list[LogEntry] = []
-    done = select(EventEmission.log_seq)
-    for start in range(0, len(ids), _BATCH):
-        batch = ids[start : start + _BATCH]
-        submissions.update(
-            (s.id or 0, s)
-            for s in session.exec(select(Submission).where(col(Submission.id).in_(batch)))
-        )
-        entries += session.exec(
-            select(LogEntry).where(
-                col(LogEntry.submission_id).in_(batch), col(LogEntry.seq).not_in(done)
-            )
-        ).all()
-    records, documents = [], []
-    for entry in sorted(entries, key=lambda e: e.seq):
-        submission = submissions.get(entry.submission_id or 0)
+    emitted: list[tuple[int, str]] = []
+    documents = []
+    for entry, submission in unpublished_entries(session, submission_ids):
         name = event_name(entry)
-        if submission is None:
-            continue
         if name is None or (entry.event == "task.opened" and not entry.payload.get("assignee_id")):
-            records.append({"log_seq": entry.seq, "event": "-", "emitted_at": datetime.now(UTC)})
+            emitted.append((entry.seq, "-"))
             continue
         documents.append(event_document(entry, submission, name))
-        records.append({"log_seq": entry.seq, "event": name, "emitted_at": datetime.now(UTC)})
+        emitted.append((entry.seq, name))
     event_batches.publish(documents)
-    if records:
-        session.connection().execute(insert(EventEmission.__table__), records)  # type: ignore[attr-defined]
+    record_emissions(session, emitted)
     return len(documents)
-
-
-def unannounced_submissions(session: Session, limit: int) -> list[int]:
-    """Submissions with log entries not yet published (so not yet announced), oldest first."""
-    done = select(EventEmission.log_seq)
-    rows = session.exec(
-        select(LogEntry.submission_id)
-        .where(col(LogEntry.submission_id).is_not(None), col(LogEntry.seq).not_in(done))
-        .group_by(col(LogEntry.submission_id))
-        .order_by(func.min(LogEntry.seq))
-        .limit(limit)
-    ).all()
-    return [sid for sid in rows if sid is not None]

@@ -16,11 +16,11 @@ from prefect import flow
 
 from checklists.loader import registry
 from dfr.settings import get_settings
-from flows.events import emit_in, lock_announcing, unannounced_submissions
+from flows.events import emit_in
+from flows.prefect_tasks import deliver_notifications
 from flows.steps import blocking_task, orchestrated, step
-from flows.tasks import deliver_notifications
 from models.db import session_scope
-from notifications.queue import queue_for_submission
+from services.announce import queue_notifications, unannounced_submissions
 
 CHUNK = 200
 
@@ -31,11 +31,8 @@ def announce_pending(limit: int = CHUNK) -> list[int]:
     entries are not yet published, in one transaction under the announcing lock: a second run
     waits, then finds them done. Returns the submissions announced."""
     with session_scope() as session:
-        lock_announcing(session)
         ids = unannounced_submissions(session, limit)
-        reg, settings = registry(), get_settings()
-        for sid in ids:
-            queue_for_submission(session, sid, reg, settings)
+        queue_notifications(session, ids, registry(), get_settings())
         if orchestrated():
             emit_in(session, ids)
         return ids

@@ -7,8 +7,8 @@ from typing import Any
 
 from prefect import flow
 
+from flows.prefect_tasks import publish_events, take_in, take_in_chunk
 from flows.steps import step
-from flows.tasks import publish_events, take_in, take_in_chunk
 from services.bulk_intake import parts_of
 
 

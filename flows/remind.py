@@ -8,8 +8,8 @@ from datetime import date
 from prefect import flow
 
 from dfr.settings import get_settings
+from flows.prefect_tasks import announce_many, deliver_notifications
 from flows.steps import blocking_task, step
-from flows.tasks import announce_many, deliver_notifications
 from models.db import session_scope
 from models.reminders import Policy
 from models.submission import utcnow

@@ -1,13 +1,14 @@
-"""The front door to the flows: what the CLI (and the web UI) call after writing something.
+"""The front door to the flows: what every front door (CLI, web pages, JSON API) calls after a
+service has written something — `after_commit`.
 
 Two modes (`DFR_FLOW_MODE`):
 
-- **deployments** — production. The caller's change is written in the caller (an intake is
-  validated, routed and stored in one transaction, idempotent on its intake key), then a
-  `follow-up/follow-up` flow run is requested on the work pool; a worker announces what the
-  log recorded (notifications queued, Prefect events) and delivers. Nobody waits for a worker.
-- **in-process** — embedded. The flows run in the caller (as real flow runs when a Prefect API
-  is configured), delivery included unless the caller says otherwise.
+- **deployments** — production. The caller's change is written by a service in the caller
+  (one transaction), then a `follow-up/follow-up` flow run is requested on the work pool; a
+  worker announces what the log recorded (notifications queued, Prefect events) and delivers.
+  Nobody waits for a worker.
+- **in-process** — embedded. The `advance` and `deliver` flows run in the caller (as real flow
+  runs when a Prefect API is configured), delivery included unless the caller says otherwise.
 
 `auto` (the default) picks deployments when PREFECT_API_URL is set and the follow-up
 deployment is registered (`dfr deploy`, or any `dfr worker`), in-process otherwise.
@@ -17,16 +18,19 @@ thread pool) or through `run_in_threadpool` from an `async def` one.
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from uuid import UUID
 
-from checklists.canonical import sha256_hex
 from dfr.errors import ValidationError
 from dfr.i18n import _
 from dfr.settings import get_settings
 from flows.runner import prefect_configured, run_flow
+
+log = logging.getLogger("dfr.flows")
 
 Mode = Literal["deployments", "in-process"]
 
@@ -130,48 +134,41 @@ def _still_to_start(run: Any) -> bool:
     return bool(datetime.now(UTC) - state.timestamp < PENDING_GRACE)
 
 
-def start_intake(
-    data: dict[str, Any], intake_key: str | None = None, *, deliver: bool = True
-) -> int:
-    """Store and route one submission and start telling people; return the submission's id.
+def after_commit(submission_ids: Iterable[int], *, deliver: bool = True) -> dict[str, int] | None:
+    """The one thing every front door calls after a service has committed a change (a
+    submission, a decision, a resubmission, a withdrawal, a reassignment): tell people.
 
-    `intake_key` (default: the content hash of `data`) makes intake idempotent: the same key
-    again returns the first submission and stores, routes and sends nothing new — a web form
-    should pass a key it generated when the form was shown. Invalid data raises the domain's
-    ValidationError before anything is stored. In deployments mode notifications are delivered
-    by a worker after this returns; in-process, `deliver=False` leaves them pending (for
-    `start_delivery` or the `deliver-retries` schedule).
-    """
-    from flows.deliver import deliver as deliver_flow
-    from flows.intake import intake
-    from flows.tasks import store_submission
-
-    key = intake_key or sha256_hex(data)
-    if flow_mode() == "deployments":
-        submission_id = store_submission.fn(data, key)
-        request_follow_up()
-        return submission_id
-    found: int = run_flow(intake, data=data, intake_key=key)
-    if deliver:
-        run_flow(deliver_flow, submission_id=found)
-    return found
-
-
-def start_advance(submission_id: int, *, deliver: bool = True) -> dict[str, int] | None:
-    """After a decision, resubmission, withdrawal or reassignment has been committed: tell
-    people. In-process returns the delivery report (None with `deliver=False`); in deployments
-    mode returns None at once and a worker delivers."""
+    In deployments mode a worker's follow-up run announces (notifications queued, Prefect
+    events) and delivers, and this returns None at once. In-process the `advance` flow
+    announces each submission here and, unless `deliver=False`, the `deliver` flow sends what is
+    pending; the delivery report is returned. Safe to call twice: nothing is announced or sent
+    twice. If it fails, nothing is lost: the log entries stay unannounced and the
+    notifications pending, and the next follow-up run or the reminder sweep picks them up."""
     from flows.advance import advance
     from flows.deliver import deliver as deliver_flow
 
+    ids = sorted(set(submission_ids))
     if flow_mode() == "deployments":
         request_follow_up()
         return None
-    run_flow(advance, submission_id=submission_id)
+    for submission_id in ids:
+        run_flow(advance, submission_id=submission_id)
     if not deliver:
         return None
-    report: dict[str, int] = run_flow(deliver_flow, submission_id=submission_id)
+    report: dict[str, int] = run_flow(deliver_flow, submission_id=ids[0] if len(ids) == 1 else None)
     return report
+
+
+def after_commit_in_background(submission_id: int) -> None:
+    """`after_commit` for a web request, run after the response has gone: a failure is logged
+    (and retried later, see `after_commit`), never shown to the person who already has their
+    answer."""
+    try:
+        after_commit([submission_id])
+    except Exception:
+        log.exception(
+            "telling people about submission %s failed; it will be retried", submission_id
+        )
 
 
 def start_delivery(submission_id: int | None = None) -> dict[str, int] | None:

@@ -13,6 +13,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def reference_for(submission_id: int) -> str:
+    """The reference people quote: `DFR-00012`."""
+    return f"DFR-{submission_id:05d}"
+
+
 class Submission(SQLModel, table=True):
     __table_args__ = (Index("ix_submission_dg_state", "dg_code", "state"),)  # the DG overview
 
@@ -42,7 +47,7 @@ class Submission(SQLModel, table=True):
 
     @property
     def reference(self) -> str:
-        return f"DFR-{self.id:05d}"
+        return reference_for(self.id or 0)
 
     def title(self, language: str) -> str:
         return self.title_cy if language == "cy" else self.title_en

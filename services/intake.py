@@ -24,7 +24,6 @@ from models.intake_rows import (
     flag_rows,
     obligation_row,
     route_payload,
-    submission_row,
     task_rows,
 )
 from models.lifecycle import State, transition
@@ -178,41 +177,6 @@ def submitted_payload(plan: SubmissionPlan) -> dict[str, Any]:
         "dg": parsed.dg,
         **route_payload(plan.checklists, plan.answers, plan.route),
     }
-
-
-def submit(
-    session: Session,
-    data: Any,
-    registry: Registry,
-    on: date | None = None,
-    intake_key: str | None = None,
-) -> tuple[Submission, Route]:
-    """Store a new submission, route it and open its first stage.
-
-    `intake_key` makes intake idempotent: callers that may retry pass the same key, and the
-    unique constraint on it lets only one submission be stored for it.
-    """
-    plan = plan_submission(session, data, registry, on)
-    parsed, checklists, typed, route, on = (
-        plan.parsed,
-        plan.checklists,
-        plan.answers,
-        plan.route,
-        plan.on,
-    )
-    submission = Submission(**submission_row(parsed, route, on, intake_key))
-    session.add(submission)
-    session.flush()
-    _store_round(session, submission, checklists, typed, route)
-    audit.append(
-        session,
-        event="submission.submitted",
-        actor_id=parsed.submitter,
-        submission_id=submission.id,
-        payload=submitted_payload(plan),
-    )
-    _add_tasks(session, submission, route, skip=set(), on=on)
-    return submission, route
 
 
 def stored_answers(

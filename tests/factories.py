@@ -6,14 +6,15 @@ import copy
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 
 from checklists.loader import Registry
 from models.audit import LogEntry
 from models.db import session_scope
+from models.submission import Submission
 from services.decide import DecisionRequest, StandardAssessment, record_decision
 from services.directory import load_directory, parse_directory
-from services.intake import submit
+from services.submit import submit
 
 DIRECTORY: dict[str, Any] = {
     "directorates": [
@@ -186,10 +187,16 @@ def submission_data(
     return data
 
 
+def submit_row(session: Session, data: Any, registry: Registry, **kwargs: Any) -> Submission:
+    """Submit through the service in the caller's transaction; return the stored row."""
+    found = session.get(Submission, submit(session, data, registry, **kwargs).submission_id)
+    assert found is not None
+    return found
+
+
 def make_submission(engine: Engine, registry: Registry, **kwargs: Any) -> int:
     with session_scope(engine) as session:
-        submission, _route = submit(session, submission_data(**kwargs), registry)
-        return submission.id or 0
+        return submit(session, submission_data(**kwargs), registry).submission_id
 
 
 def decide(

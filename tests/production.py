@@ -32,11 +32,11 @@ from checklists.canonical import sha256_hex
 from dfr.cli.engine import prefect_server
 from dfr.processes import stop
 from dfr.settings import get_settings
-from flows.events import unannounced_submissions
 from flows.start import request_follow_up
 from models.db import dispose_engine, engine_for, session_scope
 from models.migrate import upgrade
 from models.notification import Notification
+from services.announce import unannounced_submissions
 from tests.factories import load_people, submission_data
 from tests.fakes.slack import TOKEN, FakeSlack, FakeSlackServer
 

@@ -17,7 +17,7 @@ from models.audit_check import verify_all
 from models.db import session_scope
 from models.submission import Submission
 from services.backup import export_lines, import_lines
-from services.intake import submit
+from services.submit import submit
 from tests.conftest import _truncate_all
 from tests.test_examples import SCENARIOS, load_demo_directory
 
@@ -58,8 +58,8 @@ def test_new_work_after_a_restore_continues_the_numbering(engine, exported, chec
     data = read_yaml(SCENARIOS[0])["submission"]
     data["title"] = {"cy": "Cyflwyniad newydd", "en": "A new submission"}
     with session_scope(engine) as session:
-        submission, _route = submit(session, data, checklist_registry)
-    assert submission.id == len(SCENARIOS) + 1
+        submitted = submit(session, data, checklist_registry)
+    assert submitted.submission_id == len(SCENARIOS) + 1
     with session_scope(engine) as session:
         assert verify_all(session).ok
 

@@ -193,12 +193,12 @@ def test_a_bad_line_is_reported_even_when_publishing_the_stored_chunks_fails(
 ):
     """After a bad line the chunks before it are published; if that fails too (the Prefect
     API gone), the person still learns which line to correct and where to resume."""
-    import flows.tasks
+    import flows.prefect_tasks
 
     def api_gone(*_args, **_kwargs):
         raise RuntimeError("Prefect API unreachable")
 
-    monkeypatch.setattr(flows.tasks, "emit_pending_events", api_gone)
+    monkeypatch.setattr(flows.prefect_tasks, "emit_pending_events", api_gone)
     path = six_lines_the_fifth_failing_its_checklist(tmp_path)
     with pytest.raises(ValidationError, match=r"(?s)^Line 5: .*--from-line 4\)"):
         asyncio.run(intake_many.fn(path=path, chunk=3))

@@ -80,7 +80,7 @@ def test_concurrent_submissions_keep_the_log_linear(engine, checklist_registry):
 
 
 def test_two_workers_taking_the_same_intake_route_it_once(engine, checklist_registry):
-    from flows.tasks import store_submission
+    from flows.prefect_tasks import store_submission
     from models.review import ReviewTask
     from models.submission import Submission
     from tests.factories import submission_data

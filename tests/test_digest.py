@@ -15,14 +15,13 @@ from models.review import ReviewTask
 from models.working_days import london_today
 from notifications.digest import queue_digests
 from services.digests import digest_for, record_digests
-from services.intake import submit
+from services.submit import submit
 from tests.factories import decide, submission_data
 
 
 def submit_on(engine, registry, day, **kwargs):
     with session_scope(engine) as session:
-        submission, _route = submit(session, submission_data(**kwargs), registry, on=day)
-        return submission.id
+        return submit(session, submission_data(**kwargs), registry, on=day).submission_id
 
 
 def set_due(engine, sid, due):

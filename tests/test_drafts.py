@@ -15,7 +15,7 @@ from models.db import engine_for, session_scope
 from models.draft import Draft
 from models.submission import utcnow
 from services.drafts import discard_stale_drafts
-from services.intake import submit
+from services.submit import submit
 from tests.conftest import ROOT
 from tests.factories import submission_data
 from tests.web_support import Browserless, Site
@@ -54,9 +54,12 @@ def test_a_sent_draft_cannot_be_deleted(site: Site):
     client.sign_in("iwan.parry")
     with session_scope(engine_for(site.database_url)) as session:
         data = read_yaml(ROOT / "examples" / "submissions" / "01-policy-no-digital-service.yaml")
-        submission, _route = submit(session, data, registry())
+        submission = submit(session, data, registry())
         draft = Draft(
-            person_id="iwan.parry", kind="initiative", dg_code="EST", submission_id=submission.id
+            person_id="iwan.parry",
+            kind="initiative",
+            dg_code="EST",
+            submission_id=submission.submission_id,
         )
         session.add(draft)
         session.flush()
@@ -74,7 +77,7 @@ def _drafts_aged(engine, ages: dict[str, tuple[int, bool]]) -> dict[str, int]:
         for name, (days, sent) in ages.items():
             submission_id = None
             if sent:
-                submission_id = submit(session, submission_data(), registry())[0].id
+                submission_id = submit(session, submission_data(), registry()).submission_id
             draft = Draft(
                 person_id="policy.est",
                 kind="initiative",

@@ -20,7 +20,7 @@ from models.draft import Draft
 from models.review import Decision, ReviewTask
 from models.submission import Submission
 from services.decide import DecisionRequest, record_decision
-from services.intake import submit
+from tests.factories import submit_row
 from tests.web_support import Browserless, Site, live_site
 
 EXAMPLES = REPO_ROOT / "examples" / "submissions"
@@ -44,7 +44,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template) -> Iterator
         reg = registry()
         with session_scope(engine) as session:
             data = read_yaml(EXAMPLES / "02-new-service-alpha-amber.yaml")
-            submission, _route = submit(session, data, reg)
+            submission = submit_row(session, data, reg)
             draft = Draft(person_id="iwan.parry", kind="initiative", dg_code="EST")
             session.add(draft)
             session.flush()
@@ -165,7 +165,7 @@ def test_a_script_in_a_rationale_is_inert_when_displayed(world: World):
     engine = engine_for(world.site.database_url)
     reg = registry()
     with session_scope(engine) as session:
-        submission, _route = submit(
+        submission = submit_row(
             session, read_yaml(EXAMPLES / "01-policy-no-digital-service.yaml"), reg
         )
         task = session.exec(

@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
 
-from checklists.canonical import sha256_hex
-from checklists.loader import Registry
-from checklists.routing import Route
+import flows.start
 from dfr.i18n import _
-from flows.start import start_advance, start_intake
-from models.db import session_scope
-from models.submission import Submission
-from services.intake import plan_submission
 
 
-def preview(data: Any, registry: Registry) -> Route:
-    """Check a submission fully (the same code intake runs) and return its route; keep nothing."""
-    with session_scope(read_only=True) as session:
-        return plan_submission(session, data, registry).route
-
-
-def intake_and_deliver(data: Any) -> Submission:
-    """Start intake (idempotent on the file's content); notifications are delivered here, or by
-    the workers when flows run as deployments."""
-    submission_id = start_intake(data, intake_key=sha256_hex(data))
-    with session_scope() as session:
-        found = session.get(Submission, submission_id)
-        assert found is not None
-        return found
-
-
-def advance_and_deliver(submission_id: int) -> dict[str, int] | None:
+def after_commit(submission_ids: Iterable[int]) -> dict[str, int] | None:
     """Tell people about what was just recorded; None when the workers deliver it."""
-    return start_advance(submission_id)
+    return flows.start.after_commit(submission_ids)
 
 
 def delivery_line(report: dict[str, int] | None) -> str:

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from sqlmodel import col, select
 
+from checklists.canonical import sha256_hex
 from checklists.loader import Registry, load_registry, lock_key, read_lock, read_yaml, write_lock
 from dfr.cli import follow_up, render
 from dfr.cli.engine import prefect_server
@@ -35,6 +36,7 @@ from services.decide import DecisionRequest, record_decision
 from services.directory import load_directory, parse_directory
 from services.intake import resubmit, withdraw
 from services.reassign import delegate, reassign
+from services.submit import submit
 
 log = logging.getLogger("dfr")
 
@@ -138,9 +140,21 @@ def submit_cmd(file: Annotated[Path, typer.Argument(help="Submission YAML file."
     """Validate and store a submission, then print the route it will take."""
     registry = _registry()
     data = read_yaml(file)
-    route = follow_up.preview(data, registry)  # bad input stops here, before any flow starts
-    submission = follow_up.intake_and_deliver(data)
-    _say(render.submitted_lines(submission, route, registry))
+    with session_scope() as session:  # idempotent on the file's content
+        submitted = submit(session, data, registry, intake_key=sha256_hex(data))
+    follow_up.after_commit([submitted.submission_id])
+    with session_scope(read_only=True) as session:
+        detail = submission_detail(session, submitted.submission_id)
+    if submitted.route is None:
+        _say(
+            _(
+                "{reference} was submitted from this file before; nothing new was stored.",
+                reference=submitted.reference,
+            )
+        )
+        _say(render.detail_lines(detail, registry))
+        return
+    _say(render.submitted_lines(detail.submission, submitted.route, registry))
 
 
 @app.command("submit-many")
@@ -270,7 +284,7 @@ def decide(
             ),
             registry,
         )
-    report = follow_up.advance_and_deliver(decision.submission_id)
+    report = follow_up.after_commit([decision.submission_id])
     with session_scope() as session:
         detail = submission_detail(session, decision.submission_id)
     _say(
@@ -314,7 +328,7 @@ def resubmit_cmd(
     registry = _registry()
     with session_scope() as session:
         submission, route = resubmit(session, parse_reference(reference), actor, changes, registry)
-    follow_up.advance_and_deliver(submission.id or 0)
+    follow_up.after_commit([submission.id or 0])
     _say(
         _(
             "Resubmitted {reference} (round {round}).",
@@ -334,7 +348,7 @@ def withdraw_cmd(
     """Withdraw a submission (submitter only); open stages are cancelled."""
     with session_scope() as session:
         submission = withdraw(session, parse_reference(reference), actor, reason)
-    follow_up.advance_and_deliver(submission.id or 0)
+    follow_up.after_commit([submission.id or 0])
     _say(_("Withdrawn: {reference}.", reference=submission.reference))
 
 
@@ -352,7 +366,7 @@ def reassign_cmd(
     with session_scope() as session:
         task = reassign(session, parse_reference(reference), stage, to, reason, actor)
         submission_id = task.submission_id
-    report = follow_up.advance_and_deliver(submission_id)
+    report = follow_up.after_commit([submission_id])
     _say(_("Reassigned: {task}", task=render.task_line(task)))
     _say(follow_up.delivery_line(report))
 
@@ -373,8 +387,8 @@ def delegate_cmd(
         raise ValidationError(_("--from and --until must be dates like 2027-01-31.")) from None
     with session_scope() as session:
         delegation, moved = delegate(session, person, to, starts_on, ends_on, reason, actor)
-    for submission_id in sorted(set(moved)):
-        follow_up.advance_and_deliver(submission_id)
+    if moved:
+        follow_up.after_commit(moved)
     _say(
         _(
             "{delegate} covers {person} from {starts} until {ends}; {count} open reviews moved.",
@@ -575,7 +589,9 @@ def demo(
     if not files:
         raise ValidationError(_("No scenario files (*.yaml) in {folder}.", folder=str(folder)))
     for path in files:
-        result = run_scenario(engine, registry, path, after=follow_up.advance_and_deliver)
+        result = run_scenario(
+            engine, registry, path, after=lambda sid: follow_up.after_commit([sid])
+        )
         with session_scope(engine) as session:
             detail = submission_detail(session, result.submission_id)
             s = detail.submission

@@ -19,7 +19,8 @@ from models.db import session_scope
 from models.submission import Submission
 from models.submission_file import parse_submission
 from services.decide import Condition, DecisionRequest, StandardAssessment, record_decision
-from services.intake import resubmit, submit, withdraw
+from services.intake import resubmit, withdraw
+from services.submit import submit
 
 
 @dataclass
@@ -82,8 +83,8 @@ def run_scenario(
     if existing is not None:
         return ScenarioResult(path, existing.id or 0, None)
     with session_scope(engine) as session:
-        submission, route = submit(session, data, registry, on)
-        sid = submission.id or 0
+        submitted = submit(session, data, registry, on=on)
+        sid, route = submitted.submission_id, submitted.route
     if after:
         after(sid)
     result = ScenarioResult(path, sid, route)

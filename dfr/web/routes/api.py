@@ -16,14 +16,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from checklists.canonical import sha256_hex
+from checklists.loader import registry
 from dfr.errors import DfrError, NotFoundError, PermissionDeniedError
 from dfr.i18n import _
 from dfr.settings import get_settings
 from dfr.web.auth import SignInRequired, current_visitor
-from dfr.web.follow_up import start_follow_up
-from flows.tasks import store_submission
+from flows.start import after_commit_in_background
 from models.db import session_scope
 from models.queries import submission_detail
+from services.submit import submit
 
 router = APIRouter()
 MAX_BODY = 256 * 1024
@@ -52,22 +53,26 @@ async def create_submission(request: Request, background: BackgroundTasks) -> Re
         return _problem(400, _("The body is not valid JSON."))
     if not isinstance(data, dict):
         return _problem(400, _("Send one submission: a JSON object like a submission file."))
-    data = data.get("submission", data)
-    if data.get("submitter", visitor.id) != visitor.id:
-        return _problem(403, _("You can only submit as yourself."))
-    data = {**data, "submitter": visitor.id}
     key = request.headers.get("idempotency-key") or None
     if key is not None and (len(key) > 64 or not key.isprintable()):
         return _problem(400, _("Idempotency-Key must be at most 64 printable characters."))
+
+    def store() -> int:
+        with session_scope() as session:
+            submitted = submit(
+                session, data, registry(), intake_key=key or sha256_hex(data), actor_id=visitor.id
+            )
+            return submitted.submission_id
+
     try:
         # Validated, routed and stored in this request (idempotent on the key); telling people
         # starts after the reply, through the flows' front door, as for the web forms.
-        submission_id = await run_in_threadpool(store_submission.fn, data, key or sha256_hex(data))
+        submission_id = await run_in_threadpool(store)
     except (NotFoundError, PermissionDeniedError) as err:
         return _problem(403 if isinstance(err, PermissionDeniedError) else 404, err.message)
     except DfrError as err:
         return _problem(422, err.message)
-    background.add_task(start_follow_up, submission_id)
+    background.add_task(after_commit_in_background, submission_id)
 
     def describe() -> dict[str, Any]:
         with session_scope(read_only=True) as session:

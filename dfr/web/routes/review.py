@@ -18,10 +18,10 @@ from checklists.loader import Checklist, registry
 from dfr.errors import NotFoundError, PermissionDeniedError, ValidationError
 from dfr.i18n import _
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
-from dfr.web.follow_up import start_follow_up
 from dfr.web.forms import FormErrors, text
 from dfr.web.routes.submissions import visible_submission
 from dfr.web.templating import render
+from flows.start import after_commit_in_background
 from models.db import session_scope
 from models.lifecycle import STAGES, Stage
 from models.review import ReviewTask
@@ -182,5 +182,5 @@ def decide(
         if errors:
             session.rollback()  # nothing of a refused decision is kept
             return _page(request, session, task, values, errors)
-    background.add_task(start_follow_up, submission_id)
+    background.add_task(after_commit_in_background, submission_id)
     return RedirectResponse(f"/submissions/{submission_id}", status_code=303)

@@ -15,10 +15,10 @@ from checklists.loader import registry
 from dfr.errors import NotFoundError, PermissionDeniedError
 from dfr.i18n import _, get_language
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
-from dfr.web.follow_up import start_follow_up
 from dfr.web.forms import text
 from dfr.web.questions import display_answer
 from dfr.web.templating import render
+from flows.start import after_commit_in_background
 from models.db import session_scope
 from models.directory import Directorate
 from models.draft import Draft
@@ -175,5 +175,5 @@ def withdraw_submission(
 ) -> Response:
     with session_scope() as session:
         withdraw(session, submission_id, visitor.id, text(form, "reason"))
-    background.add_task(start_follow_up, submission_id)
+    background.add_task(after_commit_in_background, submission_id)
     return RedirectResponse(f"/submissions/{submission_id}", status_code=303)

@@ -4,7 +4,6 @@ check your answers, submit. A draft keeps the answers between pages; submitting 
 from __future__ import annotations
 
 from fastapi import APIRouter, BackgroundTasks
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -16,7 +15,6 @@ from dfr.errors import NotFoundError, PermissionDeniedError, ValidationError
 from dfr.i18n import _, get_language
 from dfr.settings import get_settings
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
-from dfr.web.follow_up import start_follow_up
 from dfr.web.forms import FormErrors, text
 from dfr.web.questions import (
     PageRef,
@@ -29,11 +27,13 @@ from dfr.web.questions import (
     read_page,
 )
 from dfr.web.templating import render
+from flows.start import after_commit_in_background
 from models.db import session_scope
 from models.directory import Directorate
 from models.draft import Draft
 from models.submission import utcnow
-from services.intake import plan_submission, resubmit, submit
+from services.intake import plan_submission, resubmit
+from services.submit import submit
 
 router = APIRouter()
 
@@ -367,23 +367,16 @@ def send(
                 submission, _route = resubmit(
                     session, draft.resubmission_of, visitor.id, draft.answers, reg
                 )
-            else:
-                submission, _route = submit(
-                    session, draft.as_submission(), reg, intake_key=draft.intake_key
-                )
-            draft.submission_id = submission.id
+                submission_id = submission.id or 0
+            else:  # the draft's key: sent twice at once, one submission is stored
+                submitted = submit(session, draft.as_submission(), reg, intake_key=draft.intake_key)
+                submission_id = submitted.submission_id
+            draft.submission_id = submission_id
             draft.updated_at = utcnow()
             session.add(draft)
-            submission_id = submission.id or 0
     except ValidationError as err:
         with session_scope(read_only=True) as session:
             draft = _draft(session, draft_id, visitor)
             return _check_response(request, draft, None, err.message, 400)
-    except IntegrityError:  # the same draft sent twice at once: the other request stored it
-        with session_scope(read_only=True) as session:
-            draft = _draft(session, draft_id, visitor)
-            if draft.submission_id is None:
-                raise
-            submission_id = draft.submission_id
-    background.add_task(start_follow_up, submission_id)
+    background.add_task(after_commit_in_background, submission_id)
     return RedirectResponse(f"/submissions/{submission_id}/confirmation", status_code=303)

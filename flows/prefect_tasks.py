@@ -11,52 +11,29 @@ from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
 
 from checklists.loader import registry
 from dfr.settings import get_settings
-from flows.events import emit_pending_events, lock_announcing
+from flows.events import emit_pending_events
 from flows.steps import blocking_task
 from models.db import default_engine, session_scope
-from models.submission import Submission
 from notifications.delivery import DeliveryReport, build_channels, deliver_until_settled
-from notifications.queue import queue_for_submissions
+from services.announce import queue_notifications
 from services.bulk_intake import Part, submit_many
-from services.intake import submit
-
-
-def _existing(intake_key: str | None) -> int | None:
-    if not intake_key:
-        return None
-    with session_scope() as session:
-        return session.exec(
-            select(Submission.id).where(Submission.intake_key == intake_key)
-        ).first()
+from services.submit import submit
 
 
 @task(name="store-submission", cache_policy=NO_CACHE)
 def store_submission(data: dict[str, Any], intake_key: str | None = None) -> int:
-    """Validate → evaluate the checklists → route → create review tasks → assign, in one
-    transaction. A second run with the same intake key returns the first submission."""
-    found = _existing(intake_key)
-    if found is not None:
-        return found
-    try:
-        with session_scope() as session:
-            submission, _route = submit(session, data, registry(), intake_key=intake_key)
-            return submission.id or 0
-    except IntegrityError:  # another worker stored the same intake key first
-        found = _existing(intake_key)
-        if found is None:
-            raise
-        return found
+    """Check, route, store and assign one submission in one transaction (`services.submit`);
+    the same intake key again returns the first submission."""
+    with session_scope() as session:
+        return submit(session, data, registry(), intake_key=intake_key).submission_id
 
 
 def _announce(submission_ids: list[int]) -> dict[str, int]:
     with session_scope() as session:
-        lock_announcing(session)
-        queued = queue_for_submissions(session, submission_ids, registry(), get_settings())
+        queued = queue_notifications(session, submission_ids, registry(), get_settings())
     return {"queued": queued, "emitted": emit_pending_events(default_engine(), submission_ids)}
 
 
@@ -92,8 +69,7 @@ def take_in_chunk(part: Part) -> list[int]:
     with session_scope() as session:
         submission_ids = submit_many(session, part.lines(), registry())
     with session_scope() as session:
-        lock_announcing(session)
-        queue_for_submissions(session, submission_ids, registry(), get_settings())
+        queue_notifications(session, submission_ids, registry(), get_settings())
     return submission_ids
 
 

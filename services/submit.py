@@ -1,0 +1,259 @@
+"""Submitting: one path for every front door — a file from the CLI, a web draft, the JSON API,
+a line of a bulk import, a Prefect task.
+
+A submission is planned (`services.intake.plan_submission`: checked, routed; read-only), then
+stored by `store_plans` with one insert per table: the submission, its answers, flags,
+obligations, review tasks and decision-log entries, its first stage opened and assigned. A
+single submission is a chunk of one, so it has exactly the rows and log entries a bulk import
+would have given it. Everything happens in the caller's transaction.
+
+An intake key makes submitting idempotent: the same key again returns the first submission and
+stores nothing. Two requests racing with one key store one submission (a unique constraint;
+the loser's insert is rolled back to a savepoint and it returns the winner's submission).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel
+
+from checklists.loader import Registry
+from checklists.routing import Route
+from dfr.errors import PermissionDeniedError
+from dfr.i18n import _
+from models import audit
+from models.dates import due_date_for
+from models.directory_lookup import DirectoryLookup
+from models.intake_rows import (
+    answer_rows,
+    flag_rows,
+    obligation_row,
+    submission_row,
+    task_rows,
+)
+from models.lifecycle import STAGES, Stage
+from models.review import Action, ReviewTask
+from models.submission import ChecklistAnswers, RaisedFlag, Submission, reference_for
+from services.assignment import Workload, choose_assignee
+from services.intake import SubmissionPlan, plan_submission, submitted_payload
+from services.stages import opened_payload
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What submitting gave: the submission, and its route when this call stored it (None when
+    the intake key had been used before and the first submission is returned)."""
+
+    submission_id: int
+    reference: str
+    route: Route | None
+
+    @property
+    def created(self) -> bool:
+        return self.route is not None
+
+
+def submit(
+    session: Session,
+    data: Any,
+    registry: Registry,
+    *,
+    intake_key: str | None = None,
+    on: date | None = None,
+    actor_id: str | None = None,
+) -> Submitted:
+    """Check, route and store one submission and open its first stage; or, when `intake_key`
+    was used before, return that submission and store nothing. Raises a DfrError (nothing
+    stored) when the document is wrong or its submitter may not submit for its DG.
+
+    `actor_id` is the signed-in person when a front door knows one (the web, the API): the
+    document is submitted as them, and naming anyone else as its submitter is refused."""
+    if actor_id is not None:
+        data = as_submitter(data, actor_id)
+    found = _by_key(session, intake_key)
+    if found is not None:
+        return found
+    directory = DirectoryLookup(session)
+    plan = plan_submission(session, data, registry, on, directory)
+    if intake_key is None or session.get_bind().dialect.name != "postgresql":
+        # SQLite: one writer at a time (BEGIN IMMEDIATE), so nobody can store the key between
+        # the look-up above and this insert.
+        (submission_id,) = store_plans(session, [plan], directory, [intake_key])
+    else:
+        try:
+            with session.begin_nested():
+                (submission_id,) = store_plans(session, [plan], directory, [intake_key])
+        except IntegrityError:  # another request stored the same key first
+            found = _by_key(session, intake_key)
+            if found is None:
+                raise
+            return found
+    return Submitted(submission_id, reference_for(submission_id), plan.route)
+
+
+def as_submitter(data: Any, actor_id: str) -> Any:
+    """The document with `actor_id` as its submitter; refused if it names someone else."""
+    if not isinstance(data, Mapping):
+        return data  # the document check says what is wrong with it
+    document = data.get("submission", data)
+    if not isinstance(document, Mapping):
+        return data
+    named = document.get("submitter", actor_id)
+    if named != actor_id:
+        raise PermissionDeniedError(
+            _("You can only submit as yourself, not as {person}.", person=str(named)),
+            field="submitter",
+        )
+    return {**document, "submitter": actor_id}
+
+
+def _by_key(session: Session, intake_key: str | None) -> Submitted | None:
+    if not intake_key:
+        return None
+    found = session.execute(
+        select(Submission.__table__.c.id).where(  # type: ignore[attr-defined]
+            Submission.__table__.c.intake_key == intake_key  # type: ignore[attr-defined]
+        )
+    ).scalar_one_or_none()
+    if found is None:
+        return None
+    return Submitted(int(found), reference_for(int(found)), None)
+
+
+def store_plans(
+    session: Session,
+    plans: Sequence[SubmissionPlan],
+    directory: DirectoryLookup,
+    intake_keys: Sequence[str | None] | None = None,
+) -> list[int]:
+    """Store planned submissions, route them and open their first stages, in the caller's
+    transaction, with one executemany per table; return their ids in order."""
+    if not plans:
+        return []
+    keys = list(intake_keys) if intake_keys is not None else [None] * len(plans)
+    chunk = _rows(session, plans, directory, keys)
+    _insert(session, Submission, chunk.submissions)
+    _insert(session, ChecklistAnswers, chunk.answers)
+    _insert(session, RaisedFlag, chunk.flags)
+    _insert(session, Action, chunk.obligations)
+    _insert(session, ReviewTask, chunk.tasks)
+    audit.append_rows(session, chunk.log)
+    return [row["id"] for row in chunk.submissions]
+
+
+def _new_ids(session: Session, model: type[SQLModel], count: int) -> list[int]:
+    """Ids for `count` new rows, taken before inserting so rows can refer to each other."""
+    if count == 0:
+        return []
+    table = model.__table__  # type: ignore[attr-defined]
+    if session.get_bind().dialect.name == "postgresql":
+        found = session.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+            {"t": table.name, "n": count},
+        ).scalars()
+        return sorted(int(i) for i in found)
+    # SQLite: every writer holds the database's write lock from its first statement
+    # (BEGIN IMMEDIATE), so nobody else can take these ids before this transaction ends.
+    top = session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+    return list(range(top + 1, top + count + 1))
+
+
+@dataclass
+class _Chunk:
+    submissions: list[dict[str, Any]]
+    answers: list[dict[str, Any]]
+    flags: list[dict[str, Any]]
+    obligations: list[dict[str, Any]]
+    tasks: list[dict[str, Any]]
+    log: list[audit.NewEntry]
+
+
+def _open_first(
+    session: Session,
+    plan: SubmissionPlan,
+    task: dict[str, Any],
+    now: datetime,
+    directory: DirectoryLookup,
+    workload: Workload,
+) -> dict[str, Any]:
+    """What `open_task` does to a new submission's first stage, on the row in memory."""
+    stage = Stage(task["stage"])
+    if stage == Stage.SERVICE_ASSESSMENT:  # routing always puts the digital-options review first
+        raise ValueError("bulk intake cannot open a service assessment (it needs a panel)")
+    route, parsed = plan.route, plan.parsed
+    assignee = choose_assignee(
+        session,
+        stage,
+        parsed.dg,
+        route.scrutiny,
+        parsed.submitter,
+        plan.on,
+        directory=directory,
+        workload=workload,
+    )
+    if assignee:
+        workload.assigned(assignee)
+    task.update(
+        status="open",
+        opened_at=now,
+        due_date=due_date_for(plan.on, STAGES[stage].due_working_days),
+        assignee_id=assignee,
+    )
+    return opened_payload(
+        task["id"], task["stage"], task["round"], 1, None, assignee, [], task["due_date"]
+    )
+
+
+def _rows(
+    session: Session,
+    plans: Sequence[SubmissionPlan],
+    directory: DirectoryLookup,
+    intake_keys: Sequence[str | None],
+) -> _Chunk:
+    now = datetime.now(UTC)
+    workload = Workload(session)
+    submission_ids = _new_ids(session, Submission, len(plans))
+    task_ids = iter(_new_ids(session, ReviewTask, sum(len(p.route.stages) for p in plans)))
+    chunk = _Chunk([], [], [], [], [], [])
+    for plan, sid, key in zip(plans, submission_ids, intake_keys, strict=True):
+        chunk.submissions.append(
+            submission_row(plan.parsed, plan.route, plan.on, key)
+            | {"id": sid, "created_at": now, "updated_at": now, "round": 1, "version": 1}
+        )
+        chunk.answers += answer_rows(sid, 1, plan.checklists, plan.answers)
+        chunk.flags += flag_rows(sid, 1, plan.checklists, plan.route)
+        chunk.obligations += [obligation_row(sid, o) for o in plan.route.obligations]
+        chunk.log.append(
+            audit.NewEntry(
+                "submission.submitted", plan.parsed.submitter, sid, submitted_payload(plan)
+            )
+        )
+        tasks = [
+            row
+            | {
+                "id": next(task_ids),
+                "attempt": 1,
+                "scope": None,
+                "assignee_id": None,
+                "due_date": None,
+                "opened_at": None,
+                "closed_at": None,
+            }
+            for row in task_rows(sid, plan.parsed.dg, 1, plan.route, skip=set())
+        ]
+        if tasks:
+            payload = _open_first(session, plan, tasks[0], now, directory, workload)
+            chunk.log.append(audit.NewEntry("task.opened", None, sid, payload))
+        chunk.tasks += tasks
+    return chunk
+
+
+def _insert(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.connection().execute(insert(model.__table__), rows)  # type: ignore[attr-defined]
