@@ -13,6 +13,9 @@ class DfrError(Exception):
     """
 
     exit_code = 2
+    # For a file taken in parts (a bulk import): the first line of the part that was not
+    # stored, where a corrected file is imported again from.
+    resume_line: int | None = None
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)

@@ -58,7 +58,7 @@ def plan_chunk(
         try:
             plans.append(plan_submission(session, line.submission(), registry, on, directory))
         except DfrError as err:
-            raise type(err)(
+            failure = type(err)(
                 _(
                     "Line {line}: {problem}\nNothing from lines {first} to {last} was stored. "
                     "Correct line {line}, then import again from line {first}.",
@@ -66,8 +66,11 @@ def plan_chunk(
                     problem=err.message,
                     first=lines[0].number,
                     last=lines[-1].number,
-                )
-            ) from None
+                ),
+                field=err.field,
+            )
+            failure.resume_line = lines[0].number
+            raise failure from None
     return plans
 
 

@@ -180,14 +180,21 @@ def submit_many_cmd(
     _registry()  # fail fast on a broken checklist before reading the file
     try:
         stored = run_flow(intake_many, path=str(file.resolve()), from_line=from_line)
-    except Exception:
+    except Exception as err:
         # What was stored before a bad line is delivered all the same; a failure to deliver
         # (retried later by the scheduled delivery) must not hide where to resume.
         try:
             start_delivery()
         except Exception:
-            logging.getLogger(__name__).exception("Delivery after a stopped import failed")
-        raise
+            logging.getLogger("dfr.cli").exception("Delivery after a stopped import failed")
+        if not isinstance(err, DfrError) or err.resume_line is None:
+            raise
+        hint = _(
+            "Resume with: dfr submit-many {file} --from-line {line}",
+            file=str(file),
+            line=err.resume_line,
+        )
+        raise type(err)(f"{err.message}\n{hint}", field=err.field) from None
     _say(_("Stored and routed {count} submissions from {file}.", count=stored, file=str(file)))
     _say(follow_up.delivery_line(start_delivery()))
 
