@@ -35,7 +35,7 @@ from prefect.exceptions import EventTooLarge
 from prefect.settings import get_current_settings
 from prefect.utilities.asyncutils import run_coro_as_sync
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("dfr.flows")
 
 FEW = 50  # up to this many go through Prefect's events worker
 BATCH = 500  # events per POST

@@ -18,7 +18,7 @@ async def intake(data: dict[str, Any], intake_key: str | None = None) -> int:
     return (await step(take_in, data, intake_key))["submission_id"]
 
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("dfr.flows")
 
 PUBLISH = 2_500  # submissions whose events one `publish-events` task run publishes
 

@@ -8,6 +8,7 @@ from datetime import date
 from prefect import flow
 
 from dfr.settings import get_settings
+from flows.follow_up import announce_everything_pending
 from flows.prefect_tasks import announce_many, deliver_notifications
 from flows.steps import blocking_task, step
 from models.db import session_scope
@@ -44,12 +45,16 @@ def discard_drafts() -> int:
 
 @flow(name="remind", persist_result=False)
 async def remind(today: str | None = None) -> dict[str, int]:
-    """The daily sweep: reminders and escalations, then the drafts left too long."""
+    """The daily sweep: what a failed follow-up left unannounced (a change committed while the
+    workers or the Prefect API were down), reminders and escalations, then the drafts left
+    too long."""
+    caught_up = await announce_everything_pending()
     submission_ids = await step(sweep_reminders, today)
     queued = await step(announce_many, submission_ids) if submission_ids else 0
     report = await step(deliver_notifications, None)
     discarded = await step(discard_drafts)
     return {
+        "caught_up": caught_up,
         "submissions": len(submission_ids),
         "queued": queued,
         **report,

@@ -14,6 +14,7 @@ from dfr.settings import get_settings
 from flows.advance import advance
 from flows.deliver import deliver
 from flows.intake import intake, intake_many
+from flows.remind import remind
 from flows.runner import prefect_configured, run_flow
 from models.audit import EventEmission, LogEntry
 from models.db import session_scope
@@ -107,6 +108,30 @@ def test_advance_and_deliver_twice_change_nothing_the_second_time(
     assert report["delivered"] == rows == len(files)
     again = run_flow(deliver, submission_id=sid)
     assert again["delivered"] == 0 and sorted(outbox.iterdir()) == files
+
+
+def test_the_daily_sweep_tells_people_what_a_failed_follow_up_left_untold(
+    engine, outbox, checklist_registry
+):
+    """A decision committed while telling people failed (the workers or the Prefect API
+    down): the next sweep announces it, and the submitter hears of it, once."""
+    sid = asyncio.run(intake(data=submission_data(), intake_key="key-sweep"))
+    decide(engine, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
+    with session_scope(engine) as session:  # nothing has told anyone of the decision yet
+        assert not session.exec(
+            select(Notification).where(Notification.message == "decision_recorded")
+        ).all()
+    result = asyncio.run(remind())
+    assert result["caught_up"] >= 1
+    with session_scope(engine) as session:
+        told = session.exec(
+            select(Notification.recipient_id).where(
+                Notification.message == "decision_recorded", Notification.submission_id == sid
+            )
+        ).all()
+    assert "policy.est" in told
+    again = asyncio.run(remind())
+    assert again["caught_up"] == 0
 
 
 def test_domain_events_reach_prefect_with_submission_and_dg(engine, outbox, checklist_registry):

@@ -38,7 +38,7 @@ from services.intake import resubmit, withdraw
 from services.reassign import delegate, reassign
 from services.submit import submit
 
-log = logging.getLogger("dfr")
+log = logging.getLogger("dfr.cli")
 
 app = typer.Typer(
     no_args_is_help=True,
