@@ -748,16 +748,17 @@ def _log_to_file() -> None:
     """Internal errors go to var/dfr.log (with the traceback), never to the terminal."""
     folder = get_settings().var_dir
     target = (folder / "dfr.log").resolve()
-    for existing in list(log.handlers):
+    every_dfr_logger = logging.getLogger("dfr")
+    for existing in list(every_dfr_logger.handlers):
         if isinstance(existing, logging.FileHandler) and Path(existing.baseFilename) == target:
             return
-        log.removeHandler(existing)
+        every_dfr_logger.removeHandler(existing)
         existing.close()
     folder.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(target, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    log.addHandler(handler)
-    log.propagate = False
+    every_dfr_logger.addHandler(handler)
+    every_dfr_logger.propagate = False
 
 
 def run() -> None:
