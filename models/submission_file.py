@@ -8,22 +8,58 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import PydanticCustomError
 
 from dfr.errors import ValidationError
 from dfr.i18n import _
 
+# The same limits for every front door (a web form, a file, the JSON API, a bulk import).
+TITLE_MAX = 200
+SUMMARY_MAX = 5000
+
+
+def checked_text(value: str, *, limit: int, one_line: bool) -> str:
+    """`value` without surrounding spaces, or a PydanticCustomError saying what is wrong."""
+    value = value.strip()
+    if not value:
+        raise PydanticCustomError("blank", _("must not be blank"))
+    if one_line and not value.isprintable():
+        raise PydanticCustomError(
+            "not_one_line",
+            _("must be one line of text, without line breaks or control characters"),
+        )
+    if len(value) > limit:
+        raise PydanticCustomError(
+            "too_long",
+            _(
+                "is {length} characters long; shorten it to {limit} at most",
+                length=len(value),
+                limit=limit,
+            ),
+        )
+    return value
+
 
 class TextPair(BaseModel):
+    """A text in Welsh and in English (a summary: up to SUMMARY_MAX characters each)."""
+
     model_config = ConfigDict(extra="forbid")
     cy: str
     en: str
 
     @field_validator("cy", "en")
     @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value.strip()
+    def _checked(cls, value: str) -> str:
+        return checked_text(value, limit=SUMMARY_MAX, one_line=False)
+
+
+class TitlePair(TextPair):
+    """A title in Welsh and in English: one line of up to TITLE_MAX characters each."""
+
+    @field_validator("cy", "en")
+    @classmethod
+    def _checked(cls, value: str) -> str:
+        return checked_text(value, limit=TITLE_MAX, one_line=True)
 
 
 class SubmissionFile(BaseModel):
@@ -33,7 +69,7 @@ class SubmissionFile(BaseModel):
     kind: Literal["initiative", "procurement"]
     dg: str
     submitter: str
-    title: TextPair
+    title: TitlePair
     summary: TextPair
     answers: dict[str, dict[str, Any]]
 
@@ -45,10 +81,13 @@ def parse_submission(data: Any) -> SubmissionFile:
     try:
         return SubmissionFile.model_validate(data)
     except PydanticValidationError as err:
+        places = [".".join(str(p) for p in e["loc"]) for e in err.errors()]
+        top_level = _("(top level)")
         problems = [
-            f"{'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
-            for e in err.errors()
+            f"{place or top_level}: {e['msg']}"
+            for place, e in zip(places, err.errors(), strict=True)
         ]
         raise ValidationError(
-            _("The submission file has problems:") + "\n  - " + "\n  - ".join(problems)
+            _("The submission has problems:") + "\n  - " + "\n  - ".join(problems),
+            field=places[0] or None,
         ) from None

@@ -189,6 +189,15 @@ BAD_SUBMISSIONS = {
     "bad kind": ({"kind": "wish"}, "kind"),
     "money too large": ({"answers.digital_options.estimated_cost": 10**15}, "is too large"),
     "not a policy officer": ({"submitter": "DL"}, "is not a policy officer in EST"),
+    "title over two lines": (
+        {"title.en": "First line\nSecond line"},
+        "title.en: must be one line of text",
+    ),
+    "title with a control character": (
+        {"title.cy": "Teitl\x1b[31m coch"},
+        "title.cy: must be one line of text",
+    ),
+    "title too long": ({"title.en": "T" * 201}, "title.en: is 201 characters long"),
 }
 
 

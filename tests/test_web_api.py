@@ -42,6 +42,24 @@ def test_a_submission_posted_as_json_is_routed_once_per_key(site: Site):
         ("iwan.parry", {"answers": {"digital_options": {}}}, 422, "needs an answer"),
         ("iwan.parry", {"submitter": "lucy.green"}, 403, "only submit as yourself"),
         ("david.patel", {}, 403, "not a policy officer in EST"),
+        (
+            "iwan.parry",
+            {"title": {"cy": "Teitl", "en": "A" * 5000}},
+            422,
+            "title.en: is 5000 characters long; shorten it to 200 at most",
+        ),
+        (
+            "iwan.parry",
+            {"title": {"cy": "Teitl", "en": "Two\nlines"}},
+            422,
+            "title.en: must be one line of text",
+        ),
+        (
+            "iwan.parry",
+            {"summary": {"cy": "Crynodeb", "en": "x" * 5001}},
+            422,
+            "summary.en: is 5001 characters long; shorten it to 5000 at most",
+        ),
     ],
 )
 def test_a_bad_submission_is_refused_with_the_reason_and_nothing_stored(
