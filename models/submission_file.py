@@ -45,10 +45,12 @@ def parse_submission(data: Any) -> SubmissionFile:
     try:
         return SubmissionFile.model_validate(data)
     except PydanticValidationError as err:
+        places = [".".join(str(p) for p in e["loc"]) for e in err.errors()]
         problems = [
-            f"{'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
-            for e in err.errors()
+            f"{place or _('(top level)')}: {e['msg']}"
+            for place, e in zip(places, err.errors(), strict=True)
         ]
         raise ValidationError(
-            _("The submission file has problems:") + "\n  - " + "\n  - ".join(problems)
+            _("The submission has problems:") + "\n  - " + "\n  - ".join(problems),
+            field=places[0] or None,
         ) from None

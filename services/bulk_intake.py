@@ -78,13 +78,13 @@ def plan_chunk(
             raise type(err)(
                 _(
                     "Line {line}: {problem}\nNothing from lines {first} to {last} was stored. "
-                    "Correct line {line}, then import again from line {first} "
-                    "(dfr submit-many FILE --from-line {first}).",
+                    "Correct line {line}, then import again from line {first}.",
                     line=line.number,
                     problem=err.message,
                     first=lines[0].number,
                     last=lines[-1].number,
-                )
+                ),
+                field=err.field,
             ) from None
     return plans
 

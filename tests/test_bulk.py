@@ -200,7 +200,7 @@ def test_a_bad_line_is_reported_even_when_publishing_the_stored_chunks_fails(
 
     monkeypatch.setattr(flows.tasks, "emit_pending_events", api_gone)
     path = six_lines_the_fifth_failing_its_checklist(tmp_path)
-    with pytest.raises(ValidationError, match=r"(?s)^Line 5: .*--from-line 4\)"):
+    with pytest.raises(ValidationError, match=r"(?s)^Line 5: .*import again from line 4\."):
         asyncio.run(intake_many.fn(path=path, chunk=3))
     assert count(people, Submission) == 3
     assert "Could not publish the events of 3 stored submissions" in caplog.text
