@@ -159,18 +159,19 @@ def apply(source: State | str, action: str, actor: Actor | None) -> Transition:
         )
     if found is None:
         allowed = [t.action for t in TRANSITIONS if t.source == source and actor in (None, t.by)]
+        if allowed:
+            possible = ", ".join(label(labels.ACTIONS, a) for a in dict.fromkeys(allowed))
+        elif source in FINAL_STATES:
+            possible = _("nothing (it is finished)")
+        else:
+            possible = _("nothing until someone else takes the next step")
         raise TransitionError(
             _(
                 "The submission's status is {state}, so this step is not possible: {action}. "
                 "Possible now: {allowed}.",
                 state=label(labels.STATES, State(source).value),
                 action=label(labels.ACTIONS, action),
-                allowed=", ".join(label(labels.ACTIONS, a) for a in dict.fromkeys(allowed))
-                or (
-                    _("nothing (it is finished)")
-                    if source in FINAL_STATES
-                    else _("nothing until someone else takes the next step")
-                ),
+                allowed=possible,
             )
         )
     return found

@@ -46,8 +46,9 @@ def parse_submission(data: Any) -> SubmissionFile:
         return SubmissionFile.model_validate(data)
     except PydanticValidationError as err:
         places = [".".join(str(p) for p in e["loc"]) for e in err.errors()]
+        top_level = _("(top level)")
         problems = [
-            f"{place or _('(top level)')}: {e['msg']}"
+            f"{place or top_level}: {e['msg']}"
             for place, e in zip(places, err.errors(), strict=True)
         ]
         raise ValidationError(

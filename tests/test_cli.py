@@ -245,7 +245,7 @@ BAD_DECISIONS = {
     "without the role": (
         ["--stage", "digital_options_review", "--outcome", "approve"],
         "CATEGORY",
-        "needs one of these roles",
+        "Only the DG's Digital Leader or the Digital Centre of Excellence can decide",
     ),
     "by the submitter": (
         ["--stage", "digital_options_review", "--outcome", "approve"],
