@@ -36,43 +36,39 @@ class Chase:
 
 @dataclass(frozen=True)
 class Escalations:
-    """Who holds each escalation level, per DG, and today's absence cover: read once per
-    sweep (a fixed number of queries), then looked up in memory for every item."""
+    """Who holds each escalation level in each DG, and today's absence cover: read once per
+    sweep (a fixed number of queries, whatever the number of items), then used in memory."""
 
-    leaders: dict[str, str | None]  # DG code → its Digital Leader
-    roles: list[tuple[str, str, str | None]]  # (person, role, DG or None for every DG)
+    holders: dict[str, dict[Role, list[str]]]  # DG code → level → people
     cover: list[tuple[str, str]]  # (absent person, delegate) for delegations running today
 
     @classmethod
     def read(cls, session: Session, today: date) -> Escalations:
-        wanted = {*ESCALATION_LADDER, *(rule.escalate_to for rule in STAGES.values())}
-        return cls(
-            leaders={d.code: d.digital_leader_id for d in session.exec(select(Directorate))},
-            roles=[
-                (r.person_id, r.role, r.dg_code)
-                for r in session.exec(
-                    select(RoleAssignment).where(
-                        col(RoleAssignment.role).in_([role.value for role in wanted])
-                    )
+        levels = {*ESCALATION_LADDER, *(rule.escalate_to for rule in STAGES.values())}
+        holders: dict[str, dict[Role, list[str]]] = {
+            dg.code: {Role.DIGITAL_LEADER: [dg.digital_leader_id] if dg.digital_leader_id else []}
+            for dg in session.exec(select(Directorate))
+        }
+        for held in session.exec(
+            select(RoleAssignment).where(
+                col(RoleAssignment.role).in_([r.value for r in levels if r != Role.DIGITAL_LEADER])
+            )
+        ):
+            for dg_code, roles in holders.items():
+                if held.dg_code in (None, dg_code):  # None: the role covers every DG
+                    roles.setdefault(Role(held.role), []).append(held.person_id)
+        cover = [
+            (d.person_id, d.delegate_id)
+            for d in session.exec(
+                select(Delegation).where(
+                    col(Delegation.starts_on) <= today, col(Delegation.ends_on) >= today
                 )
-            ],
-            cover=[
-                (d.person_id, d.delegate_id)
-                for d in session.exec(
-                    select(Delegation).where(
-                        col(Delegation.starts_on) <= today, col(Delegation.ends_on) >= today
-                    )
-                )
-            ],
-        )
+            )
+        ]
+        return cls(holders, cover)
 
-    def holders(self, dg_code: str) -> dict[Role, list[str]]:
-        leader = self.leaders.get(dg_code)
-        found: dict[Role, list[str]] = {Role.DIGITAL_LEADER: [leader] if leader else []}
-        for person, role, dg in self.roles:
-            if dg in (None, dg_code):
-                found.setdefault(Role(role), []).append(person)
-        return found
+    def leader(self, dg_code: str) -> str | None:
+        return next(iter(self.holders.get(dg_code, {}).get(Role.DIGITAL_LEADER, [])), None)
 
     def owner_and_cover(self, owner_id: str | None) -> set[str]:
         """The owner, whoever covers for them and whoever they cover for."""
@@ -95,12 +91,12 @@ def _recipients(chase: Chase, escalations: Escalations) -> tuple[list[str], Role
     """Reminders go to the owner (the DG's Digital Leader when nobody holds the item yet);
     escalations up the ladder, never to the owner or their absence cover."""
     if chase.step in ("reminder", "final"):
-        owner = chase.owner_id or escalations.leaders.get(chase.submission.dg_code)
+        owner = chase.owner_id or escalations.leader(chase.submission.dg_code)
         return ([owner] if owner else []), None
     level, people = escalation_for(
         chase.step,
         _first_level(chase),
-        escalations.holders(chase.submission.dg_code),
+        escalations.holders.get(chase.submission.dg_code, {}),
         escalations.owner_and_cover(chase.owner_id),
     )
     return people, level

@@ -12,8 +12,9 @@ from sqlmodel import select
 from dfr.settings import get_settings
 from models.audit import LogEntry
 from models.db import session_scope
+from models.lifecycle import Role
 from models.notification import Notification
-from models.reminders import Policy, Reminder, step_for
+from models.reminders import Policy, Reminder, escalation_for, step_for
 from models.review import ReviewTask
 from models.working_days import add_working_days, is_working_day
 from notifications.queue import queue_for_submission
@@ -39,6 +40,29 @@ DUE = date(2027, 1, 15)  # a Friday
 )
 def test_step_for_each_day(today, expected):
     assert step_for(today, DUE, POLICY) == expected
+
+
+LADDER = {
+    Role.DIGITAL_LEADER: ["dl.est"],
+    Role.COE: ["coe.one", "coe.two"],
+    Role.ADMIN: ["admin.one"],
+}
+
+
+@pytest.mark.parametrize(
+    ("step", "first", "excluded", "expected"),
+    [
+        ("escalation", Role.DIGITAL_LEADER, {"cm.est"}, (Role.DIGITAL_LEADER, ["dl.est"])),
+        ("second_escalation", Role.DIGITAL_LEADER, {"cm.est"}, (Role.COE, ["coe.one", "coe.two"])),
+        ("escalation", Role.DIGITAL_LEADER, {"dl.est"}, (Role.COE, ["coe.one", "coe.two"])),
+        ("escalation", Role.COE, {"coe.one"}, (Role.COE, ["coe.two"])),  # the rest of the CoE
+        ("escalation", Role.COE, {"coe.one", "coe.two"}, (Role.ADMIN, ["admin.one"])),
+        ("second_escalation", Role.COE, {"coe.one", "coe.two"}, (Role.ADMIN, ["admin.one"])),
+        ("escalation", Role.ADMIN, {"admin.one"}, (None, [])),  # nobody left to tell
+    ],
+)
+def test_escalation_goes_to_the_first_level_with_someone_else(step, first, excluded, expected):
+    assert escalation_for(step, first, LADDER, excluded) == expected
 
 
 def task_due(engine, sid):
