@@ -129,7 +129,8 @@ def answer_problems(
         question = checklist.questions.get(str(qid))
         if question is None:
             problems[str(qid)] = _(
-                "unknown question id {id}; see `dfr checklists show {checklist}`",
+                "unknown question id {id}: checklist {checklist} has no such question; "
+                "remove it or check its spelling",
                 id=qid,
                 checklist=checklist.id,
             )
@@ -169,7 +170,8 @@ def normalise_answers(
         raise ValidationError(
             _("The answers to checklist {checklist} have problems:", checklist=checklist.id)
             + "\n  - "
-            + "\n  - ".join(lines)
+            + "\n  - ".join(lines),
+            field=f"answers.{checklist.id}.{next(iter(problems))}",
         )
     return typed
 

@@ -178,7 +178,8 @@ class Registry:
                     id=checklist_id,
                     version=version if version is not None else _("latest published"),
                     known=", ".join(self.ids()),
-                )
+                ),
+                field="checklist",
             )
         return found
 
@@ -342,8 +343,8 @@ def load_registry(directory: Path, *, check_published: bool = True) -> Registry:
                     checklist.path,
                     "status",
                     _(
-                        "published but not recorded in {lock}; run "
-                        "`dfr checklists publish {id} {version}`",
+                        "published but not recorded in {lock}; publish version {version} of "
+                        "{id} to record it",
                         lock=LOCK_FILE,
                         id=checklist.id,
                         version=checklist.version,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from dfr.i18n import gettext
 
 
@@ -53,6 +55,35 @@ ROLES = {
     "admin": N_("administrator"),
 }
 
+# Who holds a role, as the subject of a sentence ("Only … can decide this review").
+ROLE_HOLDERS = {
+    "policy_officer": N_("a policy officer"),
+    "digital_leader": N_("the DG's Digital Leader"),
+    "coe": N_("the Digital Centre of Excellence"),
+    "category_manager": N_("a category manager"),
+    "lead_assessor": N_("a lead assessor"),
+    "assessor": N_("an assessor"),
+    "admin": N_("an administrator"),
+}
+
+# Lifecycle steps (models/lifecycle.py), as they read after "Only … can" and in a list.
+ACTIONS = {
+    "advance": N_("move the submission on to its next stage"),
+    "complete": N_("approve"),
+    "complete_with_conditions": N_("approve with conditions"),
+    "reassess": N_("send the red points for reassessment"),
+    "request_changes": N_("request changes"),
+    "reject": N_("reject"),
+    "resubmit": N_("resubmit"),
+    "withdraw": N_("withdraw"),
+}
+
+# Who may take a lifecycle step (models/lifecycle.py `Actor`).
+ACTORS = {
+    "stage_reviewer": N_("a reviewer of the stage in progress"),
+    "submitter": N_("the person who made the submission"),
+}
+
 EVENTS = {
     "submission.submitted": N_("Submitted"),
     "submission.resubmitted": N_("Resubmitted after changes"),
@@ -79,3 +110,10 @@ TASK_STATUSES = {
 def label(table: dict[str, str], key: str, language: str | None = None) -> str:
     """The name of `key` in `language` (default: the current one); unknown keys as they are."""
     return gettext(table[key], language) if key in table else key
+
+
+def either(names: Sequence[str]) -> str:
+    """`A`, `A or B`, `A, B or C` in the current language."""
+    if len(names) < 2:
+        return "".join(names)
+    return gettext("{names} or {last}").format(names=", ".join(names[:-1]), last=names[-1])

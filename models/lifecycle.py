@@ -8,8 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from dfr.errors import TransitionError
+from dfr import labels
+from dfr.errors import PermissionDeniedError, TransitionError
 from dfr.i18n import _
+from dfr.labels import label
 
 
 class State(StrEnum):
@@ -114,23 +116,65 @@ STAGES: dict[Stage, StageRule] = {
     ),
 }
 
+# Overdue work goes up this ladder, lowest first. An escalation goes to the first level, at
+# or above where it starts, held by someone other than the item's owner and their absence
+# cover; a second escalation starts one level above the first (services/reminders.py).
+ESCALATION_LADDER: tuple[Role, ...] = (Role.DIGITAL_LEADER, Role.COE, Role.ADMIN)
+
+# Conditions, amber actions and obligations are the submitter's to do: when overdue they go
+# to the DG's Digital Leader first.
+ACTIONS_ESCALATE_TO = Role.DIGITAL_LEADER
+
+
+def escalation_chain(first: Role) -> tuple[Role, ...]:
+    """`first`, then each level of the ladder above it."""
+    if first in ESCALATION_LADDER:
+        return ESCALATION_LADDER[ESCALATION_LADDER.index(first) :]
+    return (first, *ESCALATION_LADDER)
+
+
 ALL_OUTCOMES = tuple(dict.fromkeys(o for rule in STAGES.values() for o in rule.outcomes))
 
 
-def transition(source: State | str, action: str) -> Transition:
-    """The allowed transition for `action` from `source`, or TransitionError."""
-    for candidate in TRANSITIONS:
-        if candidate.source == source and candidate.action == action:
-            return candidate
-    allowed = sorted({t.action for t in TRANSITIONS if t.source == source})
-    raise TransitionError(
-        _(
-            "A submission that is {state} cannot be {action}. Allowed now: {allowed}.",
-            state=State(source).value,
-            action=action,
-            allowed=", ".join(allowed) or _("nothing (it is finished)"),
+def apply(source: State | str, action: str, actor: Actor | None) -> Transition:
+    """The transition `actor` takes with `action` from `source`: its target is the new state.
+
+    `actor` is who the person is acting as (the services establish it; None: neither the
+    submitter nor a reviewer of the stage). Raises PermissionDeniedError when the table gives
+    the action to someone else, TransitionError when it is not allowed from `source`.
+    """
+    found = next((t for t in TRANSITIONS if t.source == source and t.action == action), None)
+    # Who may take an action does not depend on the state: someone who may never take it
+    # hears that, not which state the submission is in.
+    takers = {found.by} if found else {t.by for t in TRANSITIONS if t.action == action}
+    by = takers.pop() if len(takers) == 1 else None
+    if by is not None and actor != by:
+        raise PermissionDeniedError(
+            _(
+                "Only {who} can {action}.",
+                who=label(labels.ACTORS, by.value),
+                action=label(labels.ACTIONS, action),
+            ),
+            field="actor",
         )
-    )
+    if found is None:
+        allowed = [t.action for t in TRANSITIONS if t.source == source and actor in (None, t.by)]
+        if allowed:
+            possible = ", ".join(label(labels.ACTIONS, a) for a in dict.fromkeys(allowed))
+        elif source in FINAL_STATES:
+            possible = _("nothing (it is finished)")
+        else:
+            possible = _("nothing until someone else takes the next step")
+        raise TransitionError(
+            _(
+                "The submission's status is {state}, so this step is not possible: {action}. "
+                "Possible now: {allowed}.",
+                state=label(labels.STATES, State(source).value),
+                action=label(labels.ACTIONS, action),
+                allowed=possible,
+            )
+        )
+    return found
 
 
 def action_for(outcome: str, *, is_last_stage: bool, has_conditions: bool) -> str:

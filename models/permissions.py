@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from dfr import labels
 from dfr.i18n import _
+from dfr.labels import either, label
 from models.lifecycle import STAGES, Role, Stage
 
 
@@ -55,9 +57,9 @@ def decide_refusal(
     ):
         return None
     return _(
-        "{person} cannot decide the {stage} for {dg}: it needs one of these roles: {roles}.",
-        person=actor_id,
-        stage=stage.value,
+        "Only {roles} can decide the {stage} for {dg}; {person} cannot.",
+        roles=either([label(labels.ROLE_HOLDERS, r.value) for r in allowed]),
+        stage=label(labels.STAGES, stage.value),
         dg=dg_code,
-        roles=", ".join(r.value for r in allowed),
+        person=actor_id,
     )

@@ -34,7 +34,8 @@ def parse_reference(reference: str) -> int:
             _(
                 "{reference} is not a submission reference; use a number or DFR-00012.",
                 reference=reference,
-            )
+            ),
+            field="submission",
         )
     return int(text)
 
@@ -42,7 +43,10 @@ def parse_reference(reference: str) -> int:
 def submission_detail(session: Session, submission_id: int) -> SubmissionDetail:
     submission = session.get(Submission, submission_id)
     if submission is None:
-        raise NotFoundError(_("No submission {id}. Check the reference.", id=submission_id))
+        raise NotFoundError(
+            _("No submission {id}. Check the submission reference.", id=submission_id),
+            field="submission",
+        )
     sid, rnd = submission.id, submission.round
     decisions = list(
         session.exec(

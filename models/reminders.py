@@ -9,12 +9,14 @@ Every reminder and escalation is written to the decision log. The sweep itself i
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from models.lifecycle import Role, escalation_chain
 from models.working_days import working_days_between
 
 STEPS = ("reminder", "final", "escalation", "second_escalation")
@@ -51,3 +53,26 @@ def step_for(today: date, due: date, policy: Policy) -> str | None:
     if working_days_between(today, due) <= policy.remind_before:
         return "reminder"
     return None
+
+
+def escalation_for(
+    step: str, first: Role, holders: Mapping[Role, Sequence[str]], excluded: Collection[str]
+) -> tuple[Role | None, list[str]]:
+    """The level an escalation goes to and the people there. Pure.
+
+    The first escalation goes to the lowest level of `escalation_chain(first)` held by
+    someone not `excluded` (the item's owner and their absence cover: escalating to them
+    would chase the person who is already late). A second escalation goes one such level
+    above that; when there is none above, to the same level again. (None, []) when nobody
+    anywhere on the chain may be told.
+    """
+    levels = [
+        (role, sorted({p for p in holders.get(role, ()) if p not in excluded}))
+        for role in escalation_chain(first)
+    ]
+    held = [(role, people) for role, people in levels if people]
+    if not held:
+        return None, []
+    if step == "second_escalation" and len(held) > 1:
+        return held[1]
+    return held[0]

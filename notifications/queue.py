@@ -258,7 +258,16 @@ def _chased(entry: LogEntry, facts: _Facts, language: str) -> dict[str, Any]:
         "final": payload["step"] == "final",
         "second": payload["step"] == "second_escalation",
         "owner": owner.name if owner else "",
+        "escalated_to": label(labels.ROLES, _escalated_to(payload), language),
     }
+
+
+def _escalated_to(payload: dict[str, Any]) -> str:
+    """The level an escalation went to (entries logged before it was recorded: the leader
+    first, then the Digital CoE)."""
+    if "escalated_to" in payload:
+        return str(payload["escalated_to"])
+    return "coe" if payload["step"] == "second_escalation" else "digital_leader"
 
 
 _BATCH = 500  # ids per IN (...) list: well inside every database's parameter limit

@@ -35,7 +35,7 @@ MESSAGES = (
     "digest",
 )
 # Bump a message's version whenever its templates change; each notification stores it.
-TEMPLATE_VERSIONS = dict.fromkeys(MESSAGES, 1)
+TEMPLATE_VERSIONS = {**dict.fromkeys(MESSAGES, 1), "escalation": 2}  # 2: names the level
 
 
 class MarkdownText(str):

@@ -11,12 +11,23 @@ from sqlmodel import Session, col, select
 
 from checklists.answers import RATINGS
 from checklists.loader import Registry
+from dfr import labels
 from dfr.errors import NotFoundError, PermissionDeniedError, TransitionError, ValidationError
 from dfr.i18n import _
+from dfr.labels import label
 from models import audit
 from models.dates import AMBER_ACTION_MONTHS, add_months
 from models.directory import Directorate, Person, RoleAssignment
-from models.lifecycle import STAGES, Stage, State, action_for, transition
+from models.lifecycle import (
+    FINAL_STATES,
+    STAGES,
+    Actor,
+    Stage,
+    StageRule,
+    Transition,
+    action_for,
+    apply,
+)
 from models.permissions import HeldRole, decide_refusal
 from models.review import Action, Decision, ReviewTask, StandardRating
 from models.submission import Submission
@@ -58,10 +69,11 @@ def _open_task(session: Session, submission: Submission, stage: str) -> ReviewTa
     except ValueError:
         raise ValidationError(
             _(
-                "Unknown stage {stage}. Stages: {stages}.",
+                "Unknown stage {stage}. Choose one of: {stages}.",
                 stage=stage,
-                stages=", ".join(s.value for s in Stage),
-            )
+                stages=", ".join(label(labels.STAGES, s.value) for s in Stage),
+            ),
+            field="stage",
         ) from None
     task = session.exec(
         select(ReviewTask).where(
@@ -80,11 +92,12 @@ def _open_task(session: Session, submission: Submission, stage: str) -> ReviewTa
             _(
                 "The {stage} of {reference} is not open for a decision (the submission is "
                 "{state}; open stage: {current}).",
-                stage=wanted.value,
+                stage=label(labels.STAGES, wanted.value),
                 reference=submission.reference,
-                state=submission.state,
-                current=current or _("none"),
-            )
+                state=label(labels.STATES, submission.state),
+                current=label(labels.STAGES, current) if current else _("none"),
+            ),
+            field="stage",
         )
     return task
 
@@ -97,7 +110,7 @@ def refusal_for(
     A person covering for someone (an active delegation) may decide what that person could.
     """
     if session.get(Person, person_id) is None:
-        return _("Unknown person {person}. Check the id given with --as.", person=person_id)
+        return _("Unknown person {person}. Check the person id.", person=person_id)
     acting_for = [person_id, *delegators_of(session, person_id, on)]
     roles = [
         HeldRole(r.role, r.dg_code, r.discipline)
@@ -119,33 +132,38 @@ def refusal_for(
 
 def _check_actor(
     session: Session, submission: Submission, task: ReviewTask, actor_id: str, on: date
-) -> None:
+) -> Actor:
+    """The actor as a reviewer of the open stage, or the reason they may not decide it."""
     refusal = refusal_for(session, submission, Stage(task.stage), actor_id, on)
     if refusal is None:
-        return
+        return Actor.STAGE_REVIEWER
     if session.get(Person, actor_id) is None:
-        raise NotFoundError(refusal)
-    raise PermissionDeniedError(refusal)
+        raise NotFoundError(refusal, field="actor")
+    raise PermissionDeniedError(refusal, field="actor")
 
 
 def _check_conditions(request: DecisionRequest, today: date) -> None:
     if request.outcome == "approve_with_conditions" and not request.conditions:
         raise ValidationError(
-            _("Approve with conditions needs at least one condition with a due date.")
+            _("Approve with conditions needs at least one condition with a due date."),
+            field="conditions",
         )
     if request.outcome != "approve_with_conditions" and request.conditions:
         raise ValidationError(
-            _("Conditions can only be set with the outcome approve_with_conditions.")
+            _("Conditions can only be set when approving with conditions."), field="conditions"
         )
     for condition in request.conditions:
         if not condition.text.strip():
-            raise ValidationError(_("A condition needs some text saying what must be done."))
+            raise ValidationError(
+                _("A condition needs some text saying what must be done."), field="conditions"
+            )
         if condition.due < today:
             raise ValidationError(
                 _(
                     "The condition due date {due} is in the past; give a future date.",
                     due=condition.due.isoformat(),
-                )
+                ),
+                field="conditions",
             )
 
 
@@ -153,7 +171,9 @@ def _check_ratings(request: DecisionRequest, task: ReviewTask, registry: Registr
     """Validate red/amber/green per standard; returns the ids of the red points."""
     if task.stage != Stage.SERVICE_ASSESSMENT:
         if request.ratings:
-            raise ValidationError(_("Ratings are only given in a service assessment."))
+            raise ValidationError(
+                _("Ratings are only given in a service assessment."), field="ratings"
+            )
         return []
     checklist = registry.get(task.checklist_id or "", task.checklist_version)
     expected = set(task.scope or checklist.questions)
@@ -166,12 +186,14 @@ def _check_ratings(request: DecisionRequest, task: ReviewTask, registry: Registr
                 "of it: {extra}.",
                 missing=", ".join(missing) or _("none"),
                 extra=", ".join(extra) or _("none"),
-            )
+            ),
+            field=f"ratings.{(missing or extra)[0]}",
         )
     wrong = sorted(s for s, a in request.ratings.items() if a.rating not in RATINGS)
     if wrong:
         raise ValidationError(
-            _("Ratings must be red, amber or green; check: {ids}.", ids=", ".join(wrong))
+            _("Ratings must be red, amber or green; check: {ids}.", ids=", ".join(wrong)),
+            field=f"ratings.{wrong[0]}",
         )
     reds = sorted(s for s, a in request.ratings.items() if a.rating == "red")
     ambers = [s for s, a in request.ratings.items() if a.rating == "amber"]
@@ -183,18 +205,33 @@ def _check_ratings(request: DecisionRequest, task: ReviewTask, registry: Registr
             _(
                 "The overall rating must be {expected} for these ratings (red if any standard is "
                 "red, amber if any is amber, otherwise green), not {given}.",
-                expected=overall,
-                given=request.outcome,
-            )
+                expected=label(labels.OUTCOMES, overall),
+                given=label(labels.OUTCOMES, request.outcome),
+            ),
+            field="outcome",
         )
     return reds
 
 
-def record_decision(
-    session: Session, request: DecisionRequest, registry: Registry, on: date | None = None
-) -> Decision:
-    """Write the decision and its consequences, or raise and change nothing."""
-    on = on or london_today()
+@dataclass(frozen=True)
+class DecisionPlan:
+    """A decision that passed every check, and what it will do; nothing written yet."""
+
+    submission: Submission
+    task: ReviewTask
+    rule: StageRule
+    action: str  # the lifecycle action the outcome takes
+    move: Transition
+    later: list[ReviewTask]  # the stages still to come after this one, in route order
+    reds: list[str]
+    ambers: list[str]
+
+
+def check_decision(
+    session: Session, request: DecisionRequest, registry: Registry, on: date
+) -> DecisionPlan:
+    """Check the decision against the open stage, the actor's role and the lifecycle; the
+    submission is locked for the rest of the transaction. Raises on the first problem."""
     submission = locked_submission(session, request.submission_id)
     task = _open_task(session, submission, request.stage)
     rule = STAGES[Stage(task.stage)]
@@ -203,13 +240,14 @@ def record_decision(
             _(
                 "Unknown outcome {outcome} for the {stage}. Choose one of: {allowed}.",
                 outcome=request.outcome,
-                stage=task.stage,
-                allowed=", ".join(rule.outcomes),
-            )
+                stage=label(labels.STAGES, task.stage),
+                allowed=", ".join(label(labels.OUTCOMES, o) for o in rule.outcomes),
+            ),
+            field="outcome",
         )
-    _check_actor(session, submission, task, request.actor_id, on)
+    actor = _check_actor(session, submission, task, request.actor_id, on)
     if not request.rationale.strip():
-        raise ValidationError(_("Give a rationale: say why you decided this."))
+        raise ValidationError(_("Give a rationale: say why you decided this."), field="rationale")
     _check_conditions(request, on)
     reds = _check_ratings(request, task, registry)
 
@@ -227,8 +265,16 @@ def record_decision(
         is_last_stage=not later,
         has_conditions=bool(request.conditions or ambers or outstanding),
     )
-    move = transition(submission.state, action)
+    move = apply(submission.state, action, actor)
+    return DecisionPlan(submission, task, rule, action, move, later, reds, ambers)
 
+
+def apply_decision(
+    session: Session, request: DecisionRequest, plan: DecisionPlan, on: date
+) -> Decision:
+    """Write a checked decision: the log entry, the decision and its follow-ups, the next
+    stage (or the end), and the submission's new state from the lifecycle table."""
+    submission, task, action, move = plan.submission, plan.task, plan.action, plan.move
     now = datetime.now(UTC)
     entry = audit.append(
         session,
@@ -263,14 +309,14 @@ def record_decision(
     )
     session.add(decision)
     session.flush()
-    _record_follow_ups(session, submission, task, decision, request, ambers, on)
+    _record_follow_ups(session, submission, task, decision, request, plan.ambers, on)
     task.status, task.closed_at = "decided", now
     session.add(task)
 
     if action == "advance":
-        open_task(session, submission, later[0], on)
+        open_task(session, submission, plan.later[0], on)
     elif action == "reassess":
-        _open_reassessment(session, submission, task, reds, on)
+        _open_reassessment(session, submission, task, plan.reds, on)
     elif action == "request_changes":
         cancel_remaining(session, submission.id or 0)
     elif action == "reject":
@@ -280,7 +326,7 @@ def record_decision(
     submission.version += 1
     submission.updated_at = now
     session.add(submission)
-    if State(move.target) != State.IN_REVIEW and action not in {"request_changes"}:
+    if move.target in FINAL_STATES:
         audit.append(
             session,
             event="submission.completed",
@@ -290,6 +336,15 @@ def record_decision(
         )
     session.flush()
     return decision
+
+
+def record_decision(
+    session: Session, request: DecisionRequest, registry: Registry, on: date | None = None
+) -> Decision:
+    """Write the decision and its consequences, or raise and change nothing."""
+    on = on or london_today()
+    plan = check_decision(session, request, registry, on)
+    return apply_decision(session, request, plan, on)
 
 
 def _record_follow_ups(

@@ -64,9 +64,11 @@ def parse_directory(data: dict[str, Any]) -> DirectoryFile:
     try:
         parsed = DirectoryFile.model_validate(data)
     except PydanticValidationError as err:
-        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors()]
+        places = [".".join(str(p) for p in e["loc"]) for e in err.errors()]
+        problems = [f"{place}: {e['msg']}" for place, e in zip(places, err.errors(), strict=True)]
         raise ValidationError(
-            _("The directory file has problems:") + "\n  - " + "\n  - ".join(problems)
+            _("The directory file has problems:") + "\n  - " + "\n  - ".join(problems),
+            field=places[0] or None,
         ) from None
     return parsed
 
@@ -84,7 +86,8 @@ def load_directory(session: Session, directory: DirectoryFile) -> tuple[int, int
             _(
                 "Roles name DGs that do not exist: {codes}. Load the directorates first.",
                 codes=", ".join(unknown),
-            )
+            ),
+            field="dg",
         )
     people = set(session.exec(select(Person.id)).all()) | {p.id for p in directory.people}
     missing = sorted(
@@ -97,7 +100,8 @@ def load_directory(session: Session, directory: DirectoryFile) -> tuple[int, int
             _(
                 "Digital leaders who are not known people: {pairs}. Add them to the people file.",
                 pairs=", ".join(missing),
-            )
+            ),
+            field="digital_leader",
         )
     leaders: dict[str, str | None] = {}
     for d in directory.directorates:

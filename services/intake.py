@@ -26,7 +26,7 @@ from models.intake_rows import (
     route_payload,
     task_rows,
 )
-from models.lifecycle import State, transition
+from models.lifecycle import Actor, Transition, apply
 from models.review import Action, Decision, ReviewTask
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
 from models.submission_file import SubmissionFile, parse_submission
@@ -48,9 +48,10 @@ def _typed_answers(
                 "does not use. Expected: {expected}.",
                 unknown=", ".join(unknown),
                 expected=", ".join(sorted(known)),
-            )
+            ),
+            field=f"answers.{unknown[0]}",
         )
-    problems: list[str] = []
+    problems: list[ValidationError] = []
     typed: dict[str, dict[str, Any]] = {}
     for checklist in checklists:
         try:
@@ -60,9 +61,9 @@ def _typed_answers(
                 carried_over=(carried_over or {}).get(checklist.id, frozenset()),
             )
         except ValidationError as err:
-            problems.append(err.message)
+            problems.append(err)
     if problems:
-        raise ValidationError("\n".join(problems))
+        raise ValidationError("\n".join(p.message for p in problems), field=problems[0].field)
     return typed
 
 
@@ -140,17 +141,20 @@ def plan_submission(
     if dg is None:
         raise NotFoundError(
             _(
-                "Unknown DG {dg}. Use one of the codes from `dfr init` (e.g. EST, HSS).",
+                "Unknown DG {dg}. Give the code of a Directorate-General in the directory "
+                "(for example EST or HSS).",
                 dg=parsed.dg,
-            )
+            ),
+            field="dg",
         )
     if directory.person(parsed.submitter) is None:
         raise NotFoundError(
             _(
-                "Unknown person {person}. Check the id, or add them to the people file and run "
-                "`dfr init`.",
+                "Unknown person {person}. Check the id, or ask an administrator to add them to "
+                "the directory.",
                 person=parsed.submitter,
-            )
+            ),
+            field="submitter",
         )
     if not directory.may_submit(parsed.submitter, dg.code):
         raise PermissionDeniedError(
@@ -159,7 +163,8 @@ def plan_submission(
                 "administrator to add the role, or submit for your own DG.",
                 person=parsed.submitter,
                 dg=dg.code,
-            )
+            ),
+            field="submitter",
         )
     checklists = registry.questionnaires_for(parsed.kind)
     typed = _typed_answers(checklists, parsed.answers)
@@ -207,32 +212,22 @@ def locked_submission(session: Session, submission_id: int) -> Submission:
     ).one_or_none()
     if found is None:
         raise NotFoundError(
-            _(
-                "No submission {id}. List them with `dfr tasks` or check the reference.",
-                id=submission_id,
-            )
+            _("No submission {id}. Check the submission reference.", id=submission_id),
+            field="submission",
         )
     return found
 
 
-def _touch(session: Session, submission: Submission, state: State) -> None:
-    submission.state = state.value
+def _move(session: Session, submission: Submission, move: Transition) -> None:
+    submission.state = move.target.value
     submission.version += 1
     submission.updated_at = datetime.now(UTC)
     session.add(submission)
 
 
-def _require_submitter(submission: Submission, actor_id: str, doing: str) -> None:
-    if actor_id != submission.submitter_id:
-        raise PermissionDeniedError(
-            _(
-                "Only the submitter ({submitter}) can {doing} {reference}; {person} cannot.",
-                submitter=submission.submitter_id,
-                doing=doing,
-                reference=submission.reference,
-                person=actor_id,
-            )
-        )
+def acting_as(submission: Submission, person_id: str) -> Actor | None:
+    """Who `person_id` acts as in a submitter's step (resubmit, withdraw) on `submission`."""
+    return Actor.SUBMITTER if person_id == submission.submitter_id else None
 
 
 def resubmit(
@@ -250,8 +245,7 @@ def resubmit(
     """
     on = on or london_today()
     submission = locked_submission(session, submission_id)
-    _require_submitter(submission, actor_id, _("resubmit"))
-    transition(submission.state, "resubmit")
+    move = apply(submission.state, "resubmit", acting_as(submission, actor_id))
     previous = stored_answers(session, submission, registry)
     merged: dict[str, dict[str, Any]] = {
         cid: {q: to_json(v) for q, v in a.items()} for cid, a in previous.items()
@@ -262,7 +256,8 @@ def resubmit(
                 _(
                     "Changes for checklist {checklist} must be question: answer pairs.",
                     checklist=cid,
-                )
+                ),
+                field=f"answers.{cid}",
             )
         merged.setdefault(cid, {}).update(answers)
     merged = {cid: {q: v for q, v in a.items() if v is not None} for cid, a in merged.items()}
@@ -296,7 +291,7 @@ def resubmit(
     submission.round += 1
     submission.value, submission.phase = route.value, route.phase
     submission.risk, submission.scrutiny = route.risk, route.scrutiny
-    _touch(session, submission, State.IN_REVIEW)
+    _move(session, submission, move)
     session.flush()
     _store_round(session, submission, checklists, typed, route)
     audit.append(
@@ -333,11 +328,10 @@ def _approved_stages_before(
 def withdraw(session: Session, submission_id: int, actor_id: str, reason: str = "") -> Submission:
     """The submitter withdraws: open and pending stages are cancelled."""
     submission = locked_submission(session, submission_id)
-    _require_submitter(submission, actor_id, _("withdraw"))
-    transition(submission.state, "withdraw")
+    move = apply(submission.state, "withdraw", acting_as(submission, actor_id))
     cancelled = cancel_remaining(session, submission.id or 0)
     actions = cancel_open_actions(session, submission.id or 0)
-    _touch(session, submission, State.WITHDRAWN)
+    _move(session, submission, move)
     audit.append(
         session,
         event="submission.withdrawn",

@@ -7,8 +7,10 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from dfr import labels
 from dfr.errors import NotFoundError, PermissionDeniedError, TransitionError, ValidationError
 from dfr.i18n import _
+from dfr.labels import either, label
 from models import audit
 from models.directory import Delegation, Directorate, Person, RoleAssignment
 from models.lifecycle import Role, Stage
@@ -21,10 +23,12 @@ from services.intake import locked_submission
 MANAGERS = (Role.ADMIN.value, Role.COE.value)
 
 
-def _require_person(session: Session, person_id: str) -> Person:
+def _require_person(session: Session, person_id: str, field: str) -> Person:
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFoundError(_("Unknown person {person}. Check the id.", person=person_id))
+        raise NotFoundError(
+            _("Unknown person {person}. Check the id.", person=person_id), field=field
+        )
     return person
 
 
@@ -78,17 +82,20 @@ def reassign(
     """Give the open `stage` of a submission to someone else who may decide it."""
     on = on or london_today()
     if not reason.strip():
-        raise ValidationError(_("Give a reason for the reassignment."))
-    _require_person(session, actor_id)
+        raise ValidationError(_("Give a reason for the reassignment."), field="reason")
+    _require_person(session, actor_id, "actor")
     submission = locked_submission(session, submission_id)
     if not _may_manage(session, actor_id, submission.dg_code):
         raise PermissionDeniedError(
             _(
-                "{person} cannot reassign reviews in {dg}: it needs an administrator, the Digital "
-                "CoE or the DG's Digital Leader.",
-                person=actor_id,
+                "Only {managers} can reassign reviews in {dg}; {person} cannot.",
+                managers=either(
+                    [label(labels.ROLE_HOLDERS, r) for r in (*MANAGERS, Role.DIGITAL_LEADER)]
+                ),
                 dg=submission.dg_code,
-            )
+                person=actor_id,
+            ),
+            field="actor",
         )
     task = session.exec(
         select(ReviewTask).where(
@@ -101,15 +108,17 @@ def reassign(
         raise TransitionError(
             _(
                 "The {stage} of {reference} is not open, so it cannot be reassigned.",
-                stage=stage,
+                stage=label(labels.STAGES, stage),
                 reference=submission.reference,
-            )
+            ),
+            field="stage",
         )
+    _require_person(session, to, "to")
     refusal = refusal_for(session, submission, Stage(task.stage), to, on)
     if refusal:
-        raise PermissionDeniedError(refusal)
+        raise PermissionDeniedError(refusal, field="to")
     if task.assignee_id == to:
-        raise ValidationError(_("{person} is already assigned this review.", person=to))
+        raise ValidationError(_("{person} is already assigned this review.", person=to), field="to")
     _move(session, submission, task, to, reason.strip(), actor_id)
     session.flush()
     return task
@@ -132,17 +141,23 @@ def delegate(
     """
     on = on or london_today()
     if not reason.strip():
-        raise ValidationError(_("Give a reason for the absence cover."))
+        raise ValidationError(_("Give a reason for the absence cover."), field="reason")
     if ends_on < starts_on:
-        raise ValidationError(_("The cover must end on or after the day it starts."))
+        raise ValidationError(
+            _("The cover must end on or after the day it starts."), field="ends_on"
+        )
     if person_id == delegate_id:
-        raise ValidationError(_("A person cannot cover for themselves."))
-    _require_person(session, person_id)
-    _require_person(session, delegate_id)
-    _require_person(session, actor_id)
+        raise ValidationError(_("A person cannot cover for themselves."), field="to")
+    _require_person(session, person_id, "person")
+    _require_person(session, delegate_id, "to")
+    _require_person(session, actor_id, "actor")
     if actor_id != person_id and not _may_manage(session, actor_id, None):
         raise PermissionDeniedError(
-            _("Only {person} or an administrator can arrange cover for {person}.", person=person_id)
+            _(
+                "Only {person} or an administrator can arrange cover for {person}.",
+                person=person_id,
+            ),
+            field="actor",
         )
     delegation = Delegation(
         person_id=person_id,

@@ -1,18 +1,23 @@
 """The reminder sweep: find what is due or overdue and record (and log) each reminder or
-escalation owed today, once per item, step and due date."""
+escalation owed today, once per item, step and due date.
+
+Reminders go to whoever holds the item; escalations go to the stage's `escalate_to` role (the
+DG's Digital Leader for the submitter's conditions, amber actions and obligations), then up
+the ladder in models/lifecycle.py, never back to the holder or their absence cover."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from models import audit
-from models.directory import Directorate, RoleAssignment
-from models.lifecycle import Role
-from models.reminders import Policy, Reminder, step_for
+from models.directory import Delegation, Directorate, RoleAssignment
+from models.lifecycle import ACTIONS_ESCALATE_TO, ESCALATION_LADDER, STAGES, Role, Stage
+from models.reminders import Policy, Reminder, escalation_for, step_for
 from models.review import Action, ReviewTask
 from models.submission import Submission
 from models.working_days import add_working_days
@@ -29,13 +34,87 @@ class Chase:
     owner_id: str | None  # the assignee (task) or the submitter (action)
 
 
-def _recipients(chase: Chase, leaders: dict[str, str | None], coe: list[str]) -> list[str]:
-    leader = leaders.get(chase.submission.dg_code)
+@dataclass(frozen=True)
+class Escalations:
+    """Who holds each escalation level in each DG, and today's absence cover: read once per
+    sweep (a fixed number of queries, whatever the number of items), then used in memory."""
+
+    holders: dict[str, dict[Role, list[str]]]  # DG code → level → people
+    cover: list[tuple[str, str]]  # (absent person, delegate) for delegations running today
+
+    @classmethod
+    def read(cls, session: Session, today: date) -> Escalations:
+        levels = {*ESCALATION_LADDER, *(rule.escalate_to for rule in STAGES.values())}
+        holders: dict[str, dict[Role, list[str]]] = {
+            dg.code: {Role.DIGITAL_LEADER: [dg.digital_leader_id] if dg.digital_leader_id else []}
+            for dg in session.exec(select(Directorate))
+        }
+        for held in session.exec(
+            select(RoleAssignment).where(
+                col(RoleAssignment.role).in_([r.value for r in levels if r != Role.DIGITAL_LEADER])
+            )
+        ):
+            for dg_code, roles in holders.items():
+                if held.dg_code in (None, dg_code):  # None: the role covers every DG
+                    roles.setdefault(Role(held.role), []).append(held.person_id)
+        cover = [
+            (d.person_id, d.delegate_id)
+            for d in session.exec(
+                select(Delegation).where(
+                    col(Delegation.starts_on) <= today, col(Delegation.ends_on) >= today
+                )
+            )
+        ]
+        return cls(holders, cover)
+
+    def leader(self, dg_code: str) -> str | None:
+        return next(iter(self.holders.get(dg_code, {}).get(Role.DIGITAL_LEADER, [])), None)
+
+    def owner_and_cover(self, owner_id: str | None) -> set[str]:
+        """The owner, whoever covers for them and whoever they cover for."""
+        if owner_id is None:
+            return set()
+        return {
+            owner_id,
+            *(delegate for absent, delegate in self.cover if absent == owner_id),
+            *(absent for absent, delegate in self.cover if delegate == owner_id),
+        }
+
+
+def _first_level(chase: Chase) -> Role:
+    if chase.item_kind == "task":
+        return STAGES[Stage(chase.what)].escalate_to
+    return ACTIONS_ESCALATE_TO
+
+
+def _recipients(chase: Chase, escalations: Escalations) -> tuple[list[str], Role | None]:
+    """Reminders go to the owner (the DG's Digital Leader when nobody holds the item yet);
+    escalations up the ladder, never to the owner or their absence cover."""
     if chase.step in ("reminder", "final"):
-        return [p for p in [chase.owner_id or leader] if p]
-    if chase.step == "escalation":
-        return [p for p in dict.fromkeys([leader, chase.owner_id]) if p]
-    return [p for p in dict.fromkeys([*coe, leader]) if p]
+        owner = chase.owner_id or escalations.leader(chase.submission.dg_code)
+        return ([owner] if owner else []), None
+    level, people = escalation_for(
+        chase.step,
+        _first_level(chase),
+        escalations.holders.get(chase.submission.dg_code, {}),
+        escalations.owner_and_cover(chase.owner_id),
+    )
+    return people, level
+
+
+def _payload(chase: Chase, escalations: Escalations) -> dict[str, Any]:
+    recipients, level = _recipients(chase, escalations)
+    payload: dict[str, Any] = {
+        "item_kind": chase.item_kind,
+        "item_id": chase.item_id,
+        "what": chase.what,
+        "step": chase.step,
+        "due_date": chase.due.isoformat(),
+        "recipients": recipients,
+    }
+    if level is not None:
+        payload["escalated_to"] = level.value
+    return payload
 
 
 def due_items(session: Session, today: date, policy: Policy) -> list[Chase]:
@@ -100,14 +179,7 @@ def sweep(session: Session, today: date, policy: Policy | None = None) -> list[R
     chases = due_items(session, today, policy)
     if not chases:
         return []
-    leaders = {d.code: d.digital_leader_id for d in session.exec(select(Directorate)).all()}
-    coe = sorted(
-        set(
-            session.exec(
-                select(RoleAssignment.person_id).where(RoleAssignment.role == Role.COE.value)
-            ).all()
-        )
-    )
+    escalations = Escalations.read(session, today)
     ordered = sorted(chases, key=lambda c: (c.submission.id or 0, c.item_kind, c.item_id))
     entries = audit.append_many(
         session,
@@ -116,14 +188,7 @@ def sweep(session: Session, today: date, policy: Policy | None = None) -> list[R
                 event="reminder.sent",
                 actor_id=None,
                 submission_id=chase.submission.id,
-                payload={
-                    "item_kind": chase.item_kind,
-                    "item_id": chase.item_id,
-                    "what": chase.what,
-                    "step": chase.step,
-                    "due_date": chase.due.isoformat(),
-                    "recipients": _recipients(chase, leaders, coe),
-                },
+                payload=_payload(chase, escalations),
             )
             for chase in ordered
         ],

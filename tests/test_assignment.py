@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from dfr.errors import PermissionDeniedError, ValidationError
+from dfr.errors import NotFoundError, PermissionDeniedError, ValidationError
 from models.audit import LogEntry
 from models.db import session_scope
 from models.review import PanelMember, ReviewTask
@@ -95,18 +95,33 @@ def test_reassign_records_the_reason(people, checklist_registry):
 
 
 @pytest.mark.parametrize(
-    ("to", "actor", "error", "message"),
+    ("to", "actor", "error", "message", "field"),
     [
-        ("lead.one", "admin.one", PermissionDeniedError, "needs one of these roles"),
-        ("policy.est", "admin.one", PermissionDeniedError, "separation of duties"),
-        ("cm.all", "cm.est", PermissionDeniedError, "cannot reassign reviews"),
+        (
+            "lead.one",
+            "admin.one",
+            PermissionDeniedError,
+            "^Only a category manager can decide the Category-manager review for EST; lead.one",
+            "to",
+        ),
+        ("policy.est", "admin.one", PermissionDeniedError, "separation of duties", "to"),
+        ("nobody", "admin.one", NotFoundError, "^Unknown person nobody", "to"),
+        (
+            "cm.all",
+            "cm.est",
+            PermissionDeniedError,
+            "^Only an administrator, the Digital Centre of Excellence or the DG's Digital "
+            "Leader can reassign reviews in EST; cm.est cannot.",
+            "actor",
+        ),
     ],
 )
-def test_reassign_refusals(people, checklist_registry, to, actor, error, message):
+def test_reassign_refusals(people, checklist_registry, to, actor, error, message, field):
     sid = make_submission(people, checklist_registry, kind="procurement", buys_digital=True)
     decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
-    with session_scope(people) as session, pytest.raises(error, match=message):
+    with session_scope(people) as session, pytest.raises(error, match=message) as refused:
         reassign(session, sid, "category_review", to, "Because", actor)
+    assert refused.value.field == field
 
 
 def test_absence_cover_moves_open_reviews_and_lets_the_delegate_decide(people, checklist_registry):

@@ -254,7 +254,7 @@ BAD_DECISIONS = {
     "without the role": (
         ["--stage", "digital_options_review", "--outcome", "approve"],
         "CATEGORY",
-        "needs one of these roles",
+        "Only the DG's Digital Leader or the Digital Centre of Excellence can decide",
     ),
     "by the submitter": (
         ["--stage", "digital_options_review", "--outcome", "approve"],
@@ -519,7 +519,7 @@ def test_submit_many_stops_at_a_bad_line_and_resumes_from_it(
 
     write_lines(bad)
     code, out, err = dfr(capsys, "submit-many", str(path))
-    assert code != 0 and "Line 501" in err and "--from-line 501" in err
+    assert code != 0 and "Line 501" in err and "import again from line 501" in err
     assert counts(initialised)[0] == 500  # the first chunk (lines 1-500) was stored
     told = len(list((tmp_path / "outbox").iterdir()))
     assert told >= 1000  # each submitter and first reviewer, for 500 submissions

@@ -1,5 +1,6 @@
-"""The reminder sweep at chosen days (a controlled clock): reminder, final reminder, escalation
-to the DG Digital Leader, second escalation to the Digital CoE — each once, with catch-up."""
+"""The reminder sweep at chosen days (a controlled clock): reminder and final reminder to whoever
+holds the item, escalation to the stage's escalation role and a second escalation one level
+higher — never to the holder or their absence cover — each once, with catch-up."""
 
 from __future__ import annotations
 
@@ -11,14 +12,15 @@ from sqlmodel import select
 from dfr.settings import get_settings
 from models.audit import LogEntry
 from models.db import session_scope
+from models.lifecycle import Role
 from models.notification import Notification
-from models.reminders import Policy, Reminder, step_for
+from models.reminders import Policy, Reminder, escalation_for, step_for
 from models.review import ReviewTask
 from models.working_days import add_working_days, is_working_day
 from notifications.queue import queue_for_submission
 from services.decide import Condition
 from services.reminders import sweep
-from tests.factories import decide, make_submission
+from tests.factories import SERVICE, decide, make_submission
 
 POLICY = Policy(remind_before=2, second_escalation_after=5)
 DUE = date(2027, 1, 15)  # a Friday
@@ -38,6 +40,29 @@ DUE = date(2027, 1, 15)  # a Friday
 )
 def test_step_for_each_day(today, expected):
     assert step_for(today, DUE, POLICY) == expected
+
+
+LADDER = {
+    Role.DIGITAL_LEADER: ["dl.est"],
+    Role.COE: ["coe.one", "coe.two"],
+    Role.ADMIN: ["admin.one"],
+}
+
+
+@pytest.mark.parametrize(
+    ("step", "first", "excluded", "expected"),
+    [
+        ("escalation", Role.DIGITAL_LEADER, {"cm.est"}, (Role.DIGITAL_LEADER, ["dl.est"])),
+        ("second_escalation", Role.DIGITAL_LEADER, {"cm.est"}, (Role.COE, ["coe.one", "coe.two"])),
+        ("escalation", Role.DIGITAL_LEADER, {"dl.est"}, (Role.COE, ["coe.one", "coe.two"])),
+        ("escalation", Role.COE, {"coe.one"}, (Role.COE, ["coe.two"])),  # the rest of the CoE
+        ("escalation", Role.COE, {"coe.one", "coe.two"}, (Role.ADMIN, ["admin.one"])),
+        ("second_escalation", Role.COE, {"coe.one", "coe.two"}, (Role.ADMIN, ["admin.one"])),
+        ("escalation", Role.ADMIN, {"admin.one"}, (None, [])),  # nobody left to tell
+    ],
+)
+def test_escalation_goes_to_the_first_level_with_someone_else(step, first, excluded, expected):
+    assert escalation_for(step, first, LADDER, excluded) == expected
 
 
 def task_due(engine, sid):
@@ -88,8 +113,8 @@ def test_each_step_is_sent_once_to_the_right_people(people, checklist_registry):
     assert steps == [
         ("reminder", ["dl.est"]),
         ("final", ["dl.est"]),
-        ("escalation", ["dl.est"]),  # the leader holds it and is also who it escalates to
-        ("second_escalation", ["coe.one", "dl.est"]),
+        ("escalation", ["coe.one"]),  # the digital-options review escalates to the CoE
+        ("second_escalation", ["admin.one"]),  # one level up
     ]
 
 
@@ -101,7 +126,9 @@ def test_after_downtime_one_message_per_item_not_one_per_missed_day(people, chec
         assert len(session.exec(select(Reminder)).all()) == 1
 
 
-def test_overdue_conditions_are_chased_to_submitter_and_leader(people, checklist_registry):
+def test_overdue_conditions_are_escalated_to_the_leader_not_the_submitter(
+    people, checklist_registry
+):
     sid = make_submission(people, checklist_registry, kind="procurement", buys_digital=True)
     decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
     due = date.today() + timedelta(days=40)
@@ -117,15 +144,19 @@ def test_overdue_conditions_are_chased_to_submitter_and_leader(people, checklist
     made = run(people, add_working_days(due, 1))
     assert made == [("action", "escalation")]
     [payload] = log_of(people)
-    assert payload["recipients"] == ["dl.est", "policy.est"]
+    assert payload["recipients"] == ["dl.est"]
     with session_scope(people) as session:
         queue_for_submission(session, sid, checklist_registry, get_settings())
     with session_scope(people) as session:
         sent = session.exec(select(Notification).where(Notification.message == "escalation")).all()
-    subjects = {n.recipient_id: n.subject for n in sent}
-    assert subjects["policy.est"].startswith("Overdue since ")  # English
-    assert subjects["dl.est"].startswith("Yn hwyr ers ")  # Welsh
-    assert "Publish performance data" in subjects["policy.est"]
+    assert {n.recipient_id for n in sent} == {"dl.est"}
+    [subject] = {n.subject for n in sent}
+    assert subject.startswith("Yn hwyr ers ")  # the leader reads Welsh
+    assert "Publish performance data" in subject
+    assert "Wedi'i uwchgyfeirio i: Arweinydd Digidol y CG." in sent[0].body_markdown
+    assert "gyda Policy EST" in sent[0].body_markdown  # whose it is
+    assert run(people, add_working_days(due, 5)) == [("action", "second_escalation")]
+    assert log_of(people)[-1]["recipients"] == ["coe.one"]
 
 
 def test_obligations_are_chased_too(people, checklist_registry):
@@ -153,3 +184,143 @@ def test_reminders_appear_in_the_submission_history(people, checklist_registry):
     with session_scope(people) as session:
         events = [e.event for e in submission_detail(session, sid).history]
     assert "reminder.sent" in events
+
+
+# -- whom overdue work escalates to ------------------------------------------------------------
+
+
+def escalations_of(engine, sid):
+    """(step, recipients, level) of each escalation logged for the submission's open item."""
+    due = task_due(engine, sid)
+    run(engine, add_working_days(due, 1))
+    run(engine, add_working_days(due, 5))
+    return [
+        (p["step"], p["recipients"], p["escalated_to"])
+        for p in log_of(engine)
+        if p["step"] in ("escalation", "second_escalation")
+    ]
+
+
+def open_assignee(engine, sid):
+    with session_scope(engine) as session:
+        return (
+            session.exec(
+                select(ReviewTask).where(
+                    ReviewTask.submission_id == sid, ReviewTask.status == "open"
+                )
+            )
+            .one()
+            .assignee_id
+        )
+
+
+@pytest.mark.parametrize(
+    ("answers", "stage", "holder", "expected"),
+    [
+        # Held by the DG's Digital Leader, so it escalates to the CoE, then the administrators.
+        (
+            {},
+            "digital_options_review",
+            "dl.est",
+            [("escalation", ["coe.one"], "coe"), ("second_escalation", ["admin.one"], "admin")],
+        ),
+        (
+            {"kind": "procurement", "buys_digital": True},
+            "category_review",
+            "cm.est",
+            [
+                ("escalation", ["dl.est"], "digital_leader"),
+                ("second_escalation", ["coe.one"], "coe"),
+            ],
+        ),
+        (
+            SERVICE,
+            "service_assessment",
+            "lead.one",
+            [
+                ("escalation", ["dl.est"], "digital_leader"),
+                ("second_escalation", ["coe.one"], "coe"),
+            ],
+        ),
+    ],
+)
+def test_each_stage_escalates_to_its_role_then_one_level_up(
+    people, checklist_registry, answers, stage, holder, expected
+):
+    sid = make_submission(people, checklist_registry, **answers)
+    if stage != "digital_options_review":
+        decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
+    assert open_assignee(people, sid) == holder
+    assert escalations_of(people, sid) == expected
+
+
+def cover(engine, person, delegate, on):
+    """`delegate` covers `person` on `on` only (arranged now, so open tasks stay put)."""
+    from services.reassign import delegate as arrange
+
+    with session_scope(engine) as session:
+        arrange(session, person, delegate, on, on, "Leave", "admin.one", on=on - timedelta(days=1))
+
+
+def test_an_escalation_skips_whoever_covers_for_the_holder(people, checklist_registry):
+    # The leader holds the review and the only CoE member covers for them: the CoE level has
+    # nobody else, so the escalation goes up to the administrators.
+    sid = make_submission(people, checklist_registry)
+    late = add_working_days(task_due(people, sid), 1)
+    cover(people, "dl.est", "coe.one", late)
+    assert run(people, late) == [("task", "escalation")]
+    [payload] = log_of(people)
+    assert (payload["recipients"], payload["escalated_to"]) == (["admin.one"], "admin")
+
+
+def test_an_escalation_skips_whoever_the_holder_covers_for(people, checklist_registry):
+    # The category manager holds the review while covering for the leader: escalating to the
+    # leader would reach the person they stand in for, so it goes to the CoE.
+    sid = make_submission(people, checklist_registry, kind="procurement", buys_digital=True)
+    decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
+    late = add_working_days(task_due(people, sid), 1)
+    cover(people, "dl.est", "cm.est", late)
+    assert run(people, late) == [("task", "escalation")]
+    [payload] = log_of(people)
+    assert (payload["recipients"], payload["escalated_to"]) == (["coe.one"], "coe")
+
+
+def test_the_escalation_message_reaches_the_coe_not_the_late_reviewer(people, checklist_registry):
+    sid = make_submission(people, checklist_registry)
+    run(people, add_working_days(task_due(people, sid), 1))
+    with session_scope(people) as session:
+        queue_for_submission(session, sid, checklist_registry, get_settings())
+    with session_scope(people) as session:
+        sent = session.exec(select(Notification).where(Notification.message == "escalation")).all()
+    assert {n.recipient_id for n in sent} == {"coe.one"}
+    body = sent[0].body_markdown  # language unknown: Welsh and English
+    assert "Wedi'i uwchgyfeirio i: Canolfan Ragoriaeth Ddigidol." in body
+    assert "Escalated to: Digital Centre of Excellence." in body
+    assert "still open with Leader EST" in body
+
+
+def test_the_sweep_sends_as_many_statements_for_many_items_as_for_one(people, checklist_registry):
+    from sqlalchemy import event
+
+    def statements_for_sweep(day):
+        counted = []
+
+        def count(*_args):
+            counted.append(1)
+
+        event.listen(people, "before_cursor_execute", count)
+        try:
+            made = run(people, day)
+        finally:
+            event.remove(people, "before_cursor_execute", count)
+        return len(made), len(counted)
+
+    first = make_submission(people, checklist_registry)
+    late = add_working_days(task_due(people, first), 1)
+    one = statements_for_sweep(late)
+    for _ in range(3):
+        make_submission(people, checklist_registry)
+    make_submission(people, checklist_registry, dg="HSS", submitter="policy.hss")
+    many = statements_for_sweep(late)
+    assert (one[0], many[0]) == (1, 4)
+    assert one[1] > 0 and many[1] == one[1]
