@@ -18,7 +18,8 @@ from models.directory import Directorate, Person
 from models.notification import Notification
 from models.review import Action, Decision, ReviewTask
 from models.submission import Submission
-from notifications.queue import _date, channels_for
+from notifications.facts import long_date
+from notifications.recipients import channels_for
 from notifications.render import TEMPLATE_VERSIONS, MarkdownText, languages_for, render
 
 
@@ -67,20 +68,20 @@ def _context(
             return {
                 "reference": ref(t.submission_id),
                 "what": label(labels.STAGES, t.stage, language),
-                "due": _date(t.due_date, language) if t.due_date else "",
+                "due": long_date(t.due_date, language) if t.due_date else "",
             }
         a = actions[item_id]
         text = a.text_in(language)
         return {
             "reference": ref(a.submission_id),
             "what": text[:80],
-            "due": _date(a.due_date, language),
+            "due": long_date(a.due_date, language),
         }
 
     return {
         "name": person.name,
         "dg_name": dg.name(language) if dg else payload["dg"],
-        "week": _date(payload["week_start"], language),
+        "week": long_date(payload["week_start"], language),
         "new": [
             {
                 "reference": ref(s),

@@ -1,0 +1,195 @@
+"""What the message templates say about submissions: read for a whole queueing run in a few
+queries per 500 submissions (flags, actions, decisions, review tasks), never per log entry."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from babel.dates import format_date
+from sqlmodel import Session, col, select
+
+from checklists.loader import Registry
+from dfr import labels
+from dfr.labels import label
+from dfr.settings import Settings
+from models.audit import LogEntry
+from models.directory_lookup import DirectoryLookup
+from models.review import Action, Decision, ReviewTask
+from models.submission import ChecklistAnswers, RaisedFlag, Submission
+from notifications.recipients import Recipient
+from notifications.render import MarkdownText
+
+BABEL_LOCALE = {"cy": "cy", "en": "en_GB"}
+BATCH = 500  # ids per IN (...) list: well inside every database's parameter limit
+
+
+def batches(ids: Sequence[int]) -> list[list[int]]:
+    return [list(ids[start : start + BATCH]) for start in range(0, len(ids), BATCH)]
+
+
+def long_date(value: date | str, language: str) -> str:
+    """`30 November 2026` / `30 Tachwedd 2026`."""
+    day = value if isinstance(value, date) else date.fromisoformat(value)
+    return format_date(day, format="long", locale=BABEL_LOCALE[language])
+
+
+class TemplateFacts:
+    """Everything the templates need about these submissions, read once."""
+
+    def __init__(
+        self,
+        session: Session,
+        submissions: dict[int, Submission],
+        directory: DirectoryLookup,
+        registry: Registry,
+        settings: Settings,
+    ) -> None:
+        self.submissions, self.directory, self.registry = submissions, directory, registry
+        self.base_url = settings.base_url.rstrip("/")
+        self.pins: dict[tuple[int, int], dict[str, int]] = {}
+        self.raised: dict[tuple[int, int], list[RaisedFlag]] = {}
+        self.actions: dict[int, list[Action]] = {}
+        self.decision_at: dict[int, int] = {}  # log seq -> decision id
+        self.assignee: dict[int, str | None] = {}  # review task id -> assignee
+        for ids in batches(sorted(submissions)):
+            self._read(session, ids)
+
+    def _read(self, session: Session, ids: list[int]) -> None:
+        for sid, round_, checklist_id, version in session.exec(
+            select(
+                ChecklistAnswers.submission_id,
+                ChecklistAnswers.round,
+                ChecklistAnswers.checklist_id,
+                ChecklistAnswers.checklist_version,
+            ).where(col(ChecklistAnswers.submission_id).in_(ids))
+        ).all():
+            self.pins.setdefault((sid, round_), {})[checklist_id] = version
+        for flag in session.exec(
+            select(RaisedFlag)
+            .where(col(RaisedFlag.submission_id).in_(ids))
+            .order_by(col(RaisedFlag.id))
+        ).all():
+            self.raised.setdefault((flag.submission_id, flag.round), []).append(flag)
+        for action in session.exec(
+            select(Action).where(col(Action.submission_id).in_(ids)).order_by(col(Action.id))
+        ).all():
+            self.actions.setdefault(action.submission_id, []).append(action)
+        for decision_id, seq in session.exec(
+            select(Decision.id, Decision.log_seq).where(col(Decision.submission_id).in_(ids))
+        ).all():
+            self.decision_at[seq] = decision_id or 0
+        for task_id, assignee in session.exec(
+            select(ReviewTask.id, ReviewTask.assignee_id).where(
+                col(ReviewTask.submission_id).in_(ids)
+            )
+        ).all():
+            self.assignee[task_id or 0] = assignee
+
+    def context(
+        self, message: str, entry: LogEntry, recipient: Recipient, language: str
+    ) -> dict[str, Any]:
+        """The template context of `message` about `entry`, for one recipient and language."""
+        submission = self.submissions[entry.submission_id or 0]
+        context = self._base(submission, recipient, language)
+        payload = entry.payload
+        if message == "submitted":
+            context["stages"] = [
+                label(labels.STAGES, st, language) for st in payload.get("route", [])
+            ]
+            context["flags"] = self._flag_texts(submission, language)
+        elif message == "task_assigned":
+            context["stage"] = label(labels.STAGES, payload["stage"], language)
+            context["due"] = long_date(payload["due_date"], language)
+            context["scope"] = payload.get("scope") or []
+        elif message in {"decision_recorded", "changes_requested"}:
+            actor = self.directory.person(entry.actor_id or "")
+            context["stage"] = label(labels.STAGES, payload["stage"], language)
+            context["outcome"] = label(labels.OUTCOMES, payload["outcome"], language)
+            context["actor_name"] = actor.name if actor else entry.actor_id
+            context["rationale"] = MarkdownText(payload.get("rationale", ""))
+            context["conditions"] = self._actions(
+                submission, language, self.decision_at.get(entry.seq, -1)
+            )
+        elif message in {"reminder", "escalation"}:
+            context.update(self._chased(submission, entry, language))
+        elif message == "final_outcome":
+            context["state"] = label(labels.STATES, payload.get("state", "withdrawn"), language)
+            context["actions"] = self._actions(submission, language)
+        return context
+
+    def _base(self, s: Submission, recipient: Recipient, language: str) -> dict[str, Any]:
+        dg = self.directory.directorate(s.dg_code)
+        return {
+            "name": recipient.name,
+            "reference": s.reference,
+            "title": s.title(language),
+            "dg_name": dg.name(language) if dg else s.dg_code,
+            "link": MarkdownText(f"{self.base_url}/submissions/{s.id}"),
+        }
+
+    def _flag_texts(self, submission: Submission, language: str) -> list[str]:
+        key = (submission.id or 0, submission.round)
+        pinned = self.pins.get(key, {})
+        texts = []
+        for flag in self.raised.get(key, []):
+            version = pinned.get(flag.checklist_id)
+            checklist = (
+                self.registry.get(flag.checklist_id, version) if version is not None else None
+            )
+            found = (
+                [f for f in checklist.definition.flags if f.id == flag.flag_id] if checklist else []
+            )
+            texts.append(found[0].text.get(language) if found else flag.flag_id)
+        return texts
+
+    def _actions(
+        self, submission: Submission, language: str, decision_id: int | None = None
+    ) -> list[dict[str, str]]:
+        """The conditions and amber actions of one decision; or, without one, those still
+        open (obligations aside)."""
+        rows = [
+            a
+            for a in self.actions.get(submission.id or 0, [])
+            if (
+                a.decision_id == decision_id
+                if decision_id is not None
+                else a.status == "open" and a.kind != "obligation"
+            )
+        ]
+        return [{"text": a.text_in(language), "due": long_date(a.due_date, language)} for a in rows]
+
+    def _chased(self, submission: Submission, entry: LogEntry, language: str) -> dict[str, Any]:
+        """What a reminder or escalation is about, who holds it, and when it was due."""
+        payload = entry.payload
+        owner_id: str | None = None
+        if payload["item_kind"] == "task":
+            what = label(labels.STAGES, payload["what"], language)
+            owner_id = self.assignee.get(payload["item_id"])
+        else:
+            action = next(
+                (a for a in self.actions.get(submission.id or 0, []) if a.id == payload["item_id"]),
+                None,
+            )
+            text = action.text_in(language) if action is not None else ""
+            kind = label(labels.ACTION_KINDS, payload["what"].split(":", 1)[0], language)
+            what = f"{kind}: {text[:80]}" if text else kind
+            owner_id = submission.submitter_id
+        owner = self.directory.person(owner_id) if owner_id else None
+        return {
+            "what": what,
+            "due": long_date(payload["due_date"], language),
+            "final": payload["step"] == "final",
+            "second": payload["step"] == "second_escalation",
+            "owner": owner.name if owner else "",
+            "escalated_to": label(labels.ROLES, _escalated_to(payload), language),
+        }
+
+
+def _escalated_to(payload: dict[str, Any]) -> str:
+    """The level an escalation went to (entries logged before it was recorded: the leader
+    first, then the Digital CoE)."""
+    if "escalated_to" in payload:
+        return str(payload["escalated_to"])
+    return "coe" if payload["step"] == "second_escalation" else "digital_leader"
