@@ -11,13 +11,13 @@ from sqlalchemy import text
 from sqlmodel import SQLModel, func, select
 
 from checklists.loader import read_yaml
-from dfr.cli.scenarios import run_scenario
 from dfr.errors import IntegrityError, ValidationError
 from models.audit_check import verify_all
 from models.db import session_scope
 from models.submission import Submission
 from services.backup import export_lines, import_lines
 from services.intake import submit
+from services.scenarios import run_scenario
 from tests.conftest import _truncate_all
 from tests.test_examples import SCENARIOS, load_demo_directory
 
