@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from dfr.cli import follow_up, hints
+from dfr.cli import follow_up
 from dfr.cli.app import notifications_app, say
 from dfr.i18n import _
 from flows.start import start_delivery
@@ -21,7 +21,6 @@ def notifications_list(
     ] = None,
 ) -> None:
     """Notification rows with their status, attempts and last error."""
-    hints.given_with(status="--status")
     with session_scope(read_only=True) as session:
         rows = list_notifications(session, status)
     if not rows:
