@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from dfr.cli import admin, engine, hints, notifications, reviews, submissions, worker
+from dfr.cli import hints
 from dfr.cli.app import app
 from dfr.cli.incidents import record_incident
 from dfr.errors import DfrError
@@ -15,7 +15,13 @@ from dfr.i18n import _
 from dfr.settings import get_settings
 from models.db import read_write_commits
 
-COMMANDS = (admin, engine, notifications, reviews, submissions, worker)  # each adds its own
+# Each module adds its commands to `app`; `dfr --help` lists them in this order: a
+# submission's life first, then administration, then the engine.
+# isort: off
+from dfr.cli import submissions, reviews, notifications, admin, engine, worker
+# isort: on
+
+COMMANDS = (submissions, reviews, notifications, admin, engine, worker)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Annotated
 
@@ -17,8 +16,6 @@ from flows.runner import run_flow
 from models.db import session_scope
 from models.queries import open_tasks, parse_reference, submission_detail
 from services.intake import resubmit, withdraw
-
-log = logging.getLogger("dfr.cli")
 
 Reference = Annotated[str, typer.Argument(help="Submission number or DFR-00012.")]
 
@@ -60,10 +57,8 @@ def submit_many_cmd(
     except Exception:
         # What was stored before a bad line is delivered all the same; a failure to deliver
         # (retried later by the scheduled delivery) must not hide where to resume.
-        try:
-            start_delivery()
-        except Exception:
-            log.exception("Delivery after a stopped import failed")
+        stopped = follow_up.after_commit(start_delivery, "a stopped bulk import")
+        follow_up.say_how_it_went(stopped, report=False)
         raise
     say(_("Stored and routed {count} submissions from {file}.", count=stored, file=str(file)))
     follow_up.say_how_it_went(follow_up.after_commit(start_delivery, "a bulk import"))
