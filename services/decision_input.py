@@ -13,6 +13,7 @@ from services.decide import Condition, StandardAssessment
 
 
 def parse_ratings(raw: Mapping[str, Any] | None) -> dict[str, StandardAssessment]:
+    """`{standard: colour}` or `{standard: {rating, done_well, to_explore}}` → assessments."""
     ratings: dict[str, StandardAssessment] = {}
     for standard, value in (raw or {}).items():
         if isinstance(value, str):
@@ -32,6 +33,7 @@ def parse_ratings(raw: Mapping[str, Any] | None) -> dict[str, StandardAssessment
 
 
 def parse_conditions(raw: list[Mapping[str, Any]] | None) -> list[Condition]:
+    """`[{due: YYYY-MM-DD, text}]` → conditions with their due dates."""
     conditions = []
     for item in raw or []:
         due = item.get("due")
