@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from dfr.errors import NotFoundError
 from dfr.i18n import _
 from models.audit import LogEntry
+from models.directory import Person
 from models.review import Action, Decision, ReviewTask, StandardRating
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
 
@@ -100,7 +101,9 @@ def submission_detail(session: Session, submission_id: int) -> SubmissionDetail:
 def open_tasks(
     session: Session, assignee_id: str | None = None
 ) -> list[tuple[ReviewTask, Submission]]:
-    """Open review tasks, oldest due first, optionally for one assignee."""
+    """Open review tasks, oldest due first, optionally for one assignee (who must exist)."""
+    if assignee_id and session.get(Person, assignee_id) is None:
+        raise NotFoundError(_("Unknown person {person}.", person=assignee_id), field="assignee")
     query = (
         select(ReviewTask, Submission)
         .join(Submission, col(Submission.id) == col(ReviewTask.submission_id))
@@ -110,3 +113,8 @@ def open_tasks(
     if assignee_id:
         query = query.where(ReviewTask.assignee_id == assignee_id)
     return [(task, submission) for task, submission in session.exec(query).all()]
+
+
+def submission_with_intake_key(session: Session, intake_key: str) -> Submission | None:
+    """The submission an intake with this key stored, if it stored one."""
+    return session.exec(select(Submission).where(Submission.intake_key == intake_key)).first()

@@ -8,18 +8,22 @@ before it commits, so a tampered or truncated export changes nothing.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import Date, DateTime, Numeric, Table, func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from dfr.errors import IntegrityError, ValidationError
+from dfr.errors import IntegrityError, NotFoundError, ValidationError
 from dfr.i18n import _
 from models.audit_check import verify_all
+from models.db import engine_for
+from models.migrate import upgrade
 
 FORMAT = "dfr-export/1"
 
@@ -50,6 +54,78 @@ def export_lines(engine: Engine) -> Iterator[str]:
                 )
 
 
+def export_to_file(engine: Engine, path: Path) -> int:
+    """Write the export to `path` (replaced only once the whole export is written); returns
+    the number of rows."""
+    if path.is_dir():
+        raise ValidationError(
+            _("{file} is a folder; give the name of a file to write.", file=str(path)),
+            field="file",
+        )
+    if not path.parent.is_dir():
+        raise NotFoundError(
+            _("Folder not found: {folder}. Create it or choose another.", folder=str(path.parent)),
+            field="file",
+        )
+    partial = path.with_name(f".{path.name}.partial")
+    count = -1  # the first line is the format header
+    try:
+        with partial.open("w", encoding="utf-8") as out:
+            for line in export_lines(engine):
+                out.write(line + "\n")
+                count += 1
+        os.replace(partial, path)
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        raise ValidationError(
+            _("Cannot write {file}: {problem}.", file=str(path), problem=err.strerror or str(err)),
+            field="file",
+        ) from None
+    return count
+
+
+def import_from_file(database_url: str, path: Path) -> int:
+    """Check that `path` is an export, bring the database to the newest schema, then import
+    (`import_lines`); returns the number of rows. A file that is not an export changes
+    nothing, not even the schema."""
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as err:
+        raise NotFoundError(
+            _("Cannot read {file}: {problem}.", file=str(path), problem=err.strerror or str(err)),
+            field="file",
+        ) from None
+    with handle:
+        try:
+            _check_header(handle.readline(), path)
+        except UnicodeDecodeError:
+            raise _not_an_export(path) from None
+        handle.seek(0)
+        upgrade(database_url)
+        return import_lines(engine_for(database_url), handle)
+
+
+def _not_an_export(path: Path | None = None) -> ValidationError:
+    if path is None:
+        message = _("This is not a dfr export (expected {format}).", format=FORMAT)
+    else:
+        message = _(
+            "{file} is not a dfr export: its first line does not say {format}.",
+            file=str(path),
+            format=FORMAT,
+        )
+    return ValidationError(message, field="file")
+
+
+def _check_header(line: str, path: Path | None = None) -> None:
+    try:
+        header = json.loads(line or "{}")
+    except ValueError:
+        raise _not_an_export(path) from None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise _not_an_export(path)
+
+
 def _typed(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     typed = dict(row)
     for column in table.columns:
@@ -68,9 +144,10 @@ def _typed(table: Table, row: dict[str, Any]) -> dict[str, Any]:
 def import_lines(engine: Engine, lines: IO[str]) -> int:
     """Load an export into an empty, migrated database; returns the number of rows."""
     tables = {t.name: t for t in _tables()}
-    header = json.loads(next(lines, "{}") or "{}")
-    if header.get("format") != FORMAT:
-        raise ValidationError(_("This is not a dfr export (expected {format}).", format=FORMAT))
+    try:
+        _check_header(next(lines, ""))
+    except UnicodeDecodeError:
+        raise _not_an_export() from None
     with Session(engine) as session:
         occupied = [
             name
@@ -86,24 +163,11 @@ def import_lines(engine: Engine, lines: IO[str]) -> int:
                 )
             )
         session.execute(tables["decision_log_head"].delete())
-        count = 0
-        for number, line in enumerate(lines, start=2):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                table = tables[record["table"]]
-                session.execute(insert(table), [_typed(table, record["row"])])
-            except (ValueError, KeyError, TypeError) as err:
-                session.rollback()
-                raise ValidationError(
-                    _(
-                        "Line {line} of the export is not valid: {problem}.",
-                        line=number,
-                        problem=str(err),
-                    )
-                ) from None
-            count += 1
+        try:
+            count = _insert_rows(session, tables, lines)
+        except UnicodeDecodeError:
+            session.rollback()
+            raise _not_an_export() from None
         session.flush()
         result = verify_all(session)
         if not result.ok:
@@ -116,6 +180,29 @@ def import_lines(engine: Engine, lines: IO[str]) -> int:
             )
         _reset_sequences(session, list(tables.values()))
         session.commit()
+    return count
+
+
+def _insert_rows(session: Session, tables: dict[str, Table], lines: IO[str]) -> int:
+    count = 0
+    for number, line in enumerate(lines, start=2):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            table = tables[record["table"]]
+            session.execute(insert(table), [_typed(table, record["row"])])
+        except (ValueError, KeyError, TypeError) as err:
+            session.rollback()
+            raise ValidationError(
+                _(
+                    "Line {line} of the export is not valid: {problem}.",
+                    line=number,
+                    problem=str(err),
+                ),
+                field="file",
+            ) from None
+        count += 1
     return count
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticValidationError
 from sqlmodel import Session, col, delete, select
 
+from checklists.loader import read_yaml
 from dfr.errors import ValidationError
 from dfr.i18n import _
 from models.directory import Directorate, Person, RoleAssignment
@@ -71,6 +74,35 @@ def parse_directory(data: dict[str, Any]) -> DirectoryFile:
             field=places[0] or None,
         ) from None
     return parsed
+
+
+SECTIONS = ("directorates", "people")
+
+
+def merge_directory_files(paths: Sequence[Path]) -> DirectoryFile:
+    """Read and check DGs and people from one or more YAML files (e.g. one of DGs, one of
+    people), as if they were one file; nothing is written."""
+    merged: dict[str, list[object]] = {section: [] for section in SECTIONS}
+    for path in paths:
+        data = read_yaml(path) or {}
+        if not isinstance(data, dict):
+            raise ValidationError(
+                _("{file} must be a mapping with directorates and/or people.", file=str(path)),
+                field="directory",
+            )
+        unknown = set(data) - set(SECTIONS)
+        if unknown:
+            raise ValidationError(
+                _(
+                    "{file}: unknown section(s) {sections}; expected directorates and people.",
+                    file=str(path),
+                    sections=", ".join(sorted(unknown)),
+                ),
+                field="directory",
+            )
+        for section in SECTIONS:
+            merged[section] += data.get(section) or []
+    return parse_directory(merged)
 
 
 def load_directory(session: Session, directory: DirectoryFile) -> tuple[int, int]:

@@ -11,12 +11,12 @@ from sqlalchemy import text
 from sqlmodel import SQLModel, func, select
 
 from checklists.loader import read_yaml
-from dfr.cli.scenarios import run_scenario
 from dfr.errors import IntegrityError, ValidationError
 from models.audit_check import verify_all
 from models.db import session_scope
 from models.submission import Submission
 from services.backup import export_lines, import_lines
+from services.scenarios import run_scenario
 from services.submit import submit
 from tests.conftest import _truncate_all
 from tests.test_examples import SCENARIOS, load_demo_directory

@@ -10,12 +10,12 @@ from sqlmodel import select
 
 from checklists.loader import read_yaml
 from checklists.routing import route_for
-from dfr.cli.scenarios import run_scenario
 from models.db import session_scope
 from models.submission import Submission
 from models.submission_file import parse_submission
 from services.directory import load_directory, parse_directory
 from services.intake import _typed_answers
+from services.scenarios import run_scenario
 from tests.conftest import ROOT
 
 SCENARIOS = sorted((ROOT / "examples" / "submissions").glob("*.yaml"))

@@ -12,7 +12,6 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from checklists.loader import read_yaml, registry
-from dfr.cli.scenarios import run_scenario
 from dfr.settings import REPO_ROOT
 from models.audit import LogEntry
 from models.db import engine_for, session_scope
@@ -20,6 +19,7 @@ from models.draft import Draft
 from models.review import Decision, ReviewTask
 from models.submission import Submission
 from services.decide import DecisionRequest, record_decision
+from services.scenarios import run_scenario
 from tests.factories import submit_row
 from tests.web_support import Browserless, Site, live_site
 

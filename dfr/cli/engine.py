@@ -1,5 +1,6 @@
 """`dfr run`: the embedded engine — a local Prefect server under ./var/prefect, the example
-submissions run through real flow runs, notifications written to the outbox folder."""
+submissions run through real flow runs, notifications written to the outbox folder — and the
+other long-running or scheduled commands: `demo`, `remind`, `serve`, `web`."""
 
 from __future__ import annotations
 
@@ -9,11 +10,23 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
+from typing import Annotated
 
-from dfr.errors import DfrError
+import typer
+
+from dfr.cli import render, telling
+from dfr.cli.app import app, checklist_registry, say
+from dfr.errors import DfrError, ValidationError
 from dfr.i18n import _
 from dfr.processes import answers, stop
+from dfr.settings import get_settings
+from flows.remind import remind
+from flows.runner import run_flow
+from models.db import default_engine, session_scope
+from models.queries import submission_detail
+from services.scenarios import run_scenario
 
 
 @contextmanager
@@ -67,3 +80,143 @@ def prefect_server(
     finally:
         stop(server)
         log.close()
+
+
+@app.command("run")
+def run_engine(
+    port: Annotated[int, typer.Option("--port", help="Port for the local Prefect server.")] = 4200,
+    stay: Annotated[
+        bool, typer.Option("--stay/--no-stay", help="Keep serving after the examples.")
+    ] = True,
+) -> None:
+    """Start the embedded engine: a local Prefect server, the examples through real flow runs,
+    notifications to the outbox, and the web UI. Ctrl-C stops it."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from dfr.web.server import web_process
+
+    settings = get_settings()
+    with prefect_server(settings.var_dir, port) as url, temporary_settings({PREFECT_API_URL: url}):
+        say(_("Prefect server: {url} (UI at {ui})", url=url, ui=url.removesuffix("/api")))
+        demo(settings.examples_dir / "submissions")
+        say(_("Notifications are in {folder}.", folder=str(settings.outbox_dir)))
+        if not stay:
+            return
+        with web_process(settings, {"PREFECT_API_URL": url}) as site:
+            say(_("Web UI: {site}", site=site))
+            _say_demo_sign_in()
+            say(_("Engine running, serving the scheduled deployments. Press Ctrl-C to stop."))
+            from prefect import serve
+
+            from flows.deployments import deployments
+
+            try:
+                serve(*deployments())
+            except KeyboardInterrupt:
+                say(_("Stopped."))
+
+
+def _say_demo_sign_in() -> None:
+    from dfr.web.auth import demo_password
+
+    settings = get_settings()
+    if settings.web_auth == "demo":
+        say(
+            _(
+                "Sign in as any person from examples/people.yaml with the password "
+                "{password} (kept in {file}).",
+                password=demo_password(settings),
+                file=str(settings.var_dir / "web-demo-password"),
+            )
+        )
+
+
+@app.command()
+def demo(
+    folder: Annotated[Path, typer.Argument(help="Folder of example scenarios.")] = Path(
+        "examples/submissions"
+    ),
+) -> None:
+    """Run every example scenario through the engine and print its route and outcome."""
+    registry = checklist_registry()
+    engine = default_engine()
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        raise ValidationError(_("No scenario files (*.yaml) in {folder}.", folder=str(folder)))
+    for path in files:
+        result = run_scenario(engine, registry, path, after=_tell_people)
+        with session_scope(engine, read_only=True) as session:
+            s = submission_detail(session, result.submission_id).submission
+        say(f"\n== {path.name}")
+        if result.route is None:
+            say(_("Already loaded as {reference}.", reference=s.reference))
+        else:
+            say(render.submitted_lines(s, result.route, registry))
+        for step in result.steps:
+            say("  → " + step)
+        say(_("Outcome: {state}", state=render.state_name(s.state)))
+
+
+def _tell_people(submission_id: int) -> None:
+    telling.say_how_it_went(telling.tell_people([submission_id], "a demo step"), report=False)
+
+
+@app.command("remind")
+def remind_cmd(
+    now: Annotated[bool, typer.Option("--now", help="Run the reminder sweep once, now.")] = False,
+    today: Annotated[
+        str | None, typer.Option("--today", help="Sweep as if it were this date (YYYY-MM-DD).")
+    ] = None,
+) -> None:
+    """Send the reminders and escalations that are due (the scheduled sweep, by hand)."""
+    if not now and not today:
+        raise ValidationError(_("Use --now to run the sweep (or --today DATE to replay a day)."))
+    if today:
+        try:
+            date.fromisoformat(today)
+        except ValueError:
+            raise ValidationError(_("--today must be a date like 2027-01-31.")) from None
+    result = run_flow(remind, today=today)
+    say(
+        _(
+            "Reminders: {submissions} submissions chased, {queued} messages queued.",
+            submissions=result["submissions"],
+            queued=result["queued"],
+        )
+    )
+    say(telling.delivery_line(telling.FollowUp(report=result)))
+    if result.get("drafts_discarded"):
+        say(
+            _(
+                "Web drafts unchanged for {days} days deleted: {count}.",
+                days=get_settings().draft_retention_days,
+                count=result["drafts_discarded"],
+            )
+        )
+
+
+@app.command("serve")
+def serve_cmd() -> None:
+    """Serve the scheduled deployments (reminder sweep, weekly digest, delivery retries) until
+    stopped. Needs a Prefect API (PREFECT_API_URL), e.g. the one `dfr run` starts."""
+    from prefect import serve
+
+    from flows.deployments import deployments
+    from flows.runner import prefect_configured
+
+    if not prefect_configured():
+        raise ValidationError(
+            _("Set PREFECT_API_URL to a Prefect server (or use `dfr run`) before `dfr serve`.")
+        )
+    serve(*deployments())
+
+
+@app.command("web")
+def web_cmd() -> None:
+    """Serve the web UI (DFR_WEB_HOST:DFR_WEB_PORT) until stopped; in production run it behind
+    a reverse proxy with DFR_WEB_AUTH=header."""
+    from dfr.web.server import serve_web
+
+    settings = get_settings()
+    say(_("Web UI: http://{host}:{port}", host=settings.web_host, port=settings.web_port))
+    serve_web(settings)

@@ -162,6 +162,22 @@ def detail_lines(detail: SubmissionDetail, registry: Registry) -> list[str]:
     return lines
 
 
+def checklist_lines(checklist: Checklist) -> list[str]:
+    """A checklist's questions and rules, in the chosen language."""
+    lang = get_language()
+    d = checklist.definition
+    lines = [f"{d.id} v{d.version} [{d.status}] — {d.title.get(lang)}", d.description.get(lang), ""]
+    for number, q in enumerate(d.questions, start=1):
+        options = f" ({', '.join(o.value for o in q.options)})" if q.options else ""
+        optional = "" if q.required else " " + _("(optional)")
+        lines.append(f"{number}. [{q.id}] {q.text.get(lang)} — {q.type}{options}{optional}")
+    if d.rules:
+        lines.append("")
+        lines.append(_("Rules:"))
+        lines += [f"  {r.id}: {r.because.get(lang)}" for r in d.rules]
+    return lines
+
+
 def verify_line(result: VerifyResult) -> str:
     if result.ok:
         return _("Decision log intact: {count} entries verified.", count=result.checked)

@@ -11,9 +11,12 @@ import asyncio
 import os
 import sys
 from pathlib import Path
+from typing import Annotated
 
+import typer
 from sqlalchemy.engine import make_url
 
+from dfr.cli.app import app, say
 from dfr.errors import ValidationError
 from dfr.i18n import _
 from dfr.settings import get_settings
@@ -69,3 +72,30 @@ def catch_up() -> None:
     from flows.start import request_follow_up
 
     request_follow_up()
+
+
+@app.command("deploy")
+def deploy_cmd() -> None:
+    """Create the work pool (DFR_WORK_POOL) and register every deployment on it."""
+    pool = get_settings().work_pool
+    names = deploy(pool)
+    say(_("Work pool {pool}: {count} deployments registered.", pool=pool, count=len(names)))
+
+
+@app.command("worker")
+def worker_cmd(
+    name: Annotated[str | None, typer.Option("--name", help="Worker name (unique).")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="Most flow runs at once (default: no limit).")
+    ] = None,
+) -> None:
+    """Production: register the work pool and deployments, catch up on anything a stopped
+    worker left, then become Prefect's process worker for the pool. Needs PREFECT_API_URL."""
+    pin_relative_paths()
+    pool = get_settings().work_pool
+    deploy(pool)
+    catch_up()
+    command = worker_command(pool, name, limit)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(command[0], command)

@@ -18,7 +18,8 @@ from dfr.i18n import _
 from models.db import session_scope
 from models.submission import Submission
 from models.submission_file import parse_submission
-from services.decide import Condition, DecisionRequest, StandardAssessment, record_decision
+from services.decide import DecisionRequest, record_decision
+from services.decision_input import parse_conditions, parse_ratings
 from services.intake import resubmit, withdraw
 from services.submit import submit
 
@@ -29,36 +30,6 @@ class ScenarioResult:
     submission_id: int
     route: Route | None  # None when the scenario had been loaded before
     steps: list[str] = field(default_factory=list)
-
-
-def parse_ratings(raw: Mapping[str, Any] | None) -> dict[str, StandardAssessment]:
-    ratings: dict[str, StandardAssessment] = {}
-    for standard, value in (raw or {}).items():
-        if isinstance(value, str):
-            ratings[str(standard)] = StandardAssessment(value)
-        elif isinstance(value, Mapping):
-            ratings[str(standard)] = StandardAssessment(
-                str(value.get("rating", "")),
-                str(value.get("done_well", "")),
-                str(value.get("to_explore", "")),
-            )
-        else:
-            raise ValidationError(_("Rating for {id} must be red, amber or green.", id=standard))
-    return ratings
-
-
-def parse_conditions(raw: list[Mapping[str, Any]] | None) -> list[Condition]:
-    conditions = []
-    for item in raw or []:
-        due = item.get("due")
-        try:
-            due_date = due if isinstance(due, date) else date.fromisoformat(str(due))
-        except ValueError:
-            raise ValidationError(
-                _("Condition due date {value!r} is not a date; write YYYY-MM-DD.", value=due)
-            ) from None
-        conditions.append(Condition(str(item.get("text", "")), due_date))
-    return conditions
 
 
 def run_scenario(

@@ -1,0 +1,119 @@
+"""`dfr init`, `db upgrade`, `export`, `import`, `audit verify` and `checklists …`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from checklists.loader import load_registry
+from dfr.cli import render
+from dfr.cli.app import app, audit_app, checklist_registry, checklists_app, db_app, say
+from dfr.errors import IntegrityError
+from dfr.i18n import _, get_language
+from dfr.settings import get_settings
+from models.audit_check import verify_all
+from models.db import default_engine, session_scope
+from models.migrate import upgrade
+from services.backup import export_to_file, import_from_file
+from services.checklists import publish
+from services.setup import set_up
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the newest version (Alembic)."""
+    settings = get_settings()
+    upgrade(settings.database_url)
+    say(_("Database is up to date: {url}", url=settings.safe_database_url()))
+
+
+@app.command()
+def init(
+    directory: Annotated[
+        list[Path] | None, typer.Option("--directory", help="YAML file(s) of DGs and people.")
+    ] = None,
+) -> None:
+    """Create the database and load DGs and people (default: the demo data in examples/)."""
+    settings = get_settings()
+    files = directory or [
+        settings.examples_dir / "directorates.yaml",
+        settings.examples_dir / "people.yaml",
+    ]
+    loaded = set_up(settings.database_url, files)
+    say(
+        _(
+            "Ready: {url} with {dgs} DGs and {people} people.",
+            url=settings.safe_database_url(),
+            dgs=loaded.directorates,
+            people=loaded.people,
+        )
+    )
+
+
+@app.command("export")
+def export_cmd(
+    file: Annotated[Path, typer.Argument(help="Where to write the JSON-lines export.")],
+) -> None:
+    """Write the whole database as JSON lines (a backup that `dfr import` restores exactly)."""
+    count = export_to_file(default_engine(), file)
+    say(_("Exported {count} rows to {file}.", count=count, file=str(file)))
+
+
+@app.command("import")
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="A file written by `dfr export`.")],
+) -> None:
+    """Restore an export into an empty database, verifying the decision log first."""
+    count = import_from_file(get_settings().database_url, file)
+    say(_("Imported {count} rows; the decision log verifies.", count=count))
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the decision log's hash chain; name the first broken entry."""
+    with session_scope(read_only=True) as session:
+        result = verify_all(session)
+    if not result.ok:
+        raise IntegrityError(render.verify_line(result))
+    say(render.verify_line(result))
+
+
+@checklists_app.command("list")
+def checklists_list() -> None:
+    """Every checklist version, with status and content hash."""
+    lang = get_language()
+    for (cid, version), checklist in sorted(checklist_registry().checklists.items()):
+        d = checklist.definition
+        say(
+            f"{cid} v{version} [{d.status}] {len(d.questions)} — {d.title.get(lang)} "
+            f"({checklist.content_hash[:12]})"
+        )
+
+
+@checklists_app.command("validate")
+def checklists_validate(
+    folder: Annotated[
+        Path | None, typer.Argument(help="Checklist folder (default: the configured one).")
+    ] = None,
+) -> None:
+    """Load and cross-check every checklist; print the first problem found."""
+    registry = load_registry(folder or get_settings().checklists_dir)
+    say(_("All {count} checklist versions are valid.", count=len(registry.checklists)))
+
+
+@checklists_app.command("show")
+def checklists_show(
+    checklist_id: Annotated[str, typer.Argument()],
+    version: Annotated[int | None, typer.Option("--version")] = None,
+) -> None:
+    """The questions, rules and flags of one checklist, in the chosen language."""
+    say(render.checklist_lines(checklist_registry().get(checklist_id, version)))
+
+
+@checklists_app.command("publish")
+def checklists_publish(checklist_id: str, version: int) -> None:
+    """Record a version's content hash: from now on it may not change."""
+    published = publish(get_settings().checklists_dir, checklist_id, version)
+    say(_("Published {key} ({hash}).", key=published.key, hash=published.content_hash[:12]))

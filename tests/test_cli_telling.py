@@ -1,0 +1,151 @@
+"""What `dfr` says when telling people fails after something was recorded: what was recorded,
+then a warning, exit 0 — never "nothing was changed"."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from sqlmodel import select
+
+import flows.start
+from models.db import engine_for, session_scope
+from models.review import Decision
+from models.submission import Submission
+from tests.test_cli import EXAMPLES, counts, dfr, digital_leader, submitter_of
+
+EXAMPLE = "01-policy-no-digital-service.yaml"
+
+
+def decide_args(*extra: str) -> list[str]:
+    dg = yaml.safe_load((EXAMPLES / EXAMPLE).read_text())["submission"]["dg"]
+    return [
+        "decide",
+        "1",
+        "--stage",
+        "digital_options_review",
+        "--outcome",
+        "approve",
+        "--rationale",
+        "Digital by default already",
+        "--as",
+        digital_leader(dg),
+        *extra,
+    ]
+
+
+def decisions(url: str) -> list[tuple[str, str]]:
+    with session_scope(engine_for(url)) as session:
+        return [(d.stage, d.outcome) for d in session.exec(select(Decision)).all()]
+
+
+@pytest.fixture
+def initialised(database_url, capsys):
+    code, _out, err = dfr(capsys, "init")
+    assert code == 0, err
+    return database_url
+
+
+@pytest.fixture
+def submitted(initialised, capsys):
+    code, _out, err = dfr(capsys, "submit", str(EXAMPLES / EXAMPLE))
+    assert code == 0, err
+    return initialised
+
+
+@pytest.fixture
+def follow_up_broken(monkeypatch, tmp_path):
+    """Starting the flows fails (a Prefect server down, say) after the command has committed."""
+    monkeypatch.setenv("DFR_VAR_DIR", str(tmp_path / "var"))
+
+    def broken(*_args, **_kwargs):
+        raise ConnectionError("prefect server unreachable: token=s3cret")
+
+    monkeypatch.setattr(flows.start, "after_commit", broken)
+    return tmp_path / "var" / "dfr.log"
+
+
+def test_a_decision_is_reported_as_recorded_when_telling_people_fails(
+    submitted, capsys, follow_up_broken
+):
+    code, out, err = dfr(capsys, *decide_args())
+    assert code == 0, err
+    assert decisions(submitted) == [("digital_options_review", "approve")]
+    assert "Recorded: Digital-options review approve" in out
+    assert "Submission is now" in out
+    assert "Warning: telling people could not be started now (id " in err
+    assert "it will be retried" in err
+    assert "Nothing was changed" not in out + err and "Internal error" not in out + err
+    assert "s3cret" not in out + err  # the cause goes to the log, with the id
+    incident = err.split("(id ")[1].split(")")[0]
+    assert incident in follow_up_broken.read_text() and "s3cret" in follow_up_broken.read_text()
+
+
+def test_a_withdrawal_is_reported_when_telling_people_fails(submitted, capsys, follow_up_broken):
+    code, out, err = dfr(capsys, "withdraw", "1", "--as", submitter_of(EXAMPLE))
+    assert code == 0, err
+    assert "Withdrawn: DFR-00001." in out
+    assert "telling people could not be started now" in err
+    with session_scope(engine_for(submitted)) as session:
+        assert session.get(Submission, 1).state == "withdrawn"
+
+
+def test_a_submission_is_reported_when_telling_people_fails_after_storing_it(
+    initialised, capsys, follow_up_broken
+):
+    code, out, err = dfr(capsys, "submit", str(EXAMPLES / EXAMPLE))
+    assert code == 0, err
+    assert "Submitted DFR-00001" in out and "Route:" in out
+    assert "telling people could not be started now" in err
+    assert "Nothing was changed" not in out + err
+    assert counts(initialised)[0] == 1
+
+
+def test_a_submission_that_fails_before_it_is_stored_is_an_internal_error_that_changed_nothing(
+    initialised, capsys, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("DFR_VAR_DIR", str(tmp_path / "var"))
+
+    def fails(*_args, **_kwargs):
+        raise ConnectionError("no flow ran")
+
+    from dfr.cli import submissions
+
+    monkeypatch.setattr(submissions, "submit", fails)
+    before = counts(initialised)
+    code, out, err = dfr(capsys, "submit", str(EXAMPLES / EXAMPLE))
+    assert code == 70
+    assert "Internal error (id " in err and "Nothing was changed" in err
+    assert "Submitted" not in out
+    assert counts(initialised) == before
+
+
+def test_a_misconfigured_follow_up_is_named_after_the_decision_is_recorded(
+    submitted, capsys, monkeypatch, tmp_path
+):
+    """DFR_FLOW_MODE=deployments without a Prefect server: the decision stands, and the
+    warning says what to fix."""
+    monkeypatch.setenv("DFR_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("DFR_FLOW_MODE", "deployments")
+    code, out, err = dfr(capsys, *decide_args())
+    assert code == 0, err
+    assert "Recorded:" in out
+    assert "telling people could not be started now" in err
+    assert "PREFECT_API_URL" in err or "dfr deploy" in err
+    assert decisions(submitted) == [("digital_options_review", "approve")]
+
+
+def test_an_internal_error_after_a_commit_does_not_say_nothing_was_changed(
+    submitted, capsys, monkeypatch, tmp_path
+):
+    from dfr.cli import reviews
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("rendering exploded")
+
+    monkeypatch.setenv("DFR_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setattr(reviews, "submission_detail", broken)
+    code, _out, err = dfr(capsys, *decide_args())
+    assert code == 70
+    assert "Internal error (id " in err and "Some changes may have been saved" in err
+    assert "Nothing was changed" not in err
+    assert decisions(submitted) == [("digital_options_review", "approve")]
