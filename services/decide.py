@@ -15,13 +15,12 @@ from dfr.errors import NotFoundError, PermissionDeniedError, TransitionError, Va
 from dfr.i18n import _
 from models import audit
 from models.dates import AMBER_ACTION_MONTHS, add_months
-from models.directory import Directorate, Person, RoleAssignment
+from models.directory import Person
 from models.lifecycle import STAGES, Stage, State, action_for, transition
-from models.permissions import HeldRole, decide_refusal
 from models.review import Action, Decision, ReviewTask, StandardRating
 from models.submission import Submission
 from models.working_days import london_today
-from services.assignment import delegators_of
+from services.access import refusal_for
 from services.intake import locked_submission
 from services.stages import cancel_open_actions, cancel_remaining, open_task, remaining_tasks
 
@@ -61,7 +60,8 @@ def _open_task(session: Session, submission: Submission, stage: str) -> ReviewTa
                 "Unknown stage {stage}. Stages: {stages}.",
                 stage=stage,
                 stages=", ".join(s.value for s in Stage),
-            )
+            ),
+            field="stage",
         ) from None
     task = session.exec(
         select(ReviewTask).where(
@@ -84,37 +84,10 @@ def _open_task(session: Session, submission: Submission, stage: str) -> ReviewTa
                 reference=submission.reference,
                 state=submission.state,
                 current=current or _("none"),
-            )
+            ),
+            field="stage",
         )
     return task
-
-
-def refusal_for(
-    session: Session, submission: Submission, stage: Stage, person_id: str, on: date
-) -> str | None:
-    """Why `person_id` may not decide `stage` of `submission` (None: they may).
-
-    A person covering for someone (an active delegation) may decide what that person could.
-    """
-    if session.get(Person, person_id) is None:
-        return _("Unknown person {person}. Check the id given with --as.", person=person_id)
-    acting_for = [person_id, *delegators_of(session, person_id, on)]
-    roles = [
-        HeldRole(r.role, r.dg_code, r.discipline)
-        for r in session.exec(
-            select(RoleAssignment).where(col(RoleAssignment.person_id).in_(acting_for))
-        ).all()
-    ]
-    dg = session.get(Directorate, submission.dg_code)
-    return decide_refusal(
-        actor_id=person_id,
-        submitter_id=submission.submitter_id,
-        roles=roles,
-        stage=stage,
-        dg_code=submission.dg_code,
-        scrutiny=submission.scrutiny,
-        is_digital_leader=dg is not None and dg.digital_leader_id in acting_for,
-    )
 
 
 def _check_actor(
@@ -128,24 +101,47 @@ def _check_actor(
     raise PermissionDeniedError(refusal)
 
 
+def decidable_task(
+    session: Session, submission: Submission, task_id: int, actor_id: str, on: date | None = None
+) -> ReviewTask:
+    """Review `task_id` of `submission` if it is open and `actor_id` may decide it (what a
+    decision form is shown for); otherwise raises why not."""
+    task = session.get(ReviewTask, task_id)
+    if task is None or task.submission_id != submission.id:
+        raise NotFoundError(_("There is no such review for this submission."))
+    if task.status != "open":
+        raise PermissionDeniedError(
+            _("This review has already been decided (or is not open yet); nothing to do here.")
+        )
+    _check_actor(session, submission, task, actor_id, on or london_today())
+    return task
+
+
 def _check_conditions(request: DecisionRequest, today: date) -> None:
     if request.outcome == "approve_with_conditions" and not request.conditions:
         raise ValidationError(
-            _("Approve with conditions needs at least one condition with a due date.")
+            _("Approve with conditions needs at least one condition with a due date."),
+            field="conditions",
         )
     if request.outcome != "approve_with_conditions" and request.conditions:
         raise ValidationError(
-            _("Conditions can only be set with the outcome approve_with_conditions.")
+            _("Conditions can only be set with the outcome approve_with_conditions."),
+            field="conditions",
         )
-    for condition in request.conditions:
+    # Fields name each condition by its place in the request, from 1 (`conditions.2.due`).
+    for number, condition in enumerate(request.conditions, start=1):
         if not condition.text.strip():
-            raise ValidationError(_("A condition needs some text saying what must be done."))
+            raise ValidationError(
+                _("A condition needs some text saying what must be done."),
+                field=f"conditions.{number}",
+            )
         if condition.due < today:
             raise ValidationError(
                 _(
                     "The condition due date {due} is in the past; give a future date.",
                     due=condition.due.isoformat(),
-                )
+                ),
+                field=f"conditions.{number}.due",
             )
 
 
@@ -153,7 +149,9 @@ def _check_ratings(request: DecisionRequest, task: ReviewTask, registry: Registr
     """Validate red/amber/green per standard; returns the ids of the red points."""
     if task.stage != Stage.SERVICE_ASSESSMENT:
         if request.ratings:
-            raise ValidationError(_("Ratings are only given in a service assessment."))
+            raise ValidationError(
+                _("Ratings are only given in a service assessment."), field="ratings"
+            )
         return []
     checklist = registry.get(task.checklist_id or "", task.checklist_version)
     expected = set(task.scope or checklist.questions)
@@ -166,12 +164,14 @@ def _check_ratings(request: DecisionRequest, task: ReviewTask, registry: Registr
                 "of it: {extra}.",
                 missing=", ".join(missing) or _("none"),
                 extra=", ".join(extra) or _("none"),
-            )
+            ),
+            field=f"ratings.{(missing or extra)[0]}",
         )
     wrong = sorted(s for s, a in request.ratings.items() if a.rating not in RATINGS)
     if wrong:
         raise ValidationError(
-            _("Ratings must be red, amber or green; check: {ids}.", ids=", ".join(wrong))
+            _("Ratings must be red, amber or green; check: {ids}.", ids=", ".join(wrong)),
+            field=f"ratings.{wrong[0]}",
         )
     reds = sorted(s for s, a in request.ratings.items() if a.rating == "red")
     ambers = [s for s, a in request.ratings.items() if a.rating == "amber"]
@@ -185,7 +185,8 @@ def _check_ratings(request: DecisionRequest, task: ReviewTask, registry: Registr
                 "red, amber if any is amber, otherwise green), not {given}.",
                 expected=overall,
                 given=request.outcome,
-            )
+            ),
+            field="outcome",
         )
     return reds
 
@@ -205,11 +206,12 @@ def record_decision(
                 outcome=request.outcome,
                 stage=task.stage,
                 allowed=", ".join(rule.outcomes),
-            )
+            ),
+            field="outcome",
         )
     _check_actor(session, submission, task, request.actor_id, on)
     if not request.rationale.strip():
-        raise ValidationError(_("Give a rationale: say why you decided this."))
+        raise ValidationError(_("Give a rationale: say why you decided this."), field="rationale")
     _check_conditions(request, on)
     reds = _check_ratings(request, task, registry)
 
