@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from starlette.datastructures import FormData
 
+from dfr.i18n import _
+
 
 @dataclass
 class FormErrors:
@@ -22,7 +24,8 @@ class FormErrors:
     def get(self, field_id: str) -> dict[str, str] | None:
         """The `errorMessage` parameter for a GOV.UK macro, or None."""
         message = self.messages.get(field_id)
-        return {"text": message} if message else None
+        # The hidden "Error:" a screen reader says first, in the page's language too.
+        return {"text": message, "visuallyHiddenText": _("Error")} if message else None
 
     def summary(self) -> list[dict[str, str]]:
         return [
