@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -127,7 +128,9 @@ def assessment(site: Site) -> OpenReview:
 
 
 NEXT_YEAR = str(date.today().year + 1)
-CONDITION_CASES = {
+Message = tuple[str, Mapping[str, object]]  # msgid and its parameters
+# case: (form, the field the summary links to, the id of the field's error message, message)
+CONDITION_CASES: dict[str, tuple[dict[str, str], str, str, Message]] = {
     "no decision chosen": (
         {"rationale": "Fine."},
         "outcome",
@@ -204,7 +207,7 @@ def _ratings(review: OpenReview, **changed: str) -> dict[str, str]:
     return {k: v for k, v in ratings.items() if v}
 
 
-ASSESSMENT_CASES = {
+ASSESSMENT_CASES: dict[str, tuple[Callable[[OpenReview], dict[str, str]], str, str, Message]] = {
     "a standard not rated": (
         lambda r: {**_ratings(r, w02=""), "outcome": "green", "rationale": "Fine."},
         "rating-w02",
@@ -241,7 +244,7 @@ def _refused_beside(
     language: str,
     link: str,
     error_id: str,
-    message: tuple[str, dict[str, object]],
+    message: Message,
 ) -> None:
     """Post the form; the page says what is wrong in the summary (linking to the field) and
     beside the field, in the page's language, and the review is still open."""
