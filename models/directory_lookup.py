@@ -14,6 +14,7 @@ from sqlmodel import Session, col, or_, select
 
 from models.directory import Delegation, Directorate, Person, RoleAssignment
 from models.lifecycle import Role
+from models.permissions import HeldRole
 
 
 class DirectoryLookup:
@@ -24,6 +25,7 @@ class DirectoryLookup:
         self._dgs: dict[str, Directorate | None] = {}
         self._people: dict[str, Person | None] = {}
         self._holders: dict[tuple[str, str], list[str]] = {}
+        self._roles: dict[str, list[HeldRole]] = {}
         self._cover: dict[tuple[str, date], str] = {}
 
     def directorate(self, code: str) -> Directorate | None:
@@ -58,9 +60,16 @@ class DirectoryLookup:
                 )
         return self._holders[key]
 
-    def may_submit(self, person_id: str, dg_code: str) -> bool:
-        """Whether `person_id` is a policy officer in `dg_code` (or in every DG)."""
-        return person_id in self.role_holders(Role.POLICY_OFFICER, dg_code)
+    def roles_of(self, person_id: str) -> list[HeldRole]:
+        """The roles `person_id` holds (in one DG or across all)."""
+        if person_id not in self._roles:
+            self._roles[person_id] = [
+                HeldRole(r.role, r.dg_code, r.discipline)
+                for r in self.session.exec(
+                    select(RoleAssignment).where(RoleAssignment.person_id == person_id)
+                ).all()
+            ]
+        return self._roles[person_id]
 
     def leader(self, dg_code: str) -> str | None:
         dg = self.directorate(dg_code)

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from dfr.errors import NotFoundError
 from dfr.i18n import _
 from models.audit import LogEntry
-from models.directory import Person
+from models.directory import Directorate, Person, RoleAssignment
 from models.review import Action, Decision, ReviewTask, StandardRating
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
 
@@ -118,3 +118,18 @@ def open_tasks(
 def submission_with_intake_key(session: Session, intake_key: str) -> Submission | None:
     """The submission an intake with this key stored, if it stored one."""
     return session.exec(select(Submission).where(Submission.intake_key == intake_key)).first()
+
+
+def directorate(session: Session, code: str) -> Directorate | None:
+    return session.get(Directorate, code)
+
+
+def people_and_roles(session: Session) -> list[tuple[Person, list[str]]]:
+    """Everyone, by name, with the ids of the roles they hold (the demo sign-in list)."""
+    people = session.exec(select(Person).order_by(col(Person.name))).all()
+    roles: dict[str, set[str]] = {}
+    for person_id, role in session.exec(
+        select(RoleAssignment.person_id, RoleAssignment.role)
+    ).all():
+        roles.setdefault(person_id, set()).add(role)
+    return [(p, sorted(roles.get(p.id, ()))) for p in people]

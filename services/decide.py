@@ -17,7 +17,7 @@ from dfr.i18n import _
 from dfr.labels import label
 from models import audit
 from models.dates import AMBER_ACTION_MONTHS, add_months
-from models.directory import Directorate, Person, RoleAssignment
+from models.directory import Person
 from models.lifecycle import (
     FINAL_STATES,
     STAGES,
@@ -28,11 +28,10 @@ from models.lifecycle import (
     action_for,
     apply,
 )
-from models.permissions import HeldRole, decide_refusal
 from models.review import Action, Decision, ReviewTask, StandardRating
 from models.submission import Submission
 from models.working_days import london_today
-from services.assignment import delegators_of
+from services.access import refusal_for
 from services.intake import locked_submission
 from services.stages import cancel_open_actions, cancel_remaining, open_task, remaining_tasks
 
@@ -102,34 +101,6 @@ def _open_task(session: Session, submission: Submission, stage: str) -> ReviewTa
     return task
 
 
-def refusal_for(
-    session: Session, submission: Submission, stage: Stage, person_id: str, on: date
-) -> str | None:
-    """Why `person_id` may not decide `stage` of `submission` (None: they may).
-
-    A person covering for someone (an active delegation) may decide what that person could.
-    """
-    if session.get(Person, person_id) is None:
-        return _("Unknown person {person}. Check the person id.", person=person_id)
-    acting_for = [person_id, *delegators_of(session, person_id, on)]
-    roles = [
-        HeldRole(r.role, r.dg_code, r.discipline)
-        for r in session.exec(
-            select(RoleAssignment).where(col(RoleAssignment.person_id).in_(acting_for))
-        ).all()
-    ]
-    dg = session.get(Directorate, submission.dg_code)
-    return decide_refusal(
-        actor_id=person_id,
-        submitter_id=submission.submitter_id,
-        roles=roles,
-        stage=stage,
-        dg_code=submission.dg_code,
-        scrutiny=submission.scrutiny,
-        is_digital_leader=dg is not None and dg.digital_leader_id in acting_for,
-    )
-
-
 def _check_actor(
     session: Session, submission: Submission, task: ReviewTask, actor_id: str, on: date
 ) -> Actor:
@@ -142,6 +113,22 @@ def _check_actor(
     raise PermissionDeniedError(refusal, field="actor")
 
 
+def decidable_task(
+    session: Session, submission: Submission, task_id: int, actor_id: str, on: date | None = None
+) -> ReviewTask:
+    """Review `task_id` of `submission` if it is open and `actor_id` may decide it (what a
+    decision form is shown for); otherwise raises why not."""
+    task = session.get(ReviewTask, task_id)
+    if task is None or task.submission_id != submission.id:
+        raise NotFoundError(_("There is no such review for this submission."))
+    if task.status != "open":
+        raise PermissionDeniedError(
+            _("This review has already been decided (or is not open yet); nothing to do here.")
+        )
+    _check_actor(session, submission, task, actor_id, on or london_today())
+    return task
+
+
 def _check_conditions(request: DecisionRequest, today: date) -> None:
     if request.outcome == "approve_with_conditions" and not request.conditions:
         raise ValidationError(
@@ -150,12 +137,15 @@ def _check_conditions(request: DecisionRequest, today: date) -> None:
         )
     if request.outcome != "approve_with_conditions" and request.conditions:
         raise ValidationError(
-            _("Conditions can only be set when approving with conditions."), field="conditions"
+            _("Conditions can only be set when approving with conditions."),
+            field="conditions",
         )
-    for condition in request.conditions:
+    # Fields name each condition by its place in the request, from 1 (`conditions.2.due`).
+    for number, condition in enumerate(request.conditions, start=1):
         if not condition.text.strip():
             raise ValidationError(
-                _("A condition needs some text saying what must be done."), field="conditions"
+                _("A condition needs some text saying what must be done."),
+                field=f"conditions.{number}",
             )
         if condition.due < today:
             raise ValidationError(
@@ -163,7 +153,7 @@ def _check_conditions(request: DecisionRequest, today: date) -> None:
                     "The condition due date {due} is in the past; give a future date.",
                     due=condition.due.isoformat(),
                 ),
-                field="conditions",
+                field=f"conditions.{number}.due",
             )
 
 

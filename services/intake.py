@@ -31,6 +31,7 @@ from models.review import Action, Decision, ReviewTask
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
 from models.submission_file import SubmissionFile, parse_submission
 from models.working_days import london_today
+from services.access import may_submit
 from services.stages import cancel_open_actions, cancel_remaining, open_task
 
 
@@ -156,7 +157,7 @@ def plan_submission(
             ),
             field="submitter",
         )
-    if not directory.may_submit(parsed.submitter, dg.code):
+    if not may_submit(directory.roles_of(parsed.submitter), dg.code):
         raise PermissionDeniedError(
             _(
                 "{person} is not a policy officer in {dg}, so cannot submit for it. Ask an "

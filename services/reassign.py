@@ -17,7 +17,7 @@ from models.lifecycle import Role, Stage
 from models.review import ReviewTask
 from models.submission import Submission
 from models.working_days import london_today
-from services.decide import refusal_for
+from services.access import refusal_for
 from services.intake import locked_submission
 
 MANAGERS = (Role.ADMIN.value, Role.COE.value)

@@ -3,15 +3,29 @@ in the page's language, and nothing kept from the rejected form."""
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from sqlmodel import col, select
 
+from checklists.loader import read_yaml, registry
 from dfr.i18n import gettext
+from dfr.settings import REPO_ROOT
+from dfr.web.forms import FormErrors
+from dfr.web.routes.review import DecisionPage
 from models.db import engine_for, session_scope
 from models.draft import Draft
+from models.review import ReviewTask
+from models.submission import Submission
+from services.decide import DecisionRequest, record_decision
+from services.submit import submit
 from tests.web_support import Browserless, Site
+
+EXAMPLES = REPO_ROOT / "examples" / "submissions"
 
 
 def drafts(site: Site) -> list[Draft]:
@@ -67,3 +81,223 @@ def test_a_wrong_answer_is_refused_and_the_draft_keeps_its_answers(site: Site):
     assert "is not an amount of money" in refused.text
     assert drafts(site)[-1].answers == last.answers
     client.close()
+
+
+# -- the decision form: each refusal beside the field it is about ----------------------------
+
+
+@dataclass(frozen=True)
+class OpenReview:
+    path: str  # its decision form
+    reviewer: str
+    standards: tuple[str, ...]  # for an assessment
+
+
+def _open_review(site: Site, example: str) -> OpenReview:
+    """The example's submission with its digital-options review approved: the next stage open."""
+    with session_scope(engine_for(site.database_url)) as session:
+        sid = submit(session, read_yaml(EXAMPLES / example), registry()).submission_id
+        first = _open_task(session, sid)
+        record_decision(
+            session,
+            DecisionRequest(sid, first.stage, "approve", "Fine.", first.assignee_id or ""),
+            registry(),
+        )
+        task = _open_task(session, sid)
+        standards = tuple(registry().get(task.checklist_id).questions) if task.checklist_id else ()
+        return OpenReview(f"/submissions/{sid}/review/{task.id}", task.assignee_id or "", standards)
+
+
+def _open_task(session, submission_id: int) -> ReviewTask:
+    return session.exec(
+        select(ReviewTask).where(
+            ReviewTask.submission_id == submission_id, ReviewTask.status == "open"
+        )
+    ).one()
+
+
+@pytest.fixture(scope="module")
+def category_review(site: Site) -> OpenReview:
+    return _open_review(site, "03-procurement-below-threshold.yaml")
+
+
+@pytest.fixture(scope="module")
+def assessment(site: Site) -> OpenReview:
+    return _open_review(site, "02-new-service-alpha-amber.yaml")
+
+
+NEXT_YEAR = str(date.today().year + 1)
+Message = tuple[str, Mapping[str, object]]  # msgid and its parameters
+# case: (form, the field the summary links to, the id of the field's error message, message)
+CONDITION_CASES: dict[str, tuple[dict[str, str], str, str, Message]] = {
+    "no decision chosen": (
+        {"rationale": "Fine."},
+        "outcome",
+        "outcome",
+        ("Choose your decision", {}),
+    ),
+    "no rationale": (
+        {"outcome": "approve", "rationale": " "},
+        "rationale",
+        "rationale",
+        ("Give a rationale: say why you decided this.", {}),
+    ),
+    "conditions outcome without a condition": (
+        {"outcome": "approve_with_conditions", "rationale": "Fine."},
+        "condition-1",
+        "condition-1",
+        ("Approve with conditions needs at least one condition with a due date.", {}),
+    ),
+    "a condition with another outcome": (
+        {
+            "outcome": "approve",
+            "rationale": "Fine.",
+            **{"condition-2": "Publish it", "condition-2-due-day": "1"},
+            **{"condition-2-due-month": "6", "condition-2-due-year": NEXT_YEAR},
+        },
+        "condition-2",
+        "condition-2",
+        ("Conditions can only be set with the outcome approve_with_conditions.", {}),
+    ),
+    "a due date in the past": (
+        {
+            "outcome": "approve_with_conditions",
+            "rationale": "Fine.",
+            **{"condition-1": "Publish it", "condition-1-due-day": "1"},
+            **{"condition-1-due-month": "6", "condition-1-due-year": NEXT_YEAR},
+            **{"condition-3": "Too late", "condition-3-due-day": "1"},
+            **{"condition-3-due-month": "1", "condition-3-due-year": "2020"},
+        },
+        "condition-3-due-day",
+        "condition-3-due",
+        (
+            "The condition due date {due} is in the past; give a future date.",
+            {"due": "2020-01-01"},
+        ),
+    ),
+    "a condition with a date and no text": (
+        {
+            "outcome": "approve_with_conditions",
+            "rationale": "Fine.",
+            **{"condition-2-due-day": "1", "condition-2-due-month": "6"},
+            "condition-2-due-year": NEXT_YEAR,
+        },
+        "condition-2",
+        "condition-2",
+        ("A condition needs some text saying what must be done.", {}),
+    ),
+    "a due date that is not a date": (
+        {
+            "outcome": "approve_with_conditions",
+            "rationale": "Fine.",
+            **{"condition-1": "Publish it", "condition-1-due-day": "31"},
+            **{"condition-1-due-month": "2", "condition-1-due-year": NEXT_YEAR},
+        },
+        "condition-1-due-day",
+        "condition-1-due",
+        ("Enter a real due date for condition {n}, for example 31 3 2027", {"n": 1}),
+    ),
+}
+
+
+def _ratings(review: OpenReview, **changed: str) -> dict[str, str]:
+    ratings = {f"rating-{s}": "green" for s in review.standards}
+    ratings.update({f"rating-{s}": r for s, r in changed.items()})
+    return {k: v for k, v in ratings.items() if v}
+
+
+ASSESSMENT_CASES: dict[str, tuple[Callable[[OpenReview], dict[str, str]], str, str, Message]] = {
+    "a standard not rated": (
+        lambda r: {**_ratings(r, w02=""), "outcome": "green", "rationale": "Fine."},
+        "rating-w02",
+        "rating-w02",
+        ("Rate standard {id}: red, amber or green", {"id": "w02"}),
+    ),
+    "an overall rating the ratings do not give": (
+        lambda r: {**_ratings(r), "outcome": "amber", "rationale": "Fine."},
+        "outcome",
+        "outcome",
+        (
+            "The overall rating must be {expected} for these ratings (red if any standard is "
+            "red, amber if any is amber, otherwise green), not {given}.",
+            {"expected": "green", "given": "amber"},
+        ),
+    ),
+    "a rating that is not red, amber or green": (
+        lambda r: {**_ratings(r, w03="purple"), "outcome": "green", "rationale": "Fine."},
+        "rating-w03",
+        "rating-w03",
+        ("Ratings must be red, amber or green; check: {ids}.", {"ids": "w03"}),
+    ),
+}
+
+
+def _text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
+
+
+def _refused_beside(
+    site: Site,
+    review: OpenReview,
+    form: dict[str, str],
+    language: str,
+    link: str,
+    error_id: str,
+    message: Message,
+) -> None:
+    """Post the form; the page says what is wrong in the summary (linking to the field) and
+    beside the field, in the page's language, and the review is still open."""
+    client = Browserless(site)
+    client.sign_in(review.reviewer, language)
+    refused = client.post(review.path, form)
+    assert refused.status_code == 400
+    page = refused.text
+    msgid, params = message
+    expected = gettext(msgid, language).format(**params)
+    summary = re.search(r'govuk-error-summary__list">(.*?)</ul>', page, re.S)
+    assert summary is not None
+    links = [
+        (target, _text(words))
+        for target, words in re.findall(r'<a href="#([^"]+)">(.*?)</a>', summary.group(1), re.S)
+    ]
+    assert links == [(link, expected)]
+    beside = re.search(
+        rf'<p id="{error_id}-error" class="govuk-error-message">(.*?)</p>', page, re.S
+    )
+    assert beside is not None, error_id
+    assert _text(beside.group(1)) == f"{gettext('Error:', language)} {expected}"
+    assert f'lang="{language}"' in page
+    if language == "cy":
+        assert gettext(msgid, "cy") != msgid and msgid.format(**params) not in page
+    assert client.get(review.path).status_code == 200  # nothing recorded: still open
+    client.close()
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+@pytest.mark.parametrize("case", CONDITION_CASES)
+def test_a_refused_decision_says_why_beside_the_field(
+    site: Site, category_review: OpenReview, case: str, language: str
+):
+    form, link, error_id, message = CONDITION_CASES[case]
+    _refused_beside(site, category_review, form, language, link, error_id, message)
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+@pytest.mark.parametrize("case", ASSESSMENT_CASES)
+def test_a_refused_assessment_says_why_beside_the_standard_or_the_overall_rating(
+    site: Site, assessment: OpenReview, case: str, language: str
+):
+    make_form, link, error_id, message = ASSESSMENT_CASES[case]
+    _refused_beside(site, assessment, make_form(assessment), language, link, error_id, message)
+
+
+def test_an_error_about_no_field_of_the_form_is_in_the_summary_linking_to_the_first_field():
+    review = DecisionPage(Submission(), ReviewTask(stage="category_review"), None, [])
+    assert review.field_id("stage", []) is None
+    assert review.field_id(None, []) is None
+    assert review.field_id("ratings.w01", []) is None  # no standards on this form
+    assert review.field_id("conditions.2.due", [1, 3]) == "condition-3-due-day"
+    errors = FormErrors()
+    errors.add_to_summary("The stage is not open.", review.first_field)
+    assert errors.summary() == [{"text": "The stage is not open.", "href": "#outcome"}]
+    assert errors.get("outcome") is None  # nothing beside a field

@@ -1,16 +1,14 @@
 """Who is signed in: a demo person chosen at sign-in (embedded default) or the person id a
-trusted reverse proxy puts in a header (production). Permissions are checked by the domain."""
+trusted reverse proxy puts in a header (production). Who may do what is `services.access`."""
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends
 from pydantic import SecretStr
-from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
@@ -19,67 +17,23 @@ from dfr.i18n import _
 from dfr.settings import Settings, get_settings
 from dfr.web.security import check_csrf
 from models.db import session_scope
-from models.directory import Directorate, Person, RoleAssignment
-from models.lifecycle import Role
-from models.permissions import HeldRole
+from services.access import Actor, load_actor
 
 
 class SignInRequired(Exception):
     """No one is signed in: the page sends them to sign in and back."""
 
 
-@dataclass(frozen=True)
-class Visitor:
-    person: Person
-    roles: tuple[HeldRole, ...]
-    leads: tuple[str, ...]  # the DGs whose Digital Leader this person is
-
-    @property
-    def id(self) -> str:
-        return self.person.id
-
-    def holds(self, *roles: Role) -> bool:
-        return any(r.role in roles for r in self.roles)
-
-    def submits_for(self, dgs: list[Directorate]) -> list[Directorate]:
-        """The DGs this person may submit for (policy officer there, or across all DGs)."""
-        scopes = {r.dg_code for r in self.roles if r.role == Role.POLICY_OFFICER}
-        return [dg for dg in dgs if None in scopes or dg.code in scopes]
-
-    @property
-    def reviews(self) -> bool:
-        return bool(self.leads) or self.holds(
-            Role.COE, Role.CATEGORY_MANAGER, Role.LEAD_ASSESSOR, Role.ASSESSOR
-        )
-
-    def oversees(self, dg_code: str) -> bool:
-        """Digital Leaders see their own DG; the Digital CoE and administrators see every DG."""
-        return dg_code in self.leads or self.holds(Role.COE, Role.ADMIN)
-
-
-def load_visitor(session: Session, person_id: str) -> Visitor | None:
-    person = session.get(Person, person_id)
-    if person is None:
-        return None
-    roles = tuple(
-        HeldRole(r.role, r.dg_code, r.discipline)
-        for r in session.exec(select(RoleAssignment).where(RoleAssignment.person_id == person_id))
-    )
-    leads = tuple(
-        session.exec(
-            select(Directorate.code)
-            .where(Directorate.digital_leader_id == person_id)
-            .order_by(col(Directorate.code))
-        ).all()
-    )
-    return Visitor(person, roles, leads)
+# The signed-in person with their roles, as `services.access` loads and judges them.
+Visitor = Actor
 
 
 def signed_in_id(request: Request, settings: Settings) -> str | None:
     if settings.web_auth == "header":
         value = request.headers.get(settings.web_identity_header, "").strip()
         return value or None
-    found = request.session.get("person_id")
+    cookie = request.session  # the signed session cookie's contents
+    found = cookie.get("person_id")
     return found if isinstance(found, str) else None
 
 
@@ -93,7 +47,7 @@ def current_visitor(request: Request) -> Visitor:
     visitor = None
     if person_id:
         with session_scope(read_only=True) as session:
-            visitor = load_visitor(session, person_id)
+            visitor = load_actor(session, person_id)
     if visitor is None:
         request.session.pop("person_id", None)
         raise SignInRequired
@@ -109,7 +63,7 @@ async def posted_form(request: Request) -> FormData:
 
 
 async def _visitor(request: Request) -> Visitor:
-    # In the event loop, not a thread: two indexed reads cost less than the hop to a thread.
+    # In the event loop, not a thread: three indexed reads cost less than the hop to a thread.
     return current_visitor(request)
 
 

@@ -6,24 +6,35 @@ from dataclasses import dataclass, field
 
 from starlette.datastructures import FormData
 
+from dfr.i18n import _
+
 
 @dataclass
 class FormErrors:
-    messages: dict[str, str] = field(default_factory=dict)  # field id → message
+    messages: dict[str, str] = field(default_factory=dict)  # field id → message beside it
+    # About no one field: (message, the field the summary links to), shown in the summary only.
+    general: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, field_id: str, message: str) -> None:
         self.messages.setdefault(field_id, message)
 
+    def add_to_summary(self, message: str, link_to: str) -> None:
+        self.general.append((message, link_to))
+
     def get(self, field_id: str) -> dict[str, str] | None:
         """The `errorMessage` parameter for a GOV.UK macro, or None."""
         message = self.messages.get(field_id)
-        return {"text": message} if message else None
+        # The hidden "Error:" a screen reader says first, in the page's language too.
+        return {"text": message, "visuallyHiddenText": _("Error")} if message else None
 
     def summary(self) -> list[dict[str, str]]:
-        return [{"text": m, "href": f"#{f}"} for f, m in self.messages.items()]
+        return [
+            *({"text": m, "href": f"#{f}"} for m, f in self.general),
+            *({"text": m, "href": f"#{f}"} for f, m in self.messages.items()),
+        ]
 
     def __bool__(self) -> bool:
-        return bool(self.messages)
+        return bool(self.messages or self.general)
 
 
 def text(form: FormData, name: str) -> str:

@@ -73,17 +73,17 @@ def language_of(request: Request, default: Language) -> Language:
     return chosen if chosen in ("cy", "en") else default  # type: ignore[return-value]
 
 
-def csrf_token(session: dict[str, Any]) -> str:
-    """The session's CSRF token, made on first use."""
-    token = session.get("csrf")
+def csrf_token(cookie: dict[str, Any]) -> str:
+    """The session's CSRF token (kept in the signed session cookie), made on first use."""
+    token = cookie.get("csrf")
     if not isinstance(token, str):
         token = secrets.token_urlsafe(32)
-        session["csrf"] = token
+        cookie["csrf"] = token
     return token
 
 
-def check_csrf(session: dict[str, Any], submitted: object) -> None:
-    expected = session.get("csrf")
+def check_csrf(cookie: dict[str, Any], submitted: object) -> None:
+    expected = cookie.get("csrf")
     if (
         not isinstance(expected, str)
         or not isinstance(submitted, str)

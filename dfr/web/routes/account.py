@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from sqlmodel import col, select
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -19,7 +18,9 @@ from dfr.web.forms import FormErrors, safe_next, text
 from dfr.web.security import LANGUAGE_COOKIE
 from dfr.web.templating import render
 from models.db import session_scope
-from models.directory import Person, RoleAssignment
+from models.directory import Person
+from models.queries import people_and_roles
+from services.access import load_actor
 
 router = APIRouter()
 LANGUAGE_COOKIE_AGE = timedelta(days=365)
@@ -36,11 +37,7 @@ async def start(request: Request) -> Response:
 
 def _people() -> list[tuple[Person, list[str]]]:
     with session_scope(read_only=True) as session:
-        people = session.exec(select(Person).order_by(col(Person.name))).all()
-        roles: dict[str, list[str]] = {}
-        for assignment in session.exec(select(RoleAssignment)).all():
-            roles.setdefault(assignment.person_id, []).append(assignment.role)
-        return [(p, sorted(set(roles.get(p.id, [])))) for p in people]
+        return people_and_roles(session)
 
 
 def _sign_in_page(
@@ -73,7 +70,8 @@ def sign_in(request: Request, form: Annotated[FormData, Depends(posted_form)]) -
     person_id, password = text(form, "person"), form.get("password")
     errors = FormErrors()
     with session_scope(read_only=True) as session:
-        person = session.get(Person, person_id) if person_id else None
+        actor = load_actor(session, person_id) if person_id else None
+    person = actor.person if actor else None
     if person is None:
         errors.add("person", _("Choose who you are signing in as"))
     if not isinstance(password, str) or not password:

@@ -6,14 +6,13 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from dfr.errors import NotFoundError
 from dfr.i18n import _
 from dfr.web.auth import CurrentVisitor
 from dfr.web.templating import render
 from models.db import session_scope
-from models.directory import Directorate
 from models.overview import dg_overview
 from models.working_days import london_today
+from services.access import overseen_dg
 
 router = APIRouter()
 
@@ -21,11 +20,7 @@ router = APIRouter()
 @router.get("/dg/{dg_code}")
 async def overview(request: Request, dg_code: str, visitor: CurrentVisitor) -> Response:
     with session_scope(read_only=True) as session:
-        dg = session.get(Directorate, dg_code)
-        if dg is None or not visitor.oversees(dg_code):
-            raise NotFoundError(
-                _("No DG overview {dg} for you: it is for that DG's Digital Leader.", dg=dg_code)
-            )
+        dg = overseen_dg(session, visitor, dg_code)
         return render(
             request,
             "overview.html",

@@ -4,6 +4,8 @@ the overall rating the lead assessor finalises. Recorded by `record_decision`, l
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -15,72 +17,97 @@ from starlette.responses import RedirectResponse, Response
 
 from checklists.answers import RATINGS
 from checklists.loader import Checklist, registry
-from dfr.errors import NotFoundError, PermissionDeniedError, ValidationError
+from dfr.errors import ValidationError
 from dfr.i18n import _
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
 from dfr.web.forms import FormErrors, text
-from dfr.web.routes.submissions import visible_submission
 from dfr.web.templating import render
 from flows.start import after_commit_in_background
 from models.db import session_scope
 from models.lifecycle import STAGES, Stage
 from models.review import ReviewTask
 from models.submission import Submission
-from models.working_days import london_today
+from services.access import visible_submission
 from services.decide import (
     Condition,
     DecisionRequest,
     StandardAssessment,
+    decidable_task,
     record_decision,
-    refusal_for,
 )
 
 router = APIRouter()
 CONDITION_ROWS = 3
 
 
-def _task(session: Session, visitor: Visitor, submission_id: int, task_id: int) -> ReviewTask:
+@dataclass(frozen=True)
+class DecisionPage:
+    """The review being decided and what its form asks for."""
+
+    submission: Submission
+    task: ReviewTask
+    checklist: Checklist | None  # the standards, for a Service Standard assessment
+    standards: list[Any]
+
+    @property
+    def outcomes(self) -> tuple[str, ...]:
+        return tuple(STAGES[Stage(self.task.stage)].outcomes)
+
+    @property
+    def first_field(self) -> str:
+        return f"rating-{self.standards[0].id}" if self.standards else "outcome"
+
+    def field_id(self, field: str | None, condition_rows: Sequence[int]) -> str | None:
+        """The form field a domain error is about (`DfrError.field`: `outcome`, `rationale`,
+        `ratings.w01`, `conditions`, `conditions.2`, `conditions.2.due`), or None when this
+        form has no such field. Conditions are numbered as given, from 1; `condition_rows`
+        says which row of the form each came from."""
+        name, _sep, rest = (field or "").partition(".")
+        if name in ("outcome", "rationale") and not rest:
+            return name
+        if name == "ratings" and self.standards:
+            if not rest:
+                return self.first_field
+            return f"rating-{rest}" if rest in {q.id for q in self.standards} else None
+        if name != "conditions" or "approve_with_conditions" not in self.outcomes:
+            return None
+        if not rest:
+            return f"condition-{condition_rows[0] if condition_rows else 1}"
+        number, _sep, part = rest.partition(".")
+        if not number.isdigit() or not 1 <= int(number) <= len(condition_rows):
+            return None
+        row = condition_rows[int(number) - 1]
+        if part in ("", "text"):
+            return f"condition-{row}"
+        return f"condition-{row}-due-day" if part == "due" else None
+
+
+def _decision_page(
+    session: Session, visitor: Visitor, submission_id: int, task_id: int
+) -> DecisionPage:
     submission = visible_submission(session, visitor, submission_id)
-    task = session.get(ReviewTask, task_id)
-    if task is None or task.submission_id != submission_id:
-        raise NotFoundError(_("There is no such review for this submission."))
-    if task.status != "open":
-        raise PermissionDeniedError(
-            _("This review has already been decided (or is not open yet); nothing to do here.")
-        )
-    refusal = refusal_for(session, submission, Stage(task.stage), visitor.id, london_today())
-    if refusal:
-        raise PermissionDeniedError(refusal)
-    return task
-
-
-def _standards(task: ReviewTask) -> tuple[Checklist | None, list[Any]]:
+    task = decidable_task(session, submission, task_id, visitor.id)
     if task.stage != Stage.SERVICE_ASSESSMENT:
-        return None, []
+        return DecisionPage(submission, task, None, [])
     checklist = registry().get(task.checklist_id or "", task.checklist_version)
     scope = set(task.scope or checklist.questions)
-    return checklist, [q for q in checklist.definition.questions if q.id in scope]
+    standards = [q for q in checklist.definition.questions if q.id in scope]
+    return DecisionPage(submission, task, checklist, standards)
 
 
 def _page(
-    request: Request,
-    session: Session,
-    task: ReviewTask,
-    values: dict[str, Any],
-    errors: FormErrors | None,
+    request: Request, page: DecisionPage, values: dict[str, Any], errors: FormErrors | None
 ) -> Response:
-    submission = session.get(Submission, task.submission_id)
-    checklist, standards = _standards(task)
     return render(
         request,
         "review.html",
         400 if errors else 200,
         title=_("Record your decision"),
-        s=submission,
-        task=task,
-        outcomes=STAGES[Stage(task.stage)].outcomes,
-        checklist=checklist,
-        standards=standards,
+        s=page.submission,
+        task=page.task,
+        outcomes=page.outcomes,
+        checklist=page.checklist,
+        standards=page.standards,
         values=values,
         rows=range(1, CONDITION_ROWS + 1),
         errors=errors,
@@ -93,19 +120,18 @@ async def review_page(
     request: Request, submission_id: int, task_id: int, visitor: CurrentVisitor
 ) -> Response:
     with session_scope(read_only=True) as session:
-        task = _task(session, visitor, submission_id, task_id)
-        return _page(request, session, task, {}, None)
+        page = _decision_page(session, visitor, submission_id, task_id)
+        return _page(request, page, {}, None)
 
 
-def _conditions(form: FormData, errors: FormErrors) -> list[Condition]:
-    conditions = []
+def _conditions(form: FormData, errors: FormErrors) -> tuple[list[Condition], list[int]]:
+    """The conditions given, and the form row each came from. Only what cannot be read is
+    refused here (a date that is not a date); `record_decision` judges the rest."""
+    conditions, rows = [], []
     for n in range(1, CONDITION_ROWS + 1):
         what = text(form, f"condition-{n}")
         parts = [text(form, f"condition-{n}-due-{p}") for p in ("day", "month", "year")]
         if not what and not any(parts):
-            continue
-        if not what:
-            errors.add(f"condition-{n}", _("Say what must be done for condition {n}", n=n))
             continue
         try:
             due = date(int(parts[2]), int(parts[1]), int(parts[0]))
@@ -115,18 +141,16 @@ def _conditions(form: FormData, errors: FormErrors) -> list[Condition]:
                 _("Enter a real due date for condition {n}, for example 31 3 2027", n=n),
             )
             continue
-        if due < london_today():
-            errors.add(f"condition-{n}-due-day", _("The due date must be in the future"))
-            continue
         conditions.append(Condition(what, due))
-    return conditions
+        rows.append(n)
+    return conditions, rows
 
 
 def _ratings(form: FormData, standards: list[Any], errors: FormErrors) -> dict[str, Any]:
     ratings = {}
     for standard in standards:
         rating = text(form, f"rating-{standard.id}")
-        if rating not in RATINGS:
+        if not rating:  # nothing chosen; a value that is not a rating is refused by the service
             errors.add(
                 f"rating-{standard.id}",
                 _("Rate standard {id}: red, amber or green", id=standard.id),
@@ -149,28 +173,26 @@ def decide(
     form: PostedForm,
     background: BackgroundTasks,
 ) -> Response:
+    """Read the form, then `record_decision` checks and records it; a refusal is shown beside
+    the field it is about."""
     errors = FormErrors()
     values = {key: form.get(key) for key in form}
     with session_scope() as session:
-        task = _task(session, visitor, submission_id, task_id)
-        outcomes = STAGES[Stage(task.stage)].outcomes
-        outcome, rationale = text(form, "outcome"), text(form, "rationale")
-        _checklist, standards = _standards(task)
-        ratings = _ratings(form, standards, errors)
-        if outcome not in outcomes:
+        page = _decision_page(session, visitor, submission_id, task_id)
+        ratings = _ratings(form, page.standards, errors)
+        outcome = text(form, "outcome")
+        if not outcome:
             errors.add("outcome", _("Choose your decision"))
-        if not rationale:
-            errors.add("rationale", _("Give a rationale: say why you decided this"))
-        conditions = _conditions(form, errors)
+        conditions, rows = _conditions(form, errors)
         if not errors:
             try:
                 record_decision(
                     session,
                     DecisionRequest(
                         submission_id=submission_id,
-                        stage=task.stage,
+                        stage=page.task.stage,
                         outcome=outcome,
-                        rationale=rationale,
+                        rationale=text(form, "rationale"),
                         actor_id=visitor.id,
                         conditions=conditions,
                         ratings=ratings,
@@ -178,9 +200,13 @@ def decide(
                     registry(),
                 )
             except ValidationError as err:
-                errors.add("outcome", err.message)
+                field_id = page.field_id(err.field, rows)
+                if field_id:
+                    errors.add(field_id, err.message)
+                else:
+                    errors.add_to_summary(err.message, page.first_field)
         if errors:
             session.rollback()  # nothing of a refused decision is kept
-            return _page(request, session, task, values, errors)
+            return _page(request, page, values, errors)
     background.add_task(after_commit_in_background, submission_id)
     return RedirectResponse(f"/submissions/{submission_id}", status_code=303)

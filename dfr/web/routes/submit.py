@@ -4,14 +4,14 @@ check your answers, submit. A draft keeps the answers between pages; submitting 
 from __future__ import annotations
 
 from fastapi import APIRouter, BackgroundTasks
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from checklists.loader import Checklist, registry
 from checklists.routing import Route
 from dfr import labels
-from dfr.errors import NotFoundError, PermissionDeniedError, ValidationError
+from dfr.errors import NotFoundError, ValidationError
 from dfr.i18n import _, get_language
 from dfr.settings import get_settings
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
@@ -29,26 +29,23 @@ from dfr.web.questions import (
 from dfr.web.templating import render
 from flows.start import after_commit_in_background
 from models.db import session_scope
-from models.directory import Directorate
 from models.draft import Draft
-from models.submission import utcnow
+from models.submission_file import SUMMARY_MAX, TITLE_MAX
+from services.access import submittable_dgs
+from services.drafts import (
+    delete_draft,
+    describe,
+    mark_sent,
+    open_draft,
+    own_draft,
+    save_answers,
+    start_draft,
+    unsent_drafts,
+)
 from services.intake import plan_submission, resubmit
 from services.submit import submit
 
 router = APIRouter()
-
-
-def _dgs(session: Session, visitor: Visitor) -> list[Directorate]:
-    dgs = list(session.exec(select(Directorate).order_by(col(Directorate.code))).all())
-    allowed = visitor.submits_for(dgs)
-    if not allowed:
-        raise PermissionDeniedError(
-            _(
-                "Only policy officers can submit. Ask an administrator to give you the policy "
-                "officer role in your DG."
-            )
-        )
-    return allowed
 
 
 def _start_page(
@@ -59,13 +56,8 @@ def _start_page(
     dg: str = "",
 ) -> Response:
     with session_scope(read_only=True) as session:
-        dgs = _dgs(session, visitor)
-        drafts = session.exec(
-            select(Draft)
-            .where(Draft.person_id == visitor.id, col(Draft.submission_id).is_(None))
-            .order_by(col(Draft.id).desc())
-            .limit(10)
-        ).all()
+        dgs = submittable_dgs(session, visitor)
+        drafts = unsent_drafts(session, visitor.id)
         return render(
             request,
             "submit_start.html",
@@ -91,7 +83,7 @@ def create_draft(request: Request, visitor: CurrentVisitor, form: PostedForm) ->
     kind, dg = text(form, "kind"), text(form, "dg")
     errors = FormErrors()
     with session_scope() as session:
-        allowed = {d.code for d in _dgs(session, visitor)}
+        allowed = {d.code for d in submittable_dgs(session, visitor)}
         if kind not in labels.KINDS:
             errors.add("kind", _("Select what you are submitting"))
         if dg not in allowed:
@@ -99,35 +91,17 @@ def create_draft(request: Request, visitor: CurrentVisitor, form: PostedForm) ->
         if errors:
             session.rollback()
             return _start_page(request, visitor, errors, kind, dg)
-        draft = Draft(person_id=visitor.id, kind=kind, dg_code=dg)
-        session.add(draft)
-        session.flush()
+        draft = start_draft(session, visitor, kind, dg)
         return RedirectResponse(f"/drafts/{draft.id}/about", status_code=303)
 
 
-def _draft(session: Session, draft_id: int, visitor: Visitor) -> Draft:
-    draft = session.get(Draft, draft_id)
-    if draft is None or draft.person_id != visitor.id:
-        raise NotFoundError(_("No draft {id} of yours. Start a new submission.", id=draft_id))
-    return draft
-
-
-def _open_draft(session: Session, draft_id: int, visitor: Visitor) -> Draft:
-    draft = _draft(session, draft_id, visitor)
-    if draft.submission_id is not None:
-        raise ValidationError(
-            _("This draft has already been sent. Open the submission from your work page.")
-        )
-    return draft
-
-
 @router.post("/drafts/{draft_id}/delete")
-def delete_draft(
+def throw_away_draft(
     request: Request, draft_id: int, visitor: CurrentVisitor, form: PostedForm
 ) -> Response:
     """Throw away a draft that has not been sent (only its owner can)."""
     with session_scope() as session:
-        session.delete(_open_draft(session, draft_id, visitor))
+        delete_draft(session, visitor.id, draft_id)
     return RedirectResponse("/submit", status_code=303)
 
 
@@ -143,7 +117,7 @@ def _first_page_url(draft: Draft) -> str:
 @router.get("/drafts/{draft_id}/about")
 async def about_page(request: Request, draft_id: int, visitor: CurrentVisitor) -> Response:
     with session_scope(read_only=True) as session:
-        draft = _open_draft(session, draft_id, visitor)
+        draft = open_draft(session, visitor.id, draft_id)
         return render(
             request,
             "submit_about.html",
@@ -175,12 +149,18 @@ def save_about(
         "summary_cy": _("Enter a summary in Welsh"),
     }
     for name, message in messages.items():
+        is_title = name.startswith("title")
+        limit = TITLE_MAX if is_title else SUMMARY_MAX  # the document's own limits
         if not given[name]:
             errors.add(name, message)
-        elif len(given[name]) > (200 if name.startswith("title") else 5000):
-            errors.add(name, _("This is too long; shorten it"))
+        elif len(given[name]) > limit:
+            errors.add(
+                name, _("This is too long; shorten it to {limit} characters or fewer", limit=limit)
+            )
+        elif is_title and not given[name].isprintable():
+            errors.add(name, _("Write the title on one line"))
     with session_scope() as session:
-        draft = _open_draft(session, draft_id, visitor)
+        draft = open_draft(session, visitor.id, draft_id)
         if errors:
             values = {
                 "title": {"en": given["title_en"], "cy": given["title_cy"]},
@@ -195,9 +175,7 @@ def save_about(
                 values=values,
                 errors=errors,
             )
-        for name, value in given.items():
-            setattr(draft, name, value)
-        draft.updated_at = utcnow()
+        describe(session, draft, given)
         return RedirectResponse(_first_page_url(draft), status_code=303)
 
 
@@ -264,7 +242,7 @@ async def questions_page(
     request: Request, draft_id: int, checklist_id: str, number: int, visitor: CurrentVisitor
 ) -> Response:
     with session_scope(read_only=True) as session:
-        draft = _open_draft(session, draft_id, visitor)
+        draft = open_draft(session, visitor.id, draft_id)
         checklist, ref, refs = _checklist_page(draft, checklist_id, number)
         return _questions_response(
             request, draft, checklist, ref, refs, dict(draft.answers.get(checklist_id, {})), None
@@ -281,7 +259,7 @@ def save_questions(
     form: PostedForm,
 ) -> Response:
     with session_scope() as session:
-        draft = _open_draft(session, draft_id, visitor)
+        draft = open_draft(session, visitor.id, draft_id)
         checklist, ref, refs = _checklist_page(draft, checklist_id, number)
         page = question_pages(checklist)[ref.number - 1]
         saved = dict(draft.answers.get(checklist_id, {}))
@@ -296,10 +274,7 @@ def save_questions(
         for qid, value in given.items():
             if value in (None, "", []):
                 merged.pop(qid, None)
-        draft.answers = {**draft.answers, checklist_id: drop_unasked(checklist, merged)}
-        draft.updated_at = utcnow()
-        session.add(draft)
-        session.flush()
+        save_answers(session, draft, checklist_id, drop_unasked(checklist, merged))
         return RedirectResponse(_neighbour(draft, refs, ref, +1), status_code=303)
 
 
@@ -316,7 +291,7 @@ def _plan(session: Session, draft: Draft) -> tuple[Route | None, str | None]:
 @router.get("/drafts/{draft_id}/check")
 async def check_page(request: Request, draft_id: int, visitor: CurrentVisitor) -> Response:
     with session_scope(read_only=True) as session:
-        draft = _open_draft(session, draft_id, visitor)
+        draft = open_draft(session, visitor.id, draft_id)
         route, problem = _plan(session, draft)
         return _check_response(request, draft, route, problem)
 
@@ -358,7 +333,7 @@ def send(
     reg = registry()
     try:
         with session_scope() as session:
-            draft = _draft(session, draft_id, visitor)
+            draft = own_draft(session, visitor.id, draft_id)
             if draft.submission_id is not None:  # sent already (a second click): same result
                 return RedirectResponse(
                     f"/submissions/{draft.submission_id}/confirmation", status_code=303
@@ -371,12 +346,10 @@ def send(
             else:  # the draft's key: sent twice at once, one submission is stored
                 submitted = submit(session, draft.as_submission(), reg, intake_key=draft.intake_key)
                 submission_id = submitted.submission_id
-            draft.submission_id = submission_id
-            draft.updated_at = utcnow()
-            session.add(draft)
+            mark_sent(session, draft, submission_id)
     except ValidationError as err:
         with session_scope(read_only=True) as session:
-            draft = _draft(session, draft_id, visitor)
+            draft = own_draft(session, visitor.id, draft_id)
             return _check_response(request, draft, None, err.message, 400)
     background.add_task(after_commit_in_background, submission_id)
     return RedirectResponse(f"/submissions/{submission_id}/confirmation", status_code=303)

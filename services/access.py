@@ -1,0 +1,217 @@
+"""Who may do what: see a submission, submit for a DG, decide a stage, open a DG overview.
+Every front door asks here; none keeps a rule of its own.
+
+Seeing a submission. Only these people see one:
+
+- its submitter;
+- its reviewers: whoever any of its stages is or was assigned to (reassigned away, decided,
+  earlier rounds), whoever decided one of its stages, the members of its assessment panels,
+  and a delegate while covering for one of them (their absence cover is running);
+- its DG's Digital Leader;
+- the Digital Centre of Excellence and administrators (every DG).
+
+Anyone else is told it does not exist, in the same words as for a missing id, so nobody learns
+which submissions exist. Holding a review role does not open other people's submissions: a
+category manager or an assessor sees the ones they review.
+
+Submitting for a DG: a policy officer in that DG, or one across every DG.
+
+Deciding a stage: a holder of a role the stage needs (`models.lifecycle.STAGES`; extra
+scrutiny reserves the digital-options review to the CoE), acting for themselves or for someone
+they cover, and never on their own submission (separation of duties).
+
+A DG overview: the DG's Digital Leader, the CoE and administrators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from dfr.errors import NotFoundError, PermissionDeniedError
+from dfr.i18n import _
+from models.audit import LogEntry
+from models.directory import Directorate, Person, RoleAssignment
+from models.lifecycle import Role, Stage
+from models.permissions import HeldRole, decide_refusal, holds_role
+from models.review import Decision, PanelMember, ReviewTask
+from models.submission import Submission
+from models.working_days import london_today
+from services.assignment import delegators_of
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person as the rules see them: their roles and the DGs whose Digital Leader they are."""
+
+    person: Person
+    roles: tuple[HeldRole, ...]
+    leads: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return self.person.id
+
+    def holds(self, *roles: Role) -> bool:
+        return any(r.role in roles for r in self.roles)
+
+    @property
+    def reviews(self) -> bool:
+        """Whether this person reviews at all (their work page lists reviews)."""
+        return bool(self.leads) or self.holds(
+            Role.COE, Role.CATEGORY_MANAGER, Role.LEAD_ASSESSOR, Role.ASSESSOR
+        )
+
+
+def held_roles(session: Session, person_ids: Iterable[str]) -> list[HeldRole]:
+    """The roles held by these people (in one DG or across all)."""
+    return [
+        HeldRole(r.role, r.dg_code, r.discipline)
+        for r in session.exec(
+            select(RoleAssignment)
+            .where(col(RoleAssignment.person_id).in_(list(person_ids)))
+            .order_by(col(RoleAssignment.id))
+        ).all()
+    ]
+
+
+def load_actor(session: Session, person_id: str) -> Actor | None:
+    """A person with their roles, or None when nobody has that id."""
+    person = session.get(Person, person_id)
+    if person is None:
+        return None
+    leads = session.exec(
+        select(Directorate.code)
+        .where(Directorate.digital_leader_id == person_id)
+        .order_by(col(Directorate.code))
+    ).all()
+    return Actor(person, tuple(held_roles(session, [person_id])), tuple(leads))
+
+
+# -- submitting ---------------------------------------------------------------------------
+
+
+def may_submit(roles: Iterable[HeldRole], dg_code: str) -> bool:
+    """A policy officer in `dg_code`, or in every DG."""
+    return holds_role(roles, Role.POLICY_OFFICER, dg_code, is_digital_leader=False)
+
+
+def submittable_dgs(session: Session, actor: Actor) -> list[Directorate]:
+    """The DGs `actor` may submit for, by code; refused when there are none."""
+    dgs = [
+        dg
+        for dg in session.exec(select(Directorate).order_by(col(Directorate.code))).all()
+        if may_submit(actor.roles, dg.code)
+    ]
+    if not dgs:
+        raise PermissionDeniedError(
+            _(
+                "Only policy officers can submit. Ask an administrator to give you the policy "
+                "officer role in your DG."
+            )
+        )
+    return dgs
+
+
+# -- seeing -------------------------------------------------------------------------------
+
+
+def oversees(actor: Actor, dg_code: str) -> bool:
+    """The DG's Digital Leader; the Digital CoE and administrators oversee every DG."""
+    return dg_code in actor.leads or actor.holds(Role.COE, Role.ADMIN)
+
+
+def overseen_dg(session: Session, actor: Actor, dg_code: str) -> Directorate:
+    """The DG whose overview `actor` opens; "not found" alike for a missing DG and for one
+    they do not oversee."""
+    dg = session.get(Directorate, dg_code)
+    if dg is None or not oversees(actor, dg_code):
+        raise NotFoundError(
+            _("No DG overview {dg} for you: it is for that DG's Digital Leader.", dg=dg_code)
+        )
+    return dg
+
+
+def reviewers_of(session: Session, submission_id: int) -> set[str]:
+    """Everyone who reviews or reviewed the submission: assignees (a task keeps its last
+    assignee; the log keeps the ones it was reassigned away from), deciders and panels."""
+    people: set[str] = set()
+    people.update(
+        p
+        for p in session.exec(
+            select(ReviewTask.assignee_id).where(ReviewTask.submission_id == submission_id)
+        ).all()
+        if p
+    )
+    people.update(
+        session.exec(select(Decision.actor_id).where(Decision.submission_id == submission_id)).all()
+    )
+    people.update(
+        session.exec(
+            select(PanelMember.person_id)
+            .join(ReviewTask, col(ReviewTask.id) == col(PanelMember.task_id))
+            .where(ReviewTask.submission_id == submission_id)
+        ).all()
+    )
+    for payload in session.exec(
+        select(LogEntry.payload).where(
+            LogEntry.submission_id == submission_id, LogEntry.event == "task.reassigned"
+        )
+    ).all():
+        previous = payload.get("from")
+        if isinstance(previous, str):
+            people.add(previous)
+    return people
+
+
+def may_see(session: Session, actor: Actor, submission: Submission, on: date) -> bool:
+    """Whether `actor` may see `submission` (the rule is in this module's docstring)."""
+    if submission.submitter_id == actor.id or oversees(actor, submission.dg_code):
+        return True
+    reviewers = reviewers_of(session, submission.id or 0)
+    if actor.id in reviewers:
+        return True
+    return any(person in reviewers for person in delegators_of(session, actor.id, on))
+
+
+def not_found(submission_id: int) -> NotFoundError:
+    """What anyone is told about a submission that does not exist or is not theirs to see."""
+    return NotFoundError(_("No submission {id}. Check the reference.", id=submission_id))
+
+
+def visible_submission(
+    session: Session, actor: Actor, submission_id: int, on: date | None = None
+) -> Submission:
+    """The submission if `actor` may see it; otherwise the same "not found" as a missing id."""
+    submission = session.get(Submission, submission_id)
+    if submission is None or not may_see(session, actor, submission, on or london_today()):
+        raise not_found(submission_id)
+    return submission
+
+
+# -- deciding -----------------------------------------------------------------------------
+
+
+def refusal_for(
+    session: Session, submission: Submission, stage: Stage, person_id: str, on: date
+) -> str | None:
+    """Why `person_id` may not decide `stage` of `submission` (None: they may).
+
+    A person covering for someone (an active delegation) may decide what that person could.
+    """
+    if session.get(Person, person_id) is None:
+        return _("Unknown person {person}. Check the person id.", person=person_id)
+    acting_for = [person_id, *delegators_of(session, person_id, on)]
+    dg = session.get(Directorate, submission.dg_code)
+    return decide_refusal(
+        actor_id=person_id,
+        submitter_id=submission.submitter_id,
+        roles=held_roles(session, acting_for),
+        stage=stage,
+        dg_code=submission.dg_code,
+        scrutiny=submission.scrutiny,
+        is_digital_leader=dg is not None and dg.digital_leader_id in acting_for,
+    )
