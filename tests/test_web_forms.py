@@ -13,7 +13,9 @@ import pytest
 from sqlmodel import col, select
 
 from checklists.loader import read_yaml, registry
+from dfr import labels
 from dfr.i18n import gettext
+from dfr.labels import label
 from dfr.settings import REPO_ROOT
 from dfr.web.forms import FormErrors
 from dfr.web.routes.review import DecisionPage
@@ -127,6 +129,15 @@ def assessment(site: Site) -> OpenReview:
 
 
 NEXT_YEAR = str(date.today().year + 1)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An outcome named in a message, as the page's language names it."""
+
+    value: str
+
+
 Message = tuple[str, Mapping[str, object]]  # msgid and its parameters
 # case: (form, the field the summary links to, the id of the field's error message, message)
 CONDITION_CASES: dict[str, tuple[dict[str, str], str, str, Message]] = {
@@ -157,7 +168,7 @@ CONDITION_CASES: dict[str, tuple[dict[str, str], str, str, Message]] = {
         },
         "condition-2",
         "condition-2",
-        ("Conditions can only be set with the outcome approve_with_conditions.", {}),
+        ("Conditions can only be set when approving with conditions.", {}),
     ),
     "a due date in the past": (
         {
@@ -220,7 +231,7 @@ ASSESSMENT_CASES: dict[str, tuple[Callable[[OpenReview], dict[str, str]], str, s
         (
             "The overall rating must be {expected} for these ratings (red if any standard is "
             "red, amber if any is amber, otherwise green), not {given}.",
-            {"expected": "green", "given": "amber"},
+            {"expected": Outcome("green"), "given": Outcome("amber")},
         ),
     ),
     "a rating that is not red, amber or green": (
@@ -253,7 +264,11 @@ def _refused_beside(
     assert refused.status_code == 400
     page = refused.text
     msgid, params = message
-    expected = gettext(msgid, language).format(**params)
+    named = {
+        k: label(labels.OUTCOMES, v.value, language) if isinstance(v, Outcome) else v
+        for k, v in params.items()
+    }
+    expected = gettext(msgid, language).format(**named)
     summary = re.search(r'govuk-error-summary__list">(.*?)</ul>', page, re.S)
     assert summary is not None
     links = [
