@@ -318,13 +318,13 @@ def test_checklists_commands(capsys):
 
 
 def test_internal_error_shows_an_id_not_a_traceback(initialised, capsys, monkeypatch, tmp_path):
-    import dfr.cli.main
+    from dfr.cli import main as cli_main  # `import dfr.cli.main` would hide the dfr() helper
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("database exploded: secret=hunter2")
 
     monkeypatch.setenv("DFR_VAR_DIR", str(tmp_path / "var"))
-    monkeypatch.setattr(dfr.cli.main, "open_tasks", broken)
+    monkeypatch.setattr(cli_main, "open_tasks", broken)
     code, out, err = dfr(capsys, "tasks")
     assert code == 70
     assert "Internal error (id " in err
