@@ -13,7 +13,15 @@ from typing import Annotated
 import typer
 from sqlmodel import col, select
 
-from checklists.loader import Registry, load_registry, lock_key, read_lock, read_yaml, write_lock
+from checklists.loader import (
+    Registry,
+    configured_folder,
+    load_registry,
+    lock_key,
+    read_lock,
+    read_yaml,
+    write_lock,
+)
 from dfr.cli import follow_up, render
 from dfr.cli.engine import prefect_server
 from dfr.cli.scenarios import parse_conditions, parse_ratings, run_scenario
@@ -516,7 +524,7 @@ def checklists_validate(
     ] = None,
 ) -> None:
     """Load and cross-check every checklist; print the first problem found."""
-    registry = load_registry(folder or get_settings().checklists_dir)
+    registry = load_registry(folder or configured_folder())
     _say(_("All {count} checklist versions are valid.", count=len(registry.checklists)))
 
 
@@ -544,7 +552,7 @@ def checklists_show(
 @checklists_app.command("publish")
 def checklists_publish(checklist_id: str, version: int) -> None:
     """Record a version's content hash: from now on it may not change."""
-    folder = get_settings().checklists_dir
+    folder = configured_folder()
     registry = load_registry(folder, check_published=False)
     checklist = registry.get(checklist_id, version)
     if checklist.definition.status != "published":
@@ -564,11 +572,13 @@ def checklists_publish(checklist_id: str, version: int) -> None:
 
 @app.command()
 def demo(
-    folder: Annotated[Path, typer.Argument(help="Folder of example scenarios.")] = Path(
-        "examples/submissions"
-    ),
+    folder: Annotated[
+        Path | None,
+        typer.Argument(help="Folder of example scenarios (default: the shipped examples)."),
+    ] = None,
 ) -> None:
     """Run every example scenario through the engine and print its route and outcome."""
+    folder = folder or get_settings().examples_dir / "submissions"
     registry = _registry()
     engine = default_engine()
     files = sorted(folder.glob("*.yaml"))
