@@ -9,7 +9,7 @@ SYNCED := $(VENV)/.synced
 ASSETS := node_modules/.package-lock.json
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: env run test check bench clean translations lock browser load-tool
+.PHONY: env run test test-fast wheel check bench clean translations lock browser load-tool
 
 CATALOG := locales/cy/LC_MESSAGES/dfr
 env: $(SYNCED) $(ASSETS) $(CATALOG).mo
@@ -52,6 +52,14 @@ run: env
 
 test: env browser
 	$(VENV)/bin/pytest
+
+# Everything but the tests marked slow (the wheel, the production stack), browser and prefect.
+test-fast: env
+	$(VENV)/bin/pytest -m "not slow and not browser and not prefect"
+
+# dist/*.whl, with the files it reads at run time under dfr/_data/ (see hatch_build.py).
+wheel: env
+	$(UV) build --no-config --wheel
 
 check: $(SYNCED)
 	$(VENV)/bin/ruff check .
