@@ -18,8 +18,11 @@ $(UV):
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet "uv==$(UV_VERSION)"
 
+# Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set, every process (each
+# test run, each `dfr` command) would otherwise compile Prefect and its dependencies again.
 $(SYNCED): $(UV) pyproject.toml requirements.lock
-	$(UV) pip install --no-config --python $(VENV)/bin/python --require-hashes -r requirements.lock
+	$(UV) pip install --no-config --python $(VENV)/bin/python --require-hashes --compile-bytecode \
+		-r requirements.lock
 	$(UV) pip install --no-config --python $(VENV)/bin/python --no-deps -e .
 	touch $@
 
@@ -53,9 +56,10 @@ run: env
 test: env browser
 	$(VENV)/bin/pytest
 
-# Everything but the tests marked slow (the wheel, the production stack), browser and prefect.
+# The quick loop: on SQLite only, without the tests marked slow (the wheel, the production
+# stack, a 500-line import), browser (Chromium) or prefect (a Prefect server).
 test-fast: env
-	$(VENV)/bin/pytest -m "not slow and not browser and not prefect"
+	$(VENV)/bin/pytest -m "not slow and not browser and not prefect and not postgres"
 
 # dist/*.whl, with the files it reads at run time under dfr/_data/ (see hatch_build.py).
 wheel: env

@@ -493,6 +493,7 @@ def test_export_and_import_from_the_command_line(submitted, capsys, tmp_path):
     assert code != 0 and "missing.jsonl" in err
 
 
+@pytest.mark.slow  # 502 submissions through the command line; tests/test_bulk.py is quicker
 def test_submit_many_stops_at_a_bad_line_and_resumes_from_it(
     initialised, capsys, tmp_path, monkeypatch
 ):
