@@ -9,7 +9,7 @@ SYNCED := $(VENV)/.synced
 ASSETS := node_modules/.package-lock.json
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: env run test check bench clean translations lock browser load-tool
+.PHONY: env run test test-fast wheel check bench clean translations lock browser load-tool
 
 CATALOG := locales/cy/LC_MESSAGES/dfr
 env: $(SYNCED) $(ASSETS) $(CATALOG).mo
@@ -18,8 +18,11 @@ $(UV):
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet "uv==$(UV_VERSION)"
 
+# Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set, every process (each
+# test run, each `dfr` command) would otherwise compile Prefect and its dependencies again.
 $(SYNCED): $(UV) pyproject.toml requirements.lock
-	$(UV) pip install --no-config --python $(VENV)/bin/python --require-hashes -r requirements.lock
+	$(UV) pip install --no-config --python $(VENV)/bin/python --require-hashes --compile-bytecode \
+		-r requirements.lock
 	$(UV) pip install --no-config --python $(VENV)/bin/python --no-deps -e .
 	touch $@
 
@@ -52,6 +55,15 @@ run: env
 
 test: env browser
 	$(VENV)/bin/pytest
+
+# The quick loop: on SQLite only, without the tests marked slow (the wheel, the production
+# stack, a 500-line import), browser (Chromium) or prefect (a Prefect server).
+test-fast: env
+	$(VENV)/bin/pytest -m "not slow and not browser and not prefect and not postgres"
+
+# dist/*.whl, with the files it reads at run time under dfr/_data/ (see hatch_build.py).
+wheel: env
+	$(UV) build --no-config --wheel
 
 check: $(SYNCED)
 	$(VENV)/bin/ruff check .

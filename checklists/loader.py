@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ from checklists.schema import ChecklistFile, Question, Threshold, ThresholdsFile
 from dfr.errors import ChecklistDefinitionError, NotFoundError
 from dfr.i18n import _
 
+# The shipped versions: a folder of this package, in a checkout and in an installed wheel.
+SHIPPED = Path(str(resources.files("checklists") / "data"))
 LOCK_FILE = "published.lock"
 THRESHOLDS_FILE = "thresholds.yaml"
 _VERSION_FILE = re.compile(r"^v(\d+)\.ya?ml$")
@@ -365,11 +368,16 @@ def load_registry(directory: Path, *, check_published: bool = True) -> Registry:
 _registries: dict[Path, Registry] = {}
 
 
-def registry(directory: Path | None = None) -> Registry:
-    """The registry for the configured checklist folder, loaded once per process."""
+def configured_folder() -> Path:
+    """The checklist folder: DFR_CHECKLISTS_DIR when set, else the versions shipped here."""
     from dfr.settings import get_settings
 
-    folder = (directory or get_settings().checklists_dir).resolve()
+    return get_settings().checklists_dir or SHIPPED
+
+
+def registry(directory: Path | None = None) -> Registry:
+    """The registry for the configured checklist folder, loaded once per process."""
+    folder = (directory or configured_folder()).resolve()
     if folder not in _registries:
         _registries[folder] = load_registry(folder)
     return _registries[folder]

@@ -3,6 +3,7 @@
 Source strings are English (`_("…")`); the Welsh catalog is `locales/cy/LC_MESSAGES/dfr.po`.
 `make env` compiles it to dfr.mo (not committed), which is read when it is at least as new as
 the .po; otherwise the .po is read directly with Babel, so a fresh edit works without a build.
+A wheel carries the compiled catalog alone (under `dfr/_data/`, found by `dfr.paths`).
 `tests/test_parity.py` fails on any msgid without a Welsh translation.
 """
 
@@ -16,9 +17,10 @@ from typing import Any
 
 from babel.messages.pofile import read_po
 
+from dfr.paths import resource
 from dfr.settings import Language
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALES_DIR = resource("locales")
 DOMAIN = "dfr"
 LANGUAGES: tuple[Language, ...] = ("cy", "en")
 
@@ -32,10 +34,10 @@ def catalog_path(language: str) -> Path:
 @lru_cache(maxsize=4)
 def _translations(language: str) -> dict[str, str]:
     path = catalog_path(language)
-    if not path.exists():
-        return {}
     compiled = path.with_suffix(".mo")
-    if compiled.exists() and compiled.stat().st_mtime >= path.stat().st_mtime:
+    if compiled.exists() and (
+        not path.exists() or compiled.stat().st_mtime >= path.stat().st_mtime
+    ):
         with compiled.open("rb") as handle:
             catalog_mo = gettext_module.GNUTranslations(handle)
         return {
@@ -43,6 +45,8 @@ def _translations(language: str) -> dict[str, str]:
             for msgid, text in catalog_mo._catalog.items()  # type: ignore[attr-defined]
             if msgid and isinstance(msgid, str)
         }
+    if not path.exists():
+        return {}
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=language)
     return {

@@ -9,9 +9,9 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-Language = Literal["cy", "en"]
+from dfr.paths import resource
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+Language = Literal["cy", "en"]
 
 
 class Settings(BaseSettings):
@@ -25,11 +25,14 @@ class Settings(BaseSettings):
     )
     language: Language = Field(default="en", description="Default language for CLI output.")
     var_dir: Path = Field(default=Path("var"), description="Where embedded-mode files live.")
-    checklists_dir: Path = Field(
-        default=REPO_ROOT / "checklists" / "data",
-        description="Versioned checklist YAML definitions.",
+    checklists_dir: Path | None = Field(
+        default=None,
+        description="Versioned checklist YAML definitions; unset: those shipped in checklists/.",
     )
-    examples_dir: Path = Field(default=REPO_ROOT / "examples")
+    examples_dir: Path = Field(
+        default_factory=lambda: resource("examples"),
+        description="The demo directory of DGs and people, and the example submissions.",
+    )
     base_url: str = Field(
         default="http://127.0.0.1:8000", description="Public URL used in links to items."
     )

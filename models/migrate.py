@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 
+from dfr.paths import resource
 from models.db import make_engine
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def alembic_config(database_url: str) -> Config:
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "migrations"))
+    """Alembic's configuration for `database_url`, with the migrations shipped with `dfr`."""
+    config = Config(str(resource("alembic.ini")))
+    config.set_main_option("script_location", str(resource("migrations")))
     config.attributes["database_url"] = database_url
     return config
 

@@ -16,14 +16,12 @@ import html
 import re
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import markdown
 import nh3
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 MESSAGES = (
     "submitted",
     "task_assigned",
@@ -66,7 +64,7 @@ def plain_text(text: str) -> str:
 
 
 _env = Environment(
-    loader=FileSystemLoader(str(TEMPLATES)),
+    loader=PackageLoader("notifications", "templates"),
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,

@@ -22,6 +22,8 @@ from models.notification import Notification
 from models.submission import Submission
 from tests.factories import decide, load_people, submission_data
 
+pytestmark = pytest.mark.prefect
+
 
 @pytest.fixture(scope="session")
 def prefect_server():

@@ -23,7 +23,8 @@ from tests.production import (
     wait_for,
 )
 
-pytestmark = pytest.mark.postgres
+# A Prefect server, two workers and the application on PostgreSQL: minutes.
+pytestmark = [pytest.mark.postgres, pytest.mark.prefect, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -13,16 +13,16 @@ import pytest
 from sqlmodel import select
 
 from checklists.loader import read_yaml, registry
-from dfr.settings import REPO_ROOT
 from models.db import engine_for, session_scope
 from models.review import PanelMember, ReviewTask
 from models.working_days import london_today
 from services.decide import DecisionRequest, record_decision
 from services.reassign import delegate, reassign
 from services.submit import submit
+from tests.conftest import ROOT
 from tests.web_support import Browserless, Site, live_site
 
-EXAMPLES = REPO_ROOT / "examples" / "submissions"
+EXAMPLES = ROOT / "examples" / "submissions"
 TITLE = "New online service for the Discretionary Assistance Fund"  # example 05's
 MISSING = 987654
 

@@ -7,12 +7,12 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from checklists.loader import read_yaml
-from dfr.settings import REPO_ROOT
 from models.db import engine_for, session_scope
 from models.submission import Submission
+from tests.conftest import ROOT
 from tests.web_support import Browserless, Site
 
-DOCUMENT = read_yaml(REPO_ROOT / "examples" / "submissions" / "02-new-service-alpha-amber.yaml")
+DOCUMENT = read_yaml(ROOT / "examples" / "submissions" / "02-new-service-alpha-amber.yaml")
 
 
 def stored(site: Site) -> int:

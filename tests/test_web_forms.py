@@ -16,7 +16,6 @@ from checklists.loader import read_yaml, registry
 from dfr import labels
 from dfr.i18n import gettext
 from dfr.labels import label
-from dfr.settings import REPO_ROOT
 from dfr.web.forms import FormErrors
 from dfr.web.routes.review import DecisionPage
 from models.db import engine_for, session_scope
@@ -25,9 +24,10 @@ from models.review import ReviewTask
 from models.submission import Submission
 from services.decide import DecisionRequest, record_decision
 from services.submit import submit
+from tests.conftest import ROOT
 from tests.web_support import Browserless, Site
 
-EXAMPLES = REPO_ROOT / "examples" / "submissions"
+EXAMPLES = ROOT / "examples" / "submissions"
 
 
 def drafts(site: Site) -> list[Draft]:

@@ -17,6 +17,7 @@ from models.submission import Submission
 from tests.browser import axe_violations, describe
 from tests.web_support import PASSWORD, Site
 
+pytestmark = pytest.mark.browser
 # The answers the policy officer gives; any question not named gets its first option / "yes".
 ANSWERS = {
     "wet_ink_signature": "no",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.web_support import PASSWORD, Site
+
+pytestmark = pytest.mark.browser
 
 # Answers that differ from the first option (radios move with the arrow keys).
 NOT_FIRST = {"wet_ink_signature": "no", "automated_decisions": "no", "builds_service": "no"}

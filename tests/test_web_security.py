@@ -12,7 +12,6 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from checklists.loader import read_yaml, registry
-from dfr.settings import REPO_ROOT
 from models.audit import LogEntry
 from models.db import engine_for, session_scope
 from models.draft import Draft
@@ -20,10 +19,11 @@ from models.review import Decision, ReviewTask
 from models.submission import Submission
 from services.decide import DecisionRequest, record_decision
 from services.scenarios import run_scenario
+from tests.conftest import ROOT
 from tests.factories import submit_row
 from tests.web_support import Browserless, Site, live_site
 
-EXAMPLES = REPO_ROOT / "examples" / "submissions"
+EXAMPLES = ROOT / "examples" / "submissions"
 SCRIPT = '<script>document.title="owned"</script><img src=x onerror="alert(1)">'
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from checklists.loader import load_registry
+from checklists.loader import configured_folder, load_registry
 from dfr.cli import render
 from dfr.cli.app import app, audit_app, checklist_registry, checklists_app, db_app, say
 from dfr.errors import IntegrityError
@@ -99,7 +99,7 @@ def checklists_validate(
     ] = None,
 ) -> None:
     """Load and cross-check every checklist; print the first problem found."""
-    registry = load_registry(folder or get_settings().checklists_dir)
+    registry = load_registry(folder or configured_folder())
     say(_("All {count} checklist versions are valid.", count=len(registry.checklists)))
 
 
@@ -115,5 +115,5 @@ def checklists_show(
 @checklists_app.command("publish")
 def checklists_publish(checklist_id: str, version: int) -> None:
     """Record a version's content hash: from now on it may not change."""
-    published = publish(get_settings().checklists_dir, checklist_id, version)
+    published = publish(configured_folder(), checklist_id, version)
     say(_("Published {key} ({hash}).", key=published.key, hash=published.content_hash[:12]))

@@ -133,11 +133,13 @@ def _say_demo_sign_in() -> None:
 
 @app.command()
 def demo(
-    folder: Annotated[Path, typer.Argument(help="Folder of example scenarios.")] = Path(
-        "examples/submissions"
-    ),
+    folder: Annotated[
+        Path | None,
+        typer.Argument(help="Folder of example scenarios (default: the shipped examples)."),
+    ] = None,
 ) -> None:
     """Run every example scenario through the engine and print its route and outcome."""
+    folder = folder or get_settings().examples_dir / "submissions"
     registry = checklist_registry()
     engine = default_engine()
     files = sorted(folder.glob("*.yaml"))

@@ -15,16 +15,18 @@ from starlette.staticfiles import StaticFiles
 
 from dfr.errors import DfrError, NotFoundError, PermissionDeniedError
 from dfr.i18n import _
-from dfr.settings import REPO_ROOT, Settings, get_settings
+from dfr.paths import resource
+from dfr.settings import Settings, get_settings
 from dfr.web.auth import SignInRequired, local_secret
 from dfr.web.routes import account, api, home, overview, review, submissions, submit
 from dfr.web.security import SecurityHeaders
-from dfr.web.templating import TEMPLATES, render
+from dfr.web.templating import render
 from models.db import default_engine, refresh_statistics
 
 log = logging.getLogger("dfr.web")
 
-GOVUK_FRONTEND = REPO_ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+# What the pages use of the govuk-frontend npm package: its CSS, JS, fonts and images.
+GOVUK_FRONTEND = resource("node_modules", "govuk-frontend", "dist", "govuk")
 SESSION_LIFETIME = timedelta(hours=8)
 
 
@@ -36,7 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Digital-first review", docs_url=None, redoc_url=None, openapi_url=None)
     app.mount("/assets", StaticFiles(directory=GOVUK_FRONTEND / "assets"), name="assets")
     app.mount("/static/govuk", StaticFiles(directory=GOVUK_FRONTEND), name="govuk")
-    app.mount("/static/app", StaticFiles(directory=TEMPLATES.parent / "static"), name="app")
+    app.mount("/static/app", StaticFiles(packages=[("dfr.web", "static")]), name="app")
     for module in (account, home, submit, submissions, review, overview, api):
         app.include_router(module.router)
     _add_error_pages(app)

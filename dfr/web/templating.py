@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -20,7 +19,6 @@ from dfr.web.security import csrf_token
 from notifications.render import markdown_to_html
 
 LONDON = ZoneInfo("Europe/London")
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def long_date(value: date | datetime | None) -> str:
@@ -51,7 +49,7 @@ def make_environment() -> Environment:
     env = Environment(
         loader=ChoiceLoader(
             [
-                FileSystemLoader(TEMPLATES),
+                PackageLoader("dfr.web", "templates"),
                 PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
             ]
         ),
