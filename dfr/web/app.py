@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 
 from dfr.errors import DfrError, NotFoundError, PermissionDeniedError
 from dfr.i18n import _
+from dfr.keys import audit_key
 from dfr.settings import REPO_ROOT, Settings, get_settings
 from dfr.web.auth import SignInRequired, local_secret
 from dfr.web.routes import account, api, home, overview, review, submissions, submit
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     if not (GOVUK_FRONTEND / "govuk-frontend.min.css").exists():
         raise DfrError(_("GOV.UK Frontend is not installed; run `make env` (it runs npm ci)."))
+    audit_key(settings)  # refuse to start in production without DFR_AUDIT_KEY
     refresh_statistics(default_engine())  # pages plan their queries on fresh statistics
     app = FastAPI(title="Digital-first review", docs_url=None, redoc_url=None, openapi_url=None)
     app.mount("/assets", StaticFiles(directory=GOVUK_FRONTEND / "assets"), name="assets")
