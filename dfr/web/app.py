@@ -16,8 +16,10 @@ from starlette.staticfiles import StaticFiles
 from dfr.errors import DfrError, NotFoundError, PermissionDeniedError
 from dfr.i18n import _
 from dfr.keys import audit_key
+from dfr.request_id import current_request_id
 from dfr.settings import REPO_ROOT, Settings, get_settings
 from dfr.web.auth import SignInRequired, local_secret
+from dfr.web.request_ids import RequestIds
 from dfr.web.routes import account, api, home, overview, review, submissions, submit
 from dfr.web.security import SecurityHeaders
 from dfr.web.templating import TEMPLATES, render
@@ -50,10 +52,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
-    # Outermost: every response, error pages included, carries the security headers.
+    # Every response, error pages included, carries the security headers…
     app.add_middleware(
         SecurityHeaders, default_language=settings.language, https=settings.secure_cookies
     )
+    # …and, outermost, a request id that every log record about the request carries.
+    app.add_middleware(RequestIds, trust_proxy=settings.web_auth == "header")
     return app
 
 
@@ -87,7 +91,8 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def internal(request: Request, _exc: Exception) -> Response:
-        incident = uuid.uuid4().hex[:8]
+        # The request id: the one in the response's X-Request-Id header and in the log.
+        incident = current_request_id() or uuid.uuid4().hex[:8]
         log.exception("internal error %s on %s %s", incident, request.method, request.url.path)
         return page(
             request,
