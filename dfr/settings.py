@@ -70,6 +70,14 @@ class Settings(BaseSettings):
         default=120.0, gt=0, description="After this, a row left 'sending' is reconciled."
     )
 
+    # The decision log's head is anchored with an HMAC under this key, kept outside the
+    # database, so that someone who can write the database cannot truncate the log unseen.
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description="Key (HMAC-SHA-256) anchoring the decision log's head outside the "
+        "database; required in production; unset (embedded only): generated into var/.",
+    )
+
     # Web UI. "demo": choose a person from the directory, guarded by a local password (the
     # embedded default). "header": a reverse proxy signs people in and passes their person id
     # in a trusted header (production; never expose the app directly in this mode).
@@ -100,6 +108,12 @@ class Settings(BaseSettings):
         "in-process: in the caller; auto: deployments when they are registered.",
     )
     work_pool: str = Field(default="dfr", description="Prefect process work pool for `dfr worker`.")
+
+    @property
+    def production(self) -> bool:
+        """Signed in by a reverse proxy, or flows started through a work pool's deployments:
+        secrets must then come from the environment, never be generated into var/."""
+        return self.web_auth == "header" or self.flow_mode == "deployments"
 
     @property
     def slack_enabled(self) -> bool:

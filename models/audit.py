@@ -1,12 +1,21 @@
 """The decision log: append-only and hash-chained (each entry holds the previous entry's hash).
 
 hash = SHA-256 of the canonical JSON of {seq, occurred_at, actor_id, event, submission_id,
-payload, prev_hash}. A one-row head table holds the last seq and hash, so deleting the newest
-entries is detected too. `verify` names the first entry that does not fit.
+payload, prev_hash}. A head row holds the last seq and hash, so deleting the newest entries is
+detected too; and the head is anchored outside the database: a second row holds an HMAC-SHA-256
+of the head under `DFR_AUDIT_KEY` (`dfr.keys.audit_key`), so that someone who can write the
+database but does not hold the key cannot delete the newest entries and rewrite the head to
+match. `verify` names the first entry that does not fit, or the head.
+
+An append extends the anchor only from a head that is anchored: a head found rewritten keeps
+its stale anchor (and fails `verify`) until someone looks and re-anchors it (`anchor_head`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,8 +26,14 @@ from sqlmodel import Field, Session, SQLModel, select
 
 from checklists.canonical import sha256_hex
 from dfr.i18n import _
+from dfr.keys import audit_key
+from dfr.settings import get_settings
 
 GENESIS_HASH = "0" * 64
+HEAD_ID = 1  # the head row: the newest entry's seq and hash
+ANCHOR_ID = 2  # the anchor row: the seq it vouches for, and the HMAC of the head in `hash`
+
+log = logging.getLogger("dfr.models.audit")
 
 
 class LogEntry(SQLModel, table=True):
@@ -35,7 +50,8 @@ class LogEntry(SQLModel, table=True):
 
 
 class LogHead(SQLModel, table=True):
-    """The chain's newest seq and hash. One row, locked while appending."""
+    """Row `HEAD_ID`: the chain's newest seq and hash, locked while appending. Row `ANCHOR_ID`:
+    the same seq and, in `hash`, `anchor_of` the head (absent before the first entry)."""
 
     __tablename__ = "decision_log_head"
 
@@ -98,8 +114,44 @@ class NewEntry:
     payload: dict[str, Any]
 
 
-def _locked_head(session: Session) -> LogHead | None:
-    return session.exec(select(LogHead).where(LogHead.id == 1).with_for_update()).one_or_none()
+def anchor_of(key: bytes, seq: int, head_hash: str) -> str:
+    """The HMAC-SHA-256 under `key` that vouches for a head at `seq` with `head_hash`."""
+    message = f"dfr-decision-log-head:{seq}:{head_hash}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def is_anchored(head: LogHead | None, anchor: LogHead | None, key: bytes) -> bool:
+    """Whether `anchor` vouches for `head` under `key`; an empty log needs no anchor."""
+    if head is None or (head.seq == 0 and anchor is None):
+        return True
+    return (
+        anchor is not None
+        and anchor.seq == head.seq
+        and hmac.compare_digest(anchor.hash, anchor_of(key, head.seq, head.hash))
+    )
+
+
+def _current_key() -> bytes:
+    return audit_key(get_settings())
+
+
+def _locked_head(session: Session) -> tuple[LogHead | None, LogHead | None]:
+    """The head, locked, then its anchor. Two statements: on PostgreSQL the second one's
+    snapshot, taken once the head's lock is held, sees the anchor the previous appender wrote
+    (even the first one, inserted while this transaction waited)."""
+    head = session.exec(
+        select(LogHead).where(LogHead.id == HEAD_ID).with_for_update()
+    ).one_or_none()
+    anchor = session.exec(
+        select(LogHead).where(LogHead.id == ANCHOR_ID).with_for_update()
+    ).one_or_none()
+    return head, anchor
+
+
+def _write_anchor(session: Session, anchor: LogHead | None, head: LogHead, key: bytes) -> None:
+    anchor = anchor or LogHead(id=ANCHOR_ID, seq=0, hash="")
+    anchor.seq, anchor.hash = head.seq, anchor_of(key, head.seq, head.hash)
+    session.add(anchor)
 
 
 def _chained(
@@ -126,13 +178,43 @@ def _chained(
     return rows
 
 
-def _move_head(session: Session, head: LogHead | None, last: dict[str, Any]) -> None:
+def _move_head(
+    session: Session, head: LogHead | None, anchor: LogHead | None, last: dict[str, Any]
+) -> None:
+    """Point the head at `last` and anchor it, in the caller's transaction. A head that was
+    not anchored (rewritten, or under another key) keeps its stale anchor: extending it would
+    vouch for the rewrite."""
+    key = _current_key()
+    extend = is_anchored(head, anchor, key)
+    old_seq = head.seq if head else 0
     if head is None:
-        session.add(LogHead(id=1, seq=last["seq"], hash=last["hash"]))
+        head = LogHead(id=HEAD_ID, seq=last["seq"], hash=last["hash"])
     else:
         head.seq, head.hash = last["seq"], last["hash"]
-        session.add(head)
+    session.add(head)
+    if extend:
+        _write_anchor(session, anchor, head, key)
+    else:
+        log.error(
+            "decision log head (entry %s) does not match its anchor; appended entries up to %s "
+            "without re-anchoring: run `dfr audit verify`",
+            old_seq,
+            head.seq,
+        )
     session.flush()
+
+
+def anchor_head(session: Session, key: bytes | None = None) -> LogHead:
+    """Anchor the current head under `key` (default: the configured one), whatever anchored
+    it before: after an import, a change of key, or once someone has checked a broken head.
+    The caller verifies the chain first."""
+    head, anchor = _locked_head(session)
+    if head is None:
+        head = LogHead(id=HEAD_ID, seq=0, hash=GENESIS_HASH)
+        session.add(head)
+    _write_anchor(session, anchor, head, key or _current_key())
+    session.flush()
+    return head
 
 
 def append_many(
@@ -143,10 +225,10 @@ def append_many(
     number of entries."""
     if not entries:
         return []
-    head = _locked_head(session)
+    head, anchor = _locked_head(session)
     made = [LogEntry(**row) for row in _chained(head, entries, at)]
     session.add_all(made)
-    _move_head(session, head, made[-1].model_dump())
+    _move_head(session, head, anchor, made[-1].model_dump())
     return made
 
 
@@ -158,10 +240,10 @@ def append_rows(
     hashing them)."""
     if not entries:
         return []
-    head = _locked_head(session)
+    head, anchor = _locked_head(session)
     rows = _chained(head, entries, at)
     session.connection().execute(insert(LogEntry.__table__), rows)  # type: ignore[attr-defined]
-    _move_head(session, head, rows[-1])
+    _move_head(session, head, anchor, rows[-1])
     return rows
 
 
@@ -242,7 +324,35 @@ def verify_entries(entries: Iterable[LogEntry], head: LogHead | None) -> VerifyR
     return VerifyResult(True, checked)
 
 
-def verify(session: Session) -> VerifyResult:
+def verify_chain(session: Session) -> VerifyResult:
+    """The chain and that it ends at the head, without the head's anchor: for an import,
+    which anchors the head under its own key once this passes. Otherwise use `verify`."""
     entries = session.exec(select(LogEntry).order_by(LogEntry.seq)).yield_per(1000)  # type: ignore[arg-type]
-    head = session.get(LogHead, 1)
+    head = session.get(LogHead, HEAD_ID)
     return verify_entries(entries, head)
+
+
+def verify(session: Session, key: bytes | None = None) -> VerifyResult:
+    """The chain, that it ends at the head, and that the head is anchored under `key`
+    (default: the configured one)."""
+    chain = verify_chain(session)
+    if not chain.ok:
+        return chain
+    head, anchor = session.get(LogHead, HEAD_ID), session.get(LogHead, ANCHOR_ID)
+    if is_anchored(head, anchor, key or _current_key()):
+        return chain
+    seq = head.seq if head else 0
+    if anchor is None:
+        reason = _(
+            "the head of the log (entry {seq}) has no anchor: the newest entries may have been "
+            "deleted and the head rewritten",
+            seq=seq,
+        )
+    else:
+        reason = _(
+            "the head of the log (entry {seq}) does not match its anchor: the newest entries "
+            "were deleted and the head rewritten, or the audit key is not the one the log was "
+            "written with",
+            seq=seq,
+        )
+    return VerifyResult(False, chain.checked, seq, reason)

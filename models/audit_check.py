@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from checklists.canonical import sha256_hex
 from dfr.i18n import _
-from models.audit import LogEntry, VerifyResult, verify
+from models.audit import LogEntry, VerifyResult, verify, verify_chain
 from models.review import Decision, StandardRating
 from models.submission import ChecklistAnswers, Submission
 
@@ -89,9 +89,19 @@ def _answers_problem(session: Session, entries: list[LogEntry]) -> str | None:
     return None
 
 
-def verify_all(session: Session) -> VerifyResult:
-    """The chain, then every decision, rating, answer set and submission state against it."""
-    chain = verify(session)
+def verify_all(session: Session, key: bytes | None = None) -> VerifyResult:
+    """The chain and its anchored head (under `key`, default the configured one), then every
+    decision, rating, answer set and submission state against the chain."""
+    return _tables_match(session, verify(session, key))
+
+
+def verify_all_but_anchor(session: Session) -> VerifyResult:
+    """`verify_all` without the head's anchor: for an import or a re-anchoring, which anchor
+    the head under this system's key once this passes."""
+    return _tables_match(session, verify_chain(session))
+
+
+def _tables_match(session: Session, chain: VerifyResult) -> VerifyResult:
     if not chain.ok:
         return chain
     entries = list(session.exec(select(LogEntry).order_by(col(LogEntry.seq))).all())

@@ -21,10 +21,14 @@ scrutiny reserves the digital-options review to the CoE), acting for themselves 
 they cover, and never on their own submission (separation of duties).
 
 A DG overview: the DG's Digital Leader, the CoE and administrators.
+
+Every refusal to show something that exists is logged (`dfr.services.access`, INFO) with the
+person and the request id: the person is told nothing, the operators can see who asked.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +37,7 @@ from sqlmodel import Session, col, select
 
 from dfr.errors import NotFoundError, PermissionDeniedError
 from dfr.i18n import _
+from dfr.request_id import log_fields
 from models.audit import LogEntry
 from models.directory import Directorate, Person, RoleAssignment
 from models.lifecycle import Role, Stage
@@ -41,6 +46,20 @@ from models.review import Decision, PanelMember, ReviewTask
 from models.submission import Submission
 from models.working_days import london_today
 from services.assignment import delegators_of
+
+log = logging.getLogger("dfr.services.access")
+
+
+def log_privacy_refusal(person_id: str, what: str, ident: object) -> None:
+    """Record that `person_id` asked for something that exists but is not theirs to see (they
+    were told it does not exist)."""
+    log.info(
+        "not shown (told it does not exist): %s %s to %s",
+        what,
+        ident,
+        person_id,
+        extra=log_fields(person=person_id, refusal="privacy", item=f"{what} {ident}"),
+    )
 
 
 @dataclass(frozen=True)
@@ -128,6 +147,8 @@ def overseen_dg(session: Session, actor: Actor, dg_code: str) -> Directorate:
     """The DG whose overview `actor` opens; "not found" alike for a missing DG and for one
     they do not oversee."""
     dg = session.get(Directorate, dg_code)
+    if dg is not None and not oversees(actor, dg_code):
+        log_privacy_refusal(actor.id, "DG overview", dg_code)
     if dg is None or not oversees(actor, dg_code):
         raise NotFoundError(
             _("No DG overview {dg} for you: it is for that DG's Digital Leader.", dg=dg_code)
@@ -187,7 +208,10 @@ def visible_submission(
 ) -> Submission:
     """The submission if `actor` may see it; otherwise the same "not found" as a missing id."""
     submission = session.get(Submission, submission_id)
-    if submission is None or not may_see(session, actor, submission, on or london_today()):
+    if submission is None:
+        raise not_found(submission_id)
+    if not may_see(session, actor, submission, on or london_today()):
+        log_privacy_refusal(actor.id, "submission", submission_id)
         raise not_found(submission_id)
     return submission
 

@@ -1,8 +1,13 @@
 """Recording a reviewer's decision: checked against the lifecycle and the actor's role, in one
-transaction, then the next stage is opened (or the submission finishes)."""
+transaction, then the next stage is opened (or the submission finishes).
+
+Every refused decision (no such review, a stage not open, a person who may not decide it) is
+logged (`dfr.services.decide`, INFO) with the person, the reason and the request id.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -12,9 +17,16 @@ from sqlmodel import Session, col, select
 from checklists.answers import RATINGS
 from checklists.loader import Registry
 from dfr import labels
-from dfr.errors import NotFoundError, PermissionDeniedError, TransitionError, ValidationError
+from dfr.errors import (
+    DfrError,
+    NotFoundError,
+    PermissionDeniedError,
+    TransitionError,
+    ValidationError,
+)
 from dfr.i18n import _
 from dfr.labels import label
+from dfr.request_id import log_fields
 from models import audit
 from models.dates import AMBER_ACTION_MONTHS, add_months
 from models.directory import Person
@@ -34,6 +46,26 @@ from models.working_days import london_today
 from services.access import refusal_for
 from services.intake import locked_submission
 from services.stages import cancel_open_actions, cancel_remaining, open_task, remaining_tasks
+
+log = logging.getLogger("dfr.services.decide")
+REFUSALS = (NotFoundError, PermissionDeniedError, TransitionError)
+
+
+def _log_refusal(person_id: str, submission_id: int, stage: str, refusal: DfrError) -> None:
+    log.info(
+        "decision refused: %s on %s of submission %s: %s",
+        person_id,
+        stage,
+        submission_id,
+        refusal.message,
+        extra=log_fields(
+            person=person_id,
+            refusal=type(refusal).__name__,
+            reason=refusal.message,
+            submission_id=submission_id,
+            stage=stage,
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -117,7 +149,19 @@ def decidable_task(
     session: Session, submission: Submission, task_id: int, actor_id: str, on: date | None = None
 ) -> ReviewTask:
     """Review `task_id` of `submission` if it is open and `actor_id` may decide it (what a
-    decision form is shown for); otherwise raises why not."""
+    decision form is shown for); otherwise raises (and logs) why not."""
+    try:
+        return _decidable_task(session, submission, task_id, actor_id, on)
+    except REFUSALS as refusal:
+        task = session.get(ReviewTask, task_id)  # already loaded: no query
+        stage = task.stage if task else f"review {task_id}"
+        _log_refusal(actor_id, submission.id or 0, stage, refusal)
+        raise
+
+
+def _decidable_task(
+    session: Session, submission: Submission, task_id: int, actor_id: str, on: date | None
+) -> ReviewTask:
     task = session.get(ReviewTask, task_id)
     if task is None or task.submission_id != submission.id:
         raise NotFoundError(_("There is no such review for this submission."))
@@ -221,7 +265,18 @@ def check_decision(
     session: Session, request: DecisionRequest, registry: Registry, on: date
 ) -> DecisionPlan:
     """Check the decision against the open stage, the actor's role and the lifecycle; the
-    submission is locked for the rest of the transaction. Raises on the first problem."""
+    submission is locked for the rest of the transaction. Raises on the first problem, and
+    logs a refusal (as opposed to input that is not valid)."""
+    try:
+        return _check_decision(session, request, registry, on)
+    except REFUSALS as refusal:
+        _log_refusal(request.actor_id, request.submission_id, request.stage, refusal)
+        raise
+
+
+def _check_decision(
+    session: Session, request: DecisionRequest, registry: Registry, on: date
+) -> DecisionPlan:
     submission = locked_submission(session, request.submission_id)
     task = _open_task(session, submission, request.stage)
     rule = STAGES[Stage(task.stage)]

@@ -20,7 +20,7 @@ from dfr.i18n import _
 from models.draft import Draft
 from models.lifecycle import State
 from models.submission import utcnow
-from services.access import Actor, may_submit, visible_submission
+from services.access import Actor, log_privacy_refusal, may_submit, visible_submission
 from services.intake import stored_answers
 
 DESCRIPTION = ("title_cy", "title_en", "summary_cy", "summary_en")
@@ -59,6 +59,8 @@ def start_draft(session: Session, actor: Actor, kind: str, dg_code: str) -> Draf
 def own_draft(session: Session, person_id: str, draft_id: int) -> Draft:
     """The draft if `person_id` owns it, sent or not; "not found" for anyone else."""
     draft = session.get(Draft, draft_id)
+    if draft is not None and draft.person_id != person_id:
+        log_privacy_refusal(person_id, "draft", draft_id)
     if draft is None or draft.person_id != person_id:
         raise NotFoundError(_("No draft {id} of yours. Start a new submission.", id=draft_id))
     return draft

@@ -291,6 +291,7 @@ def production_stack(
             "DFR_NOTIFY_LEASE_SECONDS": str(lease_seconds),
             "DFR_NOTIFY_BACKOFF_SECONDS": "0.2",
             "DFR_VAR_DIR": str(folder / "var"),
+            "DFR_AUDIT_KEY": uuid.uuid4().hex * 2,
         }
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("DFR_", "PREFECT_"))},

@@ -122,3 +122,85 @@ def test_edited_answers_are_detected(logged):
         session.add(row)
     result = verify_everything(logged)
     assert not result.ok and "changed after they were logged" in result.reason
+
+
+# -- the head's anchor: truncating the log and rewriting its head ------------------------
+
+
+def truncate(engine, keep: int) -> None:
+    """What someone with write access to the database (and no key) can do: delete the newest
+    entries and point the head at the new last one, so that the chain itself still fits."""
+    run_sql(engine, "DELETE FROM decision_log WHERE seq > :k", k=keep)
+    run_sql(
+        engine,
+        "UPDATE decision_log_head SET seq = :k, hash = (SELECT hash FROM decision_log "
+        "WHERE seq = :k) WHERE id = 1",
+        k=keep,
+    )
+
+
+def test_truncating_the_log_and_rewriting_its_head_is_detected(logged):
+    last = verify(logged).checked
+    truncate(logged, last - 3)
+    result = verify(logged)
+    assert not result.ok and result.broken_seq == last - 3
+    assert f"the head of the log (entry {last - 3}) does not match its anchor" in result.reason
+
+
+def test_copying_the_head_into_its_anchor_does_not_forge_it(logged):
+    last = verify(logged).checked
+    truncate(logged, last - 2)
+    run_sql(
+        logged,
+        "UPDATE decision_log_head SET seq = :k, hash = (SELECT hash FROM decision_log_head "
+        "WHERE id = 1) WHERE id = 2",
+        k=last - 2,
+    )
+    assert not verify(logged).ok
+
+
+def test_deleting_the_anchor_is_detected(logged):
+    run_sql(logged, "DELETE FROM decision_log_head WHERE id = 2")
+    result = verify(logged)
+    assert not result.ok and "has no anchor" in result.reason
+
+
+def test_the_untouched_log_verifies_only_with_its_own_key(logged):
+    with session_scope(logged) as session:
+        assert audit.verify(session).ok
+        wrong = audit.verify(session, key=b"not the key the log was written with")
+    assert not wrong.ok and wrong.broken_seq == wrong.checked
+    assert "the audit key is not the one the log was written with" in wrong.reason
+
+
+def test_the_next_entry_does_not_re_anchor_a_rewritten_head(logged, checklist_registry, caplog):
+    """Otherwise the next decision would vouch for the truncation and hide it."""
+    last = verify(logged).checked
+    truncate(logged, last - 2)
+    make_submission(logged, checklist_registry)
+    result = verify(logged)
+    assert not result.ok and "does not match its anchor" in result.reason
+    assert any(
+        r.name == "dfr.models.audit" and "does not match its anchor" in r.getMessage()
+        for r in caplog.records
+    )
+
+
+def test_checking_and_re_anchoring_a_head_makes_it_verify_again(logged):
+    from services.audit import reanchor
+
+    run_sql(logged, "DELETE FROM decision_log_head WHERE id = 2")  # as a log from before anchors
+    with session_scope(logged) as session:
+        seq = reanchor(session)
+    result = verify(logged)
+    assert result.ok and seq == result.checked
+
+
+def test_re_anchoring_refuses_a_log_that_does_not_verify(logged):
+    from dfr.errors import IntegrityError
+    from services.audit import reanchor
+
+    run_sql(logged, "UPDATE decision_log SET actor_id = 'someone.else' WHERE seq = 2")
+    with pytest.raises(IntegrityError, match="was not anchored"), session_scope(logged) as s:
+        reanchor(s)
+    assert verify(logged).broken_seq == 2

@@ -82,3 +82,22 @@ def test_a_tampered_export_imports_nothing(engine, exported):
 def test_import_refuses_a_database_that_is_not_empty(engine, exported):
     with pytest.raises(ValidationError, match="empty database"):
         import_lines(engine, io.StringIO("\n".join(exported)))
+
+
+def test_an_import_anchors_the_log_with_the_importing_systems_key(engine, exported, monkeypatch):
+    """The export carries no anchor (a copy would let its holder roll the log back unseen);
+    the importing system anchors the verified head under its own key."""
+    from dfr.settings import get_settings
+    from models.audit import ANCHOR_ID, LogHead
+
+    heads = [json.loads(line)["row"] for line in exported if "decision_log_head" in line]
+    assert [row["id"] for row in heads] == [1]
+    wipe(engine)
+    monkeypatch.setenv("DFR_AUDIT_KEY", "the-importing-systems-key")
+    get_settings.cache_clear()
+    import_lines(engine, io.StringIO("\n".join(exported)))
+    with session_scope(engine) as session:
+        assert session.get(LogHead, ANCHOR_ID) is not None
+        assert verify_all(session).ok
+        assert verify_all(session, key=b"the-importing-systems-key").ok
+        assert not verify_all(session, key=b"the exporting system's key").ok

@@ -317,6 +317,53 @@ def test_tampering_makes_audit_verify_fail(submitted, capsys):
     assert "BROKEN at entry 1" in err
 
 
+def truncate_the_log(url: str, drop: int) -> int:
+    """Delete the newest entries and point the head at the new last one; returns its seq."""
+    from sqlalchemy import text
+
+    with engine_for(url).begin() as conn:
+        last = conn.execute(text("SELECT MAX(seq) FROM decision_log")).scalar_one() - drop
+        conn.execute(text("DELETE FROM decision_log WHERE seq > :k"), {"k": last})
+        conn.execute(
+            text(
+                "UPDATE decision_log_head SET seq = :k, hash = (SELECT hash FROM decision_log "
+                "WHERE seq = :k) WHERE id = 1"
+            ),
+            {"k": last},
+        )
+    return last
+
+
+@pytest.mark.parametrize(
+    "lang, words",
+    [
+        ("en", "the head of the log (entry {seq}) does not match its anchor"),
+        ("cy", "nid yw pen y log (cofnod {seq}) yn cyfateb i'w angor"),
+    ],
+)
+def test_a_truncated_log_with_a_rewritten_head_fails_audit_verify(submitted, capsys, lang, words):
+    code, out, _err = dfr(capsys, "audit", "verify")
+    assert code == 0 and "Decision log intact" in out
+    head = truncate_the_log(submitted, 1)
+    code, _out, err = dfr(capsys, "--lang", lang, "audit", "verify")
+    assert code == 3
+    assert words.format(seq=head) in err
+
+
+def test_audit_anchor_re_anchors_a_log_that_verifies(submitted, capsys):
+    from sqlalchemy import text
+
+    with engine_for(submitted).begin() as conn:  # as a log written before anchors
+        conn.execute(text("DELETE FROM decision_log_head WHERE id = 2"))
+    code, _out, err = dfr(capsys, "audit", "verify")
+    assert code == 3 and "has no anchor" in err
+    code, out, err = dfr(capsys, "audit", "anchor")
+    assert code == 0, err
+    assert "is anchored with the audit key" in out
+    code, out, _err = dfr(capsys, "audit", "verify")
+    assert code == 0 and "Decision log intact" in out
+
+
 def test_checklists_commands(capsys):
     code, out, _ = dfr(capsys, "checklists", "list")
     assert code == 0 and "digital_options v1 [published]" in out

@@ -126,6 +126,7 @@ def test_a_misconfigured_follow_up_is_named_after_the_decision_is_recorded(
     warning says what to fix."""
     monkeypatch.setenv("DFR_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("DFR_FLOW_MODE", "deployments")
+    monkeypatch.setenv("DFR_AUDIT_KEY", "a-production-key")  # production needs one
     code, out, err = dfr(capsys, *decide_args())
     assert code == 0, err
     assert "Recorded:" in out

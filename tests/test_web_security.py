@@ -1,11 +1,15 @@
-"""Web security: every state-changing route refuses a missing or wrong CSRF token and a person
-without the role, changing nothing; user Markdown is inert; security headers on every page."""
+"""Web security: every route, page or API, declares who may use it (DECLARED: public,
+signed-in, owner-only, visible-submission, DG overseer…) and an anonymous visitor and a stranger
+get what its rule says; a route without a declaration fails by name. Every state-changing route
+refuses a missing or wrong CSRF token and a person without the role, changing nothing; user
+Markdown is inert; security headers on every page."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from sqlalchemy import func
@@ -71,39 +75,211 @@ def state_of(site: Site) -> tuple[int, ...]:
         )
 
 
+# -- who may use each route -----------------------------------------------------------------
+
+SIGN_IN = "sent to sign in"  # a page: redirected to /sign-in?next=…
+OPEN = "let in"  # not refused: no 401, 403 or 404, not sent to sign in
+STRANGER = "lowri.price"  # an assessor with no part in anything below, and no policy officer
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may use a route, and what an anonymous visitor and a signed-in stranger get."""
+
+    name: str
+    anonymous: str | int
+    stranger: str | int
+
+
+PUBLIC = Rule("public", OPEN, OPEN)
+SIGNED_IN = Rule("signed-in", SIGN_IN, OPEN)
+POLICY_OFFICER = Rule("policy officer", SIGN_IN, 403)
+DRAFT_OWNER = Rule("owner-only (drafts)", SIGN_IN, 404)
+VISIBLE_SUBMISSION = Rule("visible-submission", SIGN_IN, 404)
+SUBMITTER = Rule("submitter of a visible submission", SIGN_IN, 404)
+DECIDER = Rule("reviewer who may decide, of a visible submission", SIGN_IN, 404)
+DG_OVERSEER = Rule("DG overseer", SIGN_IN, 404)
+API_POLICY_OFFICER = Rule("policy officer, JSON API", 401, 403)
+
+
+@dataclass(frozen=True)
+class Declared:
+    rule: Rule
+    path: str  # a real path, `{w.…}` filled from the World
+    form: dict[str, str] | None = None  # for a POST: a valid-looking form
+
+
+ABOUT = {"title_en": "T", "title_cy": "T", "summary_en": "S", "summary_cy": "S"}
+# Every route of the web app, by (method, route path as declared), with who may use it. A new
+# route must be added here (test_every_route_declares_who_may_use_it).
+DECLARED: dict[tuple[str, str], Declared] = {
+    ("GET", "/"): Declared(PUBLIC, "/"),
+    ("GET", "/sign-in"): Declared(PUBLIC, "/sign-in"),
+    ("POST", "/sign-in"): Declared(PUBLIC, "/sign-in", {"person": STRANGER, "password": "no"}),
+    ("POST", "/sign-out"): Declared(PUBLIC, "/sign-out", {}),
+    ("GET", "/language/{language}"): Declared(PUBLIC, "/language/cy?next=/sign-in"),
+    ("GET", "/assets"): Declared(PUBLIC, "/assets/manifest.json"),
+    ("GET", "/static/govuk"): Declared(PUBLIC, "/static/govuk/govuk-frontend.min.css"),
+    ("GET", "/static/app"): Declared(PUBLIC, "/static/app/app.css"),
+    ("GET", "/work"): Declared(SIGNED_IN, "/work"),
+    ("GET", "/submit"): Declared(POLICY_OFFICER, "/submit"),
+    ("POST", "/submit"): Declared(POLICY_OFFICER, "/submit", {"kind": "initiative", "dg": "EST"}),
+    ("GET", "/drafts/{draft_id}/about"): Declared(DRAFT_OWNER, "/drafts/{w.draft_id}/about"),
+    ("POST", "/drafts/{draft_id}/about"): Declared(
+        DRAFT_OWNER, "/drafts/{w.draft_id}/about", ABOUT
+    ),
+    ("GET", "/drafts/{draft_id}/questions/{checklist_id}/{number}"): Declared(
+        DRAFT_OWNER, "/drafts/{w.draft_id}/questions/digital_options/1"
+    ),
+    ("POST", "/drafts/{draft_id}/questions/{checklist_id}/{number}"): Declared(
+        DRAFT_OWNER,
+        "/drafts/{w.draft_id}/questions/digital_options/1",
+        {"user_needs_evidence": "yes"},
+    ),
+    ("GET", "/drafts/{draft_id}/check"): Declared(DRAFT_OWNER, "/drafts/{w.draft_id}/check"),
+    ("POST", "/drafts/{draft_id}/check"): Declared(DRAFT_OWNER, "/drafts/{w.draft_id}/check", {}),
+    ("POST", "/drafts/{draft_id}/delete"): Declared(DRAFT_OWNER, "/drafts/{w.draft_id}/delete", {}),
+    ("GET", "/submissions/{submission_id}"): Declared(
+        VISIBLE_SUBMISSION, "/submissions/{w.in_review}"
+    ),
+    ("GET", "/submissions/{submission_id}/confirmation"): Declared(
+        VISIBLE_SUBMISSION, "/submissions/{w.in_review}/confirmation"
+    ),
+    ("POST", "/submissions/{submission_id}/withdraw"): Declared(
+        SUBMITTER, "/submissions/{w.in_review}/withdraw", {"reason": "x"}
+    ),
+    ("POST", "/submissions/{submission_id}/resubmit"): Declared(
+        SUBMITTER, "/submissions/{w.changes}/resubmit", {}
+    ),
+    ("GET", "/submissions/{submission_id}/review/{task_id}"): Declared(
+        DECIDER, "/submissions/{w.in_review}/review/{w.task_id}"
+    ),
+    ("POST", "/submissions/{submission_id}/review/{task_id}"): Declared(
+        DECIDER,
+        "/submissions/{w.in_review}/review/{w.task_id}",
+        {"outcome": "approve", "rationale": "Fine"},
+    ),
+    ("GET", "/dg/{dg_code}"): Declared(DG_OVERSEER, "/dg/EST"),
+    ("POST", "/api/submissions"): Declared(API_POLICY_OFFICER, "/api/submissions"),
+}
+# Sign-in and sign-out are checked on their own; the JSON API (no form, no CSRF token) in
+# test_web_api.
+NOT_FORMS = {"/sign-in", "/sign-out", "/api/submissions"}
+
+
+def _walk(routes: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, str]]:
+    from fastapi.routing import APIRoute
+    from starlette.routing import Mount
+
+    for route in routes:
+        if isinstance(route, APIRoute):
+            methods = (route.methods or set()) - {"HEAD"}
+            yield from ((method, prefix + route.path) for method in methods)
+        elif isinstance(route, Mount):
+            yield ("GET", prefix + route.path)
+        elif hasattr(route, "original_router"):  # an included router (FastAPI ≥ 0.150)
+            yield from _walk(route.original_router.routes, prefix + route.include_context.prefix)
+        else:  # a kind of route this test does not know: declare it by hand
+            yield ("?", repr(route))
+
+
+def app_routes(app: Any = None) -> set[tuple[str, str]]:
+    """Every (method, path) the web app answers: its routes, and its static folders."""
+    from dfr.web.app import create_app
+
+    app = app or create_app()
+    found = set(_walk(app.routes))
+    listed = {(m.upper(), p) for p, ops in app.openapi()["paths"].items() for m in ops}
+    assert listed <= found, listed - found  # the walk misses nothing the schema lists
+    return found
+
+
+def undeclared(found: set[tuple[str, str]]) -> str | None:
+    """What is wrong with DECLARED for the routes `found`, or None."""
+    missing = [f"{m} {p}" for m, p in sorted(found - set(DECLARED))]
+    if missing:
+        rules = "; ".join(sorted({d.rule.name for d in DECLARED.values()}))
+        return (
+            f"no visibility rule declared for {', '.join(missing)}: add each to DECLARED in "
+            f"tests/test_web_security.py with one of: {rules}"
+        )
+    stale = [f"{m} {p}" for m, p in sorted(set(DECLARED) - found)]
+    if stale:
+        return f"DECLARED names routes the app no longer has: {', '.join(stale)}"
+    return None
+
+
 def routes(w: World) -> dict[str, dict[str, str]]:
-    """Every state-changing route with a valid-looking form."""
+    """Every state-changing form route, with a valid-looking form."""
     return {
-        f"/drafts/{w.draft_id}/about": {
-            "title_en": "T",
-            "title_cy": "T",
-            "summary_en": "S",
-            "summary_cy": "S",
-        },
-        f"/drafts/{w.draft_id}/questions/digital_options/1": {"user_needs_evidence": "yes"},
-        f"/drafts/{w.draft_id}/check": {},
-        f"/drafts/{w.draft_id}/delete": {},
-        "/submit": {"kind": "initiative", "dg": "EST"},
-        f"/submissions/{w.in_review}/withdraw": {"reason": "x"},
-        f"/submissions/{w.changes}/resubmit": {},
-        f"/submissions/{w.in_review}/review/{w.task_id}": {
-            "outcome": "approve",
-            "rationale": "Fine",
-        },
+        d.path.format(w=w): d.form
+        for (method, _route), d in DECLARED.items()
+        if method == "POST" and d.form is not None and d.path not in NOT_FORMS
     }
 
 
-def test_the_matrix_covers_every_state_changing_route(world: World):
-    """A POST route added without a line in `routes` would escape the CSRF and role checks
-    below. Sign-in and sign-out are checked on their own; the JSON API in test_web_api."""
+def test_every_route_declares_who_may_use_it(world: World):
+    """A route added without a line in DECLARED would escape the checks below: it fails here,
+    by name, until its visibility rule is declared."""
+    found = app_routes()
+    assert undeclared(found) is None, undeclared(found)
+    assert len([m for m, _p in found if m == "POST"]) >= 10
+
+
+def test_a_route_added_without_a_rule_is_named():
+    from fastapi import APIRouter
+
     from dfr.web.app import create_app
 
-    covered = [*routes(world), "/sign-in", "/sign-out", "/api/submissions"]
-    posts = [path for path, ops in create_app().openapi()["paths"].items() if "post" in ops]
-    assert len(posts) >= 10
-    for template in posts:
-        pattern = re.compile("^" + re.sub(r"\{[a-z_]+\}", "[^/]+", template) + "$")
-        assert any(pattern.match(path) for path in covered), template
+    app = create_app()
+    extra = APIRouter()
+    extra.get("/reports/{report_id}")(lambda report_id: report_id)
+    extra.post("/reports/{report_id}/publish", include_in_schema=False)(lambda report_id: 1)
+    app.include_router(extra)
+    problem = undeclared(app_routes(app))
+    assert problem is not None
+    assert "GET /reports/{report_id}, POST /reports/{report_id}/publish" in problem
+    assert "visible-submission" in problem  # the rules to choose from
+
+
+def _sent_to_sign_in(response) -> bool:
+    return response.url.path == "/sign-in" and "next" in response.url.params
+
+
+def _outcome(response) -> str | int:
+    if _sent_to_sign_in(response):
+        return SIGN_IN
+    if response.status_code in (401, 403, 404):
+        return response.status_code
+    assert response.status_code < 500, response.text[-500:]
+    return OPEN
+
+
+def _request(client: Browserless, declared: Declared, w: World, who: str):
+    path = declared.path.format(w=w)
+    if declared.rule is API_POLICY_OFFICER:
+        document = read_yaml(EXAMPLES / "02-new-service-alpha-amber.yaml")["submission"]
+        return client.client.post(path, json={"submission": {**document, "submitter": who}})
+    if declared.form is None:
+        return client.get(path)
+    return client.post(path, declared.form)
+
+
+@pytest.mark.parametrize("route", list(DECLARED), ids=[f"{m} {p}" for m, p in DECLARED])
+def test_a_stranger_gets_what_the_route_rule_says(world: World, route: tuple[str, str]):
+    declared = DECLARED[route]
+    before = state_of(world.site)
+    anonymous = Browserless(world.site)
+    anonymous.get("/sign-in")  # a session with a CSRF token, and no one signed in
+    got = _outcome(_request(anonymous, declared, world, "anonymous"))
+    assert got == declared.rule.anonymous, (route, declared.rule.name, "anonymous", got)
+    stranger = Browserless(world.site)
+    stranger.sign_in(STRANGER)
+    got = _outcome(_request(stranger, declared, world, STRANGER))
+    assert got == declared.rule.stranger, (route, declared.rule.name, STRANGER, got)
+    assert state_of(world.site) == before
+    anonymous.close()
+    stranger.close()
 
 
 @pytest.mark.parametrize("token", ["missing", "wrong"])

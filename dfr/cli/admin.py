@@ -1,4 +1,5 @@
-"""`dfr init`, `db upgrade`, `export`, `import`, `audit verify` and `checklists …`."""
+"""`dfr init`, `db upgrade`, `export`, `import`, `audit verify`, `audit anchor` and
+`checklists …`."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from dfr.cli.app import app, audit_app, checklist_registry, checklists_app, db_a
 from dfr.errors import IntegrityError
 from dfr.i18n import _, get_language
 from dfr.settings import get_settings
-from models.audit_check import verify_all
 from models.db import default_engine, session_scope
 from models.migrate import upgrade
+from services.audit import reanchor, verify_log
 from services.backup import export_to_file, import_from_file
 from services.checklists import publish
 from services.setup import set_up
@@ -72,12 +73,22 @@ def import_cmd(
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Check the decision log's hash chain; name the first broken entry."""
+    """Check the decision log's hash chain and its anchored head, then the tables it vouches
+    for; name the first broken entry (or the head)."""
     with session_scope(read_only=True) as session:
-        result = verify_all(session)
+        result = verify_log(session)
     if not result.ok:
         raise IntegrityError(render.verify_line(result))
     say(render.verify_line(result))
+
+
+@audit_app.command("anchor")
+def audit_anchor() -> None:
+    """Anchor the log's head with DFR_AUDIT_KEY, once the chain and tables verify: for a log
+    written before anchoring, after changing the key, or after looking into a broken head."""
+    with session_scope() as session:
+        seq = reanchor(session)
+    say(_("The decision log's head (entry {seq}) is anchored with the audit key.", seq=seq))
 
 
 @checklists_app.command("list")

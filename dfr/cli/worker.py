@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from dfr.cli.app import app, say
 from dfr.errors import ValidationError
 from dfr.i18n import _
+from dfr.keys import audit_key
 from dfr.settings import get_settings
 from flows.runner import prefect_configured
 
@@ -92,6 +93,7 @@ def worker_cmd(
     """Production: register the work pool and deployments, catch up on anything a stopped
     worker left, then become Prefect's process worker for the pool. Needs PREFECT_API_URL."""
     pin_relative_paths()
+    audit_key(get_settings())  # refuse to start in production without DFR_AUDIT_KEY
     pool = get_settings().work_pool
     deploy(pool)
     catch_up()

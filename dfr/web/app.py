@@ -15,9 +15,12 @@ from starlette.staticfiles import StaticFiles
 
 from dfr.errors import DfrError, NotFoundError, PermissionDeniedError
 from dfr.i18n import _
+from dfr.keys import audit_key
 from dfr.paths import resource
+from dfr.request_id import current_request_id
 from dfr.settings import Settings, get_settings
 from dfr.web.auth import SignInRequired, local_secret
+from dfr.web.request_ids import RequestIds
 from dfr.web.routes import account, api, home, overview, review, submissions, submit
 from dfr.web.security import SecurityHeaders
 from dfr.web.templating import render
@@ -34,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     if not (GOVUK_FRONTEND / "govuk-frontend.min.css").exists():
         raise DfrError(_("GOV.UK Frontend is not installed; run `make env` (it runs npm ci)."))
+    audit_key(settings)  # refuse to start in production without DFR_AUDIT_KEY
     refresh_statistics(default_engine())  # pages plan their queries on fresh statistics
     app = FastAPI(title="Digital-first review", docs_url=None, redoc_url=None, openapi_url=None)
     app.mount("/assets", StaticFiles(directory=GOVUK_FRONTEND / "assets"), name="assets")
@@ -50,10 +54,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
-    # Outermost: every response, error pages included, carries the security headers.
+    # Every response, error pages included, carries the security headers…
     app.add_middleware(
         SecurityHeaders, default_language=settings.language, https=settings.secure_cookies
     )
+    # …and, outermost, a request id that every log record about the request carries.
+    app.add_middleware(RequestIds, trust_proxy=settings.web_auth == "header")
     return app
 
 
@@ -87,7 +93,8 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def internal(request: Request, _exc: Exception) -> Response:
-        incident = uuid.uuid4().hex[:8]
+        # The request id: the one in the response's X-Request-Id header and in the log.
+        incident = current_request_id() or uuid.uuid4().hex[:8]
         log.exception("internal error %s on %s %s", incident, request.method, request.url.path)
         return page(
             request,

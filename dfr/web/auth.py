@@ -3,7 +3,6 @@ trusted reverse proxy puts in a header (production). Who may do what is `service
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +13,7 @@ from starlette.requests import Request
 
 from dfr.errors import DfrError
 from dfr.i18n import _
+from dfr.keys import generated_secret
 from dfr.settings import Settings, get_settings
 from dfr.web.security import check_csrf
 from models.db import session_scope
@@ -82,14 +82,7 @@ def local_secret(settings: Settings, value: SecretStr | None, filename: str) -> 
                 "fixed secret to sign sessions."
             )
         )
-    path = Path(settings.var_dir) / filename
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    made = secrets.token_urlsafe(24)
-    path.write_text(made + "\n", encoding="utf-8")
-    path.chmod(0o600)
-    return made
+    return generated_secret(Path(settings.var_dir), filename, nbytes=24)
 
 
 def demo_password(settings: Settings) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import subprocess
 import sys
@@ -19,8 +20,27 @@ from dfr.settings import Settings
 from dfr.web.app import create_app
 
 
+def log_config() -> dict[str, Any]:
+    """uvicorn's own logging, plus the application's `dfr.` loggers at INFO on stderr, each
+    record with its request id (the response's X-Request-Id)."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config.setdefault("filters", {})["request_id"] = {"()": "dfr.request_id.RequestIdFilter"}
+    config["formatters"]["dfr"] = {
+        "format": "%(asctime)s %(levelname)s %(name)s [request %(request_id)s] %(message)s"
+    }
+    config["handlers"]["dfr"] = {
+        "class": "logging.StreamHandler",
+        "formatter": "dfr",
+        "filters": ["request_id"],
+        "stream": "ext://sys.stderr",
+    }
+    config["loggers"]["dfr"] = {"handlers": ["dfr"], "level": "INFO", "propagate": False}
+    return config
+
+
 def _options(settings: Settings) -> dict[str, Any]:
     return {
+        "log_config": log_config(),
         "host": settings.web_host,
         "port": settings.web_port,
         "log_level": "warning",
