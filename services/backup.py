@@ -3,6 +3,10 @@
 Each line is {"table": name, "row": {column: value}}; tables come in dependency order. An
 import is one transaction: the decision log and every table it vouches for are verified
 before it commits, so a tampered or truncated export changes nothing.
+
+Web sessions and sign-in attempts (`TRANSIENT`) are working state, not records: they are not
+exported (a session token's hash in a backup file is no one's business), an import ignores
+them when it checks the database is empty, and clears them, so a restore signs everyone out.
 """
 
 from __future__ import annotations
@@ -28,10 +32,14 @@ from models.migrate import upgrade
 FORMAT = "dfr-export/1"
 
 
+TRANSIENT = frozenset({"web_session", "sign_in_attempt"})
+
+
 def _tables() -> list[Table]:
+    """The tables an export holds: every one but the TRANSIENT ones."""
     import models  # noqa: F401 - registers every table
 
-    return list(SQLModel.metadata.sorted_tables)
+    return [t for t in SQLModel.metadata.sorted_tables if t.name not in TRANSIENT]
 
 
 def _plain(value: Any) -> Any:
@@ -163,6 +171,8 @@ def import_lines(engine: Engine, lines: IO[str]) -> int:
                 )
             )
         session.execute(tables["decision_log_head"].delete())
+        for name in sorted(TRANSIENT):  # a restore signs everyone out
+            session.execute(SQLModel.metadata.tables[name].delete())
         try:
             count = _insert_rows(session, tables, lines)
         except UnicodeDecodeError:
