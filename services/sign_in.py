@@ -1,7 +1,8 @@
 """Demo sign-in: a person from the directory and the local password, throttled against guessing.
 
-Throttling counts wrong passwords within a window (`DFR_WEB_SIGN_IN_WINDOW_MINUTES`), since
-the last right one, twice: per person and per client address. After `delay_after` of them
+Throttling counts wrong passwords within a window (`DFR_WEB_SIGN_IN_WINDOW_MINUTES`) twice:
+per person (since that person's last right password) and per client address (all of them:
+one account's right password does not excuse guesses at others). After `delay_after` of them
 each further attempt must wait 1, 2, 4… seconds after the last; after `lock_after`, signing
 in is locked for `lock_minutes`. A client address gets more room than a person, since an
 office may share one. While refused, the password is not even checked and nothing is stored,
@@ -36,7 +37,6 @@ from services.access import Actor, load_actor
 from services.web_sessions import LiveSession, SessionPolicy, start_session
 
 MIN_DEMO_PASSWORD = 12
-_LONGEST_DELAY = 2**16  # seconds; only reached when lock_after is set very high
 
 
 @dataclass(frozen=True)
@@ -77,19 +77,24 @@ class Wait:
 def wait_for(
     attempts: Sequence[tuple[datetime, bool]], now: datetime, throttle: Throttle
 ) -> Wait | None:
-    """The wait these attempts (time, right password?) impose at `now`, or None."""
+    """The wait these attempts (time, right password?) impose at `now`, or None. The wait
+    runs from the last wrong password and depends on how many came within the window before
+    it, so a lock lasts its full time however the guesses were spread."""
     failures: list[datetime] = []
     for at, succeeded in sorted(attempts):
         if succeeded:
             failures.clear()  # a right password starts the count again
-        elif at > now - throttle.window:
+        else:
             failures.append(at)
-    count = len(failures)
+    if not failures:
+        return None
+    last = failures[-1]
+    count = sum(1 for at in failures if at > last - throttle.window)
     if count >= throttle.lock_after:
-        wait = Wait(failures[-1] + throttle.lock_for, locked=True)
+        wait = Wait(last + throttle.lock_for, locked=True)
     elif count >= throttle.delay_after:
-        seconds = min(2 ** (count - throttle.delay_after), _LONGEST_DELAY)
-        wait = Wait(failures[-1] + timedelta(seconds=seconds), locked=False)
+        delay = timedelta(seconds=2 ** min(count - throttle.delay_after, 30))
+        wait = Wait(last + min(delay, throttle.lock_for), locked=False)
     else:
         return None
     return wait if wait.until > now else None
@@ -157,7 +162,7 @@ def sign_in(
                 attempted_at=now,
             )
         )
-        keep = max(by_person.window, by_person.lock_for)
+        keep = max(_lookback(by_person), _lookback(by_client))
         session.execute(delete(SignInAttempt).where(col(SignInAttempt.attempted_at) < now - keep))
         if actor is None:
             refusal: DfrError = ValidationError(
@@ -181,15 +186,23 @@ def sign_in(
     raise refusal  # after the commit: the wrong attempt is stored and counts
 
 
+def _lookback(throttle: Throttle) -> timedelta:
+    """How far back an attempt can still matter: a lock still running began with a wrong
+    password at most `lock_for` ago, counted over the window before it."""
+    return throttle.window + throttle.lock_for
+
+
 def _attempts(
     session: Session, by_person: bool, value: str, since: datetime
 ) -> list[tuple[datetime, bool]]:
-    who = col(SignInAttempt.person_id) if by_person else col(SignInAttempt.client)
-    found = session.exec(
-        select(SignInAttempt.attempted_at, SignInAttempt.succeeded).where(
-            who == value, col(SignInAttempt.attempted_at) >= since
-        )
-    ).all()
+    query = select(SignInAttempt.attempted_at, SignInAttempt.succeeded).where(
+        col(SignInAttempt.attempted_at) >= since
+    )
+    if by_person:
+        query = query.where(SignInAttempt.person_id == value)
+    else:  # one person's right password does not excuse the address's guesses at others
+        query = query.where(SignInAttempt.client == value, col(SignInAttempt.succeeded).is_(False))
+    found = session.exec(query).all()
     return [(_aware(at, since), ok) for at, ok in found]
 
 
@@ -207,7 +220,7 @@ def _longest_wait(
     by_client: Throttle,
 ) -> Wait | None:
     waits = [
-        wait_for(_attempts(session, per_person, value, now - throttle.window), now, throttle)
+        wait_for(_attempts(session, per_person, value, now - _lookback(throttle)), now, throttle)
         for per_person, value, throttle in (
             (True, person_id, by_person),
             (False, client, by_client),

@@ -47,6 +47,7 @@ class BrowserSession:
         self.policy = policy
         self._live: LiveSession | None = None
         self._read = False
+        self._foreign = False
         self.cookie: Literal["keep", "set", "clear"] = "keep"
 
     def current(self) -> LiveSession | None:
@@ -55,7 +56,7 @@ class BrowserSession:
             self._read = True
             live = open_session(self.token, now(), self.policy) if self.token else None
             if live is not None and self.header_mode and live.person_id != self.identity:
-                live = None  # started for another identity: not this person's
+                live, self._foreign = None, True  # another identity's: not this person's
             self._live = live
             if live is None and self.token:
                 self.cookie = "clear"
@@ -71,7 +72,8 @@ class BrowserSession:
                     now=now(),
                     policy=self.policy,
                     person_id=self.identity if self.header_mode else None,
-                    replacing=self.token,
+                    # An ended session's row goes; another identity's is not ours to end.
+                    replacing=None if self._foreign else self.token,
                 )
             self.replace(live)
         return live.csrf_token
