@@ -9,11 +9,9 @@ import binascii
 import html
 import itertools
 import logging
-import os
 import re
 import socket
-import subprocess
-import sys
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,8 +20,9 @@ import pytest
 from pydantic import SecretStr
 from sqlmodel import select
 
+from dfr.cli.main import main as dfr
 from dfr.errors import ValidationError
-from dfr.settings import Settings
+from dfr.settings import Settings, get_settings
 from dfr.web import sessions
 from dfr.web.server import check_start
 from models.db import engine_for, session_scope
@@ -272,43 +271,40 @@ def test_in_header_mode_a_csrf_token_from_one_person_fails_for_another(
 # -- starting the web UI --------------------------------------------------------------------
 
 
+def start_web(capsys: pytest.CaptureFixture[str], **env: str) -> tuple[int, str]:
+    """`dfr web` as a person starts it: its exit code and what it said. A refusal ends it
+    at once; a server would go on serving (the test then fails instead of waiting)."""
+    exits: list[int] = []
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in {"DFR_WEB_DEMO_PASSWORD": PASSWORD, "DFR_LANGUAGE": "en", **env}.items():
+            patch.setenv(key, value)
+        patch.setenv("DFR_WEB_PORT", str(_free_port()))
+        attempt = threading.Thread(target=lambda: exits.append(dfr(["web"])), daemon=True)
+        attempt.start()
+        attempt.join(30)
+    get_settings.cache_clear()  # this module's site reads its own settings again
+    assert exits, "dfr web started serving instead of refusing"
+    return exits[0], capsys.readouterr().err
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-def start_web(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """`dfr web` as a person starts it; a refusal ends it at once (a server would not)."""
-    settings_env = {
-        "DFR_DATABASE_URL": f"sqlite:///{tmp_path / 'dfr.sqlite3'}",
-        "DFR_VAR_DIR": str(tmp_path),
-        "DFR_WEB_PORT": str(_free_port()),
-        "DFR_WEB_DEMO_PASSWORD": PASSWORD,
-        "DFR_LANGUAGE": "en",
-        **env,
-    }
-    return subprocess.run(
-        [sys.executable, "-c", "from dfr.cli.main import run; run()", "web"],
-        env={**os.environ, **settings_env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def test_a_short_demo_password_is_refused_at_start(capsys: pytest.CaptureFixture[str]):
+    code, said = start_web(capsys, DFR_WEB_DEMO_PASSWORD="short-pass")
+    assert code == 2
+    assert "too short: use at least 12 characters" in said
+    assert "short-pass" not in said
 
 
-def test_a_short_demo_password_is_refused_at_start(tmp_path: Path):
-    started = start_web(tmp_path, DFR_WEB_DEMO_PASSWORD="short-pass")
-    assert started.returncode == 2
-    assert "too short: use at least 12 characters" in started.stderr
-    assert "short-pass" not in started.stderr + started.stdout
-
-
-def test_demo_mode_refuses_to_listen_on_the_network(tmp_path: Path):
-    started = start_web(tmp_path, DFR_WEB_HOST="0.0.0.0")
-    assert started.returncode == 2
-    assert "Demo sign-in listens only on this computer" in started.stderr
-    assert "DFR_WEB_DEMO_ON_NETWORK=true" in started.stderr
+def test_demo_mode_refuses_to_listen_on_the_network(capsys: pytest.CaptureFixture[str]):
+    code, said = start_web(capsys, DFR_WEB_HOST="0.0.0.0")
+    assert code == 2
+    assert "Demo sign-in listens only on this computer" in said
+    assert "DFR_WEB_DEMO_ON_NETWORK=true" in said
 
 
 def test_demo_mode_listens_on_the_network_only_when_allowed():
