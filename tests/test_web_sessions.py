@@ -161,6 +161,13 @@ def test_the_session_cookie_is_http_only_and_same_site(site: Site, clock: Clock)
     client.close()
 
 
+def test_the_session_cookie_is_secure_when_the_site_is_https(tmp_path: Path, sqlite_template):
+    with live_site(tmp_path / "https", sqlite_template, DFR_BASE_URL="https://dfr.example") as site:
+        page = httpx.get(f"{site.url}/sign-in")
+    cookie = next(h for h in page.headers.get_list("set-cookie") if h.startswith(COOKIE))
+    assert "; secure" in cookie.lower() and "httponly" in cookie.lower()
+
+
 # -- throttling over HTTP -------------------------------------------------------------------
 
 

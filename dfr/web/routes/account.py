@@ -98,7 +98,7 @@ def sign_in(request: Request, form: Annotated[FormData, Depends(posted_form)]) -
             person_id,
             client,
             getattr(request.state, "request_id", "-"),
-            type(refusal).__name__ if isinstance(refusal, SignInThrottled) else refusal.field,
+            "throttled" if isinstance(refusal, SignInThrottled) else f"wrong {refusal.field}",
         )
         errors.add(refusal.field or "password", refusal.message)
         return _sign_in_page(request, next_url, errors, person_id)
