@@ -93,9 +93,27 @@ class Settings(BaseSettings):
     web_demo_password: SecretStr | None = Field(
         default=None, description="Demo sign-in password; unset: generated into var/."
     )
-    web_session_secret: SecretStr | None = Field(
-        default=None, description="Key that signs session cookies; unset (demo only): generated."
+    web_demo_on_network: bool = Field(
+        default=False,
+        description="Let demo sign-in listen on an address other than loopback (not advised).",
     )
+    # Sessions live in the application database; the cookie holds only a random id.
+    web_session_idle_minutes: int = Field(
+        default=30, ge=1, description="A session unused this long ends."
+    )
+    web_session_max_hours: int = Field(
+        default=12, ge=1, description="A session ends this long after sign-in, used or not."
+    )
+    # Demo sign-in throttling, per person and per client address: after `delay_after` wrong
+    # passwords within the window each attempt waits 1, 2, 4… s; after `lock_after` signing
+    # in is locked for `lock_minutes`. A client address (an office behind one address) is
+    # allowed more before it is slowed down.
+    web_sign_in_window_minutes: int = Field(default=15, ge=1)
+    web_sign_in_delay_after: int = Field(default=5, ge=1)
+    web_sign_in_lock_after: int = Field(default=10, ge=1)
+    web_sign_in_lock_minutes: int = Field(default=15, ge=1)
+    web_sign_in_client_delay_after: int = Field(default=20, ge=1)
+    web_sign_in_client_lock_after: int = Field(default=50, ge=1)
 
     @property
     def secure_cookies(self) -> bool:

@@ -12,6 +12,7 @@ from models.draft import Draft
 from models.notification import Notification
 from models.reminders import Reminder
 from models.review import Action, Decision, PanelMember, ReviewTask, StandardRating
+from models.sign_in import SignInAttempt, WebSession
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
 
 __all__ = [
@@ -32,6 +33,8 @@ __all__ = [
     "Reminder",
     "ReviewTask",
     "RoleAssignment",
+    "SignInAttempt",
     "StandardRating",
     "Submission",
+    "WebSession",
 ]

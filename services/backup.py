@@ -8,6 +8,10 @@ The decision log's anchor (`models.audit`) is not exported: it is made with the 
 system's key, which the importing one need not share, and a copy of it in a backup file would
 let whoever holds the file roll the log back to that point unseen. The import anchors the
 verified head under its own key.
+
+Web sessions and sign-in attempts (`TRANSIENT`) are working state, not records: they are not
+exported (a session token's hash in a backup file is no one's business), an import ignores
+them when it checks the database is empty, and clears them, so a restore signs everyone out.
 """
 
 from __future__ import annotations
@@ -34,10 +38,14 @@ from models.migrate import upgrade
 FORMAT = "dfr-export/1"
 
 
+TRANSIENT = frozenset({"web_session", "sign_in_attempt"})
+
+
 def _tables() -> list[Table]:
+    """The tables an export holds: every one but the TRANSIENT ones."""
     import models  # noqa: F401 - registers every table
 
-    return list(SQLModel.metadata.sorted_tables)
+    return [t for t in SQLModel.metadata.sorted_tables if t.name not in TRANSIENT]
 
 
 def _plain(value: Any) -> Any:
@@ -171,6 +179,8 @@ def import_lines(engine: Engine, lines: IO[str]) -> int:
                 )
             )
         session.execute(tables["decision_log_head"].delete())
+        for name in sorted(TRANSIENT):  # a restore signs everyone out
+            session.execute(SQLModel.metadata.tables[name].delete())
         try:
             count = _insert_rows(session, tables, lines)
         except UnicodeDecodeError:

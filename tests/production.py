@@ -317,7 +317,6 @@ def _web_app(env: dict[str, str], folder: Path) -> Iterator[str]:
     web_env = {
         **env,
         "DFR_WEB_AUTH": "header",
-        "DFR_WEB_SESSION_SECRET": uuid.uuid4().hex * 2,
         "DFR_WEB_PORT": str(port),
         "DFR_WEB_WORKERS": "2",
     }

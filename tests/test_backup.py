@@ -101,3 +101,26 @@ def test_an_import_anchors_the_log_with_the_importing_systems_key(engine, export
         assert verify_all(session).ok
         assert verify_all(session, key=b"the-importing-systems-key").ok
         assert not verify_all(session, key=b"the exporting system's key").ok
+
+
+def test_sessions_and_sign_in_attempts_are_not_exported_and_a_restore_signs_everyone_out(
+    engine, exported
+):
+    from datetime import UTC, datetime, timedelta
+
+    from models.sign_in import SignInAttempt, WebSession
+    from services.web_sessions import SessionPolicy, start_session
+
+    now = datetime.now(UTC)
+    policy = SessionPolicy(idle=timedelta(minutes=30), lifetime=timedelta(hours=12))
+    with session_scope(engine) as session:
+        start_session(session, now=now, policy=policy, person_id="rhian.evans")
+        session.add(SignInAttempt(person_id="rhian.evans", client="192.0.2.1", succeeded=False))
+    assert list(export_lines(engine)) == exported  # neither table is in an export
+    wipe(engine)
+    with session_scope(engine) as session:  # someone opened the sign-in page meanwhile
+        start_session(session, now=now, policy=policy)
+    import_lines(engine, io.StringIO("\n".join(exported)))
+    with session_scope(engine, read_only=True) as session:
+        assert session.exec(select(func.count()).select_from(WebSession)).one() == 0
+        assert session.exec(select(func.count()).select_from(SignInAttempt)).one() == 0

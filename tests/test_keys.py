@@ -26,7 +26,7 @@ def test_production_refuses_to_run_without_an_audit_key(tmp_path, production):
 def test_the_web_app_refuses_to_start_in_production_without_an_audit_key(tmp_path):
     from dfr.web.app import create_app
 
-    settings = Settings(var_dir=tmp_path, web_auth="header", web_session_secret="s" * 40)
+    settings = Settings(var_dir=tmp_path, web_auth="header")
     with pytest.raises(DfrError, match="DFR_AUDIT_KEY"):
         create_app(settings)
 

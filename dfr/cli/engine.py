@@ -217,8 +217,9 @@ def serve_cmd() -> None:
 def web_cmd() -> None:
     """Serve the web UI (DFR_WEB_HOST:DFR_WEB_PORT) until stopped; in production run it behind
     a reverse proxy with DFR_WEB_AUTH=header."""
-    from dfr.web.server import serve_web
+    from dfr.web.server import check_start, serve_web
 
     settings = get_settings()
+    check_start(settings)
     say(_("Web UI: http://{host}:{port}", host=settings.web_host, port=settings.web_port))
     serve_web(settings)

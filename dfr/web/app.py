@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import timedelta
 
 from fastapi import FastAPI
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
@@ -19,18 +17,19 @@ from dfr.keys import audit_key
 from dfr.paths import resource
 from dfr.request_id import current_request_id
 from dfr.settings import Settings, get_settings
-from dfr.web.auth import SignInRequired, local_secret
+from dfr.web.auth import SignInRequired, demo_password
 from dfr.web.request_ids import RequestIds
 from dfr.web.routes import account, api, home, overview, review, submissions, submit
 from dfr.web.security import SecurityHeaders
+from dfr.web.sessions import ServerSessions
 from dfr.web.templating import render
 from models.db import default_engine, refresh_statistics
+from services.sign_in import refuse_weak_demo_password
 
 log = logging.getLogger("dfr.web")
 
 # What the pages use of the govuk-frontend npm package: its CSS, JS, fonts and images.
 GOVUK_FRONTEND = resource("node_modules", "govuk-frontend", "dist", "govuk")
-SESSION_LIFETIME = timedelta(hours=8)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -38,6 +37,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if not (GOVUK_FRONTEND / "govuk-frontend.min.css").exists():
         raise DfrError(_("GOV.UK Frontend is not installed; run `make env` (it runs npm ci)."))
     audit_key(settings)  # refuse to start in production without DFR_AUDIT_KEY
+    if settings.web_auth == "demo":
+        refuse_weak_demo_password(demo_password(settings))
     refresh_statistics(default_engine())  # pages plan their queries on fresh statistics
     app = FastAPI(title="Digital-first review", docs_url=None, redoc_url=None, openapi_url=None)
     app.mount("/assets", StaticFiles(directory=GOVUK_FRONTEND / "assets"), name="assets")
@@ -46,15 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (account, home, submit, submissions, review, overview, api):
         app.include_router(module.router)
     _add_error_pages(app)
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=local_secret(settings, settings.web_session_secret, "web-session-secret"),
-        session_cookie="dfr_session",
-        max_age=int(SESSION_LIFETIME.total_seconds()),
-        same_site="lax",
-        https_only=settings.secure_cookies,
-    )
-    # Every response, error pages included, carries the security headers…
+    app.add_middleware(ServerSessions, settings=settings)
+    # Outermost: every response, error pages included, carries the security headers.
     app.add_middleware(
         SecurityHeaders, default_language=settings.language, https=settings.secure_cookies
     )

@@ -1,5 +1,6 @@
 """Who is signed in: a demo person chosen at sign-in (embedded default) or the person id a
-trusted reverse proxy puts in a header (production). Who may do what is `services.access`."""
+trusted reverse proxy puts in a header (production). Who may do what is `services.access`;
+sessions are `dfr.web.sessions` over `services.web_sessions`."""
 
 from __future__ import annotations
 
@@ -7,15 +8,13 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends
-from pydantic import SecretStr
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
-from dfr.errors import DfrError
-from dfr.i18n import _
 from dfr.keys import generated_secret
 from dfr.settings import Settings, get_settings
 from dfr.web.security import check_csrf
+from dfr.web.sessions import browser_session
 from models.db import session_scope
 from services.access import Actor, load_actor
 
@@ -32,9 +31,8 @@ def signed_in_id(request: Request, settings: Settings) -> str | None:
     if settings.web_auth == "header":
         value = request.headers.get(settings.web_identity_header, "").strip()
         return value or None
-    cookie = request.session  # the signed session cookie's contents
-    found = cookie.get("person_id")
-    return found if isinstance(found, str) else None
+    live = browser_session(request).current()
+    return live.person_id if live else None
 
 
 def current_visitor(request: Request) -> Visitor:
@@ -49,7 +47,6 @@ def current_visitor(request: Request) -> Visitor:
         with session_scope(read_only=True) as session:
             visitor = load_actor(session, person_id)
     if visitor is None:
-        request.session.pop("person_id", None)
         raise SignInRequired
     request.state.visitor = visitor
     return visitor
@@ -58,12 +55,13 @@ def current_visitor(request: Request) -> Visitor:
 async def posted_form(request: Request) -> FormData:
     """The submitted form, after its CSRF token has been checked against the session's."""
     form = await request.form()
-    check_csrf(request.session, form.get("csrf_token"))
+    live = browser_session(request).current()
+    check_csrf(live.csrf_token if live else None, form.get("csrf_token"))
     return form
 
 
 async def _visitor(request: Request) -> Visitor:
-    # In the event loop, not a thread: three indexed reads cost less than the hop to a thread.
+    # In the event loop, not a thread: a few indexed reads cost less than the hop to a thread.
     return current_visitor(request)
 
 
@@ -71,19 +69,8 @@ CurrentVisitor = Annotated[Visitor, Depends(_visitor)]
 PostedForm = Annotated[FormData, Depends(posted_form)]
 
 
-def local_secret(settings: Settings, value: SecretStr | None, filename: str) -> str:
-    """A secret from settings; in demo mode, when unset, one generated once into var/."""
-    if value is not None:
-        return value.get_secret_value()
-    if settings.web_auth != "demo":
-        raise DfrError(
-            _(
-                "Set DFR_WEB_SESSION_SECRET to a long random value: production sign-in needs a "
-                "fixed secret to sign sessions."
-            )
-        )
-    return generated_secret(Path(settings.var_dir), filename, nbytes=24)
-
-
 def demo_password(settings: Settings) -> str:
-    return local_secret(settings, settings.web_demo_password, "web-demo-password")
+    """The demo sign-in password: DFR_WEB_DEMO_PASSWORD, or one generated once into var/."""
+    if settings.web_demo_password is not None:
+        return settings.web_demo_password.get_secret_value()
+    return generated_secret(Path(settings.var_dir), "web-demo-password", nbytes=24)

@@ -1,9 +1,9 @@
-"""Security headers (with a per-request CSP nonce), the page language, and CSRF tokens."""
+"""Security headers (with a per-request CSP nonce and a request id), the page language, and
+the CSRF check (the token is the session's, `dfr.web.sessions`)."""
 
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
@@ -47,13 +47,15 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         nonce = secrets.token_urlsafe(16)
-        scope.setdefault("state", {})["csp_nonce"] = nonce
+        request_id = secrets.token_hex(6)  # names this request in the logs
+        scope.setdefault("state", {}).update(csp_nonce=nonce, request_id=request_id)
         set_language(language_of(Request(scope), self.default_language))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers["Content-Security-Policy"] = content_security_policy(nonce)
+                headers["X-Request-ID"] = request_id
                 headers["X-Content-Type-Options"] = "nosniff"
                 headers["X-Frame-Options"] = "DENY"
                 headers["Referrer-Policy"] = "same-origin"
@@ -73,17 +75,8 @@ def language_of(request: Request, default: Language) -> Language:
     return chosen if chosen in ("cy", "en") else default  # type: ignore[return-value]
 
 
-def csrf_token(cookie: dict[str, Any]) -> str:
-    """The session's CSRF token (kept in the signed session cookie), made on first use."""
-    token = cookie.get("csrf")
-    if not isinstance(token, str):
-        token = secrets.token_urlsafe(32)
-        cookie["csrf"] = token
-    return token
-
-
-def check_csrf(cookie: dict[str, Any], submitted: object) -> None:
-    expected = cookie.get("csrf")
+def check_csrf(expected: str | None, submitted: object) -> None:
+    """Refuse a form whose token is not its session's (`expected`; None: no session)."""
     if (
         not isinstance(expected, str)
         or not isinstance(submitted, str)

@@ -18,6 +18,16 @@ from dfr.i18n import _
 from dfr.processes import answers, stop
 from dfr.settings import Settings
 from dfr.web.app import create_app
+from dfr.web.auth import demo_password
+from services.sign_in import refuse_demo_on_network, refuse_weak_demo_password
+
+
+def check_start(settings: Settings) -> None:
+    """Refuse, before anything listens, to serve demo sign-in on the network (unless allowed)
+    or with a short password."""
+    refuse_demo_on_network(settings)
+    if settings.web_auth == "demo":
+        refuse_weak_demo_password(demo_password(settings))
 
 
 def log_config() -> dict[str, Any]:
@@ -52,6 +62,7 @@ def _options(settings: Settings) -> dict[str, Any]:
 
 def serve_web(settings: Settings) -> None:
     """Serve until stopped (Ctrl-C), in DFR_WEB_WORKERS processes."""
+    check_start(settings)
     if settings.web_workers == 1:
         uvicorn.Server(uvicorn.Config(create_app(settings), **_options(settings))).run()
     else:  # each worker process builds its own app

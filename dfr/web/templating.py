@@ -15,7 +15,7 @@ from starlette.responses import HTMLResponse
 
 from dfr import labels
 from dfr.i18n import _, get_language
-from dfr.web.security import csrf_token
+from dfr.web.sessions import browser_session
 from notifications.render import markdown_to_html
 
 LONDON = ZoneInfo("Europe/London")
@@ -79,13 +79,27 @@ def _chrome(part: str, language: str) -> Markup:
 ENVIRONMENT.globals["chrome"] = lambda part: _chrome(part, get_language())
 
 
+class _CsrfToken:
+    """The session's CSRF token, fetched only if the page has a form: a page without one
+    starts no session."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+
+    def __str__(self) -> str:
+        return browser_session(self.request).csrf_token()
+
+    def __html__(self) -> str:
+        return str(self)
+
+
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """A page in the current language, with what every page needs (visitor, CSRF, nonce)."""
     page = ENVIRONMENT.get_template(template).render(
         request=request,
         lang=get_language(),
         visitor=getattr(request.state, "visitor", None),
-        csrf_token=csrf_token(request.session),
+        csrf_token=_CsrfToken(request),
         csp_nonce=getattr(request.state, "csp_nonce", ""),
         **context,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
+import logging
 from datetime import timedelta
 from typing import Annotated
 
@@ -11,17 +11,22 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from dfr.errors import DfrError
 from dfr.i18n import _, set_language
 from dfr.settings import get_settings
+from dfr.web import sessions
 from dfr.web.auth import SignInRequired, current_visitor, demo_password, posted_form
 from dfr.web.forms import FormErrors, safe_next, text
 from dfr.web.security import LANGUAGE_COOKIE
+from dfr.web.sessions import browser_session
 from dfr.web.templating import render
 from models.db import session_scope
 from models.directory import Person
 from models.queries import people_and_roles
-from services.access import load_actor
+from services.sign_in import SignInThrottled
+from services.sign_in import sign_in as start_signed_in
 
+log = logging.getLogger("dfr.web")
 router = APIRouter()
 LANGUAGE_COOKIE_AGE = timedelta(days=365)
 
@@ -69,29 +74,46 @@ def sign_in(request: Request, form: Annotated[FormData, Depends(posted_form)]) -
         return RedirectResponse(next_url, status_code=303)
     person_id, password = text(form, "person"), form.get("password")
     errors = FormErrors()
-    with session_scope(read_only=True) as session:
-        actor = load_actor(session, person_id) if person_id else None
-    person = actor.person if actor else None
-    if person is None:
+    if not person_id:
         errors.add("person", _("Choose who you are signing in as"))
     if not isinstance(password, str) or not password:
         errors.add("password", _("Enter the password"))
-    elif not secrets.compare_digest(password.encode(), demo_password(settings).encode()):
-        errors.add("password", _("The password is not right; check it and try again"))
-    if errors or person is None:
+    if errors or not isinstance(password, str):
         return _sign_in_page(request, next_url, errors, person_id)
-    # A new session on sign-in (no fixation); a fresh CSRF token comes with it.
-    request.session.clear()
-    request.session["person_id"] = person.id
+    browser = browser_session(request)
+    client = request.client.host if request.client else "unknown"
+    try:
+        signed_in = start_signed_in(
+            person_id=person_id,
+            password=password,
+            expected_password=demo_password(settings),
+            client=client,
+            now=sessions.now(),
+            settings=settings,
+            replacing=browser.token,
+        )
+    except DfrError as refusal:
+        log.warning(
+            "sign-in refused: person=%r client=%s request=%s reason=%s",
+            person_id,
+            client,
+            getattr(request.state, "request_id", "-"),
+            "throttled" if isinstance(refusal, SignInThrottled) else f"wrong {refusal.field}",
+        )
+        errors.add(refusal.field or "password", refusal.message)
+        return _sign_in_page(request, next_url, errors, person_id)
+    # A new session (a new token and CSRF token) on sign-in: no fixation.
+    browser.replace(signed_in.session)
     response = RedirectResponse(next_url, status_code=303)
-    if person.language in ("cy", "en") and LANGUAGE_COOKIE not in request.cookies:
-        _remember_language(response, person.language)
+    language = signed_in.actor.person.language
+    if language in ("cy", "en") and LANGUAGE_COOKIE not in request.cookies:
+        _remember_language(response, language)
     return response
 
 
 @router.post("/sign-out")
 def sign_out(request: Request, _form: Annotated[FormData, Depends(posted_form)]) -> Response:
-    request.session.clear()
+    browser_session(request).end()
     return RedirectResponse("/sign-in", status_code=303)
 
 
