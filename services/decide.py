@@ -15,7 +15,7 @@ from dfr import labels
 from dfr.errors import NotFoundError, PermissionDeniedError, TransitionError, ValidationError
 from dfr.i18n import _
 from dfr.labels import label
-from models import audit
+from models import audit, text_limits
 from models.dates import AMBER_ACTION_MONTHS, add_months
 from models.directory import Person
 from models.lifecycle import (
@@ -30,6 +30,7 @@ from models.lifecycle import (
 )
 from models.review import Action, Decision, ReviewTask, StandardRating
 from models.submission import Submission
+from models.text_limits import within
 from models.working_days import london_today
 from services.access import refusal_for
 from services.intake import locked_submission
@@ -142,6 +143,7 @@ def _check_conditions(request: DecisionRequest, today: date) -> None:
         )
     # Fields name each condition by its place in the request, from 1 (`conditions.2.due`).
     for number, condition in enumerate(request.conditions, start=1):
+        within(condition.text, text_limits.CONDITION, f"conditions.{number}")
         if not condition.text.strip():
             raise ValidationError(
                 _("A condition needs some text saying what must be done."),
@@ -236,6 +238,10 @@ def check_decision(
             field="outcome",
         )
     actor = _check_actor(session, submission, task, request.actor_id, on)
+    within(request.rationale, text_limits.RATIONALE, "rationale")
+    for standard, assessed in sorted(request.ratings.items()):
+        within(assessed.done_well, text_limits.ASSESSMENT_NOTE, f"ratings.{standard}")
+        within(assessed.to_explore, text_limits.ASSESSMENT_NOTE, f"ratings.{standard}")
     if not request.rationale.strip():
         raise ValidationError(_("Give a rationale: say why you decided this."), field="rationale")
     _check_conditions(request, on)

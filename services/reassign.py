@@ -11,11 +11,12 @@ from dfr import labels
 from dfr.errors import NotFoundError, PermissionDeniedError, TransitionError, ValidationError
 from dfr.i18n import _
 from dfr.labels import either, label
-from models import audit
+from models import audit, text_limits
 from models.directory import Delegation, Directorate, Person, RoleAssignment
 from models.lifecycle import Role, Stage
 from models.review import ReviewTask
 from models.submission import Submission
+from models.text_limits import within
 from models.working_days import london_today
 from services.access import refusal_for
 from services.intake import locked_submission
@@ -83,6 +84,7 @@ def reassign(
     on = on or london_today()
     if not reason.strip():
         raise ValidationError(_("Give a reason for the reassignment."), field="reason")
+    within(reason, text_limits.REASON, "reason")
     _require_person(session, actor_id, "actor")
     submission = locked_submission(session, submission_id)
     if not _may_manage(session, actor_id, submission.dg_code):
@@ -142,6 +144,7 @@ def delegate(
     on = on or london_today()
     if not reason.strip():
         raise ValidationError(_("Give a reason for the absence cover."), field="reason")
+    within(reason, text_limits.REASON, "reason")
     if ends_on < starts_on:
         raise ValidationError(
             _("The cover must end on or after the day it starts."), field="ends_on"
