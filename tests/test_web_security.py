@@ -90,6 +90,10 @@ def routes(w: World) -> dict[str, dict[str, str]]:
             "outcome": "approve",
             "rationale": "Fine",
         },
+        f"/submissions/{w.in_review}/reassign/{w.task_id}": {
+            "to": "nia.roberts",
+            "reason": "Workload",
+        },
     }
 
 

@@ -18,7 +18,16 @@ from dfr.i18n import _
 from dfr.paths import resource
 from dfr.settings import Settings, get_settings
 from dfr.web.auth import SignInRequired, local_secret
-from dfr.web.routes import account, api, home, overview, review, submissions, submit
+from dfr.web.routes import (
+    account,
+    api,
+    home,
+    overview,
+    reassign,
+    review,
+    submissions,
+    submit,
+)
 from dfr.web.security import SecurityHeaders
 from dfr.web.templating import render
 from models.db import default_engine, refresh_statistics
@@ -39,7 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/assets", StaticFiles(directory=GOVUK_FRONTEND / "assets"), name="assets")
     app.mount("/static/govuk", StaticFiles(directory=GOVUK_FRONTEND), name="govuk")
     app.mount("/static/app", StaticFiles(packages=[("dfr.web", "static")]), name="app")
-    for module in (account, home, submit, submissions, review, overview, api):
+    for module in (account, home, submit, submissions, review, reassign, overview, api):
         app.include_router(module.router)
     _add_error_pages(app)
     app.add_middleware(
