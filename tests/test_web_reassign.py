@@ -50,6 +50,7 @@ def name_of(site: Site, person_id: str) -> str:
 def holder(site: Site, task_id: int) -> str:
     with session_scope(engine_for(site.database_url)) as session:
         task = session.get(ReviewTask, task_id)
+        assert task is not None
         return task.assignee_id or ""
 
 
