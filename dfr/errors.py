@@ -39,6 +39,10 @@ class TransitionError(DfrError):
     """A lifecycle step that is not allowed from the current state, or not for this person."""
 
 
+class InProgressError(DfrError):
+    """The same request (the same idempotency key) is still being carried out; try again."""
+
+
 class PermissionDeniedError(DfrError):
     """The acting person lacks the role, or would be reviewing their own submission."""
 

@@ -133,3 +133,7 @@ def people_and_roles(session: Session) -> list[tuple[Person, list[str]]]:
     ).all():
         roles.setdefault(person_id, set()).add(role)
     return [(p, sorted(roles.get(p.id, ()))) for p in people]
+
+
+def person(session: Session, person_id: str) -> Person | None:
+    return session.get(Person, person_id)

@@ -42,6 +42,7 @@ class Submission(SQLModel, table=True):
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
     intake_key: str | None = Field(default=None, max_length=64, unique=True)  # idempotent intake
+    intake_digest: str | None = Field(default=None, max_length=64)  # the document sent with it
     round: int = 1  # increases with each resubmission
     version: int = 1  # optimistic concurrency: bumped on every state change
 

@@ -12,10 +12,11 @@ from pydantic_core import PydanticCustomError
 
 from dfr.errors import ValidationError
 from dfr.i18n import _
+from models import text_limits
 
 # The same limits for every front door (a web form, a file, the JSON API, a bulk import).
-TITLE_MAX = 200
-SUMMARY_MAX = 5000
+TITLE_MAX = text_limits.TITLE
+SUMMARY_MAX = text_limits.SUMMARY
 
 
 def checked_text(value: str, *, limit: int, one_line: bool) -> str:

@@ -41,7 +41,7 @@ from dfr.request_id import log_fields
 from models.audit import LogEntry
 from models.directory import Directorate, Person, RoleAssignment
 from models.lifecycle import Role, Stage
-from models.permissions import HeldRole, decide_refusal, holds_role
+from models.permissions import HeldRole, decide_refusal, eligible_roles, holds_role
 from models.review import Decision, PanelMember, ReviewTask
 from models.submission import Submission
 from models.working_days import london_today
@@ -219,6 +219,26 @@ def visible_submission(
 # -- deciding -----------------------------------------------------------------------------
 
 
+def assignment_refusal(
+    session: Session, assignee_id: str | None, person_id: str, on: date
+) -> str | None:
+    """Why `person_id` may not decide a review assigned to `assignee_id` (None: they may).
+
+    Only the assignee decides, or someone covering for them today; anyone else with the right
+    reassigns the review first (logged, with a reason), so the stage table always names who
+    decides. An unassigned review may be taken by anyone who may decide it."""
+    if assignee_id is None or person_id == assignee_id:
+        return None
+    if assignee_id in delegators_of(session, person_id, on):
+        return None
+    assignee = session.get(Person, assignee_id)
+    return _(
+        "This review is assigned to {person}; only they, or someone covering for them, can "
+        "decide it. If you should decide it, reassign it to yourself first, with a reason.",
+        person=assignee.name if assignee else assignee_id,
+    )
+
+
 def refusal_for(
     session: Session, submission: Submission, stage: Stage, person_id: str, on: date
 ) -> str | None:
@@ -239,3 +259,65 @@ def refusal_for(
         scrutiny=submission.scrutiny,
         is_digital_leader=dg is not None and dg.digital_leader_id in acting_for,
     )
+
+
+# -- reassigning --------------------------------------------------------------------------
+
+MANAGERS = (Role.ADMIN.value, Role.COE.value)
+
+
+def may_reassign(session: Session, person_id: str, dg_code: str | None) -> bool:
+    """Administrators and the Digital CoE reassign any review; a Digital Leader their DG's."""
+    held = session.exec(
+        select(RoleAssignment.id).where(
+            RoleAssignment.person_id == person_id, col(RoleAssignment.role).in_(MANAGERS)
+        )
+    ).first()
+    if held is not None:
+        return True
+    if dg_code is None:
+        return False
+    dg = session.get(Directorate, dg_code)
+    return dg is not None and dg.digital_leader_id == person_id
+
+
+def reassign_candidates(
+    session: Session, submission: Submission, task: ReviewTask, on: date | None = None
+) -> list[Person]:
+    """Who an open review could be given to: everyone who may decide it, by name, but its
+    present assignee."""
+    on = on or london_today()
+    roles = [r.value for r in eligible_roles(Stage(task.stage), submission.scrutiny)]
+    holders = set(
+        session.exec(
+            select(RoleAssignment.person_id).where(col(RoleAssignment.role).in_(roles))
+        ).all()
+    )
+    dg = session.get(Directorate, submission.dg_code)
+    if Role.DIGITAL_LEADER.value in roles and dg is not None and dg.digital_leader_id:
+        holders.add(dg.digital_leader_id)
+    holders.discard(task.assignee_id or "")
+    people = [p for p in (session.get(Person, h) for h in sorted(holders)) if p is not None]
+    return sorted(
+        (
+            p
+            for p in people
+            if refusal_for(session, submission, Stage(task.stage), p.id, on) is None
+        ),
+        key=lambda p: p.name,
+    )
+
+
+def decidable_by(
+    session: Session, submission: Submission, tasks: Iterable[ReviewTask], person_id: str
+) -> list[ReviewTask]:
+    """The open reviews among `tasks` that `person_id` may decide now (theirs, or those of
+    someone they cover for)."""
+    on = london_today()
+    return [
+        t
+        for t in tasks
+        if t.status == "open"
+        and assignment_refusal(session, t.assignee_id, person_id, on) is None
+        and refusal_for(session, submission, Stage(t.stage), person_id, on) is None
+    ]

@@ -27,7 +27,7 @@ from dfr.errors import (
 from dfr.i18n import _
 from dfr.labels import label
 from dfr.request_id import log_fields
-from models import audit
+from models import audit, text_limits
 from models.dates import AMBER_ACTION_MONTHS, add_months
 from models.directory import Person
 from models.lifecycle import (
@@ -42,8 +42,9 @@ from models.lifecycle import (
 )
 from models.review import Action, Decision, ReviewTask, StandardRating
 from models.submission import Submission
+from models.text_limits import within
 from models.working_days import london_today
-from services.access import refusal_for
+from services.access import assignment_refusal, refusal_for
 from services.intake import locked_submission
 from services.stages import cancel_open_actions, cancel_remaining, open_task, remaining_tasks
 
@@ -139,7 +140,9 @@ def _check_actor(
     """The actor as a reviewer of the open stage, or the reason they may not decide it."""
     refusal = refusal_for(session, submission, Stage(task.stage), actor_id, on)
     if refusal is None:
-        return Actor.STAGE_REVIEWER
+        refusal = assignment_refusal(session, task.assignee_id, actor_id, on)
+        if refusal is None:
+            return Actor.STAGE_REVIEWER
     if session.get(Person, actor_id) is None:
         raise NotFoundError(refusal, field="actor")
     raise PermissionDeniedError(refusal, field="actor")
@@ -186,6 +189,7 @@ def _check_conditions(request: DecisionRequest, today: date) -> None:
         )
     # Fields name each condition by its place in the request, from 1 (`conditions.2.due`).
     for number, condition in enumerate(request.conditions, start=1):
+        within(condition.text, text_limits.CONDITION, f"conditions.{number}")
         if not condition.text.strip():
             raise ValidationError(
                 _("A condition needs some text saying what must be done."),
@@ -291,6 +295,10 @@ def _check_decision(
             field="outcome",
         )
     actor = _check_actor(session, submission, task, request.actor_id, on)
+    within(request.rationale, text_limits.RATIONALE, "rationale")
+    for standard, assessed in sorted(request.ratings.items()):
+        within(assessed.done_well, text_limits.ASSESSMENT_NOTE, f"ratings.{standard}")
+        within(assessed.to_explore, text_limits.ASSESSMENT_NOTE, f"ratings.{standard}")
     if not request.rationale.strip():
         raise ValidationError(_("Give a rationale: say why you decided this."), field="rationale")
     _check_conditions(request, on)

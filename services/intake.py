@@ -17,7 +17,7 @@ from checklists.loader import Checklist, Registry
 from checklists.routing import Route, route_for
 from dfr.errors import NotFoundError, PermissionDeniedError, ValidationError
 from dfr.i18n import _
-from models import audit
+from models import audit, text_limits
 from models.directory_lookup import DirectoryLookup
 from models.intake_rows import (
     answer_rows,
@@ -30,6 +30,7 @@ from models.lifecycle import Actor, Transition, apply
 from models.review import Action, Decision, ReviewTask
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
 from models.submission_file import SubmissionFile, parse_submission
+from models.text_limits import within
 from models.working_days import london_today
 from services.access import may_submit
 from services.stages import cancel_open_actions, cancel_remaining, open_task
@@ -328,6 +329,7 @@ def _approved_stages_before(
 
 def withdraw(session: Session, submission_id: int, actor_id: str, reason: str = "") -> Submission:
     """The submitter withdraws: open and pending stages are cancelled."""
+    within(reason, text_limits.REASON, "reason")
     submission = locked_submission(session, submission_id)
     move = apply(submission.state, "withdraw", acting_as(submission, actor_id))
     cancelled = cancel_remaining(session, submission.id or 0)

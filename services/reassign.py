@@ -5,22 +5,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from dfr import labels
 from dfr.errors import NotFoundError, PermissionDeniedError, TransitionError, ValidationError
 from dfr.i18n import _
 from dfr.labels import either, label
-from models import audit
-from models.directory import Delegation, Directorate, Person, RoleAssignment
+from models import audit, text_limits
+from models.directory import Delegation, Person
 from models.lifecycle import Role, Stage
 from models.review import ReviewTask
 from models.submission import Submission
+from models.text_limits import within
 from models.working_days import london_today
-from services.access import refusal_for
+from services.access import MANAGERS, may_reassign, refusal_for
 from services.intake import locked_submission
-
-MANAGERS = (Role.ADMIN.value, Role.COE.value)
 
 
 def _require_person(session: Session, person_id: str, field: str) -> Person:
@@ -30,21 +29,6 @@ def _require_person(session: Session, person_id: str, field: str) -> Person:
             _("Unknown person {person}. Check the id.", person=person_id), field=field
         )
     return person
-
-
-def _may_manage(session: Session, actor_id: str, dg_code: str | None) -> bool:
-    """Administrators and the Digital CoE manage all reviews; a Digital Leader their DG's."""
-    held = session.exec(
-        select(RoleAssignment.id).where(
-            RoleAssignment.person_id == actor_id, col(RoleAssignment.role).in_(MANAGERS)
-        )
-    ).first()
-    if held is not None:
-        return True
-    if dg_code is None:
-        return False
-    dg = session.get(Directorate, dg_code)
-    return dg is not None and dg.digital_leader_id == actor_id
 
 
 def _move(
@@ -83,9 +67,10 @@ def reassign(
     on = on or london_today()
     if not reason.strip():
         raise ValidationError(_("Give a reason for the reassignment."), field="reason")
+    within(reason, text_limits.REASON, "reason")
     _require_person(session, actor_id, "actor")
     submission = locked_submission(session, submission_id)
-    if not _may_manage(session, actor_id, submission.dg_code):
+    if not may_reassign(session, actor_id, submission.dg_code):
         raise PermissionDeniedError(
             _(
                 "Only {managers} can reassign reviews in {dg}; {person} cannot.",
@@ -142,6 +127,7 @@ def delegate(
     on = on or london_today()
     if not reason.strip():
         raise ValidationError(_("Give a reason for the absence cover."), field="reason")
+    within(reason, text_limits.REASON, "reason")
     if ends_on < starts_on:
         raise ValidationError(
             _("The cover must end on or after the day it starts."), field="ends_on"
@@ -151,7 +137,7 @@ def delegate(
     _require_person(session, person_id, "person")
     _require_person(session, delegate_id, "to")
     _require_person(session, actor_id, "actor")
-    if actor_id != person_id and not _may_manage(session, actor_id, None):
+    if actor_id != person_id and not may_reassign(session, actor_id, None):
         raise PermissionDeniedError(
             _(
                 "Only {person} or an administrator can arrange cover for {person}.",

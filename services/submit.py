@@ -23,9 +23,10 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
+from checklists.canonical import sha256_hex
 from checklists.loader import Registry
 from checklists.routing import Route
-from dfr.errors import PermissionDeniedError
+from dfr.errors import InProgressError, PermissionDeniedError, ValidationError
 from dfr.i18n import _
 from models import audit
 from models.dates import due_date_for
@@ -59,6 +60,24 @@ class Submitted:
         return self.route is not None
 
 
+@dataclass(frozen=True)
+class IntakeKey:
+    """What makes a submission idempotent: the key as stored (scoped to the person who sent it,
+    when a front door knows them) and a digest of the document it was sent with."""
+
+    key: str
+    digest: str
+
+
+def intake_key_for(key: str | None, data: Any, actor_id: str | None) -> IntakeKey | None:
+    """The stored form of a caller's key. Keys are scoped to the person (IETF
+    `Idempotency-Key` draft): another person's `key-1` is another key."""
+    if not key:
+        return None
+    scoped = sha256_hex({"person": actor_id, "key": key}) if actor_id is not None else key
+    return IntakeKey(scoped, sha256_hex(_document(data)))
+
+
 def submit(
     session: Session,
     data: Any,
@@ -69,32 +88,60 @@ def submit(
     actor_id: str | None = None,
 ) -> Submitted:
     """Check, route and store one submission and open its first stage; or, when `intake_key`
-    was used before, return that submission and store nothing. Raises a DfrError (nothing
-    stored) when the document is wrong or its submitter may not submit for its DG.
+    was used before with the same document, return that submission and store nothing. Raises a
+    DfrError (nothing stored) when the document is wrong, its submitter may not submit for its
+    DG, the key was used for a different document (a ValidationError), or a request with the
+    same key is still being stored (an InProgressError: try again shortly).
 
     `actor_id` is the signed-in person when a front door knows one (the web, the API): the
-    document is submitted as them, and naming anyone else as its submitter is refused."""
+    document is submitted as them, naming anyone else as its submitter is refused, and the key
+    is theirs alone."""
     if actor_id is not None:
         data = as_submitter(data, actor_id)
-    found = _by_key(session, intake_key)
+    key = intake_key_for(intake_key, data, actor_id)
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    if key is not None and postgresql:
+        _claim(session, key)
+    found = _by_key(session, key)
     if found is not None:
         return found
     directory = DirectoryLookup(session)
     plan = plan_submission(session, data, registry, on, directory)
-    if intake_key is None or session.get_bind().dialect.name != "postgresql":
+    if key is None or not postgresql:
         # SQLite: one writer at a time (BEGIN IMMEDIATE), so nobody can store the key between
         # the look-up above and this insert.
-        (submission_id,) = store_plans(session, [plan], directory, [intake_key])
+        (submission_id,) = store_plans(session, [plan], directory, [key])
     else:
         try:
             with session.begin_nested():
-                (submission_id,) = store_plans(session, [plan], directory, [intake_key])
+                (submission_id,) = store_plans(session, [plan], directory, [key])
         except IntegrityError:  # another request stored the same key first
-            found = _by_key(session, intake_key)
+            found = _by_key(session, key)
             if found is None:
                 raise
             return found
     return Submitted(submission_id, reference_for(submission_id), plan.route)
+
+
+def _claim(session: Session, key: IntakeKey) -> None:
+    """PostgreSQL: hold the key for this transaction, or say a request with it is still being
+    stored (the IETF draft's 409) instead of waiting for it."""
+    number = int(key.key[:16], 16) - 2**63  # a signed 64-bit advisory lock key
+    held = session.execute(
+        text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": number}
+    ).scalar_one()
+    if not held:
+        raise InProgressError(
+            _(
+                "A submission sent with this Idempotency-Key is still being stored; try again "
+                "in a moment."
+            ),
+            field="idempotency_key",
+        )
+
+
+def _document(data: Any) -> Any:
+    return data.get("submission", data) if isinstance(data, Mapping) else data
 
 
 def as_submitter(data: Any, actor_id: str) -> Any:
@@ -113,24 +160,34 @@ def as_submitter(data: Any, actor_id: str) -> Any:
     return {**document, "submitter": actor_id}
 
 
-def _by_key(session: Session, intake_key: str | None) -> Submitted | None:
-    if not intake_key:
+def _by_key(session: Session, key: IntakeKey | None) -> Submitted | None:
+    """The submission stored with this key, if any; a different document sent with the same
+    key is refused (nothing is stored, the first submission is not revealed)."""
+    if key is None:
         return None
-    found = session.execute(
-        select(Submission.__table__.c.id).where(  # type: ignore[attr-defined]
-            Submission.__table__.c.intake_key == intake_key  # type: ignore[attr-defined]
+    table = Submission.__table__  # type: ignore[attr-defined]
+    row = session.execute(
+        select(table.c.id, table.c.intake_digest).where(table.c.intake_key == key.key)
+    ).one_or_none()
+    if row is None:
+        return None
+    found, digest = int(row[0]), row[1]
+    if digest is not None and digest != key.digest:
+        raise ValidationError(
+            _(
+                "This Idempotency-Key was already used for a different submission. Send a new "
+                "submission with a new key; send the same key only to retry the same submission."
+            ),
+            field="idempotency_key",
         )
-    ).scalar_one_or_none()
-    if found is None:
-        return None
-    return Submitted(int(found), reference_for(int(found)), None)
+    return Submitted(found, reference_for(found), None)
 
 
 def store_plans(
     session: Session,
     plans: Sequence[SubmissionPlan],
     directory: DirectoryLookup,
-    intake_keys: Sequence[str | None] | None = None,
+    intake_keys: Sequence[IntakeKey | None] | None = None,
 ) -> list[int]:
     """Store planned submissions, route them and open their first stages, in the caller's
     transaction, with one executemany per table; return their ids in order."""
@@ -214,7 +271,7 @@ def _rows(
     session: Session,
     plans: Sequence[SubmissionPlan],
     directory: DirectoryLookup,
-    intake_keys: Sequence[str | None],
+    intake_keys: Sequence[IntakeKey | None],
 ) -> _Chunk:
     now = datetime.now(UTC)
     workload = Workload(session)
@@ -223,7 +280,8 @@ def _rows(
     chunk = _Chunk([], [], [], [], [], [])
     for plan, sid, key in zip(plans, submission_ids, intake_keys, strict=True):
         chunk.submissions.append(
-            submission_row(plan.parsed, plan.route, plan.on, key)
+            submission_row(plan.parsed, plan.route, plan.on, key.key if key else None)
+            | {"intake_digest": key.digest if key else None}
             | {"id": sid, "created_at": now, "updated_at": now, "round": 1, "version": 1}
         )
         chunk.answers += answer_rows(sid, 1, plan.checklists, plan.answers)

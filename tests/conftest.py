@@ -147,3 +147,24 @@ def browser() -> Iterator[Browser]:
 
     with chromium() as launched:
         yield launched
+
+
+@pytest.fixture
+def initialised(database_url: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """`dfr init` run on an empty database (the demo directory loaded); its URL."""
+    from dfr.cli.main import main
+
+    assert main(["init"]) == 0
+    assert "7 DGs" in capsys.readouterr().out
+    return database_url
+
+
+@pytest.fixture
+def submitted(initialised: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """`initialised`, then example 01 submitted with `dfr submit` (it is DFR-00001)."""
+    from dfr.cli.main import main
+
+    example = ROOT / "examples" / "submissions" / "01-policy-no-digital-service.yaml"
+    assert main(["submit", str(example)]) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    return initialised

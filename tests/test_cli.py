@@ -34,14 +34,6 @@ def counts(url: str) -> tuple[int, int]:
         )
 
 
-@pytest.fixture
-def initialised(database_url, capsys):
-    code, out, err = dfr(capsys, "init")
-    assert code == 0, err
-    assert "7 DGs" in out
-    return database_url
-
-
 def write(tmp_path: Path, data, name="submission.yaml") -> str:
     path = tmp_path / name
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
@@ -232,13 +224,6 @@ def test_bad_submission_is_refused_and_nothing_written(initialised, capsys, tmp_
     assert message in err
     assert err.startswith("Error: ")
     assert counts(initialised) == before
-
-
-@pytest.fixture
-def submitted(initialised, capsys):
-    code, _out, err = dfr(capsys, "submit", str(EXAMPLES / "01-policy-no-digital-service.yaml"))
-    assert code == 0, err
-    return initialised
 
 
 def submitter_of(example: str) -> str:

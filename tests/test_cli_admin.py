@@ -15,21 +15,7 @@ from checklists.loader import read_lock
 from dfr.errors import PermissionDeniedError
 from models.db import engine_for
 from tests.conftest import ROOT
-from tests.test_cli import EXAMPLES, counts, dfr
-
-
-@pytest.fixture
-def initialised(database_url, capsys):
-    code, _out, err = dfr(capsys, "init")
-    assert code == 0, err
-    return database_url
-
-
-@pytest.fixture
-def submitted(initialised, capsys):
-    code, _out, err = dfr(capsys, "submit", str(EXAMPLES / "01-policy-no-digital-service.yaml"))
-    assert code == 0, err
-    return initialised
+from tests.test_cli import counts, dfr
 
 
 def test_export_to_a_folder_that_does_not_exist_is_refused(submitted, capsys, tmp_path):

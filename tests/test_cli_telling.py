@@ -39,20 +39,6 @@ def decisions(url: str) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def initialised(database_url, capsys):
-    code, _out, err = dfr(capsys, "init")
-    assert code == 0, err
-    return database_url
-
-
-@pytest.fixture
-def submitted(initialised, capsys):
-    code, _out, err = dfr(capsys, "submit", str(EXAMPLES / EXAMPLE))
-    assert code == 0, err
-    return initialised
-
-
-@pytest.fixture
 def follow_up_broken(monkeypatch, tmp_path):
     """Starting the flows fails (a Prefect server down, say) after the command has committed."""
     monkeypatch.setenv("DFR_VAR_DIR", str(tmp_path / "var"))

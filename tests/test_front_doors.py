@@ -27,7 +27,7 @@ DOCUMENT = read_yaml(
 )["submission"]
 # Where a row came from, not what it is: which key made it idempotent (and the web's draft);
 # and when and where each message was delivered.
-DOOR_ONLY = {"intake_key"}
+DOOR_ONLY = {"intake_key", "intake_digest"}
 DELIVERY = {"provider_ref", "sent_at"}
 QUESTION_PAGE = re.compile(r"/drafts/(\d+)/questions/(\w+)/\d+$")
 

@@ -35,6 +35,33 @@ def test_a_submission_posted_as_json_is_routed_once_per_key(site: Site):
     client.close()
 
 
+def test_a_key_is_the_senders_and_is_never_reused_for_another_document(site: Site):
+    """Another person's `key-1` is their own key; the same key with a different document is
+    refused (422) and stores nothing, without revealing the first submission."""
+    first = Browserless(site)
+    first.sign_in("iwan.parry")
+    body = {"submission": DOCUMENT["submission"]}
+    headers = {"Idempotency-Key": "key-1"}
+    made = first.client.post("/api/submissions", json=body, headers=headers)
+    assert made.status_code == 201, made.text
+    before = stored(site)
+    changed = {**DOCUMENT["submission"], "title": {"cy": "Teitl arall", "en": "Another title"}}
+    reused = first.client.post("/api/submissions", json=changed, headers=headers)
+    assert reused.status_code == 422, reused.text
+    assert "already used for a different submission" in reused.text
+    assert made.json()["reference"] not in reused.text
+    assert stored(site) == before
+    first.close()
+
+    other = Browserless(site)
+    other.sign_in("lucy.green")
+    theirs = {**DOCUMENT["submission"], "submitter": "lucy.green"}
+    response = other.client.post("/api/submissions", json=theirs, headers=headers)
+    assert response.status_code == 201, response.text
+    assert response.json()["id"] != made.json()["id"]
+    other.close()
+
+
 @pytest.mark.parametrize(
     ("person", "change", "status", "words"),
     [

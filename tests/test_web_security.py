@@ -99,6 +99,9 @@ VISIBLE_SUBMISSION = Rule("visible-submission", SIGN_IN, 404)
 SUBMITTER = Rule("submitter of a visible submission", SIGN_IN, 404)
 DECIDER = Rule("reviewer who may decide, of a visible submission", SIGN_IN, 404)
 DG_OVERSEER = Rule("DG overseer", SIGN_IN, 404)
+REASSIGNER = Rule(
+    "administrator, CoE or the DG's Digital Leader, of a visible submission", SIGN_IN, 404
+)
 API_POLICY_OFFICER = Rule("policy officer, JSON API", 401, 403)
 
 
@@ -158,6 +161,14 @@ DECLARED: dict[tuple[str, str], Declared] = {
         DECIDER,
         "/submissions/{w.in_review}/review/{w.task_id}",
         {"outcome": "approve", "rationale": "Fine"},
+    ),
+    ("GET", "/submissions/{submission_id}/reassign/{task_id}"): Declared(
+        REASSIGNER, "/submissions/{w.in_review}/reassign/{w.task_id}"
+    ),
+    ("POST", "/submissions/{submission_id}/reassign/{task_id}"): Declared(
+        REASSIGNER,
+        "/submissions/{w.in_review}/reassign/{w.task_id}",
+        {"to": "nia.roberts", "reason": "Workload"},
     ),
     ("GET", "/dg/{dg_code}"): Declared(DG_OVERSEER, "/dg/EST"),
     ("POST", "/api/submissions"): Declared(API_POLICY_OFFICER, "/api/submissions"),

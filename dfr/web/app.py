@@ -19,7 +19,16 @@ from dfr.request_id import current_request_id
 from dfr.settings import Settings, get_settings
 from dfr.web.auth import SignInRequired, demo_password
 from dfr.web.request_ids import RequestIds
-from dfr.web.routes import account, api, home, overview, review, submissions, submit
+from dfr.web.routes import (
+    account,
+    api,
+    home,
+    overview,
+    reassign,
+    review,
+    submissions,
+    submit,
+)
 from dfr.web.security import SecurityHeaders
 from dfr.web.sessions import ServerSessions
 from dfr.web.templating import render
@@ -44,7 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/assets", StaticFiles(directory=GOVUK_FRONTEND / "assets"), name="assets")
     app.mount("/static/govuk", StaticFiles(directory=GOVUK_FRONTEND), name="govuk")
     app.mount("/static/app", StaticFiles(packages=[("dfr.web", "static")]), name="app")
-    for module in (account, home, submit, submissions, review, overview, api):
+    for module in (account, home, submit, submissions, review, reassign, overview, api):
         app.include_router(module.router)
     _add_error_pages(app)
     app.add_middleware(ServerSessions, settings=settings)

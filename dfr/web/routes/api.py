@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 
 from checklists.canonical import sha256_hex
 from checklists.loader import registry
-from dfr.errors import DfrError, NotFoundError, PermissionDeniedError
+from dfr.errors import DfrError, InProgressError, NotFoundError, PermissionDeniedError
 from dfr.i18n import _
 from dfr.settings import get_settings
 from dfr.web.auth import SignInRequired, current_visitor
@@ -70,6 +70,8 @@ async def create_submission(request: Request, background: BackgroundTasks) -> Re
         submission_id = await run_in_threadpool(store)
     except (NotFoundError, PermissionDeniedError) as err:
         return _problem(403 if isinstance(err, PermissionDeniedError) else 404, err.message)
+    except InProgressError as err:
+        return _problem(409, err.message)
     except DfrError as err:
         return _problem(422, err.message)
     background.add_task(after_commit_in_background, submission_id)

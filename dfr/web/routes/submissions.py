@@ -19,7 +19,7 @@ from dfr.web.templating import render
 from flows.start import after_commit_in_background
 from models.db import session_scope
 from models.queries import SubmissionDetail, directorate, submission_detail
-from services.access import visible_submission
+from services.access import decidable_by, may_reassign, visible_submission
 from services.drafts import start_resubmission
 from services.intake import withdraw
 
@@ -58,7 +58,8 @@ async def submission_page(
             for pinned in detail.answers
             for f in reg.get(pinned.checklist_id, pinned.checklist_version).definition.flags
         }
-        decidable = [t for t in detail.tasks if t.status == "open" and t.assignee_id == visitor.id]
+        decidable = decidable_by(session, detail.submission, detail.tasks, visitor.id)
+        reassignable = may_reassign(session, visitor.id, detail.submission.dg_code)
         return render(
             request,
             "submission.html",
@@ -69,6 +70,7 @@ async def submission_page(
             sections=_answer_rows(detail),
             flag_texts=flag_texts,
             decidable=decidable,
+            reassignable=reassignable,
             is_submitter=detail.submission.submitter_id == visitor.id,
             registry=reg,
         )

@@ -344,7 +344,13 @@ def send(
                 )
                 submission_id = submission.id or 0
             else:  # the draft's key: sent twice at once, one submission is stored
-                submitted = submit(session, draft.as_submission(), reg, intake_key=draft.intake_key)
+                submitted = submit(
+                    session,
+                    draft.as_submission(),
+                    reg,
+                    intake_key=draft.intake_key,
+                    actor_id=visitor.id,
+                )
                 submission_id = submitted.submission_id
             mark_sent(session, draft, submission_id)
     except ValidationError as err:
