@@ -47,15 +47,14 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         nonce = secrets.token_urlsafe(16)
-        request_id = secrets.token_hex(6)  # names this request in the logs
-        scope.setdefault("state", {}).update(csp_nonce=nonce, request_id=request_id)
+        # The request id (state and X-Request-Id) is set by `dfr.web.request_ids.RequestIds`.
+        scope.setdefault("state", {}).update(csp_nonce=nonce)
         set_language(language_of(Request(scope), self.default_language))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers["Content-Security-Policy"] = content_security_policy(nonce)
-                headers["X-Request-ID"] = request_id
                 headers["X-Content-Type-Options"] = "nosniff"
                 headers["X-Frame-Options"] = "DENY"
                 headers["Referrer-Policy"] = "same-origin"
