@@ -219,24 +219,12 @@ def visible_submission(
 # -- deciding -----------------------------------------------------------------------------
 
 
-def assignment_refusal(
-    session: Session, assignee_id: str | None, person_id: str, on: date
-) -> str | None:
-    """Why `person_id` may not decide a review assigned to `assignee_id` (None: they may).
-
-    Only the assignee decides, or someone covering for them today; anyone else with the right
-    reassigns the review first (logged, with a reason), so the stage table always names who
-    decides. An unassigned review may be taken by anyone who may decide it."""
-    if assignee_id is None or person_id == assignee_id:
-        return None
-    if assignee_id in delegators_of(session, person_id, on):
-        return None
-    assignee = session.get(Person, assignee_id)
-    return _(
-        "This review is assigned to {person}; only they, or someone covering for them, can "
-        "decide it. If you should decide it, reassign it to yourself first, with a reason.",
-        person=assignee.name if assignee else assignee_id,
-    )
+def holds_review(session: Session, assignee_id: str | None, person_id: str, on: date) -> bool:
+    """Whether the review is `person_id`'s to decide: they are its assignee, or cover for its
+    assignee today. (Whether they may decide it at all is `refusal_for`.)"""
+    if person_id == assignee_id:
+        return True
+    return assignee_id is not None and assignee_id in delegators_of(session, person_id, on)
 
 
 def refusal_for(
@@ -311,13 +299,13 @@ def reassign_candidates(
 def decidable_by(
     session: Session, submission: Submission, tasks: Iterable[ReviewTask], person_id: str
 ) -> list[ReviewTask]:
-    """The open reviews among `tasks` that `person_id` may decide now (theirs, or those of
-    someone they cover for)."""
+    """The open reviews among `tasks` that are `person_id`'s to decide now (theirs, or those of
+    someone they cover for): the submission page offers them the decision form."""
     on = london_today()
     return [
         t
         for t in tasks
         if t.status == "open"
-        and assignment_refusal(session, t.assignee_id, person_id, on) is None
+        and holds_review(session, t.assignee_id, person_id, on)
         and refusal_for(session, submission, Stage(t.stage), person_id, on) is None
     ]

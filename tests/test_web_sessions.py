@@ -253,7 +253,9 @@ def test_a_refused_sign_in_is_logged_without_the_password(
 def test_in_header_mode_a_csrf_token_from_one_person_fails_for_another(
     tmp_path: Path, sqlite_template: Path
 ):
-    with live_site(tmp_path / "header", sqlite_template, DFR_WEB_AUTH="header") as site:
+    with live_site(
+        tmp_path / "header", sqlite_template, DFR_WEB_AUTH="header", DFR_AUDIT_KEY="k" * 40
+    ) as site:
         iwan = httpx.Client(base_url=site.url, headers={"X-Remote-User": "iwan.parry"})
         iwan_token = CSRF.search(iwan.get("/submit").text).group(1)  # type: ignore[union-attr]
         lucy = httpx.Client(base_url=site.url, headers={"X-Remote-User": "lucy.green"})
