@@ -71,8 +71,8 @@ def _shown(value: Any) -> str:
     """`value` as a message can show it: its repr, cut short."""
     try:
         text = repr(value)
-    except ValueError:  # an int too long to write out
-        text = f"a {type(value).__name__}"
+    except ValueError:  # Python will not write out an int of more than 4,300 digits
+        text = "a number too long to show"
     return text if len(text) <= 60 else text[:60] + "…"
 
 

@@ -55,13 +55,6 @@ def fuzzing(examples: int) -> settings:
     )
 
 
-def _shown(value: Any) -> str:
-    try:
-        return repr(value)[:2000]
-    except ValueError:  # an int too long to write out
-        return f"a {type(value).__name__}"
-
-
 def run_counted(examples: int, check: Callable[[Any], None], strategy: Any) -> int:
     """Run `check` on `examples` generated inputs; return how many ran."""
     ran = 0
@@ -71,7 +64,7 @@ def run_counted(examples: int, check: Callable[[Any], None], strategy: Any) -> i
     def one(value: Any) -> None:
         nonlocal ran
         ran += 1
-        note(f"input: {_shown(value)}")
+        note(f"input: {value!r}"[:2000])
         check(value)
 
     one()
@@ -190,8 +183,9 @@ def test_intake_planning_raises_only_dfr_errors(example_directory: Engine):
 
 
 NAMES = st.sampled_from(["a", "b", "kind", "value", "risk", "dg"])
-ODD_NUMBERS = st.builds(lambda: 10**5000) | st.sampled_from(
-    [float("nan"), float("inf"), Decimal("NaN"), Decimal("sNaN"), Decimal("-Infinity")]
+# (An int too long to write out is left to tests/test_conditions.py: pytest cannot show one.)
+ODD_NUMBERS = st.sampled_from(
+    [10**400, float("nan"), float("inf"), Decimal("NaN"), Decimal("sNaN"), Decimal("-Infinity")]
 )
 VALUES = st.one_of(
     SCALARS,
