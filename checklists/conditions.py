@@ -16,8 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Union
+
+from dfr.errors import ChecklistDefinitionError
 
 FACTS = frozenset({"kind", "value", "risk", "dg"})
 OPERATORS = frozenset(
@@ -26,8 +28,9 @@ OPERATORS = frozenset(
 RISK_ORDER = {"low": 0, "medium": 1, "high": 2}
 
 
-class ConditionSyntaxError(ValueError):
-    """The condition is not well formed; the message says where and why."""
+class ConditionSyntaxError(ChecklistDefinitionError, ValueError):
+    """The condition is not well formed; the message says where and why. A ValueError too, so
+    that pydantic reports it as a problem with the checklist field it is in."""
 
 
 @dataclass(frozen=True)
@@ -61,32 +64,56 @@ class Not:
 Condition = Union[Compare, AllOf, AnyOf, Not]  # noqa: UP007 - recursive alias needs Union
 
 
+MAX_DEPTH = 32  # all/any/not nested deeper than any rule needs
+
+
+def _shown(value: Any) -> str:
+    """`value` as a message can show it: its repr, cut short."""
+    try:
+        text = repr(value)
+    except ValueError:  # Python will not write out an int of more than 4,300 digits
+        text = "a number too long to show"
+    return text if len(text) <= 60 else text[:60] + "…"
+
+
 def parse(raw: Any, where: str = "condition") -> Condition:
     """Turn YAML data into a condition tree, or raise ConditionSyntaxError naming `where`."""
+    return _parse(raw, where, 1)
+
+
+def _parse(raw: Any, where: str, depth: int) -> Condition:
     if not isinstance(raw, Mapping) or not raw:
-        raise ConditionSyntaxError(f"{where}: a condition must be a non-empty mapping, got {raw!r}")
+        raise ConditionSyntaxError(
+            f"{where}: a condition must be a non-empty mapping, got {_shown(raw)}"
+        )
+    if depth > MAX_DEPTH:
+        raise ConditionSyntaxError(f"{where}: conditions nested more than {MAX_DEPTH} deep")
     keys = set(raw)
     if keys == {"all"} or keys == {"any"}:
         key = next(iter(keys))
         items = raw[key]
         if not isinstance(items, list) or not items:
             raise ConditionSyntaxError(f"{where}: '{key}' needs a non-empty list of conditions")
-        parts = tuple(parse(item, f"{where}.{key}[{i}]") for i, item in enumerate(items))
+        parts = tuple(
+            _parse(item, f"{where}.{key}[{i}]", depth + 1) for i, item in enumerate(items)
+        )
         return AllOf(parts) if key == "all" else AnyOf(parts)
     if keys == {"not"}:
-        return Not(parse(raw["not"], f"{where}.not"))
+        return Not(_parse(raw["not"], f"{where}.not", depth + 1))
     sources = keys & {"q", "fact"}
     ops = keys & OPERATORS
     unknown = keys - {"q", "fact"} - OPERATORS
     if unknown:
-        raise ConditionSyntaxError(f"{where}: unknown key(s) {sorted(unknown)}")
+        raise ConditionSyntaxError(f"{where}: unknown key(s) {sorted(map(_shown, unknown))}")
     if len(sources) != 1 or len(ops) != 1:
         raise ConditionSyntaxError(
             f"{where}: a comparison needs exactly one of q/fact and one operator "
-            f"({', '.join(sorted(OPERATORS))}), got {sorted(keys)}"
+            f"({', '.join(sorted(OPERATORS))}), got {sorted(map(_shown, keys))}"
         )
     source, op = sources.pop(), ops.pop()
     name = raw[source]
+    if not isinstance(name, str):
+        raise ConditionSyntaxError(f"{where}: '{source}' needs a name, got {_shown(name)}")
     if source == "fact" and name not in FACTS:
         raise ConditionSyntaxError(f"{where}: unknown fact {name!r}; known: {sorted(FACTS)}")
     value = raw[op]
@@ -95,10 +122,10 @@ def parse(raw: Any, where: str = "condition") -> Condition:
     if op == "answered" and not isinstance(value, bool):
         raise ConditionSyntaxError(f"{where}: 'answered' needs true or false")
     if isinstance(value, Mapping):
-        if set(value) != {"threshold"}:
+        if set(value) != {"threshold"} or not isinstance(value["threshold"], str):
             raise ConditionSyntaxError(f"{where}: a mapping value must be {{threshold: id}}")
-        value = ThresholdRef(str(value["threshold"]))
-    return Compare(source, str(name), op, value)
+        value = ThresholdRef(value["threshold"])
+    return Compare(source, name, op, value)
 
 
 def references(cond: Condition) -> list[tuple[str, str]]:
@@ -128,11 +155,17 @@ class Context:
     threshold: Callable[[str, date], Decimal] = field(default=lambda name, on: Decimal(0))
 
 
-def _ordered(left: Any, right: Any) -> tuple[Any, Any]:
-    if isinstance(left, str) and left in RISK_ORDER and right in RISK_ORDER:
+def _ordered(left: Any, right: Any) -> tuple[Any, Any] | None:
+    """The two sides as values that order, or None when they cannot be (text against a number,
+    a number that is not a number)."""
+    if isinstance(left, str) and isinstance(right, str) and {left, right} <= RISK_ORDER.keys():
         return RISK_ORDER[left], RISK_ORDER[right]
-    if isinstance(left, (int, float, Decimal)) and not isinstance(left, bool):
-        return Decimal(str(left)), Decimal(str(right))
+    if _is_number(left):
+        try:
+            pair = Decimal(str(left)), Decimal(str(right))
+        except (InvalidOperation, ValueError):  # ValueError: an int too long to write out
+            return None
+        return None if any(side.is_nan() for side in pair) else pair
     return left, right
 
 
@@ -143,12 +176,18 @@ def _is_number(value: Any) -> bool:
 def _same(left: Any, right: Any) -> bool:
     """Equality where 0.1 (YAML float) equals Decimal("0.10") (a typed answer)."""
     if _is_number(left) and _is_number(right):
-        return Decimal(str(left)) == Decimal(str(right))
+        try:
+            pair = Decimal(str(left)), Decimal(str(right))
+        except ValueError:  # an int too long to write out is no answer's equal
+            return False
+        return not any(side.is_nan() for side in pair) and pair[0] == pair[1]
     return bool(left == right)
 
 
 def evaluate(cond: Condition, ctx: Context) -> bool:
-    """True when the condition holds. Missing answers never satisfy a comparison."""
+    """True when the condition holds. A missing answer never satisfies a comparison, nor does
+    one that cannot be compared with the value (text ordered against a number): a checklist's
+    rules never fail on someone's answers."""
     if isinstance(cond, AllOf):
         return all(evaluate(part, ctx) for part in cond.parts)
     if isinstance(cond, AnyOf):
@@ -175,14 +214,20 @@ def evaluate(cond: Condition, ctx: Context) -> bool:
             return not any(_same(actual, item) for item in expected)
         case "contains":
             return isinstance(actual, (list, tuple)) and expected in actual
-    left, right = _ordered(actual, expected)
-    match cond.op:
-        case "gt":
-            return bool(left > right)
-        case "gte":
-            return bool(left >= right)
-        case "lt":
-            return bool(left < right)
-        case "lte":
-            return bool(left <= right)
+    ordered = _ordered(actual, expected)
+    if ordered is None:
+        return False
+    left, right = ordered
+    try:
+        match cond.op:
+            case "gt":
+                return bool(left > right)
+            case "gte":
+                return bool(left >= right)
+            case "lt":
+                return bool(left < right)
+            case "lte":
+                return bool(left <= right)
+    except TypeError:  # kinds that do not order, such as a date and text
+        return False
     raise ConditionSyntaxError(f"unknown operator {cond.op!r}")  # pragma: no cover - parse() guards

@@ -14,6 +14,9 @@ from sqlmodel import Session, create_engine
 from dfr.settings import get_settings
 
 READ_ONLY = "dfr_read_only"
+# The largest id a row can have on every database we run on: ids are `Integer` columns, 32-bit
+# in PostgreSQL (SQLite's are 64-bit). A larger id names no row; asking for it is an error.
+LARGEST_ID = 2**31 - 1
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -1,5 +1,6 @@
 """Render a message for one person: one Jinja2 template per message per language
-(`StrictUndefined`), Markdown body rendered to sanitised HTML, and to Slack Block Kit.
+(`StrictUndefined`), Markdown body rendered to sanitised HTML (dfr.markdown), and to Slack
+Block Kit.
 
 Language (Welsh Language Standards): a person's recorded language; where it is unknown, both,
 Welsh first and never less prominent.
@@ -14,13 +15,12 @@ from __future__ import annotations
 
 import html
 import re
-import threading
 from dataclasses import dataclass
 from typing import Any
 
-import markdown
-import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from dfr.markdown import markdown_to_html
 
 MESSAGES = (
     "submitted",
@@ -69,7 +69,7 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=True,
-    autoescape=False,  # Markdown, not HTML: the HTML made from it is sanitised with nh3
+    autoescape=False,  # Markdown, not HTML: the HTML made from it is sanitised (dfr.markdown)
     finalize=escape_markdown,
 )
 
@@ -102,19 +102,6 @@ def _render_one(message: str, language: str, context: dict[str, Any]) -> tuple[s
         raise ValueError(f"template {language}/{message} must start with 'Subject: '")
     subject = plain_text(first.removeprefix("Subject: ").strip())
     return subject, re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
-
-
-_converters = threading.local()
-
-
-def markdown_to_html(text: str) -> str:
-    """Markdown to HTML that is safe to show: scripts, handlers and styles are removed."""
-    # One converter per thread, reset between documents: building one costs more than
-    # converting a message (a Markdown instance is not safe to share between threads).
-    converter = getattr(_converters, "markdown", None)
-    if converter is None:
-        converter = _converters.markdown = markdown.Markdown(extensions=["sane_lists"])
-    return nh3.clean(converter.reset().convert(text))
 
 
 def render(message: str, preference: str, contexts: dict[str, dict[str, Any]]) -> Rendered:

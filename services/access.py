@@ -198,8 +198,9 @@ def may_see(session: Session, actor: Actor, submission: Submission, on: date) ->
     return any(person in reviewers for person in delegators_of(session, actor.id, on))
 
 
-def not_found(submission_id: int) -> NotFoundError:
-    """What anyone is told about a submission that does not exist or is not theirs to see."""
+def not_found(submission_id: int | str) -> NotFoundError:
+    """What anyone is told about a submission that does not exist or is not theirs to see (or
+    an id that cannot name one: `1e3`, or one past the database's range)."""
     return NotFoundError(_("No submission {id}. Check the reference.", id=submission_id))
 
 

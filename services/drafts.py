@@ -56,13 +56,18 @@ def start_draft(session: Session, actor: Actor, kind: str, dg_code: str) -> Draf
     return draft
 
 
+def draft_not_found(draft_id: int | str) -> NotFoundError:
+    """What anyone is told about a draft that does not exist or is someone else's."""
+    return NotFoundError(_("No draft {id} of yours. Start a new submission.", id=draft_id))
+
+
 def own_draft(session: Session, person_id: str, draft_id: int) -> Draft:
     """The draft if `person_id` owns it, sent or not; "not found" for anyone else."""
     draft = session.get(Draft, draft_id)
     if draft is not None and draft.person_id != person_id:
         log_privacy_refusal(person_id, "draft", draft_id)
     if draft is None or draft.person_id != person_id:
-        raise NotFoundError(_("No draft {id} of yours. Start a new submission.", id=draft_id))
+        raise draft_not_found(draft_id)
     return draft
 
 

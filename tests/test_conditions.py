@@ -85,3 +85,31 @@ def test_risk_ratings_compare_in_order():
 def test_malformed_conditions_are_refused(raw, message):
     with pytest.raises(c.ConditionSyntaxError, match=message):
         c.parse(raw, "rule x")
+
+
+def test_an_int_too_long_to_write_out_is_refused_or_compares_false():
+    """Python will not write out an int of more than 4,300 digits; the condition language
+    neither shows one in a message nor fails comparing one."""
+    huge = 10**5000
+    with pytest.raises(c.ConditionSyntaxError, match="got a number too long to show"):
+        c.parse(huge)
+    with pytest.raises(c.ConditionSyntaxError, match="'q' needs a name"):
+        c.parse({"q": huge, "eq": 1})
+    assert c.evaluate(c.parse({"q": "x", "gt": 1}), ctx({"x": huge})) is False
+    assert c.evaluate(c.parse({"q": "x", "eq": 1}), ctx({"x": huge})) is False
+
+
+def test_answers_that_do_not_compare_never_satisfy_a_comparison():
+    """A rule never fails on someone's answer: text ordered against a number, a date against
+    text, or a number that is not a number simply does not hold."""
+    from datetime import date as day
+
+    for raw, answers in [
+        ({"q": "x", "gt": 1}, {"x": "text"}),
+        ({"q": "x", "gt": "text"}, {"x": Decimal("1")}),
+        ({"q": "x", "lt": "text"}, {"x": day(2027, 1, 1)}),
+        ({"q": "x", "gte": 1}, {"x": Decimal("NaN")}),
+        ({"q": "x", "eq": 1}, {"x": Decimal("sNaN")}),
+        ({"q": "x", "gt": [1]}, {"x": "low"}),
+    ]:
+        assert c.evaluate(c.parse(raw), ctx(answers)) is False, raw

@@ -100,17 +100,21 @@ def test_a_bad_submission_is_refused_with_the_reason_and_nothing_stored(
         document.pop("submitter")
     response = client.client.post("/api/submissions", json=document)
     assert response.status_code == status, response.text
-    assert words in response.json()["error"]
+    assert response.headers["content-type"] == "application/problem+json"
+    assert words in response.json()["detail"]
     assert stored(site) == before
     client.close()
 
 
 def test_only_json_from_a_signed_in_person_is_taken(site: Site):
     anonymous = Browserless(site)
-    assert anonymous.client.post("/api/submissions", json=DOCUMENT).status_code == 401
+    refused = anonymous.client.post("/api/submissions", json=DOCUMENT)
+    assert refused.status_code == 401
+    assert refused.json()["detail"].startswith("Sign in first")
     client = Browserless(site)
     client.sign_in("iwan.parry")
     form = client.client.post("/api/submissions", data={"kind": "initiative"})
     assert form.status_code == 415  # a cross-site form cannot post here
+    assert form.json()["detail"].startswith("Send the submission as JSON")
     anonymous.close()
     client.close()

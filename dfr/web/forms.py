@@ -1,12 +1,20 @@
-"""GOV.UK-style form errors: a summary at the top linking to each field, a message beside it."""
+"""GOV.UK-style form errors (a summary at the top linking to each field, a message beside it),
+and reading what a request names: form fields, row ids in paths, where to go next."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Annotated
 
+from fastapi import Path
 from starlette.datastructures import FormData
 
 from dfr.i18n import _
+from models.db import LARGEST_ID
+
+# A row's id in a path. One that cannot name a row (`1e3`, 0, past LARGEST_ID) is answered as
+# the missing id it is (dfr.web.errors), never sent to the database.
+RowId = Annotated[int, Path(ge=1, le=LARGEST_ID)]
 
 
 @dataclass

@@ -14,6 +14,8 @@ from dfr.i18n import _, set_language
 from dfr.settings import Language
 
 LANGUAGE_COOKIE = "dfr_lang"
+# What may hold someone's data, so is never cached (assets may be).
+PRIVATE_TYPES = ("text/html", "application/json", "application/problem+json")
 
 
 def content_security_policy(nonce: str) -> str:
@@ -62,8 +64,8 @@ class SecurityHeaders:
                 headers["Cross-Origin-Opener-Policy"] = "same-origin"
                 if self.https:
                     headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-                if headers.get("content-type", "").startswith("text/html"):
-                    headers["Cache-Control"] = "no-store"
+                if headers.get("content-type", "").startswith(PRIVATE_TYPES):
+                    headers["Cache-Control"] = "no-store"  # pages, API answers and problems
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -15,8 +15,8 @@ from starlette.responses import HTMLResponse
 
 from dfr import labels
 from dfr.i18n import _, get_language
+from dfr.markdown import markdown_to_html
 from dfr.web.sessions import browser_session
-from notifications.render import markdown_to_html
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -37,7 +37,7 @@ def _day(value: date, language: str) -> str:
 
 
 def markdown(text: str) -> Markup:
-    """User Markdown, rendered then sanitised with nh3: scripts and handlers never survive."""
+    """User Markdown as safe HTML (dfr.markdown): no scripts, handlers or images."""
     return Markup(markdown_to_html(text))
 
 

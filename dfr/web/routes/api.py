@@ -3,7 +3,8 @@ submission file, for the signed-in person (in production, the identity header's)
 
 Not a form, so no CSRF token: it accepts only `application/json`, which a browser cannot send
 to another site without a CORS preflight this app never grants. `Idempotency-Key` (default: a
-hash of the document) makes a retried request return the first submission.
+hash of the document) makes a retried request return the first submission. Every refusal is
+RFC 9457 problem details (dfr.web.errors); the body's size is capped by dfr.web.limits.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -21,41 +23,70 @@ from dfr.errors import DfrError, InProgressError, NotFoundError, PermissionDenie
 from dfr.i18n import _
 from dfr.settings import get_settings
 from dfr.web.auth import SignInRequired, current_visitor
+from dfr.web.errors import problem
 from flows.start import after_commit_in_background
 from models.db import session_scope
 from models.queries import submission_detail
 from services.submit import submit
 
 router = APIRouter()
-MAX_BODY = 256 * 1024
+# A submission document is five levels deep (submission, answers, checklist, question, list).
+MAX_DEPTH = 16
 
 
-def _problem(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+class DocumentRefused(Exception):
+    """The body is not a JSON document the API can take; the message says why."""
+
+
+def _depth(value: Any) -> int:
+    """How deeply `value` nests lists and objects (without recursion: it may be deep)."""
+    deepest, level = 0, [(value, 1)]
+    while level:
+        item, depth = level.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth <= MAX_DEPTH:
+                children = item.values() if isinstance(item, dict) else item
+                level.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _document(body: bytes) -> dict[str, Any]:
+    """The body as one JSON object, or DocumentRefused saying what is wrong with it."""
+    too_deep = DocumentRefused(
+        _(
+            "The body is nested too deeply: a submission is at most {depth} levels deep.",
+            depth=MAX_DEPTH,
+        )
+    )
+    try:
+        data: Any = json.loads(body)
+    except ValueError:
+        raise DocumentRefused(_("The body is not valid JSON.")) from None
+    except RecursionError:  # nested past the parser's own limit
+        raise too_deep from None
+    if _depth(data) > MAX_DEPTH:
+        raise too_deep
+    if not isinstance(data, dict):
+        raise DocumentRefused(_("Send one submission: a JSON object like a submission file."))
+    return data
 
 
 @router.post("/api/submissions")
 async def create_submission(request: Request, background: BackgroundTasks) -> Response:
-    from starlette.concurrency import run_in_threadpool
-
     try:
         visitor = await run_in_threadpool(current_visitor, request)
     except SignInRequired:
-        return _problem(401, _("Sign in first (or send the identity header in production)."))
+        return problem(401, _("Sign in first (or send the identity header in production)."))
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-        return _problem(415, _("Send the submission as JSON (Content-Type: application/json)."))
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        return _problem(413, _("The submission is too large; keep it under 256 KB."))
+        return problem(415, _("Send the submission as JSON (Content-Type: application/json)."))
     try:
-        data: Any = json.loads(body)
-    except ValueError:
-        return _problem(400, _("The body is not valid JSON."))
-    if not isinstance(data, dict):
-        return _problem(400, _("Send one submission: a JSON object like a submission file."))
+        data = _document(await request.body())
+    except DocumentRefused as refused:
+        return problem(400, str(refused))
     key = request.headers.get("idempotency-key") or None
     if key is not None and (len(key) > 64 or not key.isprintable()):
-        return _problem(400, _("Idempotency-Key must be at most 64 printable characters."))
+        return problem(400, _("Idempotency-Key must be at most 64 printable characters."))
 
     def store() -> int:
         with session_scope() as session:
@@ -69,11 +100,11 @@ async def create_submission(request: Request, background: BackgroundTasks) -> Re
         # starts after the reply, through the flows' front door, as for the web forms.
         submission_id = await run_in_threadpool(store)
     except (NotFoundError, PermissionDeniedError) as err:
-        return _problem(403 if isinstance(err, PermissionDeniedError) else 404, err.message)
+        return problem(403 if isinstance(err, PermissionDeniedError) else 404, err.message)
     except InProgressError as err:
-        return _problem(409, err.message)
+        return problem(409, err.message)
     except DfrError as err:
-        return _problem(422, err.message)
+        return problem(422, err.message)
     background.add_task(after_commit_in_background, submission_id)
 
     def describe() -> dict[str, Any]:

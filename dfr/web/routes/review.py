@@ -20,7 +20,7 @@ from checklists.loader import Checklist, registry
 from dfr.errors import ValidationError
 from dfr.i18n import _
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
-from dfr.web.forms import FormErrors, text
+from dfr.web.forms import FormErrors, RowId, text
 from dfr.web.templating import render
 from flows.start import after_commit_in_background
 from models.db import session_scope
@@ -117,7 +117,7 @@ def _page(
 
 @router.get("/submissions/{submission_id}/review/{task_id}")
 async def review_page(
-    request: Request, submission_id: int, task_id: int, visitor: CurrentVisitor
+    request: Request, submission_id: RowId, task_id: RowId, visitor: CurrentVisitor
 ) -> Response:
     with session_scope(read_only=True) as session:
         page = _decision_page(session, visitor, submission_id, task_id)
@@ -167,8 +167,8 @@ def _ratings(form: FormData, standards: list[Any], errors: FormErrors) -> dict[s
 @router.post("/submissions/{submission_id}/review/{task_id}")
 def decide(
     request: Request,
-    submission_id: int,
-    task_id: int,
+    submission_id: RowId,
+    task_id: RowId,
     visitor: CurrentVisitor,
     form: PostedForm,
     background: BackgroundTasks,

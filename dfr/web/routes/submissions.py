@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from checklists.loader import registry
 from dfr.i18n import _, get_language
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
-from dfr.web.forms import text
+from dfr.web.forms import RowId, text
 from dfr.web.questions import display_answer
 from dfr.web.templating import render
 from flows.start import after_commit_in_background
@@ -47,7 +47,7 @@ def _answer_rows(detail: SubmissionDetail) -> list[tuple[Any, list[tuple[str, st
 
 @router.get("/submissions/{submission_id}")
 async def submission_page(
-    request: Request, submission_id: int, visitor: CurrentVisitor
+    request: Request, submission_id: RowId, visitor: CurrentVisitor
 ) -> Response:
     with session_scope(read_only=True) as session:
         detail = visible_detail(session, visitor, submission_id)
@@ -77,7 +77,7 @@ async def submission_page(
 
 
 @router.get("/submissions/{submission_id}/confirmation")
-async def confirmation(request: Request, submission_id: int, visitor: CurrentVisitor) -> Response:
+async def confirmation(request: Request, submission_id: RowId, visitor: CurrentVisitor) -> Response:
     with session_scope(read_only=True) as session:
         detail = visible_detail(session, visitor, submission_id)
         return render(
@@ -92,7 +92,7 @@ async def confirmation(request: Request, submission_id: int, visitor: CurrentVis
 
 @router.post("/submissions/{submission_id}/resubmit")
 def resubmit_after_changes(
-    request: Request, submission_id: int, visitor: CurrentVisitor, form: PostedForm
+    request: Request, submission_id: RowId, visitor: CurrentVisitor, form: PostedForm
 ) -> Response:
     """Start answering again: a draft holding the current answers, then the question pages."""
     with session_scope() as session:
@@ -103,7 +103,7 @@ def resubmit_after_changes(
 @router.post("/submissions/{submission_id}/withdraw")
 def withdraw_submission(
     request: Request,
-    submission_id: int,
+    submission_id: RowId,
     visitor: CurrentVisitor,
     form: PostedForm,
     background: BackgroundTasks,

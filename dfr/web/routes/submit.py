@@ -15,7 +15,7 @@ from dfr.errors import NotFoundError, ValidationError
 from dfr.i18n import _, get_language
 from dfr.settings import get_settings
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
-from dfr.web.forms import FormErrors, text
+from dfr.web.forms import FormErrors, RowId, text
 from dfr.web.questions import (
     PageRef,
     all_pages,
@@ -97,7 +97,7 @@ def create_draft(request: Request, visitor: CurrentVisitor, form: PostedForm) ->
 
 @router.post("/drafts/{draft_id}/delete")
 def throw_away_draft(
-    request: Request, draft_id: int, visitor: CurrentVisitor, form: PostedForm
+    request: Request, draft_id: RowId, visitor: CurrentVisitor, form: PostedForm
 ) -> Response:
     """Throw away a draft that has not been sent (only its owner can)."""
     with session_scope() as session:
@@ -115,7 +115,7 @@ def _first_page_url(draft: Draft) -> str:
 
 
 @router.get("/drafts/{draft_id}/about")
-async def about_page(request: Request, draft_id: int, visitor: CurrentVisitor) -> Response:
+async def about_page(request: Request, draft_id: RowId, visitor: CurrentVisitor) -> Response:
     with session_scope(read_only=True) as session:
         draft = open_draft(session, visitor.id, draft_id)
         return render(
@@ -138,7 +138,7 @@ ABOUT_FIELDS = (
 
 @router.post("/drafts/{draft_id}/about")
 def save_about(
-    request: Request, draft_id: int, visitor: CurrentVisitor, form: PostedForm
+    request: Request, draft_id: RowId, visitor: CurrentVisitor, form: PostedForm
 ) -> Response:
     errors = FormErrors()
     given = {name: text(form, name) for name, _part, _lang in ABOUT_FIELDS}
@@ -180,11 +180,12 @@ def save_about(
 
 
 def _checklist_page(
-    draft: Draft, checklist_id: str, number: int
+    draft: Draft, checklist_id: str, number: str
 ) -> tuple[Checklist, PageRef, list[PageRef]]:
+    """The page of questions a path names; its number is any text, so `1e3` is no page."""
     refs = _pages(draft)
     for ref in refs:
-        if ref.checklist_id == checklist_id and ref.number == number:
+        if ref.checklist_id == checklist_id and str(ref.number) == number:
             return registry().get(checklist_id), ref, refs
     raise NotFoundError(_("There is no such page of questions."))
 
@@ -239,7 +240,7 @@ def _questions_response(
 
 @router.get("/drafts/{draft_id}/questions/{checklist_id}/{number}")
 async def questions_page(
-    request: Request, draft_id: int, checklist_id: str, number: int, visitor: CurrentVisitor
+    request: Request, draft_id: RowId, checklist_id: str, number: str, visitor: CurrentVisitor
 ) -> Response:
     with session_scope(read_only=True) as session:
         draft = open_draft(session, visitor.id, draft_id)
@@ -252,9 +253,9 @@ async def questions_page(
 @router.post("/drafts/{draft_id}/questions/{checklist_id}/{number}")
 def save_questions(
     request: Request,
-    draft_id: int,
+    draft_id: RowId,
     checklist_id: str,
-    number: int,
+    number: str,
     visitor: CurrentVisitor,
     form: PostedForm,
 ) -> Response:
@@ -289,7 +290,7 @@ def _plan(session: Session, draft: Draft) -> tuple[Route | None, str | None]:
 
 
 @router.get("/drafts/{draft_id}/check")
-async def check_page(request: Request, draft_id: int, visitor: CurrentVisitor) -> Response:
+async def check_page(request: Request, draft_id: RowId, visitor: CurrentVisitor) -> Response:
     with session_scope(read_only=True) as session:
         draft = open_draft(session, visitor.id, draft_id)
         route, problem = _plan(session, draft)
@@ -324,7 +325,7 @@ def _check_response(
 @router.post("/drafts/{draft_id}/check")
 def send(
     request: Request,
-    draft_id: int,
+    draft_id: RowId,
     visitor: CurrentVisitor,
     form: PostedForm,
     background: BackgroundTasks,
