@@ -33,7 +33,7 @@ from models.migrate import upgrade
 from models.notification import Notification
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.factories import load_people, submission_data
+from bench.fixtures import load_demo_directory, submission_document
 
 WARM, TIMED = 3, 30
 BULK = int(os.environ.get("DFR_BENCH_BULK", "10000"))
@@ -98,7 +98,7 @@ def _in_process(folder: str, bulk_file: Path, run: Any) -> float:
     os.environ["DFR_DATABASE_URL"] = url
     get_settings.cache_clear()
     upgrade(url)
-    load_people(engine_for(url))
+    load_demo_directory(engine_for(url))
     started = time.perf_counter()
     stored: int = asyncio.run(run(path=str(bulk_file)))
     rate = stored / (time.perf_counter() - started)
@@ -120,19 +120,21 @@ def main() -> None:
         os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
         get_settings.cache_clear()
         upgrade(url)
-        load_people(engine_for(url))
+        load_demo_directory(engine_for(url))
         with prefect_test_harness(server_startup_timeout=180):
             for index in range(WARM):
                 asyncio.run(noop())
-                asyncio.run(intake(data=submission_data(), intake_key=f"warm-{index}"))
+                asyncio.run(intake(data=submission_document(), intake_key=f"warm-{index}"))
             noop_ms, intake_ms = _medians_ms(
                 [
                     lambda _i: asyncio.run(noop()),
-                    lambda i: asyncio.run(intake(data=submission_data(), intake_key=f"timed-{i}")),
+                    lambda i: asyncio.run(
+                        intake(data=submission_document(), intake_key=f"timed-{i}")
+                    ),
                 ],
                 TIMED,
             )
-            items = [submission_data() for _ in range(BULK)]
+            items = [submission_document() for _ in range(BULK)]
             bulk_file = Path(folder) / "bulk.jsonl"
             bulk_file.write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")
             began, started = datetime.now(UTC), time.perf_counter()
@@ -143,7 +145,7 @@ def main() -> None:
         domain_rate = _in_process(folder, bulk_file, intake_many.fn)
         baseline_url = f"sqlite:///{Path(folder) / 'baseline.sqlite3'}"
         upgrade(baseline_url)
-        load_people(engine_for(baseline_url))
+        load_demo_directory(engine_for(baseline_url))
         base_rate = _baseline_insert(baseline_url, items)
         dispose_engine(url)
         dispose_engine(baseline_url)

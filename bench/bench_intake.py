@@ -21,7 +21,7 @@ from models.migrate import upgrade
 from services.submit import submit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.factories import load_people, submission_data
+from bench.fixtures import load_demo_directory, submission_document
 
 COUNT = 300
 
@@ -47,8 +47,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
         upgrade(url)
-        load_people(engine_for(url))
-        data = submission_data()
+        load_demo_directory(engine_for(url))
+        data = submission_document()
         rounds = [(_baseline(url, data), _intake(url, data)) for _ in range(3)]
         dispose_engine(url)
     base = statistics.median(r[0] for r in rounds)

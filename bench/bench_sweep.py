@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import event, insert
 
+from bench.fixtures import CATEGORY_MANAGER, SUBMITTER, load_demo_directory
 from models.db import dispose_engine, engine_for, session_scope
 from models.migrate import upgrade
 from models.reminders import Policy
@@ -28,13 +29,8 @@ PER_SUBMISSION = 50
 
 def _populate(url: str, items: int) -> None:
     """`items` open items (half tasks, half actions); 1 in 100 due or overdue."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from tests.factories import load_people
-
     engine = engine_for(url)
-    load_people(engine)
+    load_demo_directory(engine)
     submissions = items // PER_SUBMISSION
     with engine.begin() as conn:
         conn.execute(
@@ -48,7 +44,7 @@ def _populate(url: str, items: int) -> None:
                     "summary_cy": "s",
                     "summary_en": "s",
                     "dg_code": "EST",
-                    "submitter_id": "policy.est",
+                    "submitter_id": SUBMITTER,
                     "state": "in_review",
                     "submitted_on": TODAY,
                     "round": 1,
@@ -76,7 +72,7 @@ def _populate(url: str, items: int) -> None:
                         "attempt": n,
                         "status": "open",
                         "due_date": due,
-                        "assignee_id": "cm.est",
+                        "assignee_id": CATEGORY_MANAGER,
                     }
                 )
             else:

@@ -1,0 +1,31 @@
+"""What the benchmarks run on, of their own: the demo directory and an example submission from
+`examples/` (found through `dfr.paths`), never the tests' factories."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from checklists.loader import read_yaml
+from dfr.paths import resource
+from models.db import session_scope
+from services.directory import load_directory, merge_directory_files
+
+EXAMPLES = resource("examples")
+SUBMITTER = "iwan.parry"  # a policy officer of EST in the demo directory
+CATEGORY_MANAGER = "huw.jenkins"  # a category manager in every DG
+_DOCUMENT = read_yaml(EXAMPLES / "submissions" / "01-policy-no-digital-service.yaml")["submission"]
+
+
+def load_demo_directory(engine: Engine) -> None:
+    """The demo DGs and people, as `dfr init` loads them."""
+    directory = merge_directory_files([EXAMPLES / "directorates.yaml", EXAMPLES / "people.yaml"])
+    with session_scope(engine) as session:
+        load_directory(session, directory)
+
+
+def submission_document() -> dict[str, Any]:
+    """An example submission (a policy with no digital service), a fresh copy each time."""
+    return copy.deepcopy(_DOCUMENT)
