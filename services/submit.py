@@ -86,6 +86,7 @@ def submit(
     intake_key: str | None = None,
     on: date | None = None,
     actor_id: str | None = None,
+    refuse_in_progress: bool = False,
 ) -> Submitted:
     """Check, route and store one submission and open its first stage; or, when `intake_key`
     was used before with the same document, return that submission and store nothing. Raises a
@@ -95,13 +96,14 @@ def submit(
 
     `actor_id` is the signed-in person when a front door knows one (the web, the API): the
     document is submitted as them, naming anyone else as its submitter is refused, and the key
-    is theirs alone."""
+    is theirs alone. `refuse_in_progress` (the JSON API) answers a key still being stored with an
+    InProgressError instead of waiting for it (PostgreSQL; SQLite writers are serial)."""
     if actor_id is not None:
         data = as_submitter(data, actor_id)
     key = intake_key_for(intake_key, data, actor_id)
     postgresql = session.get_bind().dialect.name == "postgresql"
     if key is not None and postgresql:
-        _claim(session, key)
+        _claim(session, key, wait=not refuse_in_progress)
     found = _by_key(session, key)
     if found is not None:
         return found
@@ -123,10 +125,13 @@ def submit(
     return Submitted(submission_id, reference_for(submission_id), plan.route)
 
 
-def _claim(session: Session, key: IntakeKey) -> None:
-    """PostgreSQL: hold the key for this transaction, or say a request with it is still being
-    stored (the IETF draft's 409) instead of waiting for it."""
-    number = int(key.key[:16], 16) - 2**63  # a signed 64-bit advisory lock key
+def _claim(session: Session, key: IntakeKey, *, wait: bool) -> None:
+    """PostgreSQL: hold the key for this transaction: wait for another transaction holding
+    it, or (`wait=False`) say a request with it is still being stored (the IETF draft's 409)."""
+    number = int(sha256_hex(key.key)[:16], 16) - 2**63  # a signed 64-bit advisory lock key
+    if wait:
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": number})
+        return
     held = session.execute(
         text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": number}
     ).scalar_one()

@@ -38,6 +38,14 @@ from services.setup import set_up
 from tests.conftest import ROOT
 from tests.web_support import Browserless, Site
 
+# Hypothesis warns when the global `random` state moves while it draws an example. These
+# strategies never touch it, but in a full run other modules' background threads (a web
+# server's, the Prefect harness's) may, at any moment: that is not this test's fault.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Do not use the `random` module inside strategies:"
+    "hypothesis.errors.HypothesisDeprecationWarning"
+)
+
 EXAMPLES = ROOT / "examples"
 SUBMISSIONS = [
     json.loads(json.dumps(read_yaml(path)["submission"], default=str))  # dates as JSON has them

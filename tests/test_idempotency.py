@@ -93,6 +93,7 @@ def test_a_request_still_being_stored_answers_in_progress(
                 checklist_registry,
                 intake_key="slow",
                 actor_id="policy.est",
+                refuse_in_progress=True,
             )
         assert busy.value.field == "idempotency_key"
         first.commit()

@@ -75,7 +75,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
         # Bytecode is written, or each process would compile Prefect again (~10 s each).
         **{k: v for k, v in os.environ.items() if not k.startswith(("DFR_", "PREFECT_", "PYTHON"))},
         "DFR_DATABASE_URL": f"sqlite:///{work / 'var' / 'dfr.sqlite3'}",
-        "DFR_WEB_DEMO_PASSWORD": "wheel-test",
+        "DFR_WEB_DEMO_PASSWORD": "wheel-test-password",
         "PREFECT_HOME": str(top / "prefect-home"),
     }
     return Installed(wheel, venv / "bin", work, env)

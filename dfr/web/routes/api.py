@@ -91,7 +91,12 @@ async def create_submission(request: Request, background: BackgroundTasks) -> Re
     def store() -> int:
         with session_scope() as session:
             submitted = submit(
-                session, data, registry(), intake_key=key or sha256_hex(data), actor_id=visitor.id
+                session,
+                data,
+                registry(),
+                intake_key=key or sha256_hex(data),
+                actor_id=visitor.id,
+                refuse_in_progress=True,
             )
             return submitted.submission_id
 
