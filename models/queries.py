@@ -115,11 +115,6 @@ def open_tasks(
     return [(task, submission) for task, submission in session.exec(query).all()]
 
 
-def submission_with_intake_key(session: Session, intake_key: str) -> Submission | None:
-    """The submission an intake with this key stored, if it stored one."""
-    return session.exec(select(Submission).where(Submission.intake_key == intake_key)).first()
-
-
 def directorate(session: Session, code: str) -> Directorate | None:
     return session.get(Directorate, code)
 

@@ -54,6 +54,33 @@ def _move(
     )
 
 
+def _require_manager(session: Session, actor_id: str, submission: Submission) -> None:
+    if not may_reassign(session, actor_id, submission.dg_code):
+        raise PermissionDeniedError(
+            _(
+                "Only {managers} can reassign reviews in {dg}; {person} cannot.",
+                managers=either(
+                    [label(labels.ROLE_HOLDERS, r) for r in (*MANAGERS, Role.DIGITAL_LEADER)]
+                ),
+                dg=submission.dg_code,
+                person=actor_id,
+            ),
+            field="actor",
+        )
+
+
+def reassignable_review(
+    session: Session, actor_id: str, submission: Submission, task_id: int
+) -> ReviewTask:
+    """Open review `task_id` of `submission`, if `actor_id` may reassign it (what the reassign
+    page is shown for); otherwise raises why not."""
+    task = session.get(ReviewTask, task_id)
+    if task is None or task.submission_id != submission.id or task.status != "open":
+        raise NotFoundError(_("There is no such review for this submission."))
+    _require_manager(session, actor_id, submission)
+    return task
+
+
 def reassign(
     session: Session,
     submission_id: int,
@@ -70,18 +97,7 @@ def reassign(
     within(reason, text_limits.REASON, "reason")
     _require_person(session, actor_id, "actor")
     submission = locked_submission(session, submission_id)
-    if not may_reassign(session, actor_id, submission.dg_code):
-        raise PermissionDeniedError(
-            _(
-                "Only {managers} can reassign reviews in {dg}; {person} cannot.",
-                managers=either(
-                    [label(labels.ROLE_HOLDERS, r) for r in (*MANAGERS, Role.DIGITAL_LEADER)]
-                ),
-                dg=submission.dg_code,
-                person=actor_id,
-            ),
-            field="actor",
-        )
+    _require_manager(session, actor_id, submission)
     task = session.exec(
         select(ReviewTask).where(
             ReviewTask.submission_id == submission.id,

@@ -151,11 +151,9 @@ def _document(data: Any) -> Any:
 
 def as_submitter(data: Any, actor_id: str) -> Any:
     """The document with `actor_id` as its submitter; refused if it names someone else."""
-    if not isinstance(data, Mapping):
-        return data  # the document check says what is wrong with it
-    document = data.get("submission", data)
+    document = _document(data)
     if not isinstance(document, Mapping):
-        return data
+        return data  # the document check says what is wrong with it
     named = document.get("submitter", actor_id)
     if named != actor_id:
         raise PermissionDeniedError(

@@ -11,18 +11,18 @@ from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from dfr.errors import DfrError, NotFoundError, PermissionDeniedError
+from dfr.errors import DfrError
 from dfr.i18n import _
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
 from dfr.web.forms import FormErrors, text
 from dfr.web.templating import render
 from flows.start import after_commit_in_background
 from models.db import session_scope
-from models.queries import person, submission_detail
+from models.queries import person
 from models.review import ReviewTask
 from models.submission import Submission
-from services.access import may_reassign, reassign_candidates, visible_submission
-from services.reassign import reassign
+from services.access import reassign_candidates, visible_submission
+from services.reassign import reassign, reassignable_review
 
 router = APIRouter()
 
@@ -33,24 +33,7 @@ def _open_review(
     """The submission (if the visitor may see it) and its open review `task_id` (if the
     visitor may reassign it)."""
     submission = visible_submission(session, visitor, submission_id)
-    task = next(
-        (t for t in open_reviews(session, submission) if t.id == task_id),
-        None,
-    )
-    if task is None:
-        raise NotFoundError(_("There is no such review for this submission."))
-    if not may_reassign(session, visitor.id, submission.dg_code):
-        raise PermissionDeniedError(
-            _(
-                "Only an administrator, the Digital Centre of Excellence or the DG's Digital "
-                "Leader can reassign this review."
-            )
-        )
-    return submission, task
-
-
-def open_reviews(session: Session, submission: Submission) -> list[ReviewTask]:
-    return [t for t in submission_detail(session, submission.id or 0).tasks if t.status == "open"]
+    return submission, reassignable_review(session, visitor.id, submission, task_id)
 
 
 def _page(
