@@ -44,7 +44,7 @@ from models.review import Action, Decision, ReviewTask, StandardRating
 from models.submission import Submission
 from models.text_limits import within
 from models.working_days import london_today
-from services.access import refusal_for
+from services.access import holds_review, refusal_for
 from services.intake import locked_submission
 from services.stages import cancel_open_actions, cancel_remaining, open_task, remaining_tasks
 
@@ -139,11 +139,29 @@ def _check_actor(
 ) -> Actor:
     """The actor as a reviewer of the open stage, or the reason they may not decide it."""
     refusal = refusal_for(session, submission, Stage(task.stage), actor_id, on)
+    if refusal is None and not holds_review(session, task.assignee_id, actor_id, on):
+        # Probe 3 of issue 12: the stage table names the reviewer; anyone else with the right
+        # to decide takes the review over first (a reassignment, logged with a reason).
+        refusal = _not_yours(session, task)
     if refusal is None:
         return Actor.STAGE_REVIEWER
     if session.get(Person, actor_id) is None:
         raise NotFoundError(refusal, field="actor")
     raise PermissionDeniedError(refusal, field="actor")
+
+
+def _not_yours(session: Session, task: ReviewTask) -> str:
+    assignee = session.get(Person, task.assignee_id) if task.assignee_id else None
+    if assignee is None:
+        return _(
+            "This review has no reviewer yet. Reassign it to yourself first, with a reason; "
+            "then decide it."
+        )
+    return _(
+        "This review is assigned to {person}. Only they, or someone covering for them, may "
+        "decide it: reassign it to yourself first, with a reason, if you are to decide it.",
+        person=assignee.name,
+    )
 
 
 def decidable_task(

@@ -21,6 +21,7 @@ from models.submission_file import parse_submission
 from services.decide import DecisionRequest, record_decision
 from services.decision_input import parse_conditions, parse_ratings
 from services.intake import resubmit, withdraw
+from services.reassign import reassign
 from services.submit import submit
 
 
@@ -93,6 +94,17 @@ def _apply_step(
         if kind == "withdraw":
             withdraw(session, sid, str(body["as"]), str(body.get("reason", "")))
             return f"withdrawn ({body['as']})"
+        if kind == "reassign":
+            task = reassign(
+                session,
+                sid,
+                str(body["stage"]),
+                str(body["to"]),
+                str(body.get("reason", "")),
+                str(body["as"]),
+                on,
+            )
+            return f"{task.stage}: reassigned to {task.assignee_id} ({body['as']})"
     raise ValidationError(
-        _("Unknown scenario step {step}; use decide, resubmit or withdraw.", step=kind)
+        _("Unknown scenario step {step}; use decide, reassign, resubmit or withdraw.", step=kind)
     )

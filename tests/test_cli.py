@@ -13,6 +13,7 @@ from sqlmodel import func, select
 from dfr.cli.main import main
 from models.audit import LogEntry
 from models.db import engine_for, session_scope
+from models.review import ReviewTask
 from models.submission import Submission
 from tests.conftest import ROOT
 from tests.factories import submission_data
@@ -105,7 +106,8 @@ def test_assessment_decision_with_ratings_from_the_command_line(initialised, cap
         )[0]
         == 0
     )
-    lead = role_holder("lead_assessor")
+    lead = assignee_of(initialised, 1, "service_assessment")
+    assert lead in lead_assessors()
     ratings = [f"--rating=uk{n:02d}=green" for n in range(1, 15)]
     code, out, err = dfr(
         capsys,
@@ -138,6 +140,24 @@ def people_in(dg: str) -> str:
 def role_holder(role: str) -> str:
     people = yaml.safe_load((ROOT / "examples" / "people.yaml").read_text())["people"]
     return next(p["id"] for p in people for r in p["roles"] if r["role"] == role)
+
+
+def lead_assessors() -> list[str]:
+    people = yaml.safe_load((ROOT / "examples" / "people.yaml").read_text())["people"]
+    return [p["id"] for p in people for r in p["roles"] if r["role"] == "lead_assessor"]
+
+
+def assignee_of(database_url: str, submission_id: int, stage: str) -> str:
+    """Who holds the submission's open `stage` (only they decide it)."""
+    with session_scope(engine_for(database_url)) as session:
+        task = session.exec(
+            select(ReviewTask).where(
+                ReviewTask.submission_id == submission_id,
+                ReviewTask.stage == stage,
+                ReviewTask.status == "open",
+            )
+        ).one()
+        return task.assignee_id or ""
 
 
 def digital_leader(dg: str) -> str:

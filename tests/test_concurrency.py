@@ -5,6 +5,7 @@ locks, keep them right — these tests use separate connections in separate thre
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
@@ -13,7 +14,9 @@ from dfr.errors import TransitionError
 from models import audit
 from models.db import session_scope
 from models.review import Decision
+from models.working_days import london_today
 from services.decide import DecisionRequest, record_decision
+from services.reassign import delegate
 from tests.factories import load_people, make_submission
 
 
@@ -43,6 +46,10 @@ def test_two_reviewers_deciding_at_once_record_exactly_one_decision(
 ):
     load_people(engine)
     sid = make_submission(engine, checklist_registry)
+    # Both may decide it tomorrow: the review's holder, and the CoE member covering for them.
+    tomorrow = london_today() + timedelta(days=1)
+    with session_scope(engine) as session:
+        delegate(session, "dl.est", "coe.one", tomorrow, tomorrow, "Away", "dl.est")
 
     def decide_as(actor, outcome):
         def work():
@@ -51,6 +58,7 @@ def test_two_reviewers_deciding_at_once_record_exactly_one_decision(
                     session,
                     DecisionRequest(sid, "digital_options_review", outcome, "Race", actor),
                     checklist_registry,
+                    tomorrow,
                 ).outcome
 
         return work

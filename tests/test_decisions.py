@@ -13,8 +13,9 @@ from models.db import session_scope
 from models.review import Action, Decision, ReviewTask
 from models.submission import Submission
 from models.working_days import add_working_days, london_today
-from services.decide import Condition, StandardAssessment
+from services.decide import Condition, DecisionRequest, StandardAssessment, record_decision
 from services.intake import resubmit, withdraw
+from services.reassign import delegate, reassign
 from tests.factories import SERVICE, all_green, decide, log_count, make_submission
 
 
@@ -158,6 +159,41 @@ def test_high_risk_goes_to_the_centre_of_excellence(people, checklist_registry):
     ):
         decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
     decide(people, checklist_registry, sid, "digital_options_review", "approve", "coe.one")
+    assert state_of(people, sid) == "approved"
+
+
+def test_only_the_assignee_or_someone_covering_for_them_decides(people, checklist_registry):
+    sid = make_submission(people, checklist_registry)
+    assert open_stage(people, sid).assignee_id == "dl.est"
+    before = log_count(people)
+    with pytest.raises(PermissionDeniedError) as refused:
+        decide(people, checklist_registry, sid, "digital_options_review", "approve", "coe.one")
+    assert refused.value.field == "actor"
+    assert "assigned to Leader EST" in refused.value.message
+    assert "reassign it to yourself first" in refused.value.message
+    assert log_count(people) == before and state_of(people, sid) == "in_review"
+
+    with session_scope(people) as session:
+        reassign(session, sid, "digital_options_review", "coe.one", "Leader on leave", "admin.one")
+    with pytest.raises(PermissionDeniedError, match="assigned to CoE One"):
+        decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
+    decide(people, checklist_registry, sid, "digital_options_review", "approve", "coe.one")
+    assert state_of(people, sid) == "approved"
+
+
+def test_someone_covering_for_the_assignee_decides_their_review(people, checklist_registry):
+    sid = make_submission(people, checklist_registry)
+    tomorrow = london_today() + timedelta(days=1)
+    with session_scope(people) as session:  # cover from tomorrow: the review stays with dl.est
+        delegate(session, "dl.est", "coe.one", tomorrow, tomorrow, "Annual leave", "dl.est")
+    assert open_stage(people, sid).assignee_id == "dl.est"
+    with session_scope(people) as session:
+        record_decision(
+            session,
+            DecisionRequest(sid, "digital_options_review", "approve", "Covering.", "coe.one"),
+            checklist_registry,
+            tomorrow,
+        )
     assert state_of(people, sid) == "approved"
 
 

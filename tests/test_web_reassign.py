@@ -3,6 +3,7 @@ someone else who may decide it, from the submission page, saying why (logged).""
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from sqlmodel import select
 from checklists.loader import read_yaml, registry
 from dfr.i18n import gettext
 from models.db import engine_for, session_scope
+from models.directory import Person
 from models.review import ReviewTask
 from tests.conftest import ROOT
 from tests.factories import submit_row
@@ -32,6 +34,19 @@ def open_review(site: Site) -> tuple[int, int, str]:
         return submission.id or 0, task.id or 0, task.assignee_id or ""
 
 
+NOT_YOURS = (
+    "This review is assigned to {person}. Only they, or someone covering for them, may "
+    "decide it: reassign it to yourself first, with a reason, if you are to decide it."
+)
+
+
+def name_of(site: Site, person_id: str) -> str:
+    with session_scope(engine_for(site.database_url)) as session:
+        person = session.get(Person, person_id)
+        assert person is not None
+        return person.name
+
+
 def holder(site: Site, task_id: int) -> str:
     with session_scope(engine_for(site.database_url)) as session:
         task = session.get(ReviewTask, task_id)
@@ -49,6 +64,13 @@ def test_a_review_is_reassigned_from_the_submission_page(site: Site, language: s
     page = client.get(f"/submissions/{sid}")
     link = f"/submissions/{sid}/reassign/{task_id}"
     assert link in page.text and gettext("Reassign", language) in page.text
+    review = f"/submissions/{sid}/review/{task_id}"
+    assert review not in page.text  # not theirs to decide: no decision form is offered
+    refused = client.get(review)
+    assert refused.status_code == 403
+    assert name_of(site, assignee) in refused.text
+    told = gettext(NOT_YOURS, language).format(person=name_of(site, assignee))
+    assert told in html.unescape(refused.text)
 
     form = client.get(link)
     assert form.status_code == 200
@@ -67,7 +89,8 @@ def test_a_review_is_reassigned_from_the_submission_page(site: Site, language: s
     done = client.post(link, {"to": coe, "reason": "The Digital Leader is on a panel for it."})
     assert done.status_code == 200 and done.url.path == f"/submissions/{sid}"
     assert holder(site, task_id) == coe
-    assert client.get(f"/submissions/{sid}/review/{task_id}").status_code == 200
+    assert review in done.text  # now theirs: the decision form is offered
+    assert client.get(review).status_code == 200
     client.close()
 
 
