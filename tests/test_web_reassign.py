@@ -71,6 +71,7 @@ def test_a_review_is_reassigned_from_the_submission_page(site: Site, language: s
     assert name_of(site, assignee) in refused.text
     told = gettext(NOT_YOURS, language).format(person=name_of(site, assignee))
     assert told in html.unescape(refused.text)
+    assert f'href="{link}"' in refused.text  # the way on: take the review over
 
     form = client.get(link)
     assert form.status_code == 200

@@ -80,12 +80,19 @@ def refusal(
     message: str,
     title: str | None = None,
     headers: dict[str, str] | None = None,
+    link: tuple[str, str] | None = None,
 ) -> Response:
-    """`message` as a problem for the API, as an error page (headed `title`) for a page."""
+    """`message` as a problem for the API, as an error page (headed `title`) for a page; `link`
+    (address, text) offers the page's reader a way on."""
     if for_api(request):
         return problem(status, message, headers)
     page = render(
-        request, "error.html", status, title=title or _("There is a problem"), message=message
+        request,
+        "error.html",
+        status,
+        title=title or _("There is a problem"),
+        message=message,
+        link=link,
     )
     page.headers.update(headers or {})
     return page

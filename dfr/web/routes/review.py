@@ -17,9 +17,10 @@ from starlette.responses import RedirectResponse, Response
 
 from checklists.answers import RATINGS
 from checklists.loader import Checklist, registry
-from dfr.errors import ValidationError
+from dfr.errors import PermissionDeniedError, ValidationError
 from dfr.i18n import _
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
+from dfr.web.errors import refusal
 from dfr.web.forms import FormErrors, RowId, text
 from dfr.web.templating import render
 from flows.start import after_commit_in_background
@@ -27,7 +28,7 @@ from models.db import session_scope
 from models.lifecycle import STAGES, Stage
 from models.review import ReviewTask
 from models.submission import Submission
-from services.access import visible_submission
+from services.access import may_reassign, visible_submission
 from services.decide import (
     Condition,
     DecisionRequest,
@@ -120,8 +121,33 @@ async def review_page(
     request: Request, submission_id: RowId, task_id: RowId, visitor: CurrentVisitor
 ) -> Response:
     with session_scope(read_only=True) as session:
-        page = _decision_page(session, visitor, submission_id, task_id)
+        try:
+            page = _decision_page(session, visitor, submission_id, task_id)
+        except PermissionDeniedError as refused:
+            return _refused(request, session, visitor, submission_id, task_id, refused)
         return _page(request, page, {}, None)
+
+
+def _refused(
+    request: Request,
+    session: Session,
+    visitor: Visitor,
+    submission_id: int,
+    task_id: int,
+    refused: PermissionDeniedError,
+) -> Response:
+    """The refusal, with the way on for someone who may give the review to themselves or
+    another: the reassign page."""
+    submission = visible_submission(session, visitor, submission_id)
+    if refused.field != "actor" or not may_reassign(session, visitor.id, submission.dg_code):
+        raise refused
+    return refusal(
+        request,
+        403,
+        refused.message,
+        _("You cannot do that"),
+        link=(f"/submissions/{submission_id}/reassign/{task_id}", _("Reassign this review")),
+    )
 
 
 def _conditions(form: FormData, errors: FormErrors) -> tuple[list[Condition], list[int]]:
