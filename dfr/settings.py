@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     base_url: str = Field(
         default="http://127.0.0.1:8000", description="Public URL used in links to items."
     )
+    support_email: str = Field(
+        default="digital-first-review@example.org",
+        description="Where people report a problem or ask for another format (help, "
+        "accessibility statement and privacy pages).",
+    )
 
     # Notifications. With neither Slack nor SMTP configured, messages go to the outbox folder.
     outbox_dir: Path = Field(default=Path("var/outbox"))

@@ -18,6 +18,7 @@ from dfr.web.routes import (
     account,
     api,
     home,
+    information,
     overview,
     reassign,
     review,
@@ -45,7 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/assets", StaticFiles(directory=GOVUK_FRONTEND / "assets"), name="assets")
     app.mount("/static/govuk", StaticFiles(directory=GOVUK_FRONTEND), name="govuk")
     app.mount("/static/app", StaticFiles(packages=[("dfr.web", "static")]), name="app")
-    for module in (account, home, submit, submissions, review, reassign, overview, api):
+    pages = (account, home, information, submit, submissions, review, reassign, overview, api)
+    for module in pages:
         app.include_router(module.router)
     add_error_pages(app)
     # Innermost first: the body limit and the last resort answer inside the session (their
