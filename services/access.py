@@ -78,6 +78,11 @@ class Actor:
         return any(r.role in roles for r in self.roles)
 
     @property
+    def submits(self) -> bool:
+        """Whether this person may submit at all (for some DG): the web offers them "Submit"."""
+        return self.holds(Role.POLICY_OFFICER)
+
+    @property
     def reviews(self) -> bool:
         """Whether this person reviews at all (their work page lists reviews)."""
         return bool(self.leads) or self.holds(
