@@ -32,18 +32,19 @@ def test_the_owner_deletes_a_draft_from_the_submit_page(site: Site):
     created = client.post("/submit", {"kind": "initiative", "dg": "EST"})
     draft_id = int(created.url.path.split("/")[2])
     page = client.get("/submit").text
-    assert f'action="/drafts/{draft_id}/delete"' in page
+    assert f'href="/drafts/{draft_id}/delete"' in page
     assert "A draft nobody changes for 28 days is deleted." in page
 
     someone_else = Browserless(site)
     someone_else.sign_in("huw.jenkins")
     assert someone_else.post(f"/drafts/{draft_id}/delete").status_code == 404
+    assert someone_else.get(f"/drafts/{draft_id}/delete").status_code == 404
     assert draft_id in draft_ids(site.database_url)
 
     deleted = client.post(f"/drafts/{draft_id}/delete")
     assert deleted.url.path == "/submit" and deleted.status_code == 200
     assert draft_id not in draft_ids(site.database_url)
-    assert f'action="/drafts/{draft_id}/delete"' not in deleted.text
+    assert f'href="/drafts/{draft_id}/delete"' not in deleted.text
     assert client.post(f"/drafts/{draft_id}/delete").status_code == 404  # gone: says so
     client.close()
     someone_else.close()

@@ -144,12 +144,16 @@ DECLARED: dict[tuple[str, str], Declared] = {
     ),
     ("GET", "/drafts/{draft_id}/check"): Declared(DRAFT_OWNER, "/drafts/{w.draft_id}/check"),
     ("POST", "/drafts/{draft_id}/check"): Declared(DRAFT_OWNER, "/drafts/{w.draft_id}/check", {}),
+    ("GET", "/drafts/{draft_id}/delete"): Declared(DRAFT_OWNER, "/drafts/{w.draft_id}/delete"),
     ("POST", "/drafts/{draft_id}/delete"): Declared(DRAFT_OWNER, "/drafts/{w.draft_id}/delete", {}),
     ("GET", "/submissions/{submission_id}"): Declared(
         VISIBLE_SUBMISSION, "/submissions/{w.in_review}"
     ),
     ("GET", "/submissions/{submission_id}/confirmation"): Declared(
         VISIBLE_SUBMISSION, "/submissions/{w.in_review}/confirmation"
+    ),
+    ("GET", "/submissions/{submission_id}/withdraw"): Declared(
+        SUBMITTER, "/submissions/{w.in_review}/withdraw"
     ),
     ("POST", "/submissions/{submission_id}/withdraw"): Declared(
         SUBMITTER, "/submissions/{w.in_review}/withdraw", {"reason": "x"}

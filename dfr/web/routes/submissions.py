@@ -11,17 +11,20 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from checklists.loader import registry
+from dfr.errors import ValidationError
 from dfr.i18n import _, get_language
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
-from dfr.web.forms import RowId, text
+from dfr.web.forms import FormErrors, RowId, text
 from dfr.web.questions import display_answer
 from dfr.web.templating import render
 from flows.start import after_commit_in_background
+from models import text_limits
 from models.db import session_scope
 from models.queries import SubmissionDetail, directorate, submission_detail
+from models.submission import Submission
 from services.access import decidable_by, may_reassign, visible_submission
 from services.drafts import start_resubmission
-from services.intake import withdraw
+from services.intake import withdraw, withdrawable
 
 router = APIRouter()
 
@@ -100,6 +103,31 @@ def resubmit_after_changes(
         return RedirectResponse(f"/drafts/{draft.id}/check", status_code=303)
 
 
+def _withdraw_page(
+    request: Request, submission: Submission, reason: str, errors: FormErrors | None
+) -> Response:
+    return render(
+        request,
+        "withdraw.html",
+        400 if errors else 200,
+        title=_("Withdraw this submission?"),
+        s=submission,
+        reason=reason,
+        reason_limit=text_limits.REASON,
+        errors=errors,
+    )
+
+
+@router.get("/submissions/{submission_id}/withdraw")
+async def withdraw_page(
+    request: Request, submission_id: RowId, visitor: CurrentVisitor
+) -> Response:
+    """Are you sure? (GOV.UK: confirm what cannot be undone before doing it.)"""
+    with session_scope(read_only=True) as session:
+        submission = visible_submission(session, visitor, submission_id)
+        return _withdraw_page(request, withdrawable(session, submission, visitor.id), "", None)
+
+
 @router.post("/submissions/{submission_id}/withdraw")
 def withdraw_submission(
     request: Request,
@@ -108,8 +136,17 @@ def withdraw_submission(
     form: PostedForm,
     background: BackgroundTasks,
 ) -> Response:
+    reason = text(form, "reason")
     with session_scope() as session:
-        visible_submission(session, visitor, submission_id)  # a stranger learns nothing
-        withdraw(session, submission_id, visitor.id, text(form, "reason"))
+        submission = visible_submission(
+            session, visitor, submission_id
+        )  # a stranger learns nothing
+        try:
+            withdraw(session, submission_id, visitor.id, reason)
+        except ValidationError as refused:
+            session.rollback()  # nothing of a refused withdrawal is kept
+            errors = FormErrors()
+            errors.add("reason", refused.message)
+            return _withdraw_page(request, submission, reason, errors)
     background.add_task(after_commit_in_background, submission_id)
     return RedirectResponse(f"/submissions/{submission_id}", status_code=303)

@@ -95,6 +95,14 @@ def create_draft(request: Request, visitor: CurrentVisitor, form: PostedForm) ->
         return RedirectResponse(f"/drafts/{draft.id}/about", status_code=303)
 
 
+@router.get("/drafts/{draft_id}/delete")
+async def delete_draft_page(request: Request, draft_id: RowId, visitor: CurrentVisitor) -> Response:
+    """Are you sure? (GOV.UK: confirm what cannot be undone before doing it.)"""
+    with session_scope(read_only=True) as session:
+        draft = open_draft(session, visitor.id, draft_id)
+        return render(request, "delete_draft.html", title=_("Delete this draft?"), draft=draft)
+
+
 @router.post("/drafts/{draft_id}/delete")
 def throw_away_draft(
     request: Request, draft_id: RowId, visitor: CurrentVisitor, form: PostedForm
