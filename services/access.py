@@ -83,6 +83,12 @@ class Actor:
         return self.holds(Role.POLICY_OFFICER)
 
     @property
+    def arranges_cover(self) -> bool:
+        """Whether this person has absence cover to arrange: for their own reviews, or (an
+        administrator) for anyone's."""
+        return self.reviews or self.holds(Role.ADMIN)
+
+    @property
     def reviews(self) -> bool:
         """Whether this person reviews at all (their work page lists reviews)."""
         return bool(self.leads) or self.holds(

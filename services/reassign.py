@@ -3,16 +3,17 @@ Each move states its reason and is written to the decision log."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from dfr import labels
 from dfr.errors import NotFoundError, PermissionDeniedError, TransitionError, ValidationError
 from dfr.i18n import _
 from dfr.labels import either, label
 from models import audit, text_limits
-from models.directory import Delegation, Person
+from models.directory import Delegation, Directorate, Person, RoleAssignment
 from models.lifecycle import Role, Stage
 from models.review import ReviewTask
 from models.submission import Submission
@@ -153,7 +154,7 @@ def delegate(
     _require_person(session, person_id, "person")
     _require_person(session, delegate_id, "to")
     _require_person(session, actor_id, "actor")
-    if actor_id != person_id and not may_reassign(session, actor_id, None):
+    if actor_id != person_id and not arranges_cover_for_others(session, actor_id):
         raise PermissionDeniedError(
             _(
                 "Only {person} or an administrator can arrange cover for {person}.",
@@ -199,3 +200,58 @@ def delegate(
             moved.append(task.submission_id)
     session.flush()
     return delegation, moved
+
+
+# -- what the cover page shows --------------------------------------------------------------
+
+REVIEWING = (
+    Role.COE,
+    Role.CATEGORY_MANAGER,
+    Role.LEAD_ASSESSOR,
+    Role.ASSESSOR,
+    Role.ADMIN,
+)
+
+
+def arranges_cover_for_others(session: Session, actor_id: str) -> bool:
+    """Administrators and the Digital CoE arrange anyone's cover; everyone else their own."""
+    return may_reassign(session, actor_id, None)
+
+
+def reviewers(session: Session) -> list[Person]:
+    """Everyone who reviews (a reviewing role, or a DG's Digital Leader), by name: who may be
+    away, and who may cover."""
+    with_role = select(RoleAssignment.person_id).where(
+        col(RoleAssignment.role).in_([r.value for r in REVIEWING])
+    )
+    leaders = select(Directorate.digital_leader_id)
+    return list(
+        session.exec(
+            select(Person)
+            .where(col(Person.id).in_(with_role) | col(Person.id).in_(leaders))
+            .order_by(col(Person.name))
+        ).all()
+    )
+
+
+@dataclass(frozen=True)
+class Cover:
+    delegation: Delegation
+    away: str  # names
+    covering: str
+
+
+def covers(session: Session, person_id: str | None, on: date) -> list[Cover]:
+    """Cover running now or still to come: `person_id`'s (away or covering), or everyone's
+    when None; soonest first."""
+    query = select(Delegation).where(col(Delegation.ends_on) >= on)
+    if person_id is not None:
+        query = query.where(
+            (Delegation.person_id == person_id) | (Delegation.delegate_id == person_id)
+        )
+    found = session.exec(query.order_by(col(Delegation.starts_on), col(Delegation.id))).all()
+    ids = {d.person_id for d in found} | {d.delegate_id for d in found}
+    names = {
+        p.id: p.name for p in session.exec(select(Person).where(col(Person.id).in_(ids))).all()
+    }
+    return [Cover(d, names[d.person_id], names[d.delegate_id]) for d in found]

@@ -102,6 +102,8 @@ DG_OVERSEER = Rule("DG overseer", SIGN_IN, 404)
 REASSIGNER = Rule(
     "administrator, CoE or the DG's Digital Leader, of a visible submission", SIGN_IN, 404
 )
+# The stranger is an assessor: the cover page is theirs too (for their own reviews only).
+REVIEWER_ONLY = Rule("people who review, and administrators (absence cover)", SIGN_IN, OPEN)
 API_POLICY_OFFICER = Rule("policy officer, JSON API", 401, 403)
 
 
@@ -112,6 +114,8 @@ class Declared:
     form: dict[str, str] | None = None  # for a POST: a valid-looking form
 
 
+COVER_DAYS = {"starts-day": "1", "starts-month": "12", "starts-year": "2030"}
+COVER_DAYS |= {"ends-day": "1", "ends-month": "12", "ends-year": "2030"}
 ABOUT = {"title_en": "T", "title_cy": "T", "summary_en": "S", "summary_cy": "S"}
 # Every route of the web app, by (method, route path as declared), with who may use it. A new
 # route must be added here (test_every_route_declares_who_may_use_it).
@@ -121,6 +125,12 @@ DECLARED: dict[tuple[str, str], Declared] = {
     ("POST", "/sign-in"): Declared(PUBLIC, "/sign-in", {"person": STRANGER, "password": "no"}),
     ("POST", "/sign-out"): Declared(PUBLIC, "/sign-out", {}),
     ("GET", "/language/{language}"): Declared(PUBLIC, "/language/cy?next=/sign-in"),
+    ("GET", "/cover"): Declared(REVIEWER_ONLY, "/cover"),
+    ("POST", "/cover"): Declared(  # someone else's cover: for administrators and the CoE only
+        REVIEWER_ONLY,
+        "/cover",
+        {"person": "nia.roberts", "to": "james.oconnor", "reason": "x", **COVER_DAYS},
+    ),
     ("GET", "/help"): Declared(PUBLIC, "/help"),
     ("GET", "/accessibility"): Declared(PUBLIC, "/accessibility"),
     ("GET", "/privacy"): Declared(PUBLIC, "/privacy"),

@@ -17,6 +17,7 @@ from dfr.web.request_ids import RequestIds
 from dfr.web.routes import (
     account,
     api,
+    cover,
     home,
     information,
     overview,
@@ -46,8 +47,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/assets", StaticFiles(directory=GOVUK_FRONTEND / "assets"), name="assets")
     app.mount("/static/govuk", StaticFiles(directory=GOVUK_FRONTEND), name="govuk")
     app.mount("/static/app", StaticFiles(packages=[("dfr.web", "static")]), name="app")
-    pages = (account, home, information, submit, submissions, review, reassign, overview, api)
-    for module in pages:
+    for module in (
+        account,
+        home,
+        information,
+        submit,
+        submissions,
+        review,
+        reassign,
+        cover,
+        overview,
+        api,
+    ):
         app.include_router(module.router)
     add_error_pages(app)
     # Innermost first: the body limit and the last resort answer inside the session (their

@@ -4,6 +4,7 @@ and reading what a request names: form fields, row ids in paths, where to go nex
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated
 
 from fastapi import Path
@@ -48,6 +49,21 @@ class FormErrors:
 def text(form: FormData, name: str) -> str:
     value = form.get(name)
     return value.strip() if isinstance(value, str) else ""
+
+
+def date_parts(form: FormData, name: str) -> dict[str, str]:
+    """What a GOV.UK date input (`name-day`, `name-month`, `name-year`) holds, as typed."""
+    return {part: text(form, f"{name}-{part}") for part in ("day", "month", "year")}
+
+
+def typed_date(parts: dict[str, str]) -> date | None:
+    """The date a GOV.UK date input holds; None when it is empty. ValueError when what is
+    typed is not a real date (31 2 2027, a year of two digits, words)."""
+    if not any(parts.values()):
+        return None
+    if len(parts["year"]) != 4:
+        raise ValueError("the year must have four digits")
+    return date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
 
 
 def safe_next(target: str | None, default: str = "/work") -> str:

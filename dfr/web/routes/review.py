@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks
@@ -21,7 +20,7 @@ from dfr.errors import PermissionDeniedError, ValidationError
 from dfr.i18n import _
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
 from dfr.web.errors import refusal
-from dfr.web.forms import FormErrors, RowId, text
+from dfr.web.forms import FormErrors, RowId, date_parts, text, typed_date
 from dfr.web.templating import render
 from flows.start import after_commit_in_background
 from models.db import session_scope
@@ -156,11 +155,13 @@ def _conditions(form: FormData, errors: FormErrors) -> tuple[list[Condition], li
     conditions, rows = [], []
     for n in range(1, CONDITION_ROWS + 1):
         what = text(form, f"condition-{n}")
-        parts = [text(form, f"condition-{n}-due-{p}") for p in ("day", "month", "year")]
-        if not what and not any(parts):
+        parts = date_parts(form, f"condition-{n}-due")
+        if not what and not any(parts.values()):
             continue
         try:
-            due = date(int(parts[2]), int(parts[1]), int(parts[0]))
+            due = typed_date(parts)
+            if due is None:
+                raise ValueError("no due date")
         except ValueError:
             errors.add(
                 f"condition-{n}-due-day",
