@@ -12,6 +12,7 @@ from sqlmodel import select
 from checklists.loader import read_yaml, registry
 from dfr.markdown import markdown_to_html
 from dfr.settings import get_settings
+from harness.fakes.smtp import Mailbox, SmtpServer
 from models.db import engine_for, session_scope
 from models.review import ReviewTask
 from notifications.delivery import build_channels, deliver_until_settled
@@ -19,7 +20,6 @@ from notifications.queue import queue_for_submission
 from services.decide import DecisionRequest, record_decision
 from tests.conftest import ROOT
 from tests.factories import decide, load_people, make_submission, submit_row
-from tests.fakes.smtp import Mailbox, SmtpServer
 from tests.web_support import Browserless, Site
 
 RATIONALE = (

@@ -33,12 +33,12 @@ from dfr.cli.engine import prefect_server
 from dfr.processes import stop
 from dfr.settings import get_settings
 from flows.start import request_follow_up
+from harness.fakes.slack import TOKEN, FakeSlack, FakeSlackServer
+from harness.samples import load_people, submission_data
 from models.db import dispose_engine, engine_for, session_scope
 from models.migrate import upgrade
 from models.notification import Notification
 from services.announce import unannounced_submissions
-from tests.factories import load_people, submission_data
-from tests.fakes.slack import TOKEN, FakeSlack, FakeSlackServer
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("DFR_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
