@@ -148,12 +148,7 @@ class Stack:
     def stop_worker(self, name: str) -> None:
         worker = self.workers.pop(name)
         tree = process_tree(worker.pid)
-        worker.terminate()
-        try:
-            worker.wait(30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(30)
+        stop(worker, 30)
         for pid in tree[1:]:
             with suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
