@@ -15,8 +15,10 @@ from harness.samples import load_people as load_people
 from harness.samples import submission_data as submission_data
 from models.audit import LogEntry
 from models.db import session_scope
+from models.review import ReviewTask
 from models.submission import Submission
 from services.decide import DecisionRequest, StandardAssessment, record_decision
+from services.directory import load_directory, parse_directory
 from services.submit import submit
 
 SERVICE = {
@@ -27,11 +29,27 @@ SERVICE = {
 }
 
 
+def add_person(engine: Engine, person_id: str, name: str, email: str, role: dict[str, str]) -> None:
+    """One more person, with one role, beside the directory already loaded."""
+    person = {"id": person_id, "name": name, "email": email, "roles": [role]}
+    with session_scope(engine) as session:
+        load_directory(session, parse_directory({"people": [person]}))
+
+
 def submit_row(session: Session, data: Any, registry: Registry, **kwargs: Any) -> Submission:
     """Submit through the service in the caller's transaction; return the stored row."""
     found = session.get(Submission, submit(session, data, registry, **kwargs).submission_id)
     assert found is not None
     return found
+
+
+def open_task(session: Session, submission_id: int) -> ReviewTask:
+    """The submission's one open review task."""
+    return session.exec(
+        select(ReviewTask).where(
+            ReviewTask.submission_id == submission_id, ReviewTask.status == "open"
+        )
+    ).one()
 
 
 def make_submission(engine: Engine, registry: Registry, **kwargs: Any) -> int:
