@@ -8,17 +8,14 @@ import logging
 from typing import Any
 
 import pytest
-from sqlmodel import select
 
-from checklists.loader import read_yaml, registry
 from dfr.errors import PermissionDeniedError, TransitionError
 from models.db import engine_for, session_scope
 from models.draft import Draft
-from models.review import ReviewTask
 from services.decide import DecisionRequest, record_decision
 from tests.conftest import ROOT
-from tests.factories import make_submission, submit_row
-from tests.web_support import PASSWORD, Browserless, Site
+from tests.factories import make_submission
+from tests.web_support import PASSWORD, Browserless, Site, submit_example
 
 EXAMPLE = ROOT / "examples" / "submissions" / "02-new-service-alpha-amber.yaml"
 STRANGER = "lowri.price"  # an assessor with no part in the submission
@@ -27,14 +24,8 @@ STRANGER = "lowri.price"  # an assessor with no part in the submission
 @pytest.fixture(scope="module")
 def in_review(site: Site) -> tuple[int, int, str]:
     """iwan.parry's submission at its digital-options review: (id, open task, submitter)."""
-    with session_scope(engine_for(site.database_url)) as session:
-        submission = submit_row(session, read_yaml(EXAMPLE), registry())
-        task = session.exec(
-            select(ReviewTask).where(
-                ReviewTask.submission_id == submission.id, ReviewTask.status == "open"
-            )
-        ).one()
-        return submission.id or 0, task.id or 0, submission.submitter_id
+    submission, task = submit_example(site, EXAMPLE)
+    return submission.id or 0, task.id or 0, submission.submitter_id
 
 
 @pytest.fixture

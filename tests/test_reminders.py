@@ -15,12 +15,11 @@ from models.db import session_scope
 from models.lifecycle import Role
 from models.notification import Notification
 from models.reminders import Policy, Reminder, escalation_for, step_for
-from models.review import ReviewTask
 from models.working_days import add_working_days, is_working_day
 from notifications.queue import queue_for_submission
 from services.decide import Condition
 from services.reminders import sweep
-from tests.factories import SERVICE, decide, make_submission
+from tests.factories import SERVICE, decide, make_submission, open_task
 
 POLICY = Policy(remind_before=2, second_escalation_after=5)
 DUE = date(2027, 1, 15)  # a Friday
@@ -67,15 +66,7 @@ def test_escalation_goes_to_the_first_level_with_someone_else(step, first, exclu
 
 def task_due(engine, sid):
     with session_scope(engine) as session:
-        return (
-            session.exec(
-                select(ReviewTask).where(
-                    ReviewTask.submission_id == sid, ReviewTask.status == "open"
-                )
-            )
-            .one()
-            .due_date
-        )
+        return open_task(session, sid).due_date
 
 
 def working_days_before(due, count):
@@ -203,15 +194,7 @@ def escalations_of(engine, sid):
 
 def open_assignee(engine, sid):
     with session_scope(engine) as session:
-        return (
-            session.exec(
-                select(ReviewTask).where(
-                    ReviewTask.submission_id == sid, ReviewTask.status == "open"
-                )
-            )
-            .one()
-            .assignee_id
-        )
+        return open_task(session, sid).assignee_id
 
 
 @pytest.mark.parametrize(
