@@ -115,15 +115,18 @@ def test_a_refused_decision_in_the_web_is_logged_with_the_person_and_reason(
     client.close()
 
 
+def refusal_logged(engine, registry, logged, request: DecisionRequest, error: type[Exception]):
+    """Record `request`, which is refused with `error`: the one record the refusal logged."""
+    with pytest.raises(error), session_scope(engine) as session:
+        record_decision(session, request, registry)
+    [record] = records(logged, "dfr.services.decide")
+    return record
+
+
 def test_a_decision_refused_for_the_role_is_logged(people, checklist_registry, logged):
     sid = make_submission(people, checklist_registry)
-    with pytest.raises(PermissionDeniedError), session_scope(people) as session:
-        record_decision(
-            session,
-            DecisionRequest(sid, "digital_options_review", "approve", "Looks fine", "ur.one"),
-            checklist_registry,
-        )
-    [record] = records(logged, "dfr.services.decide")
+    request = DecisionRequest(sid, "digital_options_review", "approve", "Looks fine", "ur.one")
+    record = refusal_logged(people, checklist_registry, logged, request, PermissionDeniedError)
     assert record.person == "ur.one" and record.submission_id == sid
     assert record.stage == "digital_options_review" and record.reason
     assert record.request_id == "-"  # not a web request
@@ -131,12 +134,7 @@ def test_a_decision_refused_for_the_role_is_logged(people, checklist_registry, l
 
 def test_a_decision_on_a_stage_that_is_not_open_is_logged(people, checklist_registry, logged):
     sid = make_submission(people, checklist_registry)
-    with pytest.raises(TransitionError), session_scope(people) as session:
-        record_decision(
-            session,
-            DecisionRequest(sid, "category_review", "approve", "Fine", "cm.est"),
-            checklist_registry,
-        )
-    [record] = records(logged, "dfr.services.decide")
+    request = DecisionRequest(sid, "category_review", "approve", "Fine", "cm.est")
+    record = refusal_logged(people, checklist_registry, logged, request, TransitionError)
     assert record.person == "cm.est" and record.refusal == "TransitionError"
     assert "is not open for a decision" in record.reason
