@@ -245,27 +245,29 @@ def cover(engine, person, delegate, on):
         arrange(session, person, delegate, on, on, "Leave", "admin.one", on=on - timedelta(days=1))
 
 
-def test_an_escalation_skips_whoever_covers_for_the_holder(people, checklist_registry):
-    # The leader holds the review and the only CoE member covers for them: the CoE level has
-    # nobody else, so the escalation goes up to the administrators.
-    sid = make_submission(people, checklist_registry)
+@pytest.mark.parametrize(
+    ("answers", "covering", "expected"),
+    [
+        # The leader holds the review and the only CoE member covers for them: the CoE level has
+        # nobody else, so the escalation goes up to the administrators.
+        ({}, "coe.one", (["admin.one"], "admin")),
+        # The category manager holds the review while covering for the leader: escalating to the
+        # leader would reach the person they stand in for, so it goes to the CoE.
+        ({"kind": "procurement", "buys_digital": True}, "cm.est", (["coe.one"], "coe")),
+    ],
+    ids=["whoever covers for the holder", "whoever the holder covers for"],
+)
+def test_an_escalation_skips_whoever_covers_for_the_holder_and_whom_they_cover_for(
+    people, checklist_registry, answers, covering, expected
+):
+    sid = make_submission(people, checklist_registry, **answers)
+    if answers:  # a procurement: the category manager holds its category review
+        decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
     late = add_working_days(task_due(people, sid), 1)
-    cover(people, "dl.est", "coe.one", late)
+    cover(people, "dl.est", covering, late)
     assert run(people, late) == [("task", "escalation")]
     [payload] = log_of(people)
-    assert (payload["recipients"], payload["escalated_to"]) == (["admin.one"], "admin")
-
-
-def test_an_escalation_skips_whoever_the_holder_covers_for(people, checklist_registry):
-    # The category manager holds the review while covering for the leader: escalating to the
-    # leader would reach the person they stand in for, so it goes to the CoE.
-    sid = make_submission(people, checklist_registry, kind="procurement", buys_digital=True)
-    decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
-    late = add_working_days(task_due(people, sid), 1)
-    cover(people, "dl.est", "cm.est", late)
-    assert run(people, late) == [("task", "escalation")]
-    [payload] = log_of(people)
-    assert (payload["recipients"], payload["escalated_to"]) == (["coe.one"], "coe")
+    assert (payload["recipients"], payload["escalated_to"]) == expected
 
 
 def test_the_escalation_message_reaches_the_coe_not_the_late_reviewer(people, checklist_registry):
