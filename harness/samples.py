@@ -12,6 +12,21 @@ from sqlalchemy.engine import Engine
 from models.db import session_scope
 from services.directory import load_directory, parse_directory
 
+
+def _person(
+    person_id: str, name: str, email: str, *roles: dict[str, str], **more: str
+) -> dict[str, Any]:
+    """A person of the directory file: `more` is their language or Slack id."""
+    person: dict[str, Any] = {"id": person_id, "name": name, "email": email, **more}
+    if roles:
+        person["roles"] = list(roles)
+    return person
+
+
+def _assessor(discipline: str) -> dict[str, str]:
+    return {"role": "assessor", "discipline": discipline}
+
+
 DIRECTORY: dict[str, Any] = {
     "directorates": [
         {
@@ -33,85 +48,39 @@ DIRECTORY: dict[str, Any] = {
         },
     ],
     "people": [
-        {
-            "id": "ur.one",
-            "name": "Researcher",
-            "email": "ur@example.org",
-            "roles": [{"role": "assessor", "discipline": "user_research"}],
-        },
-        {
-            "id": "design.one",
-            "name": "Designer",
-            "email": "ds@example.org",
-            "roles": [{"role": "assessor", "discipline": "design"}],
-        },
-        {
-            "id": "design.two",
-            "name": "Designer Two",
-            "email": "ds2@example.org",
-            "roles": [{"role": "assessor", "discipline": "design"}],
-        },
-        {
-            "id": "tech.one",
-            "name": "Technologist",
-            "email": "tc@example.org",
-            "roles": [{"role": "assessor", "discipline": "technical"}],
-        },
-        {
-            "id": "perf.one",
-            "name": "Analyst",
-            "email": "pa@example.org",
-            "roles": [{"role": "assessor", "discipline": "performance"}],
-        },
-        {
-            "id": "lead.two",
-            "name": "Lead Two",
-            "email": "l2@example.org",
-            "roles": [{"role": "lead_assessor"}],
-        },
-        {
-            "id": "admin.one",
-            "name": "Admin",
-            "email": "ad@example.org",
-            "roles": [{"role": "admin"}],
-        },
-        {
-            "id": "policy.est",
-            "name": "Policy EST",
-            "email": "p@example.org",
-            "language": "en",
-            "slack_user_id": "U0POLEST",
-            "roles": [{"role": "policy_officer", "dg": "EST"}],
-        },
-        {
-            "id": "policy.hss",
-            "name": "Polisi HSS",
-            "email": "ph@example.org",
-            "language": "cy",
-            "roles": [{"role": "policy_officer", "dg": "HSS"}],
-        },
-        {
-            "id": "dl.est",
-            "name": "Leader EST",
-            "email": "dl@example.org",
-            "language": "cy",
-            "slack_user_id": "U0DLEST",
-        },
-        {"id": "dl.hss", "name": "Leader HSS", "email": "dh@example.org", "language": "en"},
-        {"id": "coe.one", "name": "CoE One", "email": "c@example.org", "roles": [{"role": "coe"}]},
-        {
-            "id": "cm.est",
-            "name": "Cat EST",
-            "email": "cm@example.org",
-            "slack_user_id": "U0CMEST",
-            "roles": [{"role": "category_manager", "dg": "EST"}],
-        },
-        {
-            "id": "lead.one",
-            "name": "Lead One",
-            "email": "l@example.org",
-            "roles": [{"role": "lead_assessor"}],
-        },
+        _person("ur.one", "Researcher", "ur@example.org", _assessor("user_research")),
+        _person("design.one", "Designer", "ds@example.org", _assessor("design")),
+        _person("design.two", "Designer Two", "ds2@example.org", _assessor("design")),
+        _person("tech.one", "Technologist", "tc@example.org", _assessor("technical")),
+        _person("perf.one", "Analyst", "pa@example.org", _assessor("performance")),
+        _person("lead.two", "Lead Two", "l2@example.org", {"role": "lead_assessor"}),
+        _person("admin.one", "Admin", "ad@example.org", {"role": "admin"}),
+        _person(
+            "policy.est",
+            "Policy EST",
+            "p@example.org",
+            {"role": "policy_officer", "dg": "EST"},
+            language="en",
+            slack_user_id="U0POLEST",
+        ),
+        _person(
+            "policy.hss",
+            "Polisi HSS",
+            "ph@example.org",
+            {"role": "policy_officer", "dg": "HSS"},
+            language="cy",
+        ),
+        _person("dl.est", "Leader EST", "dl@example.org", language="cy", slack_user_id="U0DLEST"),
+        _person("dl.hss", "Leader HSS", "dh@example.org", language="en"),
+        _person("coe.one", "CoE One", "c@example.org", {"role": "coe"}),
+        _person(
+            "cm.est",
+            "Cat EST",
+            "cm@example.org",
+            {"role": "category_manager", "dg": "EST"},
+            slack_user_id="U0CMEST",
+        ),
+        _person("lead.one", "Lead One", "l@example.org", {"role": "lead_assessor"}),
     ],
 }
 
