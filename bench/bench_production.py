@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.production import distinct_submissions, production_stack, submit_concurrently
+from harness.production import distinct_submissions, production_stack, submit_concurrently
 
 COUNT = int(os.environ.get("DFR_BENCH_PRODUCTION", "200"))
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from checklists import conditions
 
@@ -15,6 +15,16 @@ QuestionType = Literal[
 ]
 Stage = Literal["category_review", "service_assessment"]
 RiskRating = Literal["low", "medium", "high"]
+
+
+def _condition_at(where: str) -> AfterValidator:
+    """A `when` mapping must parse as a condition; the error names `where`."""
+
+    def parses(value: dict[str, Any]) -> dict[str, Any]:
+        conditions.parse(value, where)
+        return value
+
+    return AfterValidator(parses)
 
 
 class Strict(BaseModel):
@@ -46,14 +56,8 @@ class Option(Strict):
 class RiskBand(Strict):
     """The first band whose condition holds gives the question's risk rating."""
 
-    when: dict[str, Any]
+    when: Annotated[dict[str, Any], _condition_at("risk.when")]
     rating: RiskRating
-
-    @field_validator("when")
-    @classmethod
-    def _parses(cls, value: dict[str, Any]) -> dict[str, Any]:
-        conditions.parse(value, "risk.when")
-        return value
 
 
 class Question(Strict):
@@ -121,15 +125,9 @@ class Outcome(Strict):
 
 class Rule(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    when: dict[str, Any]
+    when: Annotated[dict[str, Any], _condition_at("when")]
     then: Outcome
     because: Text
-
-    @field_validator("when")
-    @classmethod
-    def _parses(cls, value: dict[str, Any]) -> dict[str, Any]:
-        conditions.parse(value, "when")
-        return value
 
 
 class ChecklistFile(Strict):

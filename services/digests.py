@@ -74,29 +74,18 @@ def digest_for(session: Session, dg_code: str, week_start: date) -> DigestConten
         ).all()
         if d is not None
     ]
-    open_items = [
-        (
-            "task",
-            session.exec(
-                select(col(ReviewTask.id), col(ReviewTask.due_date)).where(
-                    col(ReviewTask.submission_id).in_(in_dg),
-                    ReviewTask.status == "open",
-                    col(ReviewTask.due_date) <= week_end,
-                )
-            ).all(),
-        ),
-        (
-            "action",
-            session.exec(
-                select(col(Action.id), col(Action.due_date)).where(
-                    col(Action.submission_id).in_(in_dg),
-                    Action.status == "open",
-                    col(Action.due_date) <= week_end,
-                )
-            ).all(),
-        ),
+    open_items: list[tuple[str, type[ReviewTask] | type[Action]]] = [
+        ("task", ReviewTask),
+        ("action", Action),
     ]
-    for kind, rows in open_items:
+    for kind, item in open_items:
+        rows = session.exec(
+            select(col(item.id), col(item.due_date)).where(
+                col(item.submission_id).in_(in_dg),
+                item.status == "open",
+                col(item.due_date) <= week_end,
+            )
+        ).all()
         for item_id, due in rows:
             if item_id is None or due is None:
                 continue

@@ -121,47 +121,38 @@ def due_items(session: Session, today: date, policy: Policy) -> list[Chase]:
     """Open tasks and actions that have reached a step not yet sent. A fixed number of queries,
     whatever the number of open items: only those due within the reminder window are read."""
     horizon = add_working_days(today, policy.remind_before)
-    chases: list[Chase] = []
     tasks = session.exec(
         select(ReviewTask, Submission)
         .join(Submission, col(Submission.id) == col(ReviewTask.submission_id))
         .where(ReviewTask.status == "open", col(ReviewTask.due_date) <= horizon)
     ).all()
-    for task, submission in tasks:
-        if task.due_date is None:
-            continue
-        step = step_for(today, task.due_date, policy)
-        if step:
-            chases.append(
-                Chase(
-                    "task",
-                    task.id or 0,
-                    submission,
-                    task.stage,
-                    task.due_date,
-                    step,
-                    task.assignee_id,
-                )
-            )
     actions = session.exec(
         select(Action, Submission)
         .join(Submission, col(Submission.id) == col(Action.submission_id))
         .where(Action.status == "open", col(Action.due_date) <= horizon)
     ).all()
-    for action, submission in actions:
-        step = step_for(today, action.due_date, policy)
-        if step:
-            chases.append(
-                Chase(
-                    "action",
-                    action.id or 0,
-                    submission,
-                    f"{action.kind}:{action.reference}",
-                    action.due_date,
-                    step,
-                    submission.submitter_id,
-                )
-            )
+    # (kind, id, submission, what, due date, owner): a task's owner is its assignee, an
+    # action's the submitter.
+    items = [
+        ("task", task.id or 0, submission, task.stage, task.due_date, task.assignee_id)
+        for task, submission in tasks
+        if task.due_date is not None
+    ] + [
+        (
+            "action",
+            action.id or 0,
+            submission,
+            f"{action.kind}:{action.reference}",
+            action.due_date,
+            submission.submitter_id,
+        )
+        for action, submission in actions
+    ]
+    chases = [
+        Chase(kind, item_id, submission, what, due, step, owner)
+        for kind, item_id, submission, what, due, owner in items
+        if (step := step_for(today, due, policy))
+    ]
     if not chases:
         return []
     sent = {

@@ -73,6 +73,21 @@ def _truncate_all(engine: Engine) -> None:
         )
 
 
+def empty_database(engine: Engine) -> None:
+    """Back to a fresh, migrated database: no rows, ids start again at 1, the log at its start."""
+    if engine.dialect.name == "postgresql":
+        _truncate_all(engine)
+        return
+    with engine.begin() as conn:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            conn.execute(table.delete())
+        if conn.execute(text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")).first():
+            conn.execute(text("DELETE FROM sqlite_sequence"))
+        conn.execute(
+            text("INSERT INTO decision_log_head (id, seq, hash) VALUES (1, 0, :h)"), {"h": "0" * 64}
+        )
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(
     request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path

@@ -13,26 +13,14 @@ from models.audit import LogEntry
 from models.db import session_scope
 from models.review import PanelMember, ReviewTask
 from services.assignment import least_loaded
-from services.directory import load_directory, parse_directory
 from services.reassign import delegate, reassign
-from tests.factories import SERVICE, decide, load_people, make_submission
+from tests.factories import SERVICE, add_person, decide, load_people, make_submission
 
 
 @pytest.fixture
 def people(engine):
     load_people(engine)
-    second_manager = {
-        "people": [
-            {
-                "id": "cm.all",
-                "name": "Cat All",
-                "email": "ca@example.org",
-                "roles": [{"role": "category_manager"}],
-            }
-        ]
-    }
-    with session_scope(engine) as session:
-        load_directory(session, parse_directory(second_manager))
+    add_person(engine, "cm.all", "Cat All", "ca@example.org", {"role": "category_manager"})
     return engine
 
 

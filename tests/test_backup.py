@@ -7,8 +7,7 @@ import io
 import json
 
 import pytest
-from sqlalchemy import text
-from sqlmodel import SQLModel, func, select
+from sqlmodel import func, select
 
 from checklists.loader import read_yaml
 from dfr.errors import IntegrityError, ValidationError
@@ -18,7 +17,7 @@ from models.submission import Submission
 from services.backup import export_lines, import_lines
 from services.scenarios import run_scenario
 from services.submit import submit
-from tests.conftest import _truncate_all
+from tests.conftest import empty_database
 from tests.test_examples import SCENARIOS, load_demo_directory
 
 
@@ -30,20 +29,8 @@ def exported(engine, checklist_registry):
     return list(export_lines(engine))
 
 
-def wipe(engine):
-    if engine.dialect.name == "postgresql":
-        _truncate_all(engine)
-        return
-    with engine.begin() as conn:
-        for table in reversed(SQLModel.metadata.sorted_tables):
-            conn.execute(table.delete())
-        conn.execute(
-            text("INSERT INTO decision_log_head (id, seq, hash) VALUES (1, 0, :h)"), {"h": "0" * 64}
-        )
-
-
 def test_export_wipe_import_verify_round_trip(engine, exported):
-    wipe(engine)
+    empty_database(engine)
     count = import_lines(engine, io.StringIO("\n".join(exported)))
     assert count == len(exported) - 1
     assert list(export_lines(engine)) == exported  # exact
@@ -53,7 +40,7 @@ def test_export_wipe_import_verify_round_trip(engine, exported):
 
 
 def test_new_work_after_a_restore_continues_the_numbering(engine, exported, checklist_registry):
-    wipe(engine)
+    empty_database(engine)
     import_lines(engine, io.StringIO("\n".join(exported)))
     data = read_yaml(SCENARIOS[0])["submission"]
     data["title"] = {"cy": "Cyflwyniad newydd", "en": "A new submission"}
@@ -65,7 +52,7 @@ def test_new_work_after_a_restore_continues_the_numbering(engine, exported, chec
 
 
 def test_a_tampered_export_imports_nothing(engine, exported):
-    wipe(engine)
+    empty_database(engine)
     tampered = []
     for line in exported:
         record = json.loads(line)
@@ -92,7 +79,7 @@ def test_an_import_anchors_the_log_with_the_importing_systems_key(engine, export
 
     heads = [json.loads(line)["row"] for line in exported if "decision_log_head" in line]
     assert [row["id"] for row in heads] == [1]
-    wipe(engine)
+    empty_database(engine)
     monkeypatch.setenv("DFR_AUDIT_KEY", "the-importing-systems-key")
     get_settings.cache_clear()
     import_lines(engine, io.StringIO("\n".join(exported)))
@@ -117,7 +104,7 @@ def test_sessions_and_sign_in_attempts_are_not_exported_and_a_restore_signs_ever
         start_session(session, now=now, policy=policy, person_id="rhian.evans")
         session.add(SignInAttempt(person_id="rhian.evans", client="192.0.2.1", succeeded=False))
     assert list(export_lines(engine)) == exported  # neither table is in an export
-    wipe(engine)
+    empty_database(engine)
     with session_scope(engine) as session:  # someone opened the sign-in page meanwhile
         start_session(session, now=now, policy=policy)
     import_lines(engine, io.StringIO("\n".join(exported)))

@@ -8,13 +8,12 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, insert, text
 from sqlmodel import SQLModel, func, select
 
 from dfr.errors import NotFoundError, ValidationError
 from flows.intake import intake, intake_many
 from models import audit
-from models.audit import LogEntry, LogHead
+from models.audit import LogEntry
 from models.audit_check import verify_all
 from models.db import session_scope
 from models.directory import Delegation
@@ -22,9 +21,8 @@ from models.notification import Notification
 from models.review import Action, ReviewTask
 from models.submission import Submission
 from models.working_days import london_today
-from services.directory import load_directory, parse_directory
-from tests.conftest import _truncate_all
-from tests.factories import CATEGORY_REVIEW, SERVICE, load_people, submission_data
+from tests.conftest import empty_database
+from tests.factories import CATEGORY_REVIEW, SERVICE, add_person, load_people, submission_data
 
 # Columns that differ between any two runs: when a row was written, random ids, and the
 # hashes that cover the log's timestamps.
@@ -73,19 +71,9 @@ def prepare_directory(engine):
     """Two Digital CoE reviewers (least loaded decides between them), and the HSS Digital
     Leader away, covered by one of them."""
     load_people(engine)
-    extra = {
-        "people": [
-            {
-                "id": "coe.two",
-                "name": "CoE Two",
-                "email": "c2@example.org",
-                "roles": [{"role": "coe"}],
-            }
-        ]
-    }
+    add_person(engine, "coe.two", "CoE Two", "c2@example.org", {"role": "coe"})
     today = london_today()
     with session_scope(engine) as session:
-        load_directory(session, parse_directory(extra))
         session.add(
             Delegation(
                 person_id="dl.hss",
@@ -95,19 +83,6 @@ def prepare_directory(engine):
                 reason="Leave",
             )
         )
-
-
-def empty(engine):
-    """Back to a fresh, migrated database (ids start again at 1)."""
-    if engine.dialect.name == "postgresql":
-        _truncate_all(engine)
-        return
-    with engine.begin() as conn:
-        for table in reversed(SQLModel.metadata.sorted_tables):
-            conn.execute(delete(table))
-        if conn.execute(text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")).first():
-            conn.execute(text("DELETE FROM sqlite_sequence"))
-        conn.execute(insert(LogHead.__table__).values(id=1, seq=0, hash="0" * 64))
 
 
 def snapshot(engine):
@@ -128,13 +103,13 @@ def snapshot(engine):
 
 def test_bulk_intake_stores_what_intake_one_by_one_stores(people, tmp_path):
     rows = mixed_submissions()
-    empty(people)
+    empty_database(people)
     prepare_directory(people)
     for data in rows:
         asyncio.run(intake.fn(data=data))
     one_by_one = snapshot(people)
 
-    empty(people)
+    empty_database(people)
     prepare_directory(people)
     stored = asyncio.run(intake_many.fn(path=write_lines(tmp_path / "b.jsonl", rows), chunk=9))
     in_bulk = snapshot(people)

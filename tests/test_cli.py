@@ -4,6 +4,7 @@ exit, and nothing written."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,19 @@ def counts(url: str) -> tuple[int, int]:
         )
 
 
+def decide_command(
+    reference: str, stage: str, outcome: str, rationale: str, actor: str, *extra: str
+) -> list[str]:
+    """The arguments of `dfr decide`: `actor` decides `stage` of the submission `reference`."""
+    return [
+        "decide",
+        reference,
+        *("--stage", stage, "--outcome", outcome),
+        *("--rationale", rationale, "--as", actor),
+        *extra,
+    ]
+
+
 def write(tmp_path: Path, data, name="submission.yaml") -> str:
     path = tmp_path / name
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
@@ -53,18 +67,9 @@ def test_from_init_to_final_decision(initialised, capsys):
     detail = yaml.safe_load((EXAMPLES / "04-procurement-framework-conditions.yaml").read_text())
     steps = [s["decide"] for s in detail["steps"]]
     for step in steps:
-        args = [
-            "decide",
-            "DFR-00001",
-            "--stage",
-            step["stage"],
-            "--outcome",
-            step["outcome"],
-            "--rationale",
-            step["rationale"],
-            "--as",
-            step["as"],
-        ]
+        args = decide_command(
+            "DFR-00001", step["stage"], step["outcome"], step["rationale"], step["as"]
+        )
         for condition in step.get("conditions") or []:
             args += ["--condition", f"{condition['due']} {condition['text']}"]
         code, out, err = dfr(capsys, *args)
@@ -90,38 +95,14 @@ def test_assessment_decision_with_ratings_from_the_command_line(initialised, cap
     assert code == 0, err
     assert "Service Standard assessment" in out
     leader = digital_leader("EST")
-    assert (
-        dfr(
-            capsys,
-            "decide",
-            "1",
-            "--stage",
-            "digital_options_review",
-            "--outcome",
-            "approve",
-            "--rationale",
-            "Fine",
-            "--as",
-            leader,
-        )[0]
-        == 0
-    )
+    approve = decide_command("1", "digital_options_review", "approve", "Fine", leader)
+    assert dfr(capsys, *approve)[0] == 0
     lead = assignee_of(initialised, 1, "service_assessment")
     assert lead in lead_assessors()
     ratings = [f"--rating=uk{n:02d}=green" for n in range(1, 15)]
     code, out, err = dfr(
         capsys,
-        "decide",
-        "1",
-        "--stage",
-        "service_assessment",
-        "--outcome",
-        "green",
-        "--rationale",
-        "Meets the standard",
-        "--as",
-        lead,
-        *ratings,
+        *decide_command("1", "service_assessment", "green", "Meets the standard", lead, *ratings),
     )
     assert code == 0, err
     assert "approved" in out
@@ -246,62 +227,56 @@ def test_bad_submission_is_refused_and_nothing_written(initialised, capsys, tmp_
     assert counts(initialised) == before
 
 
+def example_submission(example: str = "01-policy-no-digital-service.yaml") -> dict:
+    return yaml.safe_load((EXAMPLES / example).read_text())["submission"]
+
+
 def submitter_of(example: str) -> str:
-    return yaml.safe_load((EXAMPLES / example).read_text())["submission"]["submitter"]
+    return example_submission(example)["submitter"]
+
+
+@dataclass(frozen=True)
+class BadDecision:
+    """A decision on example 01 that is refused with `message`: by default its Digital Leader
+    approves its digital-options review; each case changes one thing."""
+
+    message: str
+    who: str = "LEADER"
+    stage: str = "digital_options_review"
+    outcome: str = "approve"
+    reference: str = "1"
+    extra: tuple[str, ...] = ()
 
 
 BAD_DECISIONS = {
-    "stage not open": (
-        ["--stage", "category_review", "--outcome", "approve"],
-        "LEADER",
-        "not open for a decision",
-    ),
-    "without the role": (
-        ["--stage", "digital_options_review", "--outcome", "approve"],
-        "CATEGORY",
+    "stage not open": BadDecision("not open for a decision", stage="category_review"),
+    "without the role": BadDecision(
         "Only the DG's Digital Leader or the Digital Centre of Excellence can decide",
+        who="CATEGORY",
     ),
-    "by the submitter": (
-        ["--stage", "digital_options_review", "--outcome", "approve"],
-        "SUBMITTER",
-        "separation of duties",
-    ),
-    "unknown outcome": (
-        ["--stage", "digital_options_review", "--outcome", "rubber_stamp"],
-        "LEADER",
-        "Unknown outcome rubber_stamp",
-    ),
-    "unknown submission": (
-        ["--stage", "digital_options_review", "--outcome", "approve"],
-        "LEADER",
-        "No submission 99",
-    ),
-    "bad condition": (
-        ["--stage", "digital_options_review", "--outcome", "approve", "--condition", "soon do it"],
-        "LEADER",
-        "must start with its due date",
+    "by the submitter": BadDecision("separation of duties", who="SUBMITTER"),
+    "unknown outcome": BadDecision("Unknown outcome rubber_stamp", outcome="rubber_stamp"),
+    "unknown submission": BadDecision("No submission 99", reference="99"),
+    "bad condition": BadDecision(
+        "must start with its due date", extra=("--condition", "soon do it")
     ),
 }
 
 
 @pytest.mark.parametrize("case", list(BAD_DECISIONS), ids=list(BAD_DECISIONS))
 def test_bad_decision_is_refused_and_nothing_written(submitted, capsys, case):
-    args, who, message = BAD_DECISIONS[case]
-    example = yaml.safe_load((EXAMPLES / "01-policy-no-digital-service.yaml").read_text())[
-        "submission"
-    ]
+    bad = BAD_DECISIONS[case]
+    example = example_submission()
     actor = {
         "LEADER": digital_leader(example["dg"]),
         "CATEGORY": role_holder("category_manager"),
         "SUBMITTER": example["submitter"],
-    }[who]
-    reference = "99" if case == "unknown submission" else "1"
+    }[bad.who]
     before = counts(submitted)
-    code, _out, err = dfr(
-        capsys, "decide", reference, *args, "--rationale", "Because", "--as", actor
-    )
+    args = decide_command(bad.reference, bad.stage, bad.outcome, "Because", actor, *bad.extra)
+    code, _out, err = dfr(capsys, *args)
     assert code != 0
-    assert message in err
+    assert bad.message in err
     assert counts(submitted) == before
 
 
@@ -430,23 +405,12 @@ def test_odd_references_and_usage_errors_are_refused_clearly(submitted, capsys):
 def test_a_ratings_file_must_be_a_mapping(submitted, capsys, tmp_path):
     path = tmp_path / "ratings.yaml"
     path.write_text("- w01\n- w02\n", encoding="utf-8")
-    example = yaml.safe_load((EXAMPLES / "01-policy-no-digital-service.yaml").read_text())[
-        "submission"
-    ]
+    leader = digital_leader(example_submission()["dg"])
     code, _out, err = dfr(
         capsys,
-        "decide",
-        "1",
-        "--stage",
-        "digital_options_review",
-        "--outcome",
-        "approve",
-        "--rationale",
-        "x",
-        "--as",
-        digital_leader(example["dg"]),
-        "--ratings-file",
-        str(path),
+        *decide_command(
+            "1", "digital_options_review", "approve", "x", leader, "--ratings-file", str(path)
+        ),
     )
     assert code == 2 and "must map each standard to a rating" in err
 
@@ -469,12 +433,14 @@ def test_reassign_delegate_and_notifications_from_the_command_line(
     monkeypatch.setenv("DFR_OUTBOX_DIR", str(tmp_path / "outbox"))
     code, _out, err = dfr(capsys, "submit", str(EXAMPLES / "01-policy-no-digital-service.yaml"))
     assert code == 0, err
-    example = yaml.safe_load((EXAMPLES / "01-policy-no-digital-service.yaml").read_text())[
-        "submission"
-    ]
-    leader = digital_leader(example["dg"])
+    leader = digital_leader(example_submission()["dg"])
     coe = role_holder("coe")
     admin = role_holder("admin")
+
+    def leader_covers_for_coe(starts: str, ends: str, reason: str) -> tuple[int, str, str]:
+        cover = ["delegate", coe, "--to", leader, "--as", admin]
+        return dfr(capsys, *cover, "--from", starts, "--until", ends, "--reason", reason)
+
     code, out, err = dfr(
         capsys,
         "reassign",
@@ -490,21 +456,7 @@ def test_reassign_delegate_and_notifications_from_the_command_line(
     )
     assert code == 0, err
     assert f"assigned to {coe}" in out
-    code, out, err = dfr(
-        capsys,
-        "delegate",
-        coe,
-        "--to",
-        leader,
-        "--from",
-        "2026-01-01",
-        "--until",
-        "2099-12-31",
-        "--reason",
-        "Secondment",
-        "--as",
-        admin,
-    )
+    code, out, err = leader_covers_for_coe("2026-01-01", "2099-12-31", "Secondment")
     assert code == 0, err
     assert "1 open reviews moved" in out
     code, out, _ = dfr(capsys, "notifications", "list")
@@ -512,21 +464,7 @@ def test_reassign_delegate_and_notifications_from_the_command_line(
     assert sorted((tmp_path / "outbox").glob("*.md"))
     code, out, _ = dfr(capsys, "notifications", "retry")
     assert code == 0 and "0 failed notifications queued again" in out
-    code, _out, err = dfr(
-        capsys,
-        "delegate",
-        coe,
-        "--to",
-        leader,
-        "--from",
-        "soon",
-        "--until",
-        "later",
-        "--reason",
-        "x",
-        "--as",
-        admin,
-    )
+    code, _out, err = leader_covers_for_coe("soon", "later", "x")
     assert code == 2 and "must be dates" in err
 
 

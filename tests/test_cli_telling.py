@@ -4,33 +4,31 @@ then a warning, exit 0 — never "nothing was changed"."""
 from __future__ import annotations
 
 import pytest
-import yaml
 from sqlmodel import select
 
 import flows.start
 from models.db import engine_for, session_scope
 from models.review import Decision
 from models.submission import Submission
-from tests.test_cli import EXAMPLES, counts, dfr, digital_leader, submitter_of
+from tests.test_cli import (
+    EXAMPLES,
+    counts,
+    decide_command,
+    dfr,
+    digital_leader,
+    example_submission,
+    submitter_of,
+)
 
 EXAMPLE = "01-policy-no-digital-service.yaml"
 
 
-def decide_args(*extra: str) -> list[str]:
-    dg = yaml.safe_load((EXAMPLES / EXAMPLE).read_text())["submission"]["dg"]
-    return [
-        "decide",
-        "1",
-        "--stage",
-        "digital_options_review",
-        "--outcome",
-        "approve",
-        "--rationale",
-        "Digital by default already",
-        "--as",
-        digital_leader(dg),
-        *extra,
-    ]
+def decide_args() -> list[str]:
+    """The example's Digital Leader approves its digital-options review."""
+    leader = digital_leader(example_submission(EXAMPLE)["dg"])
+    return decide_command(
+        "1", "digital_options_review", "approve", "Digital by default already", leader
+    )
 
 
 def decisions(url: str) -> list[tuple[str, str]]:

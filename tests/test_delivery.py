@@ -14,14 +14,14 @@ import pytest
 from sqlmodel import select
 
 from dfr.settings import get_settings
+from harness.fakes.slack import TOKEN, FakeSlack, FakeSlackServer, Fault
+from harness.fakes.smtp import Mailbox, SmtpServer
 from models.db import session_scope
 from models.notification import Notification
 from notifications.delivery import build_channels, claim, deliver_until_settled, retry_failed
 from notifications.queue import queue_for_submission
 from tests.conftest import ROOT
 from tests.factories import decide, load_people, make_submission
-from tests.fakes.slack import TOKEN, FakeSlack, FakeSlackServer, Fault
-from tests.fakes.smtp import Mailbox, SmtpServer
 
 
 @pytest.fixture

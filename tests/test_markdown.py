@@ -7,20 +7,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlmodel import select
 
-from checklists.loader import read_yaml, registry
 from dfr.markdown import markdown_to_html
 from dfr.settings import get_settings
-from models.db import engine_for, session_scope
-from models.review import ReviewTask
+from harness.fakes.smtp import Mailbox, SmtpServer
+from models.db import session_scope
 from notifications.delivery import build_channels, deliver_until_settled
 from notifications.queue import queue_for_submission
-from services.decide import DecisionRequest, record_decision
-from tests.conftest import ROOT
-from tests.factories import decide, load_people, make_submission, submit_row
-from tests.fakes.smtp import Mailbox, SmtpServer
-from tests.web_support import Browserless, Site
+from tests.factories import decide, load_people, make_submission
+from tests.web_support import Site, rationale_shown
 
 RATIONALE = (
     "Looks **fine**. ![tracker](https://evil.example/x.png) "
@@ -66,36 +61,9 @@ def test_a_link_says_not_to_pass_on_who_followed_it_and_odd_schemes_go():
 
 
 def test_a_rationale_shows_no_image_on_the_submission_page(site: Site):
-    reg = registry()
-    with session_scope(engine_for(site.database_url)) as session:
-        data = read_yaml(ROOT / "examples" / "submissions" / "01-policy-no-digital-service.yaml")
-        submission = submit_row(session, data, reg)
-        task = session.exec(
-            select(ReviewTask).where(
-                ReviewTask.submission_id == submission.id, ReviewTask.status == "open"
-            )
-        ).one()
-        record_decision(
-            session,
-            DecisionRequest(
-                submission_id=submission.id or 0,
-                stage=task.stage,
-                outcome="approve",
-                rationale=RATIONALE,
-                actor_id=task.assignee_id or "",
-            ),
-            reg,
-        )
-        submitter, sid = submission.submitter_id, submission.id
-    client = Browserless(site)
-    client.sign_in(submitter)
-    page = client.get(f"/submissions/{sid}")
-    assert page.status_code == 200
-    rationale = re.search(r'<div class="dfr-rationale">(.*?)</div>', page.text, re.S)
-    assert rationale is not None
-    assert_no_image_and_safe_links(rationale.group(1))
-    assert "evil.example" not in page.text
-    client.close()
+    shown, page = rationale_shown(site, RATIONALE)
+    assert_no_image_and_safe_links(shown)
+    assert "evil.example" not in page
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

@@ -10,18 +10,18 @@ import collections
 import pytest
 from sqlmodel import func, select
 
-from models.audit import LogEntry
-from models.audit_check import verify_all
-from models.db import session_scope
-from models.notification import Notification
-from models.submission import Submission
-from tests.production import (
+from harness.production import (
     distinct_submissions,
     process_tree,
     production_stack,
     submit_concurrently,
     wait_for,
 )
+from models.audit import LogEntry
+from models.audit_check import verify_all
+from models.db import session_scope
+from models.notification import Notification
+from models.submission import Submission
 
 # A Prefect server, two workers and the application on PostgreSQL: minutes.
 pytestmark = [pytest.mark.postgres, pytest.mark.prefect, pytest.mark.slow]

@@ -8,17 +8,14 @@ import logging
 from typing import Any
 
 import pytest
-from sqlmodel import select
 
-from checklists.loader import read_yaml, registry
 from dfr.errors import PermissionDeniedError, TransitionError
 from models.db import engine_for, session_scope
 from models.draft import Draft
-from models.review import ReviewTask
 from services.decide import DecisionRequest, record_decision
 from tests.conftest import ROOT
-from tests.factories import make_submission, submit_row
-from tests.web_support import PASSWORD, Browserless, Site
+from tests.factories import make_submission
+from tests.web_support import PASSWORD, Browserless, Site, submit_example
 
 EXAMPLE = ROOT / "examples" / "submissions" / "02-new-service-alpha-amber.yaml"
 STRANGER = "lowri.price"  # an assessor with no part in the submission
@@ -27,14 +24,8 @@ STRANGER = "lowri.price"  # an assessor with no part in the submission
 @pytest.fixture(scope="module")
 def in_review(site: Site) -> tuple[int, int, str]:
     """iwan.parry's submission at its digital-options review: (id, open task, submitter)."""
-    with session_scope(engine_for(site.database_url)) as session:
-        submission = submit_row(session, read_yaml(EXAMPLE), registry())
-        task = session.exec(
-            select(ReviewTask).where(
-                ReviewTask.submission_id == submission.id, ReviewTask.status == "open"
-            )
-        ).one()
-        return submission.id or 0, task.id or 0, submission.submitter_id
+    submission, task = submit_example(site, EXAMPLE)
+    return submission.id or 0, task.id or 0, submission.submitter_id
 
 
 @pytest.fixture
@@ -124,15 +115,18 @@ def test_a_refused_decision_in_the_web_is_logged_with_the_person_and_reason(
     client.close()
 
 
+def refusal_logged(engine, registry, logged, request: DecisionRequest, error: type[Exception]):
+    """Record `request`, which is refused with `error`: the one record the refusal logged."""
+    with pytest.raises(error), session_scope(engine) as session:
+        record_decision(session, request, registry)
+    [record] = records(logged, "dfr.services.decide")
+    return record
+
+
 def test_a_decision_refused_for_the_role_is_logged(people, checklist_registry, logged):
     sid = make_submission(people, checklist_registry)
-    with pytest.raises(PermissionDeniedError), session_scope(people) as session:
-        record_decision(
-            session,
-            DecisionRequest(sid, "digital_options_review", "approve", "Looks fine", "ur.one"),
-            checklist_registry,
-        )
-    [record] = records(logged, "dfr.services.decide")
+    request = DecisionRequest(sid, "digital_options_review", "approve", "Looks fine", "ur.one")
+    record = refusal_logged(people, checklist_registry, logged, request, PermissionDeniedError)
     assert record.person == "ur.one" and record.submission_id == sid
     assert record.stage == "digital_options_review" and record.reason
     assert record.request_id == "-"  # not a web request
@@ -140,12 +134,7 @@ def test_a_decision_refused_for_the_role_is_logged(people, checklist_registry, l
 
 def test_a_decision_on_a_stage_that_is_not_open_is_logged(people, checklist_registry, logged):
     sid = make_submission(people, checklist_registry)
-    with pytest.raises(TransitionError), session_scope(people) as session:
-        record_decision(
-            session,
-            DecisionRequest(sid, "category_review", "approve", "Fine", "cm.est"),
-            checklist_registry,
-        )
-    [record] = records(logged, "dfr.services.decide")
+    request = DecisionRequest(sid, "category_review", "approve", "Fine", "cm.est")
+    record = refusal_logged(people, checklist_registry, logged, request, TransitionError)
     assert record.person == "cm.est" and record.refusal == "TransitionError"
     assert "is not open for a decision" in record.reason

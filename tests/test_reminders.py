@@ -15,12 +15,11 @@ from models.db import session_scope
 from models.lifecycle import Role
 from models.notification import Notification
 from models.reminders import Policy, Reminder, escalation_for, step_for
-from models.review import ReviewTask
 from models.working_days import add_working_days, is_working_day
 from notifications.queue import queue_for_submission
 from services.decide import Condition
 from services.reminders import sweep
-from tests.factories import SERVICE, decide, make_submission
+from tests.factories import SERVICE, decide, make_submission, open_task
 
 POLICY = Policy(remind_before=2, second_escalation_after=5)
 DUE = date(2027, 1, 15)  # a Friday
@@ -67,15 +66,7 @@ def test_escalation_goes_to_the_first_level_with_someone_else(step, first, exclu
 
 def task_due(engine, sid):
     with session_scope(engine) as session:
-        return (
-            session.exec(
-                select(ReviewTask).where(
-                    ReviewTask.submission_id == sid, ReviewTask.status == "open"
-                )
-            )
-            .one()
-            .due_date
-        )
+        return open_task(session, sid).due_date
 
 
 def working_days_before(due, count):
@@ -203,15 +194,7 @@ def escalations_of(engine, sid):
 
 def open_assignee(engine, sid):
     with session_scope(engine) as session:
-        return (
-            session.exec(
-                select(ReviewTask).where(
-                    ReviewTask.submission_id == sid, ReviewTask.status == "open"
-                )
-            )
-            .one()
-            .assignee_id
-        )
+        return open_task(session, sid).assignee_id
 
 
 @pytest.mark.parametrize(
@@ -262,27 +245,29 @@ def cover(engine, person, delegate, on):
         arrange(session, person, delegate, on, on, "Leave", "admin.one", on=on - timedelta(days=1))
 
 
-def test_an_escalation_skips_whoever_covers_for_the_holder(people, checklist_registry):
-    # The leader holds the review and the only CoE member covers for them: the CoE level has
-    # nobody else, so the escalation goes up to the administrators.
-    sid = make_submission(people, checklist_registry)
+@pytest.mark.parametrize(
+    ("answers", "covering", "expected"),
+    [
+        # The leader holds the review and the only CoE member covers for them: the CoE level has
+        # nobody else, so the escalation goes up to the administrators.
+        ({}, "coe.one", (["admin.one"], "admin")),
+        # The category manager holds the review while covering for the leader: escalating to the
+        # leader would reach the person they stand in for, so it goes to the CoE.
+        ({"kind": "procurement", "buys_digital": True}, "cm.est", (["coe.one"], "coe")),
+    ],
+    ids=["whoever covers for the holder", "whoever the holder covers for"],
+)
+def test_an_escalation_skips_whoever_covers_for_the_holder_and_whom_they_cover_for(
+    people, checklist_registry, answers, covering, expected
+):
+    sid = make_submission(people, checklist_registry, **answers)
+    if answers:  # a procurement: the category manager holds its category review
+        decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
     late = add_working_days(task_due(people, sid), 1)
-    cover(people, "dl.est", "coe.one", late)
+    cover(people, "dl.est", covering, late)
     assert run(people, late) == [("task", "escalation")]
     [payload] = log_of(people)
-    assert (payload["recipients"], payload["escalated_to"]) == (["admin.one"], "admin")
-
-
-def test_an_escalation_skips_whoever_the_holder_covers_for(people, checklist_registry):
-    # The category manager holds the review while covering for the leader: escalating to the
-    # leader would reach the person they stand in for, so it goes to the CoE.
-    sid = make_submission(people, checklist_registry, kind="procurement", buys_digital=True)
-    decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
-    late = add_working_days(task_due(people, sid), 1)
-    cover(people, "dl.est", "cm.est", late)
-    assert run(people, late) == [("task", "escalation")]
-    [payload] = log_of(people)
-    assert (payload["recipients"], payload["escalated_to"]) == (["coe.one"], "coe")
+    assert (payload["recipients"], payload["escalated_to"]) == expected
 
 
 def test_the_escalation_message_reaches_the_coe_not_the_late_reviewer(people, checklist_registry):

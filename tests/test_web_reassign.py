@@ -7,16 +7,13 @@ import html
 import re
 
 import pytest
-from sqlmodel import select
 
-from checklists.loader import read_yaml, registry
 from dfr.i18n import gettext
 from models.db import engine_for, session_scope
 from models.directory import Person
 from models.review import ReviewTask
 from tests.conftest import ROOT
-from tests.factories import submit_row
-from tests.web_support import Browserless, Site
+from tests.web_support import Browserless, Site, submit_example
 
 EXAMPLE = ROOT / "examples" / "submissions" / "01-policy-no-digital-service.yaml"
 COE = ("carys.llewelyn", "james.oconnor", "nia.roberts")
@@ -24,14 +21,8 @@ COE = ("carys.llewelyn", "james.oconnor", "nia.roberts")
 
 def open_review(site: Site) -> tuple[int, int, str]:
     """A new EST submission: its id, its open digital-options review and that review's holder."""
-    with session_scope(engine_for(site.database_url)) as session:
-        submission = submit_row(session, read_yaml(EXAMPLE), registry())
-        task = session.exec(
-            select(ReviewTask).where(
-                ReviewTask.submission_id == submission.id, ReviewTask.status == "open"
-            )
-        ).one()
-        return submission.id or 0, task.id or 0, task.assignee_id or ""
+    submission, task = submit_example(site, EXAMPLE)
+    return submission.id or 0, task.id or 0, task.assignee_id or ""
 
 
 NOT_YOURS = (

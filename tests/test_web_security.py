@@ -6,7 +6,6 @@ Markdown is inert; security headers on every page."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -19,13 +18,12 @@ from checklists.loader import read_yaml, registry
 from models.audit import LogEntry
 from models.db import engine_for, session_scope
 from models.draft import Draft
-from models.review import Decision, ReviewTask
+from models.review import Decision
 from models.submission import Submission
-from services.decide import DecisionRequest, record_decision
 from services.scenarios import run_scenario
 from tests.conftest import ROOT
-from tests.factories import submit_row
-from tests.web_support import Browserless, Site, live_site
+from tests.factories import open_task, submit_row
+from tests.web_support import Browserless, Site, live_site, rationale_shown
 
 EXAMPLES = ROOT / "examples" / "submissions"
 SCRIPT = '<script>document.title="owned"</script><img src=x onerror="alert(1)">'
@@ -52,11 +50,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template) -> Iterator
             draft = Draft(person_id="iwan.parry", kind="initiative", dg_code="EST")
             session.add(draft)
             session.flush()
-            task = session.exec(
-                select(ReviewTask).where(
-                    ReviewTask.submission_id == submission.id, ReviewTask.status == "open"
-                )
-            ).one()
+            task = open_task(session, submission.id or 0)
             ids = (draft.id or 0, submission.id or 0, task.id or 0, task.assignee_id or "")
         changes = run_scenario(engine, reg, EXAMPLES / "12-changes-requested.yaml")
         yield World(site, *ids, changes.submission_id)
@@ -366,38 +360,10 @@ def test_the_owner_and_the_reviewer_are_let_through(world: World):
 
 
 def test_a_script_in_a_rationale_is_inert_when_displayed(world: World):
-    engine = engine_for(world.site.database_url)
-    reg = registry()
-    with session_scope(engine) as session:
-        submission = submit_row(
-            session, read_yaml(EXAMPLES / "01-policy-no-digital-service.yaml"), reg
-        )
-        task = session.exec(
-            select(ReviewTask).where(
-                ReviewTask.submission_id == submission.id, ReviewTask.status == "open"
-            )
-        ).one()
-        record_decision(
-            session,
-            DecisionRequest(
-                submission_id=submission.id or 0,
-                stage=task.stage,
-                outcome="approve",
-                rationale=f"Looks **fine** {SCRIPT}",
-                actor_id=task.assignee_id or "",
-            ),
-            reg,
-        )
-        submitter, sid = submission.submitter_id, submission.id
-    client = Browserless(world.site)
-    client.sign_in(submitter)
-    page = client.get(f"/submissions/{sid}").text
-    rationale = re.search(r'<div class="dfr-rationale">(.*?)</div>', page, re.S)
-    assert rationale is not None
-    assert "<strong>fine</strong>" in rationale.group(1)  # Markdown is rendered…
-    assert "<script" not in rationale.group(1)  # …but no script or handler survives
-    assert "onerror" not in rationale.group(1)
-    client.close()
+    shown, _page = rationale_shown(world.site, f"Looks **fine** {SCRIPT}")
+    assert "<strong>fine</strong>" in shown  # Markdown is rendered…
+    assert "<script" not in shown  # …but no script or handler survives
+    assert "onerror" not in shown
 
 
 def test_pages_carry_security_headers_and_safe_cookies(world: World):

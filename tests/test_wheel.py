@@ -21,6 +21,7 @@ import httpx
 import pytest
 import yaml
 
+from dfr.processes import stop
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -169,9 +170,4 @@ def _web(installed: Installed) -> Iterator[str]:
                 time.sleep(0.3)
         yield site
     finally:
-        server.terminate()
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(30)
+        stop(server, 30)

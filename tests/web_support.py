@@ -1,5 +1,6 @@
 """A real web server for the web tests: uvicorn on a free loopback port, in a thread, over a
-migrated SQLite database with the example directory loaded."""
+migrated SQLite database with the example directory loaded; a client that fills in forms; and
+example submissions stored in the site's database."""
 
 from __future__ import annotations
 
@@ -16,12 +17,20 @@ import httpx
 import pytest
 import uvicorn
 
+from checklists.loader import read_yaml, registry
 from dfr.cli.main import main as dfr
 from dfr.settings import get_settings
-from models.db import dispose_engine
+from models.db import dispose_engine, engine_for, session_scope
+from models.review import ReviewTask
+from models.submission import Submission
+from services.decide import DecisionRequest, record_decision
+from tests.conftest import ROOT
+from tests.factories import open_task, submit_row
 
 PASSWORD = "test-password"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+EXAMPLES = ROOT / "examples" / "submissions"
+RATIONALE = re.compile(r'<div class="dfr-rationale">(.*?)</div>', re.S)
 
 
 @dataclass(frozen=True)
@@ -106,3 +115,40 @@ class Browserless:
 
     def close(self) -> None:
         self.client.close()
+
+
+def submit_example(site: Site, example: Path) -> tuple[Submission, ReviewTask]:
+    """The example submission at `example`, stored in the site's database: the row and its open
+    review task."""
+    with session_scope(engine_for(site.database_url)) as session:
+        submission = submit_row(session, read_yaml(example), registry())
+        return submission, open_task(session, submission.id or 0)
+
+
+def rationale_shown(site: Site, rationale: str) -> tuple[str, str]:
+    """A policy with no digital service (example 01) approved by its reviewer with `rationale`,
+    and its page as the submitter sees it: (the rationale as shown, the whole page)."""
+    reg = registry()
+    with session_scope(engine_for(site.database_url)) as session:
+        data = read_yaml(EXAMPLES / "01-policy-no-digital-service.yaml")
+        submission = submit_row(session, data, reg)
+        task = open_task(session, submission.id or 0)
+        record_decision(
+            session,
+            DecisionRequest(
+                submission_id=submission.id or 0,
+                stage=task.stage,
+                outcome="approve",
+                rationale=rationale,
+                actor_id=task.assignee_id or "",
+            ),
+            reg,
+        )
+    client = Browserless(site)
+    client.sign_in(submission.submitter_id)
+    page = client.get(f"/submissions/{submission.id}")
+    client.close()
+    assert page.status_code == 200
+    shown = RATIONALE.search(page.text)
+    assert shown is not None
+    return shown.group(1), page.text

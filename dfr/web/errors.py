@@ -18,12 +18,13 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from dfr.errors import DfrError, NotFoundError, PermissionDeniedError
 from dfr.i18n import _, get_language
 from dfr.request_id import current_request_id
 from dfr.web.auth import SignInRequired
+from dfr.web.middleware import HttpMiddleware, NotingStart
 from dfr.web.templating import render
 from services.access import not_found as submission_not_found
 from services.drafts import draft_not_found
@@ -169,28 +170,16 @@ def add_error_pages(app: FastAPI) -> None:
         return refusal(request, status, _("The request was not valid."))
 
 
-class LastResort:
+class LastResort(HttpMiddleware):
     """Pure ASGI middleware, inside the security headers and the session: anything unexpected
     is answered with the internal-error page (or problem) instead of escaping to the server,
     which would skip the security headers and drop the connection."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def send_noting_start(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        sending = NotingStart(send)
         try:
-            await self.app(scope, receive, send_noting_start)
+            await self.app(scope, receive, sending)
         except Exception:
-            if started:  # too late to answer otherwise; the server closes the connection
+            if sending.started:  # too late to answer otherwise; the server closes the connection
                 raise
             await internal_error(Request(scope, receive))(scope, receive, send)

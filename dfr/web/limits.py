@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dfr.i18n import _
 from dfr.web.errors import refusal
+from dfr.web.middleware import HttpMiddleware, NotingStart
 
 # A submission document is a few KB; the largest form (a submission's summaries) under 40 KB.
 MAX_BODY = 256 * 1024
@@ -25,24 +26,20 @@ def _declared_length(scope: Scope) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-class BodyLimit:
+class BodyLimit(HttpMiddleware):
     """Pure ASGI middleware, inside the session (a refusal page needs it) and the security
     headers: counts what the application receives and refuses a body past `limit`."""
 
     def __init__(self, app: ASGIApp, *, limit: int = MAX_BODY) -> None:
-        self.app = app
+        super().__init__(app)
         self.limit = limit
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = _declared_length(scope)
         if declared is not None and declared > self.limit:
             await self._refuse(scope, receive, send)
             return
         received = 0
-        started = False
 
         async def counting_receive() -> Message:
             nonlocal received
@@ -52,15 +49,11 @@ class BodyLimit:
                 raise BodyTooLarge
             return message
 
-        async def send_noting_start(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        sending = NotingStart(send)
         try:
-            await self.app(scope, counting_receive, send_noting_start)
+            await self.app(scope, counting_receive, sending)
         except BodyTooLarge:
-            if started:
+            if sending.started:
                 raise
             await self._refuse(scope, receive, send)
 

@@ -8,21 +8,19 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dfr.request_id import acceptable, end_request, new_request_id, start_request
+from dfr.web.middleware import HttpMiddleware
 
 HEADER = "X-Request-Id"
 
 
-class RequestIds:
+class RequestIds(HttpMiddleware):
     """Pure ASGI middleware, outermost: the id covers error pages and every log record."""
 
     def __init__(self, app: ASGIApp, *, trust_proxy: bool) -> None:
-        self.app = app
+        super().__init__(app)
         self.trust_proxy = trust_proxy
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         given = Headers(scope=scope).get(HEADER) if self.trust_proxy else None
         request_id = given if given is not None and acceptable(given) else new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id

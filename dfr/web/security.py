@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from dfr.errors import PermissionDeniedError
 from dfr.i18n import _, set_language
 from dfr.settings import Language
+from dfr.web.middleware import HttpMiddleware
 
 LANGUAGE_COOKIE = "dfr_lang"
 # What may hold someone's data, so is never cached (assets may be).
@@ -36,18 +37,15 @@ def content_security_policy(nonce: str) -> str:
     )
 
 
-class SecurityHeaders:
+class SecurityHeaders(HttpMiddleware):
     """Pure ASGI middleware: a nonce per request, the page language, and the security headers."""
 
     def __init__(self, app: ASGIApp, *, default_language: Language, https: bool) -> None:
-        self.app = app
+        super().__init__(app)
         self.default_language = default_language
         self.https = https
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         nonce = secrets.token_urlsafe(16)
         # The request id (state and X-Request-Id) is set by `dfr.web.request_ids.RequestIds`.
         scope.setdefault("state", {}).update(csp_nonce=nonce)

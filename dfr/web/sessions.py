@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dfr.settings import Settings
+from dfr.web.middleware import HttpMiddleware
 from models.db import session_scope
 from services.web_sessions import (
     LiveSession,
@@ -90,21 +91,18 @@ class BrowserSession:
         self._live, self._read, self.cookie = None, True, "clear"
 
 
-class ServerSessions:
+class ServerSessions(HttpMiddleware):
     """Pure ASGI middleware: gives each request a BrowserSession (`browser_session()`), and
     sets or clears the cookie when the session started, changed or ended."""
 
     def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
-        self.app = app
+        super().__init__(app)
         self.header_mode = settings.web_auth == "header"
         self.identity_header = settings.web_identity_header
         self.policy = SessionPolicy.from_settings(settings)
         self.secure = settings.secure_cookies
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         connection = HTTPConnection(scope)
         identity = connection.headers.get(self.identity_header, "").strip() or None
         browser = BrowserSession(

@@ -33,12 +33,12 @@ from dfr.cli.engine import prefect_server
 from dfr.processes import stop
 from dfr.settings import get_settings
 from flows.start import request_follow_up
+from harness.fakes.slack import TOKEN, FakeSlack, FakeSlackServer
+from harness.samples import load_people, submission_data
 from models.db import dispose_engine, engine_for, session_scope
 from models.migrate import upgrade
 from models.notification import Notification
 from services.announce import unannounced_submissions
-from tests.factories import load_people, submission_data
-from tests.fakes.slack import TOKEN, FakeSlack, FakeSlackServer
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("DFR_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
@@ -148,12 +148,7 @@ class Stack:
     def stop_worker(self, name: str) -> None:
         worker = self.workers.pop(name)
         tree = process_tree(worker.pid)
-        worker.terminate()
-        try:
-            worker.wait(30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(30)
+        stop(worker, 30)
         for pid in tree[1:]:
             with suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
