@@ -103,6 +103,7 @@ class TemplateFacts:
             context["stage"] = label(labels.STAGES, payload["stage"], language)
             context["due"] = long_date(payload["due_date"], language)
             context["scope"] = payload.get("scope") or []
+            context["flags"] = self._flag_texts(submission, language)  # what to look closely at
         elif message in {"decision_recorded", "changes_requested"}:
             actor = self.directory.person(entry.actor_id or "")
             context["stage"] = label(labels.STAGES, payload["stage"], language)

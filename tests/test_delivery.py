@@ -313,3 +313,14 @@ def test_reconciled_slack_message_that_never_arrived_is_sent_again(
     deliver_until_settled(wired, build_channels(settings), settings, sid)
     assert len(slack.posts_to("U0POLEST")) == 1
     assert rows(wired, id=row.id)[0].status == "delivered"
+
+
+def test_the_reviewer_is_told_what_to_look_closely_at(wired, slack, mailbox, checklist_registry):
+    """The flags reach the person who must act on them, not only the submitter and the digest."""
+    sid = make_submission(wired, checklist_registry, wet_ink_signature=True)
+    tell(wired, checklist_registry, sid)
+    [assigned] = mailbox.to("dl@example.org")  # the Digital Leader reads Welsh
+    text = assigned.get_body(("plain",)).get_content()
+    assert "Edrychwch yn fanwl ar:" in text
+    assert "Mae'r broses yn gofyn am lofnod inc gwlyb neu ffurflenni papur" in text
+    assert "wet-ink signature" not in text
