@@ -18,8 +18,9 @@ from starlette.responses import RedirectResponse, Response
 from checklists.answers import RATINGS
 from checklists.loader import Checklist, registry
 from dfr.errors import PermissionDeniedError, ValidationError
-from dfr.i18n import _
+from dfr.i18n import _, get_language
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
+from dfr.web.describe import standard_names
 from dfr.web.errors import refusal
 from dfr.web.forms import FormErrors, RowId, text
 from dfr.web.templating import render
@@ -109,6 +110,7 @@ def _page(
         outcomes=page.outcomes,
         checklist=page.checklist,
         standards=page.standards,
+        standard_names=standard_names([page.checklist] if page.checklist else [], get_language()),
         values=values,
         rows=range(1, CONDITION_ROWS + 1),
         errors=errors,
