@@ -22,6 +22,24 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "noopener noreferrer nofollow"
 
 _converters = threading.local()
+_BULLET = re.compile(r"[ \t]*[-*+][ \t]+\S")
+
+
+def _blank_line_before_lists(text: str) -> str:
+    """A bullet list straight after a line of text, as people (and our checklists) write it,
+    made a list: Python-Markdown wants a blank line first, CommonMark does not. Lines inside a
+    list (a wrapped item) are left as they are."""
+    lines: list[str] = []
+    in_list = False
+    for line in text.split("\n"):
+        if not line.strip():
+            in_list = False
+        elif _BULLET.match(line):
+            if lines and lines[-1].strip() and not in_list:
+                lines.append("")
+            in_list = True
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def markdown_to_html(text: str) -> str:
@@ -32,7 +50,7 @@ def markdown_to_html(text: str) -> str:
     if converter is None:
         converter = _converters.markdown = markdown.Markdown(extensions=["sane_lists"])
     return nh3.clean(
-        converter.reset().convert(text),
+        converter.reset().convert(_blank_line_before_lists(text)),
         tags=set(TAGS),
         url_schemes=set(URL_SCHEMES),
         link_rel=LINK_REL,

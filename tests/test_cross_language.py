@@ -7,6 +7,7 @@ To add a page, add a `pages[...] = client.get(...)` line to `_walk`."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,10 +15,12 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 from sqlmodel import col, select
 
 from checklists.loader import read_yaml, registry
 from dfr.cli.main import main as dfr
+from dfr.i18n import gettext
 from dfr.settings import get_settings
 from flows.digest import week_start_for
 from models.db import engine_for, session_scope
@@ -33,7 +36,7 @@ from services.reminders import sweep
 from services.scenarios import run_scenario
 from services.submit import submit
 from tests.conftest import ROOT
-from tests.cross_language import LANGUAGES, Sources
+from tests.cross_language import LANGUAGES, Sources, visible_text
 from tests.web_support import Browserless, Site
 
 EXAMPLES = ROOT / "examples" / "submissions"
@@ -255,3 +258,63 @@ def test_every_message_speaks_the_language_it_is_in(site: Site, world: World):
                 if found:
                     leaks.setdefault(f"{row.message} ({lang})", found)
     assert leaks == {}, _report(leaks)
+
+
+# -- names, not ids; Markdown as formatting, not marks ------------------------------------------
+
+PERSON_IDS = {
+    p["id"] for p in yaml.safe_load((ROOT / "examples" / "people.yaml").read_text())["people"]
+}
+IDS = re.compile(
+    r"\b(?:" + "|".join(re.escape(p) for p in sorted(PERSON_IDS)) + r")\b"  # lucy.green
+    r"|\b[wu]\d\d\b"  # a standard's id
+    r"|\b[a-z]+_[a-z_]+(?:#\d+)?"  # category_review#1, an obligation's id
+    r"|\d{4}-\d\d-\d\d"  # an ISO date
+)
+RAW_MARKDOWN = re.compile(r"\*\*|^\s*- ", re.M)
+MARKDOWN_HINT = "Say why you decided this. You can use Markdown: **bold**, lists, links."
+TEXTAREA = re.compile(r"<textarea\b.*?</textarea>", re.S)  # holds what the person typed
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pages_name_people_standards_and_actions_not_ids(
+    pages: dict[str, dict[str, str]], language: str
+):
+    shown = {
+        name: sorted(set(IDS.findall(" ".join(visible_text(html, exclude_language="")))))
+        for name, html in pages[language].items()
+    }
+    assert {name: ids for name, ids in shown.items() if ids} == {}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_summaries_rationales_and_history_are_formatted_not_raw_markdown(
+    pages: dict[str, dict[str, str]], language: str
+):
+    raw = {
+        name: [
+            t[max(m.start() - 40, 0) : m.end() + 40]
+            for chunk in visible_text(TEXTAREA.sub("", html), "")
+            if (t := chunk.replace(gettext(MARKDOWN_HINT, language), ""))
+            for m in RAW_MARKDOWN.finditer(t)
+        ]
+        for name, html in pages[language].items()
+    }
+    assert {name: found for name, found in raw.items() if found} == {}
+    page = pages[language]["submission 05-high-risk-red-then-green.yaml"]
+    # the summary's list and bold, and a rationale's, in GOV.UK typography
+    assert '<ul class="govuk-list govuk-list--bullet">' in page
+    assert re.search(r"<strong>Digital\s+Outcomes</strong>", page)
+    assert re.search(r'class="dfr-rationale">\s*<p class="govuk-body">', page)
+
+
+def test_a_welsh_history_reads_in_words_with_welsh_dates(pages: dict[str, dict[str, str]]):
+    page = pages["cy"]["submission 08-rejected-direct-award.yaml"]
+    history = page[page.index("dfr-timeline") :]
+    text = " ".join(visible_text(history, exclude_language="en"))
+    assert gettext("Review reassigned", "cy") in text
+    assert "Owain Thomas" in text  # whom it went to, by name
+    months = ("Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst",
+              "Medi", "Hydref", "Tachwedd", "Rhagfyr")  # fmt: skip
+    assert any(f" {month} 20" in text for month in months), text
+    assert "yn y log" not in text  # not "Cofnod 80 yn y log", a number nobody reads

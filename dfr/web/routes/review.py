@@ -174,14 +174,15 @@ def _conditions(form: FormData, errors: FormErrors) -> tuple[list[Condition], li
     return conditions, rows
 
 
-def _ratings(form: FormData, standards: list[Any], errors: FormErrors) -> dict[str, Any]:
+def _ratings(form: FormData, page: DecisionPage, errors: FormErrors) -> dict[str, Any]:
     ratings = {}
-    for standard in standards:
+    names = standard_names([page.checklist] if page.checklist else [], get_language())
+    for standard in page.standards:
         rating = text(form, f"rating-{standard.id}")
         if not rating:  # nothing chosen; a value that is not a rating is refused by the service
             errors.add(
                 f"rating-{standard.id}",
-                _("Rate standard {id}: red, amber or green", id=standard.id),
+                _("Rate “{standard}”: red, amber or green", standard=names[standard.id]),
             )
             continue
         ratings[standard.id] = StandardAssessment(
@@ -207,7 +208,7 @@ def decide(
     values = {key: form.get(key) for key in form}
     with session_scope() as session:
         page = _decision_page(session, visitor, submission_id, task_id)
-        ratings = _ratings(form, page.standards, errors)
+        ratings = _ratings(form, page, errors)
         outcome = text(form, "outcome")
         if not outcome:
             errors.add("outcome", _("Choose your decision"))
