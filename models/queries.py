@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -132,3 +133,12 @@ def people_and_roles(session: Session) -> list[tuple[Person, list[str]]]:
 
 def person(session: Session, person_id: str) -> Person | None:
     return session.get(Person, person_id)
+
+
+def people_names(session: Session, person_ids: Iterable[str | None]) -> dict[str, str]:
+    """The names of these people, by id (one query); an unknown id is left out."""
+    wanted = sorted({person_id for person_id in person_ids if person_id})
+    if not wanted:
+        return {}
+    rows = session.exec(select(Person.id, Person.name).where(col(Person.id).in_(wanted))).all()
+    return {person_id: name for person_id, name in rows}

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from checklists.loader import Registry
 from dfr import labels
+from dfr.dates import long_date
 from dfr.labels import label
 from dfr.settings import Settings
 from models.audit import LogEntry
@@ -18,7 +19,6 @@ from models.directory import Directorate, Person
 from models.notification import Notification
 from models.review import Action, Decision, ReviewTask
 from models.submission import Submission
-from notifications.facts import long_date
 from notifications.recipients import channels_for
 from notifications.render import TEMPLATE_VERSIONS, MarkdownText, languages_for, render
 

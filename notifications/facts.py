@@ -4,14 +4,13 @@ queries per 500 submissions (flags, actions, decisions, review tasks), never per
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
-from babel.dates import format_date
 from sqlmodel import Session, col, select
 
 from checklists.loader import Registry
 from dfr import labels
+from dfr.dates import long_date
 from dfr.labels import label
 from dfr.settings import Settings
 from models.audit import LogEntry
@@ -21,18 +20,11 @@ from models.submission import ChecklistAnswers, RaisedFlag, Submission
 from notifications.recipients import Recipient
 from notifications.render import MarkdownText
 
-BABEL_LOCALE = {"cy": "cy", "en": "en_GB"}
 BATCH = 500  # ids per IN (...) list: well inside every database's parameter limit
 
 
 def batches(ids: Sequence[int]) -> list[list[int]]:
     return [list(ids[start : start + BATCH]) for start in range(0, len(ids), BATCH)]
-
-
-def long_date(value: date | str, language: str) -> str:
-    """`30 November 2026` / `30 Tachwedd 2026`."""
-    day = value if isinstance(value, date) else date.fromisoformat(value)
-    return format_date(day, format="long", locale=BABEL_LOCALE[language])
 
 
 class TemplateFacts:

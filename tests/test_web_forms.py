@@ -16,6 +16,7 @@ from checklists.loader import read_yaml, registry
 from dfr import labels
 from dfr.i18n import gettext
 from dfr.labels import label
+from dfr.web.describe import standard_names
 from dfr.web.forms import FormErrors
 from dfr.web.routes.review import DecisionPage
 from models.db import engine_for, session_scope
@@ -138,6 +139,13 @@ class Outcome:
     value: str
 
 
+@dataclass(frozen=True)
+class Standard:
+    """A Welsh standard named in a message: its number and title in the page's language."""
+
+    value: str
+
+
 Message = tuple[str, Mapping[str, object]]  # msgid and its parameters
 # case: (form, the field the summary links to, the id of the field's error message, message)
 CONDITION_CASES: dict[str, tuple[dict[str, str], str, str, Message]] = {
@@ -222,7 +230,7 @@ ASSESSMENT_CASES: dict[str, tuple[Callable[[OpenReview], dict[str, str]], str, s
         lambda r: {**_ratings(r, w02=""), "outcome": "green", "rationale": "Fine."},
         "rating-w02",
         "rating-w02",
-        ("Rate standard {id}: red, amber or green", {"id": "w02"}),
+        ("Rate “{standard}”: red, amber or green", {"standard": Standard("w02")}),
     ),
     "an overall rating the ratings do not give": (
         lambda r: {**_ratings(r), "outcome": "amber", "rationale": "Fine."},
@@ -264,8 +272,13 @@ def _refused_beside(
     assert refused.status_code == 400
     page = refused.text
     msgid, params = message
+    standards = standard_names([registry().get("service_standard_wales")], language)
     named = {
-        k: label(labels.OUTCOMES, v.value, language) if isinstance(v, Outcome) else v
+        k: label(labels.OUTCOMES, v.value, language)
+        if isinstance(v, Outcome)
+        else standards[v.value]
+        if isinstance(v, Standard)
+        else v
         for k, v in params.items()
     }
     expected = gettext(msgid, language).format(**named)

@@ -8,6 +8,7 @@ from checklists.loader import Checklist, Registry
 from checklists.routing import Route
 from checklists.schema import Question
 from dfr import labels
+from dfr.dates import long_date
 from dfr.i18n import _, get_language
 from dfr.labels import label
 from models.audit import VerifyResult
@@ -49,7 +50,7 @@ def route_lines(route: Route, registry: Registry) -> list[str]:
             _(
                 "Obligation: {text} (expected by {due})",
                 text=obligation.text.get(lang),
-                due=obligation.due.isoformat(),
+                due=long_date(obligation.due, lang),
             )
         )
     return lines
@@ -69,7 +70,7 @@ def submitted_lines(submission: Submission, route: Route, registry: Registry) ->
 
 def task_line(task: ReviewTask) -> str:
     who = task.assignee_id or _("unassigned")
-    due = task.due_date.isoformat() if task.due_date else "—"
+    due = long_date(task.due_date, get_language())
     scope = f" [{', '.join(task.scope)}]" if task.scope else ""
     return _(
         "{stage}{scope}: {status}, assigned to {who}, due {due}",
@@ -106,7 +107,7 @@ def detail_lines(detail: SubmissionDetail, registry: Registry) -> list[str]:
             kind=label(labels.KINDS, s.kind),
             dg=s.dg_code,
             person=s.submitter_id,
-            date=s.submitted_on.isoformat(),
+            date=long_date(s.submitted_on, lang),
         ),
         _("State: {state} (round {round})", state=state_name(s.state), round=s.round),
         "",
@@ -138,7 +139,7 @@ def detail_lines(detail: SubmissionDetail, registry: Registry) -> list[str]:
             lines.append(
                 _(
                     "  {when} {stage}: {outcome} by {person}",
-                    when=d.decided_at.strftime("%Y-%m-%d"),
+                    when=long_date(d.decided_at, lang),
                     stage=stage_name(d.stage),
                     outcome=outcome_name(d.outcome),
                     person=d.actor_id,
@@ -153,12 +154,12 @@ def detail_lines(detail: SubmissionDetail, registry: Registry) -> list[str]:
             text = a.text_in(lang)
             status = label(labels.ACTION_STATUSES, a.status)
             kind = label(labels.ACTION_KINDS, a.kind)
-            lines.append(f"  [{status}] {kind} {a.reference}: {text} — {a.due_date.isoformat()}")
+            due = long_date(a.due_date, lang)
+            lines.append(f"  [{status}] {kind} {a.reference}: {text} — {due}")
     lines.append(_("History: {count} decision-log entries", count=len(detail.history)))
     for entry in detail.history:
-        lines.append(
-            f"  #{entry.seq} {entry.occurred_at[:19]} {entry.event} {entry.actor_id or ''}"
-        )
+        when, event = long_date(entry.occurred_at, lang), label(labels.EVENTS, entry.event)
+        lines.append(f"  #{entry.seq} {when} {event} {entry.actor_id or ''}".rstrip())
     return lines
 
 

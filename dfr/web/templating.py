@@ -5,40 +5,33 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from dfr import labels
+from dfr import dates, labels
 from dfr.i18n import _, get_language, gettext
-from dfr.markdown import markdown_to_html
+from dfr.markdown import markdown_to_govuk_html, markdown_to_html
 from dfr.web.sessions import browser_session
 
-LONDON = ZoneInfo("Europe/London")
 
-
-def long_date(value: date | datetime | None) -> str:
-    """A date as people read it in the page's language, e.g. 5 Mawrth 2027 / 5 March 2027."""
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        return format_datetime(value, "d MMMM y, HH:mm", tzinfo=LONDON, locale=get_language())
-    return _day(value, get_language())
-
-
-@lru_cache(maxsize=4096)
-def _day(value: date, language: str) -> str:
-    # Babel takes ~0.3 ms a date; a queue page shows dozens of the same few dates.
-    return format_date(value, "d MMMM y", locale=language)
+def long_date(value: date | datetime | str | None) -> str:
+    """A date (or a moment) in words in the page's language, e.g. 5 Mawrth 2027 / 5 March 2027."""
+    return dates.long_date(value, get_language())
 
 
 def markdown(text: str) -> Markup:
-    """User Markdown as safe HTML (dfr.markdown): no scripts, handlers or images."""
+    """User Markdown as safe HTML (dfr.markdown): no scripts, handlers or images. For a hint,
+    which has its own typography."""
     return Markup(markdown_to_html(text))
+
+
+def markdown_body(text: str) -> Markup:
+    """User Markdown as safe HTML in the GOV.UK typography of the page's body text: a summary,
+    a rationale, a note."""
+    return Markup(markdown_to_govuk_html(text))
 
 
 def _label(table_name: str, key: str) -> str:
@@ -61,6 +54,7 @@ def make_environment() -> Environment:
     env.filters.update(
         long_date=long_date,
         markdown=markdown,
+        markdown_body=markdown_body,
         role_name=lambda key: labels.label(labels.ROLES, key),
     )
     return env

@@ -8,9 +8,11 @@ from starlette.responses import Response
 
 from dfr.i18n import _
 from dfr.web.auth import CurrentVisitor
+from dfr.web.describe import Names
 from dfr.web.templating import render
 from models.db import session_scope
 from models.overview import overdue_in, submissions_by, tasks_for
+from models.queries import people_names
 from models.working_days import london_today
 
 router = APIRouter()
@@ -31,5 +33,6 @@ async def your_work(request: Request, visitor: CurrentVisitor) -> Response:
             tasks=tasks,
             overdue=overdue,
             overdue_mine=[row for row in tasks if row.overdue],
+            names=Names(people_names(session, [row.assignee_id for row in overdue]), {}),
             today=today,
         )

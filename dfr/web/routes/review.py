@@ -17,8 +17,9 @@ from starlette.responses import RedirectResponse, Response
 from checklists.answers import RATINGS
 from checklists.loader import Checklist, registry
 from dfr.errors import PermissionDeniedError, ValidationError
-from dfr.i18n import _
+from dfr.i18n import _, get_language
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
+from dfr.web.describe import standard_names
 from dfr.web.errors import refusal
 from dfr.web.forms import FormErrors, RowId, date_parts, text, typed_date
 from dfr.web.templating import render
@@ -108,6 +109,7 @@ def _page(
         outcomes=page.outcomes,
         checklist=page.checklist,
         standards=page.standards,
+        standard_names=standard_names([page.checklist] if page.checklist else [], get_language()),
         values=values,
         rows=range(1, CONDITION_ROWS + 1),
         errors=errors,
@@ -173,14 +175,15 @@ def _conditions(form: FormData, errors: FormErrors) -> tuple[list[Condition], li
     return conditions, rows
 
 
-def _ratings(form: FormData, standards: list[Any], errors: FormErrors) -> dict[str, Any]:
+def _ratings(form: FormData, page: DecisionPage, errors: FormErrors) -> dict[str, Any]:
     ratings = {}
-    for standard in standards:
+    names = standard_names([page.checklist] if page.checklist else [], get_language())
+    for standard in page.standards:
         rating = text(form, f"rating-{standard.id}")
         if not rating:  # nothing chosen; a value that is not a rating is refused by the service
             errors.add(
                 f"rating-{standard.id}",
-                _("Rate standard {id}: red, amber or green", id=standard.id),
+                _("Rate “{standard}”: red, amber or green", standard=names[standard.id]),
             )
             continue
         ratings[standard.id] = StandardAssessment(
@@ -206,7 +209,7 @@ def decide(
     values = {key: form.get(key) for key in form}
     with session_scope() as session:
         page = _decision_page(session, visitor, submission_id, task_id)
-        ratings = _ratings(form, page.standards, errors)
+        ratings = _ratings(form, page, errors)
         outcome = text(form, "outcome")
         if not outcome:
             errors.add("outcome", _("Choose your decision"))

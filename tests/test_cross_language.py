@@ -1,0 +1,332 @@
+"""No page, command or message shows text from the other language's sources (Welsh Language
+Standards: no less favourable treatment). Every page of the journeys, in Welsh and in English,
+the CLI's output and every notification template are read as a person reads them: an English
+sentence on a Welsh page fails unless its element is marked `lang="en"` (and the other way).
+
+To add a page, add a `pages[...] = client.get(...)` line to `_walk`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from sqlmodel import col, select
+
+from checklists.loader import read_yaml, registry
+from dfr.cli.main import main as dfr
+from dfr.i18n import gettext
+from dfr.settings import get_settings
+from flows.digest import week_start_for
+from models.db import engine_for, session_scope
+from models.notification import Notification
+from models.review import ReviewTask
+from models.working_days import london_today
+from notifications.digest import queue_digests
+from notifications.queue import queue_for_submissions
+from notifications.render import MESSAGES
+from services.decide import DecisionRequest, record_decision
+from services.digests import record_digests
+from services.reminders import sweep
+from services.scenarios import run_scenario
+from services.submit import submit
+from tests.conftest import ROOT
+from tests.cross_language import LANGUAGES, Sources, visible_text
+from tests.web_support import Browserless, Site
+
+EXAMPLES = ROOT / "examples" / "submissions"
+ADMIN = "gwenllian.rees"
+
+
+@dataclass
+class World:
+    """The examples run through the engine, an assessment waiting for its panel, and the
+    messages all that sent (reminders, escalations and the digest included)."""
+
+    submissions: dict[str, int]  # example file name -> submission id
+    assessment: ReviewTask  # open, with standards to rate
+    changes_requested: int
+
+
+def _open_task(session: Any, submission_id: int) -> ReviewTask:
+    return session.exec(
+        select(ReviewTask).where(
+            ReviewTask.submission_id == submission_id, ReviewTask.status == "open"
+        )
+    ).one()
+
+
+@pytest.fixture(scope="module")
+def world(site: Site) -> World:
+    engine, reg, settings = engine_for(site.database_url), registry(), get_settings()
+    ran = {p.name: run_scenario(engine, reg, p).submission_id for p in sorted(EXAMPLES.glob("*"))}
+    with session_scope(engine) as session:  # the alpha assessment of example 02, open
+        sid = submit(session, read_yaml(EXAMPLES / "02-new-service-alpha-amber.yaml"), reg)
+        first = _open_task(session, sid.submission_id)
+        record_decision(
+            session,
+            DecisionRequest(
+                sid.submission_id, first.stage, "approve", "Iawn.", first.assignee_id or ""
+            ),
+            reg,
+        )
+        assessment = _open_task(session, sid.submission_id)
+        session.expunge(assessment)
+    today = london_today()
+    for day in range(0, 120, 3):  # every step of the reminders and escalations, in time
+        with session_scope(engine) as session:
+            sweep(session, today + timedelta(days=day))
+    with session_scope(engine) as session:
+        everything = [*ran.values(), sid.submission_id]
+        queue_for_submissions(session, everything, reg, settings)
+        week = week_start_for(today)
+        record_digests(session, week)
+        queue_digests(session, week, reg, settings)
+    return World(ran, assessment, ran["12-changes-requested.yaml"])
+
+
+def _form_values(answers: dict[str, Any]) -> dict[str, Any]:
+    """A checklist's answers as its question pages post them."""
+    values: dict[str, Any] = {}
+    for qid, value in answers.items():
+        if isinstance(value, bool):
+            values[qid] = "yes" if value else "no"
+        elif isinstance(value, list):
+            values[qid] = [str(v) for v in value]
+        elif hasattr(value, "isoformat"):
+            values.update({f"{qid}-day": value.day, f"{qid}-month": value.month})
+            values[f"{qid}-year"] = value.year
+        else:
+            values[qid] = str(value)
+    return values
+
+
+def _expect(response: httpx.Response, status: int = 200) -> str:
+    assert response.status_code == status, f"{response.url}: {response.status_code}"
+    return response.text
+
+
+def _walk(site: Site, world: World, language: str) -> dict[str, str]:
+    """Every page a person meets on the journeys, as HTML, by what it is."""
+    pages: dict[str, str] = {}
+    anonymous = Browserless(site)
+    anonymous.get(f"/language/{language}?next=/sign-in")
+    pages["sign in"] = _expect(anonymous.get("/sign-in"))
+    pages["page not found"] = _expect(anonymous.get("/no-such-page"), 404)
+    for path in ("/help", "/accessibility", "/privacy"):
+        pages[path] = _expect(anonymous.get(path))
+    anonymous.close()
+
+    officer = Browserless(site)  # submits a procurement with example 04's texts and answers
+    pages["your work (policy officer)"] = officer.sign_in("iwan.parry", language).text
+    pages["submit: start"] = _expect(officer.get("/submit"))
+    about = officer.post("/submit", {"kind": "procurement", "dg": "EST"})
+    pages["submit: about"] = _expect(about)
+    empty = {"title_en": "", "title_cy": "", "summary_en": "", "summary_cy": ""}
+    pages["submit: about, refused"] = _expect(officer.post(about.url.path, empty), 400)
+    example = read_yaml(EXAMPLES / "04-procurement-framework-conditions.yaml")["submission"]
+    texts = {
+        f"{name}_{lang}": example[name][lang] for name in ("title", "summary") for lang in LANGUAGES
+    }
+    page = officer.post(about.url.path, texts)
+    pages["submit: question page, refused"] = _expect(officer.post(page.url.path, {}), 400)
+    while "/questions/" in page.url.path:
+        pages[f"submit: question page {page.url.path.split('/', 4)[-1]}"] = _expect(page)
+        checklist_id = page.url.path.split("/")[4]
+        page = officer.post(page.url.path, _form_values(example["answers"][checklist_id]))
+    pages["submit: check your answers"] = _expect(page)
+    confirmation = officer.post(page.url.path)
+    pages["submit: confirmation"] = _expect(confirmation)
+    new_id = confirmation.url.path.split("/")[2]
+    pages["submission (its submitter)"] = _expect(officer.get(f"/submissions/{new_id}"))
+    pages["withdraw: are you sure?"] = _expect(officer.get(f"/submissions/{new_id}/withdraw"))
+    draft = officer.post("/submit", {"kind": "initiative", "dg": "EST"}).url.path.split("/")[2]
+    pages["submit: start, with a draft"] = _expect(officer.get("/submit"))
+    pages["delete a draft: are you sure?"] = _expect(officer.get(f"/drafts/{draft}/delete"))
+    pages["DG overview, refused"] = _expect(officer.get("/dg/EST"), 404)
+    pages["submission not found"] = _expect(officer.get("/submissions/99999"), 404)
+    officer.close()
+
+    admin = Browserless(site)
+    pages["your work (administrator)"] = admin.sign_in(ADMIN, language).text
+    for name, sid in world.submissions.items():
+        pages[f"submission {name}"] = _expect(admin.get(f"/submissions/{sid}"))
+    for dg in ("EST", "DfES", "LGC", "SF", "HSS"):
+        pages[f"DG overview {dg}"] = _expect(admin.get(f"/dg/{dg}"))
+    task = world.assessment
+    reassign = f"/submissions/{task.submission_id}/reassign/{task.id}"
+    pages["reassign"] = _expect(admin.get(reassign))
+    pages["reassign, refused"] = _expect(admin.post(reassign, {}), 400)
+    pages["cover (administrator)"] = _expect(admin.get("/cover"))
+    pages["cover, refused"] = _expect(admin.post("/cover", {}), 400)
+    admin.close()
+
+    leader = Browserless(site)
+    pages["your work (DG Digital Leader)"] = leader.sign_in("rhian.evans", language).text
+    pages["DG overview (its leader)"] = _expect(leader.get("/dg/EST"))
+    leader.close()
+
+    assessor = Browserless(site)
+    pages["your work (lead assessor)"] = assessor.sign_in(task.assignee_id or "", language).text
+    review = f"/submissions/{task.submission_id}/review/{task.id}"
+    pages["submission (its assessor)"] = _expect(assessor.get(f"/submissions/{task.submission_id}"))
+    pages["assessment form"] = _expect(assessor.get(review))
+    pages["assessment form, refused"] = _expect(assessor.post(review, {}), 400)
+    assessor.close()
+
+    submitter = Browserless(site)  # answers "changes requested"
+    submitter.sign_in("rhys.bevan", language)
+    again = submitter.post(f"/submissions/{world.changes_requested}/resubmit")
+    pages["resubmission: check your answers"] = _expect(again)
+    submitter.close()
+    for name, html in pages.items():
+        assert f'<html lang="{language}"' in html, name
+    return pages
+
+
+@pytest.fixture(scope="module")
+def pages(site: Site, world: World) -> dict[str, dict[str, str]]:
+    return {language: _walk(site, world, language) for language in LANGUAGES}
+
+
+def _report(leaks: dict[str, list[str]]) -> str:
+    lines = [f"{len(leaks)} pieces show text of the other language:"]
+    for where, found in leaks.items():
+        lines += [f"  {where}:"] + [f"    {text}" for text in found]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_is_in_the_page_language(pages: dict[str, dict[str, str]], language: str):
+    sources = Sources.load()
+    leaks = {
+        name: found
+        for name, html in pages[language].items()
+        if (found := sources.leaks_in_page(html, language))
+    }
+    assert leaks == {}, _report(leaks)
+
+
+@pytest.fixture
+def cli(world: World, capsys: pytest.CaptureFixture[str]) -> Iterator[Any]:
+    def run(*args: str) -> str:
+        dfr(list(args))
+        captured = capsys.readouterr()
+        return captured.out + captured.err
+
+    yield run
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_command_line_speaks_one_language(world: World, cli: Any, language: str):
+    sources = Sources.load()
+    outputs = {
+        f"show {name}": cli("--lang", language, "show", str(sid))
+        for name, sid in world.submissions.items()
+    }
+    outputs["tasks"] = cli("--lang", language, "tasks")
+    outputs["show, not found"] = cli("--lang", language, "show", "99999")
+    outputs["decide, refused"] = cli(
+        "--lang", language, "decide", str(world.assessment.submission_id), "--stage",
+        "service_assessment", "--outcome", "green", "--rationale", "x", "--as", "iwan.parry",
+    )  # fmt: skip
+    leaks = {
+        name: found
+        for name, text in outputs.items()
+        if (found := sources.leaks_in_text(text, language))
+    }
+    assert leaks == {}, _report(leaks)
+
+
+def _parts(row: Notification) -> list[tuple[str, str]]:
+    """A message's parts with their languages: Welsh then English when the person's language
+    is not known."""
+    if row.language != "cy+en":
+        return [(row.language, f"{row.subject}\n{row.body_markdown}")]
+    subjects = row.subject.split(" / ", 1)
+    bodies = row.body_markdown.split("\n---\n", 1)
+    return [(lang, f"{subjects[n]}\n{bodies[n]}") for n, lang in enumerate(("cy", "en"))]
+
+
+def test_every_message_speaks_the_language_it_is_in(site: Site, world: World):
+    sources = Sources.load()
+    with session_scope(engine_for(site.database_url), read_only=True) as session:
+        rows = session.exec(select(Notification).order_by(col(Notification.id))).all()
+        written = {(row.message, lang) for row in rows for lang, _text in _parts(row)}
+        assert written >= {(m, lang) for m in MESSAGES for lang in LANGUAGES}
+        leaks: dict[str, list[str]] = {}
+        for row in rows:
+            for lang, text in _parts(row):
+                found = sources.leaks_in_text(text, lang)
+                if found:
+                    leaks.setdefault(f"{row.message} ({lang})", found)
+    assert leaks == {}, _report(leaks)
+
+
+# -- names, not ids; Markdown as formatting, not marks ------------------------------------------
+
+PERSON_IDS = {
+    p["id"] for p in yaml.safe_load((ROOT / "examples" / "people.yaml").read_text())["people"]
+}
+IDS = re.compile(
+    r"\b(?:" + "|".join(re.escape(p) for p in sorted(PERSON_IDS)) + r")\b"  # lucy.green
+    r"|\b[wu]\d\d\b"  # a standard's id
+    r"|\b[a-z]+_[a-z_]+(?:#\d+)?"  # category_review#1, an obligation's id
+    r"|\d{4}-\d\d-\d\d"  # an ISO date
+)
+# Names a person is meant to read as they are: the cookies the privacy page lists, as their
+# browser shows them.
+SHOWN_AS_NAMED = {"dfr_session", "dfr_lang"}
+RAW_MARKDOWN = re.compile(r"\*\*|^\s*- ", re.M)
+MARKDOWN_HINT = "Say why you decided this. You can use Markdown: **bold**, lists, links."
+TEXTAREA = re.compile(r"<textarea\b.*?</textarea>", re.S)  # holds what the person typed
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pages_name_people_standards_and_actions_not_ids(
+    pages: dict[str, dict[str, str]], language: str
+):
+    shown = {
+        name: sorted(set(IDS.findall(" ".join(visible_text(html, exclude_language="")))))
+        for name, html in pages[language].items()
+    }
+    shown = {name: [i for i in ids if i not in SHOWN_AS_NAMED] for name, ids in shown.items()}
+    assert {name: ids for name, ids in shown.items() if ids} == {}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_summaries_rationales_and_history_are_formatted_not_raw_markdown(
+    pages: dict[str, dict[str, str]], language: str
+):
+    raw = {
+        name: [
+            t[max(m.start() - 40, 0) : m.end() + 40]
+            for chunk in visible_text(TEXTAREA.sub("", html), "")
+            if (t := chunk.replace(gettext(MARKDOWN_HINT, language), ""))
+            for m in RAW_MARKDOWN.finditer(t)
+        ]
+        for name, html in pages[language].items()
+    }
+    assert {name: found for name, found in raw.items() if found} == {}
+    page = pages[language]["submission 05-high-risk-red-then-green.yaml"]
+    # the summary's list and bold, and a rationale's, in GOV.UK typography
+    assert '<ul class="govuk-list govuk-list--bullet">' in page
+    assert re.search(r"<strong>Digital\s+Outcomes</strong>", page)
+    assert re.search(r'class="dfr-rationale">\s*<p class="govuk-body">', page)
+
+
+def test_a_welsh_history_reads_in_words_with_welsh_dates(pages: dict[str, dict[str, str]]):
+    page = pages["cy"]["submission 08-rejected-direct-award.yaml"]
+    history = page[page.index("dfr-timeline") :]
+    text = " ".join(visible_text(history, exclude_language="en"))
+    assert gettext("Review reassigned", "cy") in text
+    assert "Owain Thomas" in text  # whom it went to, by name
+    months = ("Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst",
+              "Medi", "Hydref", "Tachwedd", "Rhagfyr")  # fmt: skip
+    assert any(f" {month} 20" in text for month in months), text
+    assert "yn y log" not in text  # not "Cofnod 80 yn y log", a number nobody reads
