@@ -14,6 +14,7 @@ from checklists.loader import Registry
 from dfr import labels
 from dfr.labels import label
 from dfr.settings import Settings
+from models.action_lifecycle import SUBMITTER_HOLDS
 from models.audit import LogEntry
 from models.directory_lookup import DirectoryLookup
 from models.review import Action, Decision, ReviewTask
@@ -155,7 +156,7 @@ class TemplateFacts:
             if (
                 a.decision_id == decision_id
                 if decision_id is not None
-                else a.status == "open" and a.kind != "obligation"
+                else a.status in SUBMITTER_HOLDS and a.kind != "obligation"
             )
         ]
         return [{"text": a.text_in(language), "due": long_date(a.due_date, language)} for a in rows]

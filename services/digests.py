@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlmodel import Session, col, select
 
 from models import audit
+from models.action_lifecycle import SUBMITTER_HOLDS
 from models.digest import Digest
 from models.directory import Directorate
 from models.review import Action, Decision, ReviewTask
@@ -90,7 +91,7 @@ def digest_for(session: Session, dg_code: str, week_start: date) -> DigestConten
             session.exec(
                 select(col(Action.id), col(Action.due_date)).where(
                     col(Action.submission_id).in_(in_dg),
-                    Action.status == "open",
+                    col(Action.status).in_(SUBMITTER_HOLDS),
                     col(Action.due_date) <= week_end,
                 )
             ).all(),
