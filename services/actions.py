@@ -37,6 +37,7 @@ from models.action_lifecycle import (
     moves_from,
     send_back_reason,
 )
+from models.directory import Person
 from models.lifecycle import Stage
 from models.review import Action, Decision
 from models.submission import Submission
@@ -91,6 +92,12 @@ def offered_moves(
         for action in actions
         if action.kind in REPORTABLE_KINDS
     }
+
+
+def action_people(session: Session, actions: list[Action]) -> dict[str, str]:
+    """The names of whoever reported these actions done or answered a report, by id."""
+    ids = {p for a in actions for p in (a.reported_by_id, a.reviewed_by_id) if p}
+    return {p.id: p.name for p in (session.get(Person, i) for i in sorted(ids)) if p}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from dfr.web.limits import BodyLimit
 from dfr.web.request_ids import RequestIds
 from dfr.web.routes import (
     account,
+    actions,
     api,
     home,
     information,
@@ -46,7 +47,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/assets", StaticFiles(directory=GOVUK_FRONTEND / "assets"), name="assets")
     app.mount("/static/govuk", StaticFiles(directory=GOVUK_FRONTEND), name="govuk")
     app.mount("/static/app", StaticFiles(packages=[("dfr.web", "static")]), name="app")
-    pages = (account, home, information, submit, submissions, review, reassign, overview, api)
+    pages = (
+        account,
+        home,
+        information,
+        submit,
+        submissions,
+        actions,
+        review,
+        reassign,
+        overview,
+        api,
+    )
     for module in pages:
         app.include_router(module.router)
     add_error_pages(app)

@@ -13,13 +13,14 @@ from starlette.responses import RedirectResponse, Response
 from checklists.loader import registry
 from dfr.i18n import _, get_language
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
-from dfr.web.forms import RowId, text
+from dfr.web.forms import FormErrors, RowId, text
 from dfr.web.questions import display_answer
 from dfr.web.templating import render
 from flows.start import after_commit_in_background
 from models.db import session_scope
 from models.queries import SubmissionDetail, directorate, submission_detail
 from services.access import decidable_by, may_reassign, visible_submission
+from services.actions import action_people, offered_moves
 from services.drafts import start_resubmission
 from services.intake import withdraw
 
@@ -45,35 +46,53 @@ def _answer_rows(detail: SubmissionDetail) -> list[tuple[Any, list[tuple[str, st
     return sections
 
 
+def submission_page(
+    request: Request,
+    session: Session,
+    visitor: Visitor,
+    submission_id: int,
+    errors: FormErrors | None = None,
+    values: dict[int, dict[str, str]] | None = None,
+) -> Response:
+    """The submission page (with `errors` and the `values` typed into one action's form, 400,
+    after a refused step)."""
+    detail = visible_detail(session, visitor, submission_id)
+    dg = directorate(session, detail.submission.dg_code)
+    reg = registry()
+    flag_texts = {
+        f.id: f.text
+        for pinned in detail.answers
+        for f in reg.get(pinned.checklist_id, pinned.checklist_version).definition.flags
+    }
+    decidable = decidable_by(session, detail.submission, detail.tasks, visitor.id)
+    reassignable = may_reassign(session, visitor.id, detail.submission.dg_code)
+    return render(
+        request,
+        "submission.html",
+        400 if errors else 200,
+        title=detail.submission.title(get_language()),
+        detail=detail,
+        s=detail.submission,
+        dg=dg,
+        sections=_answer_rows(detail),
+        flag_texts=flag_texts,
+        decidable=decidable,
+        reassignable=reassignable,
+        is_submitter=detail.submission.submitter_id == visitor.id,
+        registry=reg,
+        action_moves=offered_moves(session, detail.submission, detail.actions, visitor.id),
+        action_people=action_people(session, detail.actions),
+        errors=errors,
+        values=values or {},
+    )
+
+
 @router.get("/submissions/{submission_id}")
-async def submission_page(
+async def submission_page_for(
     request: Request, submission_id: RowId, visitor: CurrentVisitor
 ) -> Response:
     with session_scope(read_only=True) as session:
-        detail = visible_detail(session, visitor, submission_id)
-        dg = directorate(session, detail.submission.dg_code)
-        reg = registry()
-        flag_texts = {
-            f.id: f.text
-            for pinned in detail.answers
-            for f in reg.get(pinned.checklist_id, pinned.checklist_version).definition.flags
-        }
-        decidable = decidable_by(session, detail.submission, detail.tasks, visitor.id)
-        reassignable = may_reassign(session, visitor.id, detail.submission.dg_code)
-        return render(
-            request,
-            "submission.html",
-            title=detail.submission.title(get_language()),
-            detail=detail,
-            s=detail.submission,
-            dg=dg,
-            sections=_answer_rows(detail),
-            flag_texts=flag_texts,
-            decidable=decidable,
-            reassignable=reassignable,
-            is_submitter=detail.submission.submitter_id == visitor.id,
-            registry=reg,
-        )
+        return submission_page(request, session, visitor, submission_id)
 
 
 @router.get("/submissions/{submission_id}/confirmation")
