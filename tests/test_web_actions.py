@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from sqlmodel import select
+from sqlmodel import col, select
 
 from checklists.loader import registry
 from models.db import engine_for, session_scope
@@ -55,7 +55,7 @@ def conditions(site: Site, tmp_path: Path) -> tuple[int, list[int]]:
     sid = run_scenario(engine, registry(), path).submission_id
     with session_scope(engine) as session:
         ids = session.exec(
-            select(Action.id).where(Action.submission_id == sid).order_by(Action.id)
+            select(Action.id).where(Action.submission_id == sid).order_by(col(Action.id))
         ).all()
     return sid, [i or 0 for i in ids]
 
