@@ -312,3 +312,18 @@ def test_withdrawing_cancels_a_condition_waiting_for_confirmation(people, checkl
         assert cancel_open_actions(session, sid) == [aid]
         assert session.get(Submission, sid) is not None
     assert status_of(people, aid) == "cancelled"
+
+
+def test_every_step_not_in_the_table_is_refused():
+    """The table is the whole story: any other (state, step) raises, for anyone."""
+    from models.action_lifecycle import ACTION_MOVES, ActionState, ActionTaker, apply_move
+
+    everyone = frozenset(ActionTaker)
+    allowed = {(m.source, m.move) for m in ACTION_MOVES}
+    for state in ActionState:
+        for move in ("report_done", "confirm", "send_back"):
+            if (state, move) in allowed:
+                assert apply_move(state, move, everyone).source == state
+            else:
+                with pytest.raises(TransitionError):
+                    apply_move(state, move, everyone)
