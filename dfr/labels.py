@@ -95,9 +95,31 @@ EVENTS = {
     "reminder.sent": N_("Reminder or escalation sent"),
     "digest.sent": N_("Included in a digest"),
     "delegation.created": N_("Absence cover arranged"),
+    "action.reported_done": N_("Condition or action reported done"),
+    "action.confirmed": N_("Condition or action confirmed done"),
+    "action.sent_back": N_("Condition or action sent back"),
 }
 
-ACTION_STATUSES = {"open": N_("open"), "done": N_("done"), "cancelled": N_("cancelled")}
+ACTION_STATUSES = {
+    "open": N_("open"),
+    "reported_done": N_("reported done, waiting for the reviewer to confirm"),
+    "done": N_("done"),
+    "sent_back": N_("sent back by the reviewer"),
+    "cancelled": N_("cancelled"),
+}
+
+# Steps on a condition or amber action (models/action_lifecycle.py), after "Only … can".
+ACTION_MOVES = {
+    "report_done": N_("mark it as done"),
+    "confirm": N_("confirm it is done"),
+    "send_back": N_("send it back"),
+}
+
+# Who may take a step on a condition or amber action (models/action_lifecycle.py).
+ACTION_TAKERS = {
+    "submitter": N_("the person who made the submission"),
+    "setter": N_("the reviewer who set it (or someone covering for them)"),
+}
 
 TASK_STATUSES = {
     "pending": N_("waiting"),

@@ -27,6 +27,9 @@ EVENT_NAMES = {
     "task.opened": "dfr.task.assigned",
     "task.reassigned": "dfr.task.assigned",
     "decision.recorded": "dfr.decision.recorded",
+    "action.reported_done": "dfr.action.reported_done",
+    "action.confirmed": "dfr.action.confirmed",
+    "action.sent_back": "dfr.action.sent_back",
 }
 _NAMESPACE = uuid.UUID("8d3b7f52-5a2e-4c59-9d0e-2f6f0c1f7a11")
 

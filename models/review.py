@@ -88,7 +88,21 @@ class Action(SQLModel, table=True):
     text: str
     extra: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     due_date: date
-    status: str = Field(default="open", max_length=16)  # open | done | cancelled
+    # open | reported_done | done | sent_back | cancelled (models/action_lifecycle.py)
+    status: str = Field(default="open", max_length=16)
+    # The submitter's report that it is done, and the reviewer's answer to it (the latest of
+    # each; every one is in the decision log).
+    note: str | None = None
+    evidence_url: str | None = Field(default=None, max_length=2_000)
+    reported_by_id: str | None = Field(default=None, foreign_key="person.id")
+    reported_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    reviewed_by_id: str | None = Field(default=None, foreign_key="person.id")
+    reviewed_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    sent_back_reason: str | None = None
 
     def text_in(self, language: str) -> str:
         """The text in `language`: obligations carry a Welsh text; people write the rest."""

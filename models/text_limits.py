@@ -11,7 +11,9 @@ SUMMARY = 5_000
 RATIONALE = 10_000  # a reviewer's Markdown rationale
 CONDITION = 1_000  # a condition or an amber action
 ASSESSMENT_NOTE = 5_000  # "done well" / "needs to explore" for one standard
-REASON = 1_000  # why something was withdrawn, reassigned or covered
+REASON = 1_000  # why something was withdrawn, reassigned, covered or sent back
+DONE_NOTE = 5_000  # what the submitter says was done for a condition or an amber action
+EVIDENCE_LINK = 2_000  # a link to the evidence (a URL longer than this is not shared)
 
 
 def within(value: str, limit: int, field: str) -> str:

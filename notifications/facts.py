@@ -13,6 +13,7 @@ from dfr import labels
 from dfr.dates import long_date
 from dfr.labels import label
 from dfr.settings import Settings
+from models.action_lifecycle import SUBMITTER_HOLDS
 from models.audit import LogEntry
 from models.directory_lookup import DirectoryLookup
 from models.review import Action, Decision, ReviewTask
@@ -107,6 +108,8 @@ class TemplateFacts:
             )
         elif message in {"reminder", "escalation"}:
             context.update(self._chased(submission, entry, language))
+        elif message.startswith("action_"):
+            context.update(self._action_step(submission, entry, language))
         elif message == "final_outcome":
             context["state"] = label(labels.STATES, payload.get("state", "withdrawn"), language)
             context["actions"] = self._actions(submission, language)
@@ -148,10 +151,31 @@ class TemplateFacts:
             if (
                 a.decision_id == decision_id
                 if decision_id is not None
-                else a.status == "open" and a.kind != "obligation"
+                else a.status in SUBMITTER_HOLDS and a.kind != "obligation"
             )
         ]
         return [{"text": a.text_in(language), "due": long_date(a.due_date, language)} for a in rows]
+
+    def _action_step(
+        self, submission: Submission, entry: LogEntry, language: str
+    ) -> dict[str, Any]:
+        """A condition or amber action reported done, confirmed or sent back: what it is, who
+        took the step, and what they said (as typed: escaped like every value)."""
+        payload = entry.payload
+        action = next(
+            (a for a in self.actions.get(submission.id or 0, []) if a.id == payload["action_id"]),
+            None,
+        )
+        actor = self.directory.person(entry.actor_id or "")
+        return {
+            "kind": label(labels.ACTION_KINDS, payload["kind"], language),
+            "what": action.text_in(language)[:200] if action else payload["reference"],
+            "due": long_date(action.due_date, language) if action else "",
+            "actor_name": actor.name if actor else entry.actor_id,
+            "note": payload.get("note", ""),
+            "evidence": payload.get("evidence_url", ""),
+            "reason": payload.get("reason", ""),
+        }
 
     def _chased(self, submission: Submission, entry: LogEntry, language: str) -> dict[str, Any]:
         """What a reminder or escalation is about, who holds it, and when it was due."""

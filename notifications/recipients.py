@@ -89,6 +89,11 @@ def messages_for(
     if entry.event == "reminder.sent":
         message = "reminder" if payload["step"] in ("reminder", "final") else "escalation"
         return [(message, people(directory, payload.get("recipients") or [], settings))]
+    if entry.event == "action.reported_done":
+        return [("action_reported_done", people(directory, [payload.get("reviewer_id")], settings))]
+    if entry.event in {"action.confirmed", "action.sent_back"}:
+        message = "action_confirmed" if entry.event == "action.confirmed" else "action_sent_back"
+        return [(message, people(directory, [s.submitter_id], settings))]
     if entry.event in {"submission.completed", "submission.withdrawn"}:
         told = [s.submitter_id, leader] if entry.event == "submission.completed" else [leader]
         return [("final_outcome", people(directory, told, settings) + feed)]

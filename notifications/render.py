@@ -31,6 +31,9 @@ MESSAGES = (
     "reminder",
     "escalation",
     "digest",
+    "action_reported_done",
+    "action_confirmed",
+    "action_sent_back",
 )
 # Bump a message's version whenever its templates change; each notification stores it.
 TEMPLATE_VERSIONS = {**dict.fromkeys(MESSAGES, 1), "escalation": 2}  # 2: names the level

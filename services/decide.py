@@ -28,6 +28,7 @@ from dfr.i18n import _
 from dfr.labels import label
 from dfr.request_id import log_fields
 from models import audit, text_limits
+from models.action_lifecycle import OUTSTANDING
 from models.dates import AMBER_ACTION_MONTHS, add_months
 from models.directory import Person
 from models.lifecycle import (
@@ -326,7 +327,7 @@ def _check_decision(
         select(Action.id).where(
             Action.submission_id == submission.id,
             col(Action.kind).in_(("condition", "amber_action")),
-            Action.status == "open",
+            col(Action.status).in_(OUTSTANDING),
         )
     ).first()
     action = action_for(

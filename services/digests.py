@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlmodel import Session, col, select
 
 from models import audit
+from models.action_lifecycle import SUBMITTER_HOLDS
 from models.digest import Digest
 from models.directory import Directorate
 from models.review import Action, Decision, ReviewTask
@@ -74,15 +75,16 @@ def digest_for(session: Session, dg_code: str, week_start: date) -> DigestConten
         ).all()
         if d is not None
     ]
-    open_items: list[tuple[str, type[ReviewTask] | type[Action]]] = [
-        ("task", ReviewTask),
-        ("action", Action),
+    # What is still owed: a review while open; a condition or action while its submitter holds it.
+    open_items: list[tuple[str, type[ReviewTask] | type[Action], tuple[str, ...]]] = [
+        ("task", ReviewTask, ("open",)),
+        ("action", Action, tuple(SUBMITTER_HOLDS)),
     ]
-    for kind, item in open_items:
+    for kind, item, statuses in open_items:
         rows = session.exec(
             select(col(item.id), col(item.due_date)).where(
                 col(item.submission_id).in_(in_dg),
-                item.status == "open",
+                col(item.status).in_(statuses),
                 col(item.due_date) <= week_end,
             )
         ).all()

@@ -15,6 +15,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from models import audit
+from models.action_lifecycle import SUBMITTER_HOLDS
 from models.directory import Delegation, Directorate, RoleAssignment
 from models.lifecycle import ACTIONS_ESCALATE_TO, ESCALATION_LADDER, STAGES, Role, Stage
 from models.reminders import Policy, Reminder, escalation_for, step_for
@@ -129,7 +130,9 @@ def due_items(session: Session, today: date, policy: Policy) -> list[Chase]:
     actions = session.exec(
         select(Action, Submission)
         .join(Submission, col(Submission.id) == col(Action.submission_id))
-        .where(Action.status == "open", col(Action.due_date) <= horizon)
+        # A condition or action reported done waits on its reviewer: nobody chases the
+        # submitter for it (sent back, it is theirs again).
+        .where(col(Action.status).in_(SUBMITTER_HOLDS), col(Action.due_date) <= horizon)
     ).all()
     # (kind, id, submission, what, due date, owner): a task's owner is its assignee, an
     # action's the submitter.

@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from models import audit
+from models.action_lifecycle import OUTSTANDING
 from models.dates import due_date_for
 from models.lifecycle import STAGES, Stage
 from models.review import Action, PanelMember, ReviewTask
@@ -111,11 +112,14 @@ def cancel_remaining(session: Session, submission_id: int) -> list[int]:
 
 
 def cancel_open_actions(session: Session, submission_id: int) -> list[int]:
-    """Cancel conditions, amber actions and obligations still open (after reject or withdraw),
-    so nobody is chased for work on a submission that will not go ahead."""
+    """Cancel conditions, amber actions and obligations still outstanding (open, sent back, or
+    reported done and not yet confirmed) after reject or withdraw, so nobody is chased for
+    work on a submission that will not go ahead."""
     cancelled = []
     for action in session.exec(
-        select(Action).where(Action.submission_id == submission_id, Action.status == "open")
+        select(Action).where(
+            Action.submission_id == submission_id, col(Action.status).in_(OUTSTANDING)
+        )
     ).all():
         action.status = "cancelled"
         session.add(action)

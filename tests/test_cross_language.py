@@ -25,11 +25,13 @@ from dfr.settings import get_settings
 from flows.digest import week_start_for
 from models.db import engine_for, session_scope
 from models.notification import Notification
-from models.review import ReviewTask
+from models.review import Action, Decision, ReviewTask
+from models.submission import Submission
 from models.working_days import london_today
 from notifications.digest import queue_digests
 from notifications.queue import queue_for_submissions
 from notifications.render import MESSAGES
+from services.actions import confirm_done, report_done, send_back
 from services.decide import DecisionRequest, record_decision
 from services.digests import record_digests
 from services.reminders import sweep
@@ -77,6 +79,21 @@ def world(site: Site) -> World:
         )
         assessment = _open_task(session, sid.submission_id)
         session.expunge(assessment)
+    with session_scope(engine) as session:  # conditions and actions reported done, answered
+        owed = session.exec(
+            select(Action)
+            .where(col(Action.kind).in_(("condition", "amber_action")), Action.status == "open")
+            .order_by(col(Action.id))
+        ).all()
+        for n, action in enumerate(owed):  # every other one confirmed, the rest sent back
+            owner = session.get(Submission, action.submission_id)
+            setter = session.get(Decision, action.decision_id)
+            assert owner is not None and setter is not None and action.id is not None
+            report_done(session, action.id, owner.submitter_id, "Gwnaed.", "https://example.org/e")
+            if n % 2 == 0:
+                confirm_done(session, action.id, setter.actor_id)
+            else:
+                send_back(session, action.id, setter.actor_id, "Mwy.")
     today = london_today()
     for day in range(0, 120, 3):  # every step of the reminders and escalations, in time
         with session_scope(engine) as session:

@@ -18,7 +18,7 @@ from checklists.loader import read_yaml, registry
 from models.audit import LogEntry
 from models.db import engine_for, session_scope
 from models.draft import Draft
-from models.review import Decision
+from models.review import Action, Decision
 from models.submission import Submission
 from services.scenarios import run_scenario
 from tests.conftest import ROOT
@@ -37,6 +37,8 @@ class World:
     task_id: int  # its open task
     reviewer: str  # who may decide it
     changes: int  # rhys.bevan's submission with changes requested
+    conditions: int  # lucy.green's submission approved with conditions by emma.clarke
+    action_id: int  # its first condition, open
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +55,15 @@ def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template) -> Iterator
             task = open_task(session, submission.id or 0)
             ids = (draft.id or 0, submission.id or 0, task.id or 0, task.assignee_id or "")
         changes = run_scenario(engine, reg, EXAMPLES / "12-changes-requested.yaml")
-        yield World(site, *ids, changes.submission_id)
+        conditions = run_scenario(
+            engine, reg, EXAMPLES / "04-procurement-framework-conditions.yaml"
+        )
+        with session_scope(engine) as session:
+            action = session.exec(
+                select(Action).where(Action.submission_id == conditions.submission_id)
+            ).first()
+            assert action is not None
+        yield World(site, *ids, changes.submission_id, conditions.submission_id, action.id or 0)
 
 
 def state_of(site: Site) -> tuple[int, ...]:
@@ -98,6 +108,9 @@ REASSIGNER = Rule(
 )
 # The stranger is an assessor: the cover page is theirs too (for their own reviews only).
 REVIEWER_ONLY = Rule("people who review, and administrators (absence cover)", SIGN_IN, OPEN)
+ACTION_SETTER = Rule(
+    "the reviewer who set the condition (or their cover), of a visible submission", SIGN_IN, 404
+)
 API_POLICY_OFFICER = Rule("policy officer, JSON API", 401, 403)
 
 
@@ -180,6 +193,19 @@ DECLARED: dict[tuple[str, str], Declared] = {
         REASSIGNER,
         "/submissions/{w.in_review}/reassign/{w.task_id}",
         {"to": "nia.roberts", "reason": "Workload"},
+    ),
+    ("POST", "/submissions/{submission_id}/actions/{action_id}/done"): Declared(
+        SUBMITTER,
+        "/submissions/{w.conditions}/actions/{w.action_id}/done",
+        {"note": "Done", "evidence": "https://example.org/evidence"},
+    ),
+    ("POST", "/submissions/{submission_id}/actions/{action_id}/confirm"): Declared(
+        ACTION_SETTER, "/submissions/{w.conditions}/actions/{w.action_id}/confirm", {}
+    ),
+    ("POST", "/submissions/{submission_id}/actions/{action_id}/send-back"): Declared(
+        ACTION_SETTER,
+        "/submissions/{w.conditions}/actions/{w.action_id}/send-back",
+        {"reason": "Not yet"},
     ),
     ("GET", "/dg/{dg_code}"): Declared(DG_OVERSEER, "/dg/EST"),
     ("POST", "/api/submissions"): Declared(API_POLICY_OFFICER, "/api/submissions"),

@@ -21,6 +21,10 @@ db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 audit_app = typer.Typer(no_args_is_help=True, help="The tamper-evident decision log.")
 checklists_app = typer.Typer(no_args_is_help=True, help="Checklist definitions.")
 notifications_app = typer.Typer(no_args_is_help=True, help="Notifications and their delivery.")
+actions_app = typer.Typer(
+    no_args_is_help=True, help="Conditions and amber actions: mark done, confirm, send back."
+)
+app.add_typer(actions_app, name="actions")
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 app.add_typer(checklists_app, name="checklists")

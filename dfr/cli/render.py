@@ -13,8 +13,8 @@ from dfr.i18n import _, get_language
 from dfr.labels import label
 from models.audit import VerifyResult
 from models.queries import SubmissionDetail
-from models.review import ReviewTask
-from models.submission import Submission
+from models.review import Action, ReviewTask
+from models.submission import Submission, reference_for
 
 
 def stage_name(stage: str) -> str:
@@ -27,6 +27,21 @@ def state_name(state: str) -> str:
 
 def outcome_name(outcome: str) -> str:
     return label(labels.OUTCOMES, outcome)
+
+
+def action_state(status: str) -> str:
+    return label(labels.ACTION_STATUSES, status)
+
+
+def action_name(action: Action) -> str:
+    """`condition #3 (category_review#1) of DFR-00012`."""
+    return _(
+        "{kind} #{id} ({reference}) of {submission}",
+        kind=label(labels.ACTION_KINDS, action.kind),
+        id=action.id,
+        reference=action.reference,
+        submission=reference_for(action.submission_id),
+    )
 
 
 def route_lines(route: Route, registry: Registry) -> list[str]:
@@ -155,7 +170,11 @@ def detail_lines(detail: SubmissionDetail, registry: Registry) -> list[str]:
             status = label(labels.ACTION_STATUSES, a.status)
             kind = label(labels.ACTION_KINDS, a.kind)
             due = long_date(a.due_date, lang)
-            lines.append(f"  [{status}] {kind} {a.reference}: {text} — {due}")
+            lines.append(f"  #{a.id} [{status}] {kind} {a.reference}: {text} — {due}")
+            if a.status in ("reported_done", "done") and a.note:
+                lines.append("    " + _("Done: {note} ({link})", note=a.note, link=a.evidence_url))
+            if a.status == "sent_back" and a.sent_back_reason:
+                lines.append("    " + _("Sent back: {reason}", reason=a.sent_back_reason))
     lines.append(_("History: {count} decision-log entries", count=len(detail.history)))
     for entry in detail.history:
         when, event = long_date(entry.occurred_at, lang), label(labels.EVENTS, entry.event)

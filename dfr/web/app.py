@@ -16,6 +16,7 @@ from dfr.web.limits import BodyLimit
 from dfr.web.request_ids import RequestIds
 from dfr.web.routes import (
     account,
+    actions,
     api,
     cover,
     home,
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         information,
         submit,
         submissions,
+        actions,
         review,
         reassign,
         cover,

@@ -24,6 +24,7 @@ from models.db import session_scope
 from models.queries import SubmissionDetail, directorate, people_names, submission_detail
 from models.submission import Submission
 from services.access import decidable_by, may_reassign, visible_submission
+from services.actions import action_people, offered_moves
 from services.drafts import start_resubmission
 from services.intake import withdraw, withdrawable
 
@@ -49,37 +50,54 @@ def _answer_rows(detail: SubmissionDetail) -> list[tuple[Any, list[tuple[str, st
     return sections
 
 
+def submission_page(
+    request: Request,
+    session: Session,
+    visitor: Visitor,
+    submission_id: int,
+    errors: FormErrors | None = None,
+    values: dict[int, dict[str, str]] | None = None,
+) -> Response:
+    """The submission page (with `errors` and the `values` typed into one action's form, 400,
+    after a refused step)."""
+    detail = visible_detail(session, visitor, submission_id)
+    dg = directorate(session, detail.submission.dg_code)
+    reg = registry()
+    flag_texts = {
+        f.id: f.text
+        for pinned in detail.answers
+        for f in reg.get(pinned.checklist_id, pinned.checklist_version).definition.flags
+    }
+    decidable = decidable_by(session, detail.submission, detail.tasks, visitor.id)
+    reassignable = may_reassign(session, visitor.id, detail.submission.dg_code)
+    return render(
+        request,
+        "submission.html",
+        400 if errors else 200,
+        title=detail.submission.title(get_language()),
+        detail=detail,
+        s=detail.submission,
+        dg=dg,
+        sections=_answer_rows(detail),
+        flag_texts=flag_texts,
+        decidable=decidable,
+        reassignable=reassignable,
+        is_submitter=detail.submission.submitter_id == visitor.id,
+        registry=reg,
+        action_moves=offered_moves(session, detail.submission, detail.actions, visitor.id),
+        action_people=action_people(session, detail.actions),
+        names=_names(session, detail),
+        errors=errors,
+        values=values or {},
+    )
+
+
 @router.get("/submissions/{submission_id}")
-async def submission_page(
+async def submission_page_for(
     request: Request, submission_id: RowId, visitor: CurrentVisitor
 ) -> Response:
     with session_scope(read_only=True) as session:
-        detail = visible_detail(session, visitor, submission_id)
-        dg = directorate(session, detail.submission.dg_code)
-        reg = registry()
-        flag_texts = {
-            f.id: f.text
-            for pinned in detail.answers
-            for f in reg.get(pinned.checklist_id, pinned.checklist_version).definition.flags
-        }
-        decidable = decidable_by(session, detail.submission, detail.tasks, visitor.id)
-        reassignable = may_reassign(session, visitor.id, detail.submission.dg_code)
-        names = _names(session, detail)
-        return render(
-            request,
-            "submission.html",
-            title=detail.submission.title(get_language()),
-            detail=detail,
-            s=detail.submission,
-            dg=dg,
-            sections=_answer_rows(detail),
-            flag_texts=flag_texts,
-            decidable=decidable,
-            reassignable=reassignable,
-            is_submitter=detail.submission.submitter_id == visitor.id,
-            registry=reg,
-            names=names,
-        )
+        return submission_page(request, session, visitor, submission_id)
 
 
 def _names(session: Session, detail: SubmissionDetail) -> Names:
