@@ -23,13 +23,20 @@ RATINGS = ("red", "amber", "green")
 MAX_MONEY = Decimal("1000000000000")  # fits the database's NUMERIC(16, 2) with room to spare
 _TRUE = {"true", "yes", "ie", "y", "1"}
 _FALSE = {"false", "no", "na", "n", "0"}
-TEXT_MAX = 2_000  # a free-text answer (models/text_limits.py lists every limit)
+TEXT_MAX = 2_000  # a free-text answer (models/text_limits.py lists every limit and its rules)
 # Digits are 0-9 only: Python's \d (and Decimal) would also take Arabic-Indic or full-width ones.
 _MONEY = re.compile(r"^£?\s*([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]{1,2})?$", re.ASCII)
 _NUMBER = re.compile(r"^-?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$", re.ASCII)
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
 _LONDON = ZoneInfo("Europe/London")
-_LINE_BREAKS = frozenset("\n\r\t")
+_LINE_BREAKS_AND_TABS = frozenset("\n\r\t")
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether `text` holds a control character other than a line break or a tab: one that
+    would reach a terminal as a command to it. The rule for every text a person writes
+    (`models.text_limits` applies it to the rest)."""
+    return any(unicodedata.category(ch) == "Cc" and ch not in _LINE_BREAKS_AND_TABS for ch in text)
 
 
 def _other_digits(text: str) -> bool:
@@ -118,7 +125,7 @@ def _text(raw: Any) -> str:
     if not isinstance(raw, str) or not raw.strip():
         raise ValueError(_("expected some text"))
     text = raw.strip()
-    if any(unicodedata.category(ch) == "Cc" and ch not in _LINE_BREAKS for ch in text):
+    if has_control_characters(text):
         raise ValueError(_("must not contain control characters; type the text again"))
     if len(text) > TEXT_MAX:
         raise ValueError(
