@@ -373,7 +373,7 @@ def test_checklists_commands(capsys):
     code, out, _ = dfr(capsys, "checklists", "list")
     assert code == 0 and "digital_options v1 [published]" in out
     code, out, _ = dfr(capsys, "checklists", "validate")
-    assert code == 0 and "4 checklist versions are valid" in out
+    assert code == 0 and "5 checklist versions are valid" in out
     code, _out, err = dfr(capsys, "checklists", "show", "no_such")
     assert code != 0 and "Unknown checklist no_such" in err
 
