@@ -221,5 +221,6 @@ def web_cmd() -> None:
 
     settings = get_settings()
     check_start(settings)
+    default_engine()  # before anything listens: a database not set up is refused here
     say(_("Web UI: http://{host}:{port}", host=settings.web_host, port=settings.web_port))
     serve_web(settings)
