@@ -506,7 +506,7 @@ def test_reassign_delegate_and_notifications_from_the_command_line(
         admin,
     )
     assert code == 0, err
-    assert "1 open reviews moved" in out
+    assert "1 open review moved" in out
     code, out, _ = dfr(capsys, "notifications", "list")
     assert code == 0 and "[delivered] outbox" in out
     assert sorted((tmp_path / "outbox").glob("*.md"))
@@ -536,7 +536,7 @@ def test_remind_now_from_the_command_line(initialised, capsys, tmp_path, monkeyp
     assert code == 0, err
     code, out, err = dfr(capsys, "remind", "--today", "2099-01-05")  # long overdue
     assert code == 0, err
-    assert "Reminders: 1 submissions chased" in out
+    assert "Reminders: 1 submission chased" in out
     code, out, _ = dfr(capsys, "remind", "--today", "2099-01-05")
     assert "Reminders: 0 submissions chased" in out  # nothing twice
     code, _out, err = dfr(capsys, "remind")
@@ -599,3 +599,35 @@ def test_submit_many_refuses_bad_arguments_and_stores_nothing(
     code, _out, err = dfr(capsys, "submit-many", *args)
     assert code != 0 and says in err
     assert counts(initialised) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("count", "english", "welsh"),
+    [
+        (1, "History: 1 decision-log entry", "Hanes: 1 cofnod yn y log penderfyniadau"),
+        (2, "History: 2 decision-log entries", "Hanes: 2 gofnod yn y log penderfyniadau"),
+        (3, "History: 3 decision-log entries", "Hanes: 3 chofnod yn y log penderfyniadau"),
+        (4, "History: 4 decision-log entries", "Hanes: 4 cofnod yn y log penderfyniadau"),
+        (6, "History: 6 decision-log entries", "Hanes: 6 chofnod yn y log penderfyniadau"),
+    ],
+)
+def test_counts_read_as_words_with_welsh_mutations(count, english, welsh):
+    """Babel's plural forms: English singular and plural, Welsh's six forms (2 gofnod, 3 and 6
+    chofnod)."""
+    from dfr.i18n import ngettext
+
+    singular, plural = (
+        "History: {count} decision-log entry",
+        "History: {count} decision-log entries",
+    )
+    assert ngettext(singular, plural, count, "en").format(count=count) == english
+    assert ngettext(singular, plural, count, "cy").format(count=count) == welsh
+
+
+def test_audit_verify_counts_its_entries_in_each_language(submitted, capsys):
+    code, out, _err = dfr(capsys, "audit", "verify")
+    entries = int(out.split("Decision log intact: ")[1].split()[0])
+    assert code == 0 and entries == 2
+    assert "Decision log intact: 2 entries verified." in out
+    code, out, _err = dfr(capsys, "--lang", "cy", "audit", "verify")
+    assert "Mae'r log penderfyniadau yn gyfan: gwiriwyd 2 gofnod." in out

@@ -162,7 +162,6 @@ def test_a_command_on_a_database_dfr_init_has_not_prepared_says_what_to_run(
     assert (path.read_bytes() if path.exists() else None) == before  # never created
 
 
-
 def test_notifications_with_an_unknown_status_or_id_are_refused_naming_what_is_allowed(
     sqlite_file, capsys
 ):

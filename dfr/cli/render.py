@@ -8,7 +8,7 @@ from checklists.loader import Checklist, Registry
 from checklists.routing import Route
 from checklists.schema import Question
 from dfr import labels
-from dfr.i18n import _, get_language
+from dfr.i18n import _, _n, get_language
 from dfr.labels import label
 from models.audit import VerifyResult
 from models.queries import SubmissionDetail
@@ -154,7 +154,15 @@ def detail_lines(detail: SubmissionDetail, registry: Registry) -> list[str]:
             status = label(labels.ACTION_STATUSES, a.status)
             kind = label(labels.ACTION_KINDS, a.kind)
             lines.append(f"  [{status}] {kind} {a.reference}: {text} — {a.due_date.isoformat()}")
-    lines.append(_("History: {count} decision-log entries", count=len(detail.history)))
+    count = len(detail.history)
+    lines.append(
+        _n(
+            "History: {count} decision-log entry",
+            "History: {count} decision-log entries",
+            count,
+            count=count,
+        )
+    )
     for entry in detail.history:
         lines.append(
             f"  #{entry.seq} {entry.occurred_at[:19]} {entry.event} {entry.actor_id or ''}"
@@ -180,7 +188,12 @@ def checklist_lines(checklist: Checklist) -> list[str]:
 
 def verify_line(result: VerifyResult) -> str:
     if result.ok:
-        return _("Decision log intact: {count} entries verified.", count=result.checked)
+        return _n(
+            "Decision log intact: {count} entry verified.",
+            "Decision log intact: {count} entries verified.",
+            result.checked,
+            count=result.checked,
+        )
     return _(
         "Decision log BROKEN at entry {seq}: {reason}", seq=result.broken_seq, reason=result.reason
     )

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from dfr import labels
-from dfr.i18n import _, get_language
+from dfr.i18n import _, _n, get_language
 from dfr.markdown import markdown_to_html
 from dfr.web.sessions import browser_session
 
@@ -57,7 +57,7 @@ def make_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(_=_, label=_label)
+    env.globals.update(_=_, _n=_n, label=_label)
     env.filters.update(
         long_date=long_date,
         markdown=markdown,
