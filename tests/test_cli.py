@@ -322,6 +322,17 @@ def test_tampering_makes_audit_verify_fail(submitted, capsys):
     assert "BROKEN at entry 1" in err
 
 
+def test_a_table_changed_behind_the_log_is_named_without_an_entry_number(submitted, capsys):
+    from sqlalchemy import text
+
+    with engine_for(submitted).begin() as conn:
+        conn.execute(text("UPDATE submission SET state = 'approved' WHERE id = 1"))
+    code, _out, err = dfr(capsys, "audit", "verify")
+    assert code == 3
+    assert "Decision log BROKEN: submission DFR-00001 is approved but the decision log says" in err
+    assert "None" not in err
+
+
 def truncate_the_log(url: str, drop: int) -> int:
     """Delete the newest entries and point the head at the new last one; returns its seq."""
     from sqlalchemy import text

@@ -194,6 +194,8 @@ def verify_line(result: VerifyResult) -> str:
             result.checked,
             count=result.checked,
         )
+    if result.broken_seq is None:  # a table no longer matches the log, not one entry
+        return _("Decision log BROKEN: {reason}", reason=result.reason)
     return _(
         "Decision log BROKEN at entry {seq}: {reason}", seq=result.broken_seq, reason=result.reason
     )
