@@ -100,7 +100,8 @@ def test_directory_and_ratings_files_giving_a_key_twice_are_refused(sqlite_file,
     assert database_files(sqlite_file) == before
 
 
-def old_schema(path: Path) -> None:
+def copy_with_an_old_schema(path: Path) -> None:
+    shutil.copy(path.parent.parent / "ready.sqlite3", path)
     connection = sqlite3.connect(path)
     with connection:
         connection.execute("UPDATE alembic_version SET version_num = '0003'")
@@ -123,10 +124,7 @@ def old_schema(path: Path) -> None:
             "heb ei baratoi ar gyfer dfr eto. Rhedwch `dfr init` i'w baratoi",
         ),
         (
-            lambda path: (
-                shutil.copy(path.parent.parent / "ready.sqlite3", path),
-                old_schema(path),
-            ),
+            copy_with_an_old_schema,
             "has not been migrated to this version of dfr (it is at schema revision 0003; this "
             "version needs 0004). Run `dfr db upgrade` to migrate it.",
             "heb ei mudo i'r fersiwn hon o dfr (mae ar adolygiad sgema 0003; mae ar y fersiwn "

@@ -47,7 +47,7 @@ def welsh_catalog() -> dict[str, tuple[str, ...]]:
         if not m.id or m.fuzzy:
             continue
         if isinstance(m.id, tuple):
-            forms = tuple(str(s) for s in m.string)
+            forms = tuple(str(s) for s in m.string) if isinstance(m.string, tuple) else ()
             found[str(m.id[0])] = forms if len(forms) == catalog.num_plurals else ()
         else:
             found[str(m.id)] = (str(m.string),)
