@@ -80,6 +80,6 @@ clean:
 
 # Re-extract UI strings and merge them into the Welsh catalog; then fill in the new msgstr.
 translations: $(SYNCED)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k gettext -k both -k N_ --no-location --sort-output \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k gettext -k both -k N_ -k _n:1,2 --no-location --sort-output \
 		--project digital-first-review -o locales/dfr.pot .
 	$(VENV)/bin/pybabel update -i locales/dfr.pot -d locales -D dfr -l cy --no-fuzzy-matching

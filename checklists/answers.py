@@ -6,22 +6,48 @@ Every problem in the answers is reported at once, so a policy team can fix the f
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from checklists import conditions
 from checklists.loader import Checklist
 from checklists.schema import Question
 from dfr.errors import ValidationError
-from dfr.i18n import _
+from dfr.i18n import _, get_language
 
 RATINGS = ("red", "amber", "green")
 MAX_MONEY = Decimal("1000000000000")  # fits the database's NUMERIC(16, 2) with room to spare
 _TRUE = {"true", "yes", "ie", "y", "1"}
 _FALSE = {"false", "no", "na", "n", "0"}
-_MONEY = re.compile(r"^£?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$")
+TEXT_MAX = 2_000  # a free-text answer (models/text_limits.py lists every limit and its rules)
+# Digits are 0-9 only: Python's \d (and Decimal) would also take Arabic-Indic or full-width ones.
+_MONEY = re.compile(r"^£?\s*([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]{1,2})?$", re.ASCII)
+_NUMBER = re.compile(r"^-?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$", re.ASCII)
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
+_LONDON = ZoneInfo("Europe/London")
+_LINE_BREAKS_AND_TABS = frozenset("\n\r\t")
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether `text` holds a control character other than a line break or a tab: one that
+    would reach a terminal as a command to it. The rule for every text a person writes
+    (`models.text_limits` applies it to the rest)."""
+    return any(unicodedata.category(ch) == "Cc" and ch not in _LINE_BREAKS_AND_TABS for ch in text)
+
+
+def _other_digits(text: str) -> bool:
+    """Whether `text` has digits other than 0-9 (which look like numbers but are refused)."""
+    return any(ch.isdigit() and not ("0" <= ch <= "9") for ch in text)
+
+
+def _digits_problem(raw: Any) -> ValueError:
+    return ValueError(
+        _("{value!r} uses digits other than 0 to 9; write it with the digits 0 to 9", value=raw)
+    )
 
 
 def parse_money(raw: Any) -> Decimal:
@@ -33,6 +59,8 @@ def parse_money(raw: Any) -> Decimal:
         raise ValueError(_("money cannot be negative"))
     if isinstance(raw, (int, float, Decimal)):
         text = f"{Decimal(str(raw)):f}"
+    if _other_digits(text):
+        raise _digits_problem(raw)
     if not _MONEY.match(text):
         raise ValueError(
             _(
@@ -71,31 +99,135 @@ def coerce_answer(question: Question, raw: Any) -> Any:
         wrong = [v for v in values if v not in allowed]
         if wrong or not values:
             raise ValueError(_("expected a list of: {allowed}", allowed=", ".join(allowed)))
-        return sorted(set(values), key=allowed.index)
+        chosen = sorted(set(values), key=allowed.index)
+        alone = [o for o in question.options if o.exclusive and o.value in chosen]
+        if alone and len(chosen) > 1:
+            raise ValueError(
+                _(
+                    "\u2018{option}\u2019 cannot be chosen with other answers; choose it alone, "
+                    "or remove it",
+                    option=alone[0].label.get(get_language()),
+                )
+            )
+        return chosen
     if kind == "text":
-        if not isinstance(raw, str) or not raw.strip():
-            raise ValueError(_("expected some text"))
-        return raw.strip()
+        return _text(raw)
     if kind == "number":
-        if isinstance(raw, bool):
-            raise ValueError(_("expected a number"))
-        try:
-            number = Decimal(str(raw).replace(",", ""))
-        except InvalidOperation:
-            raise ValueError(_("{value!r} is not a number", value=raw)) from None
-        if not number.is_finite() or number < 0:
-            raise ValueError(_("expected a number of zero or more"))
-        return number
+        return _in_range(question, _number(raw))
     if kind == "money":
-        return parse_money(raw)
+        return _in_range(question, parse_money(raw))
     if kind == "date":
-        if isinstance(raw, date):
-            return raw
-        try:
-            return date.fromisoformat(str(raw))
-        except ValueError:
-            raise ValueError(_("{value!r} is not a date; write YYYY-MM-DD", value=raw)) from None
+        return _date(raw)
     raise ValueError(f"unsupported question type {kind}")  # pragma: no cover - schema guards
+
+
+def _text(raw: Any) -> str:
+    if not isinstance(raw, str) or not raw.strip():
+        raise ValueError(_("expected some text"))
+    text = raw.strip()
+    if has_control_characters(text):
+        raise ValueError(_("must not contain control characters; type the text again"))
+    if len(text) > TEXT_MAX:
+        raise ValueError(
+            _(
+                "is {length} characters long; shorten it to {limit} at most",
+                length=len(text),
+                limit=TEXT_MAX,
+            )
+        )
+    return text
+
+
+def _number(raw: Any) -> Decimal:
+    if isinstance(raw, bool):
+        raise ValueError(_("expected a number"))
+    if isinstance(raw, (int, float, Decimal)):
+        number = Decimal(str(raw))
+    else:
+        text = str(raw).strip()
+        if _other_digits(text):
+            raise _digits_problem(raw)
+        if not _NUMBER.match(text):
+            raise ValueError(_("{value!r} is not a number", value=raw))
+        try:
+            number = Decimal(text.replace(",", ""))
+        except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+            raise ValueError(_("{value!r} is not a number", value=raw)) from None
+    if not number.is_finite() or number < 0:
+        raise ValueError(_("expected a number of zero or more"))
+    return number
+
+
+def _shown(question: Question, amount: Decimal) -> str:
+    return f"£{amount:,}" if question.type == "money" else f"{amount:,}"
+
+
+def _in_range(question: Question, number: Decimal) -> Decimal:
+    """`number` if it is within the question's stated range; else what the range is."""
+    low, high = question.min, question.max
+    if (low is None or number >= low) and (high is None or number <= high):
+        return number
+    value = _shown(question, number)
+    if low is not None and high is not None:
+        message = _(
+            "{value} is outside the range allowed; give a number from {low} to {high}",
+            value=value,
+            low=_shown(question, low),
+            high=_shown(question, high),
+        )
+    elif low is not None:
+        message = _(
+            "{value} is too small; give {low} or more", value=value, low=_shown(question, low)
+        )
+    else:
+        assert high is not None  # the number is outside a range with at least one end
+        message = _(
+            "{value} is too large; give {high} or less", value=value, high=_shown(question, high)
+        )
+    raise ValueError(message)
+
+
+def _date(raw: Any) -> date:
+    if isinstance(raw, datetime):  # a YAML timestamp: a datetime is also a date in Python
+        raise ValueError(
+            _(
+                "{value} is a date and a time; give the date alone, as YYYY-MM-DD",
+                value=raw.isoformat(sep=" "),
+            )
+        )
+    if isinstance(raw, date):
+        return raw
+    text = str(raw).strip()
+    if _other_digits(text):
+        raise _digits_problem(raw)
+    try:
+        if not _DATE.match(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(_("{value!r} is not a date; write YYYY-MM-DD", value=raw)) from None
+
+
+def _today_in_wales() -> date:
+    # As models.working_days.london_today, which this layer may not import.
+    return datetime.now(_LONDON).date()
+
+
+def checked_answer(question: Question, raw: Any, on: date | None = None) -> Any:
+    """`coerce_answer`, then what depends on the day the answer is given (`on`, default today
+    in Wales): an expected date (`not_in_past`) may not be before it. Every front door checks
+    a new answer with this; a stored one is read back with `coerce_answer` alone."""
+    value = coerce_answer(question, raw)
+    today = on or _today_in_wales()
+    if question.not_in_past and value < today:
+        raise ValueError(
+            _(
+                "{value} is in the past; give a date from {today} onwards",
+                value=value.isoformat(),
+                today=today.isoformat(),
+            )
+        )
+    return value
 
 
 def qid_missing(qid: str, typed: Mapping[str, Any], raw: Mapping[str, Any]) -> bool:
@@ -115,12 +247,14 @@ def answer_problems(
     raw: Mapping[str, Any] | None,
     *,
     carried_over: frozenset[str] = frozenset(),
+    on: date | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Typed answers and, per question id, what is wrong with its answer (empty when none).
 
     The web form shows each problem beside its question; `normalise_answers` lists them all.
     `carried_over` names answers kept from an earlier round: when the new answers make such a
-    question no longer apply, its old answer is dropped instead of refused.
+    question no longer apply, its old answer is dropped instead of refused. `on` is the day
+    the answers are given (default: today in Wales).
     """
     raw = dict(raw or {})
     problems: dict[str, str] = {}
@@ -138,7 +272,7 @@ def answer_problems(
         if value is None:
             continue
         try:
-            typed[qid] = coerce_answer(question, value)
+            typed[qid] = checked_answer(question, value, on)
         except ValueError as err:
             problems[qid] = str(err)
     for question in checklist.definition.questions:
@@ -157,9 +291,10 @@ def normalise_answers(
     raw: Mapping[str, Any] | None,
     *,
     carried_over: frozenset[str] = frozenset(),
+    on: date | None = None,
 ) -> dict[str, Any]:
     """Typed answers, or ValidationError listing every unknown, missing or wrong answer."""
-    typed, problems = answer_problems(checklist, raw, carried_over=carried_over)
+    typed, problems = answer_problems(checklist, raw, carried_over=carried_over, on=on)
     if problems:
         lines = [
             _("question {id}: {problem}", id=qid, problem=message)

@@ -38,11 +38,40 @@ def _fail(path: Path | str, where: str, problem: str) -> ChecklistDefinitionErro
     )
 
 
+class DuplicateKeyError(yaml.YAMLError):
+    """A mapping names the same key twice (PyYAML would silently keep the last)."""
+
+    def __init__(self, key: Any, first: yaml.Mark, second: yaml.Mark) -> None:
+        super().__init__(f"duplicate key {key!r}")
+        self.key, self.first_line, self.second_line = key, first.line + 1, second.line + 1
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """The safe loader, refusing a key repeated within one mapping: a second
+    `wet_ink_signature:` would otherwise quietly replace the first. Keys brought in by a merge
+    (`<<: *anchor`) may still be overridden, as YAML intends."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, yaml.Mark] = {}
+        for key_node, _value in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.setdefault(key, key_node.start_mark)
+            except TypeError:  # an unhashable key: the constructor below says so
+                continue
+            if first is not key_node.start_mark:
+                raise DuplicateKeyError(key, first, key_node.start_mark)
+        return super().construct_mapping(node, deep)
+
+
 def read_yaml(path: Path) -> Any:
-    """Parse a YAML file, turning syntax errors into a message with the line and column."""
+    """Parse a YAML file, turning syntax errors into a message with the line and column, and
+    refusing a key given twice in one mapping (naming both lines)."""
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            return yaml.load(handle, Loader=_UniqueKeyLoader)
     except FileNotFoundError:
         raise NotFoundError(_("File not found: {file}. Check the path.", file=str(path))) from None
     except UnicodeDecodeError:
@@ -52,6 +81,17 @@ def read_yaml(path: Path) -> Any:
     except OSError as err:
         raise NotFoundError(
             _("Cannot read {file}: {problem}.", file=str(path), problem=err.strerror or str(err))
+        ) from None
+    except DuplicateKeyError as err:
+        raise ChecklistDefinitionError(
+            _(
+                "{file} gives {key} twice, on line {first} and on line {second}; only one can "
+                "count. Keep the one you mean and delete the other.",
+                file=str(path),
+                key=str(err.key),
+                first=err.first_line,
+                second=err.second_line,
+            )
         ) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)

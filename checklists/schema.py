@@ -51,6 +51,8 @@ class Text(Strict):
 class Option(Strict):
     value: str
     label: Text
+    # multi_choice: an answer that cannot be chosen with any other (e.g. "None").
+    exclusive: bool = False
 
 
 class RiskBand(Strict):
@@ -71,6 +73,11 @@ class Question(Strict):
     maps_to: Literal["value", "phase"] | None = None
     risk: list[RiskBand] = []
     group: str | None = None  # e.g. a standard's theme in the Welsh standards
+    # number and money: the smallest and largest answer allowed (inclusive).
+    min: Decimal | None = None
+    max: Decimal | None = None
+    # date: the answer may not be before the day it is given (an expected date, not a past one).
+    not_in_past: bool = False
 
     @model_validator(mode="after")
     def _options_match_type(self) -> Question:
@@ -84,6 +91,14 @@ class Question(Strict):
             raise ValueError("option values must be unique")
         if self.ask_when is not None:
             conditions.parse(self.ask_when, "ask_when")
+        if (self.min is not None or self.max is not None) and self.type not in {"number", "money"}:
+            raise ValueError(f"a {self.type} question cannot have min or max")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min must not be greater than max")
+        if self.not_in_past and self.type != "date":
+            raise ValueError(f"a {self.type} question cannot be not_in_past")
+        if self.type != "multi_choice" and any(o.exclusive for o in self.options):
+            raise ValueError("only multi_choice options can be exclusive")
         return self
 
 

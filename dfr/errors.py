@@ -47,6 +47,10 @@ class PermissionDeniedError(DfrError):
     """The acting person lacks the role, or would be reviewing their own submission."""
 
 
+class DatabaseNotReadyError(DfrError):
+    """The database has not been set up for dfr, or its schema is older than this code."""
+
+
 class IntegrityError(DfrError):
     """The decision log failed verification."""
 

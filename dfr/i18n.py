@@ -5,12 +5,17 @@ Source strings are English (`_("…")`); the Welsh catalog is `locales/cy/LC_MES
 the .po; otherwise the .po is read directly with Babel, so a fresh edit works without a build.
 A wheel carries the compiled catalog alone (under `dfr/_data/`, found by `dfr.paths`).
 `tests/test_parity.py` fails on any msgid without a Welsh translation.
+
+A message with a count has plural forms (`_n`, gettext's ngettext): English has two, Welsh six
+(0, 1, 2, 3, 6 and the rest, as the catalog's Plural-Forms says), so "2 gofnod" and "3 chofnod"
+take their mutations.
 """
 
 from __future__ import annotations
 
 import contextvars
 import gettext as gettext_module
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -54,6 +59,54 @@ def _translations(language: str) -> dict[str, str]:
         for message in catalog
         if message.id and isinstance(message.id, str) and message.string and not message.fuzzy
     }
+
+
+@lru_cache(maxsize=4)
+def _plurals(language: str) -> tuple[Callable[[int], int], dict[str, tuple[str, ...]]]:
+    """The catalog's plural rule and, by singular msgid, each message's plural forms."""
+    path = catalog_path(language)
+    compiled = path.with_suffix(".mo")
+    if compiled.exists() and (
+        not path.exists() or compiled.stat().st_mtime >= path.stat().st_mtime
+    ):
+        with compiled.open("rb") as handle:
+            catalog_mo = gettext_module.GNUTranslations(handle)
+        forms: dict[str, dict[int, str]] = {}
+        for key, text in catalog_mo._catalog.items():  # type: ignore[attr-defined]
+            if isinstance(key, tuple):
+                forms.setdefault(str(key[0]), {})[int(key[1])] = str(text)
+        rule: Callable[[int], int] = catalog_mo.plural  # type: ignore[attr-defined]
+        return rule, {m: tuple(f[i] for i in sorted(f)) for m, f in forms.items()}
+    if not path.exists():
+        return (lambda n: int(n != 1)), {}
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    found = {
+        str(message.id[0]): tuple(str(form) for form in message.string)
+        for message in catalog
+        if isinstance(message.id, tuple)
+        and isinstance(message.string, tuple)
+        and all(message.string)
+        and not message.fuzzy
+    }
+    return gettext_module.c2py(catalog.plural_expr), found
+
+
+def ngettext(singular: str, plural: str, n: int, language: str | None = None) -> str:
+    """The form of a message for the number `n` in the given (or current) language."""
+    lang = language or _current.get()
+    if lang != "en":
+        rule, found = _plurals(lang)
+        forms = found.get(singular)
+        if forms:
+            return forms[min(rule(n), len(forms) - 1)]
+    return singular if n == 1 else plural
+
+
+def _n(singular: str, plural: str, n: int, /, **params: Any) -> str:
+    """`_` for a message about `n` things: the form for `n`, with `{named}` parameters filled
+    in (pass the number itself as one of them, usually `count=n`)."""
+    return ngettext(singular, plural, n).format(**params)
 
 
 def set_language(language: Language) -> None:

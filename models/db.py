@@ -69,8 +69,20 @@ def dispose_engine(url: str) -> None:
         engine.dispose()
 
 
+_ready: set[str] = set()
+
+
 def default_engine() -> Engine:
-    return engine_for(get_settings().database_url)
+    """The engine for the configured database, once this process has seen that it has the
+    newest schema (checked here once for every front door, so a command run against a file
+    `dfr init` never prepared is told so, not met with an SQL error)."""
+    settings = get_settings()
+    if settings.database_url not in _ready:
+        from models.migrate import require_current_schema  # it builds on this module
+
+        require_current_schema(settings.database_url, settings.safe_database_url())
+        _ready.add(settings.database_url)
+    return engine_for(settings.database_url)
 
 
 @contextmanager

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError
 
+from dfr.errors import DatabaseNotReadyError
+from dfr.i18n import _
 from dfr.paths import resource
-from models.db import make_engine
+from models.db import engine_for, make_engine
 
 
 def alembic_config(database_url: str) -> Config:
@@ -26,3 +34,53 @@ def upgrade(database_url: str, revision: str = "head") -> None:
             command.upgrade(config, revision)
     finally:
         engine.dispose()
+
+
+def require_current_schema(database_url: str, shown_url: str) -> None:
+    """Raise DatabaseNotReadyError, saying what to do, unless the database has the newest
+    schema: a missing, empty or foreign file (never set up), an older revision (not migrated),
+    or a revision these migrations do not know (made by a newer version). A SQLite file that
+    is missing or empty is neither created nor opened."""
+    parsed = make_url(database_url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database or "")
+        if not path.is_file() or path.stat().st_size == 0:
+            raise DatabaseNotReadyError(
+                _("The database {url} is not set up for dfr yet.", url=shown_url),
+                field="database",
+            )
+    scripts = ScriptDirectory.from_config(alembic_config(database_url))
+    head = scripts.get_current_head()
+    try:
+        with engine_for(database_url).connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    except DatabaseError:  # e.g. SQLite's "file is not a database"
+        raise DatabaseNotReadyError(
+            _("{url} is not a database dfr can use.", url=shown_url), field="database_url"
+        ) from None
+    if current == head:
+        return
+    if current is None:
+        raise DatabaseNotReadyError(
+            _("The database {url} is not set up for dfr yet.", url=shown_url), field="database"
+        )
+    if current in {script.revision for script in scripts.walk_revisions()}:
+        raise DatabaseNotReadyError(
+            _(
+                "The database {url} has not been migrated to this version of dfr (it is at "
+                "schema revision {current}; this version needs {head}).",
+                url=shown_url,
+                current=current,
+                head=head,
+            ),
+            field="schema",
+        )
+    raise DatabaseNotReadyError(
+        _(
+            "The database {url} has schema revision {current}, which this version of dfr does "
+            "not know: a newer version migrated it. Use that version.",
+            url=shown_url,
+            current=current,
+        ),
+        field="database_url",
+    )

@@ -29,6 +29,11 @@ def checked_text(value: str, *, limit: int, one_line: bool) -> str:
             "not_one_line",
             _("must be one line of text, without line breaks or control characters"),
         )
+    if text_limits.has_control_characters(value):
+        raise PydanticCustomError(
+            "control_characters",
+            _("must not contain control characters; type the text again"),
+        )
     if len(value) > limit:
         raise PydanticCustomError(
             "too_long",

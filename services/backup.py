@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import Date, DateTime, Numeric, Table, func, insert, select, text
+from sqlalchemy import exc as sql_errors
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
@@ -208,21 +209,44 @@ def _insert_rows(session: Session, tables: dict[str, Table], lines: IO[str]) -> 
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-            table = tables[record["table"]]
-            session.execute(insert(table), [_typed(table, record["row"])])
-        except (ValueError, KeyError, TypeError) as err:
+            table, row = _record(line, tables)
+            session.execute(insert(table), [_typed(table, row)])
+        except (ValueError, TypeError, sql_errors.IntegrityError, sql_errors.DataError) as err:
             session.rollback()
             raise ValidationError(
                 _(
-                    "Line {line} of the export is not valid: {problem}.",
+                    "Line {line} of the export is not valid: {problem}. Import the file as it "
+                    "was exported, unedited.",
                     line=number,
-                    problem=str(err),
+                    problem=_database_problem(err),
                 ),
                 field="file",
             ) from None
         count += 1
     return count
+
+
+def _record(line: str, tables: dict[str, Table]) -> tuple[Table, dict[str, Any]]:
+    """The table and row one line of an export names, or ValueError saying what is wrong."""
+    record = json.loads(line)
+    if not isinstance(record, dict) or not isinstance(record.get("row"), dict):
+        raise ValueError(_("each line is a JSON object with a table and its row"))
+    table = tables.get(str(record.get("table")))
+    if table is None:
+        raise ValueError(_("there is no table {table}", table=str(record.get("table"))))
+    unknown = sorted(set(record["row"]) - set(table.columns.keys()))
+    if unknown:
+        raise ValueError(
+            _("table {table} has no column {column}", table=table.name, column=unknown[0])
+        )
+    return table, record["row"]
+
+
+def _database_problem(err: Exception) -> str:
+    """What the database refused, on one line (a driver's message without its details)."""
+    if isinstance(err, sql_errors.DBAPIError):
+        return str(err.orig).strip().splitlines()[0]
+    return str(err)
 
 
 def _reset_sequences(session: Session, tables: list[Table]) -> None:

@@ -40,6 +40,7 @@ def _typed_answers(
     checklists: list[Checklist],
     answers: Mapping[str, Mapping[str, Any]],
     carried_over: Mapping[str, frozenset[str]] | None = None,
+    on: date | None = None,
 ) -> dict[str, dict[str, Any]]:
     known = {c.id for c in checklists}
     unknown = sorted(set(answers) - known)
@@ -61,6 +62,7 @@ def _typed_answers(
                 checklist,
                 answers.get(checklist.id),
                 carried_over=(carried_over or {}).get(checklist.id, frozenset()),
+                on=on,
             )
         except ValidationError as err:
             problems.append(err)
@@ -169,7 +171,7 @@ def plan_submission(
             field="submitter",
         )
     checklists = registry.questionnaires_for(parsed.kind)
-    typed = _typed_answers(checklists, parsed.answers)
+    typed = _typed_answers(checklists, parsed.answers, on=on)
     route = route_for(
         kind=parsed.kind, dg=dg.code, checklists=checklists, answers=typed, registry=registry, on=on
     )
@@ -268,7 +270,7 @@ def resubmit(
         for cid, a in merged.items()
     }
     checklists = registry.questionnaires_for(submission.kind)
-    typed = _typed_answers(checklists, merged, carried)
+    typed = _typed_answers(checklists, merged, carried, on)
     route = route_for(
         kind=submission.kind,
         dg=submission.dg_code,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from dfr.errors import ValidationError
+from dfr.errors import NotFoundError, ValidationError
 from dfr.i18n import _
 from models.notification import DELIVERED, FAILED, PENDING, SENDING, Notification
 from notifications.delivery import retry_failed
@@ -31,5 +31,33 @@ def list_notifications(session: Session, status: str | None = None) -> list[Noti
 
 def queue_failed_again(session: Session, notification_ids: list[str] | None = None) -> int:
     """Put failed notifications (these, or every failed one) back to pending for delivery;
-    returns how many."""
+    returns how many. Naming one that does not exist, or has not failed, is refused and
+    queues nothing."""
+    if notification_ids:
+        named = sorted(set(notification_ids))
+        found = dict(
+            session.exec(
+                select(Notification.id, Notification.status).where(col(Notification.id).in_(named))
+            ).all()
+        )
+        missing = [n for n in named if n not in found]
+        if missing:
+            raise NotFoundError(
+                _(
+                    "No notification {id}. Give the id of a failed notification, as listed "
+                    "with its status.",
+                    id=missing[0],
+                ),
+                field="notification",
+            )
+        not_failed = [n for n in named if found[n] != FAILED]
+        if not_failed:
+            raise ValidationError(
+                _(
+                    "Notification {id} has not failed, so there is nothing to send again: only "
+                    "failed notifications can be retried.",
+                    id=not_failed[0],
+                ),
+                field="notification",
+            )
     return retry_failed(session, notification_ids)

@@ -111,3 +111,31 @@ def test_sessions_and_sign_in_attempts_are_not_exported_and_a_restore_signs_ever
     with session_scope(engine, read_only=True) as session:
         assert session.exec(select(func.count()).select_from(WebSession)).one() == 0
         assert session.exec(select(func.count()).select_from(SignInAttempt)).one() == 0
+
+
+@pytest.mark.parametrize(
+    ("table", "damage", "problem"),
+    [
+        ("person", lambda row: row.pop("name"), "name"),  # each database words it its own way
+        ("person", lambda row: row.update(bogus=1), "table person has no column bogus"),
+        ("submission", lambda row: row.update(created_at="yesterday"), "'yesterday'"),
+    ],
+    ids=["a missing column", "an unknown column", "a value of the wrong type"],
+)
+def test_a_damaged_export_is_refused_naming_the_line_and_imports_nothing(
+    engine, exported, table, damage, problem
+):
+    empty_database(engine)
+    lines = list(exported)
+    number = next(n for n, line in enumerate(lines) if f'"table": "{table}"' in line)
+    record = json.loads(lines[number])
+    damage(record["row"])
+    lines[number] = json.dumps(record)
+    with pytest.raises(ValidationError) as refused:
+        import_lines(engine, io.StringIO("\n".join(lines)))
+    message = refused.value.message
+    assert message.startswith(f"Line {number + 1} of the export is not valid: ")
+    assert problem in message
+    assert message.endswith("Import the file as it was exported, unedited.")
+    with session_scope(engine) as session:
+        assert session.exec(select(func.count()).select_from(Submission)).one() == 0

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checklists.loader import load_registry, read_lock
+from checklists.loader import load_registry, read_lock, read_yaml
 from dfr.errors import ChecklistDefinitionError
 from tests.conftest import ROOT
 
@@ -150,4 +150,44 @@ def test_ask_when_may_not_depend_on_facts(data_copy):
         lambda d: d["questions"][0].update(ask_when={"fact": "kind", "eq": "initiative"}),
     )
     with pytest.raises(ChecklistDefinitionError, match="ask_when may only compare answers"):
+        load_unpublished(data_copy)
+
+
+def test_a_key_given_twice_in_a_checklist_is_refused_naming_both_lines(data_copy):
+    path = data_copy / "digital_options" / "v1.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    second = lines.index("status: published") + 1  # the line after it, counted from 1
+    lines.insert(second, "status: draft")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ChecklistDefinitionError) as err:
+        load_unpublished(data_copy)
+    assert err.value.message == (
+        f"{path} gives status twice, on line {second} and on line {second + 1}; only one can "
+        "count. Keep the one you mean and delete the other."
+    )
+
+
+def test_a_merged_key_may_still_be_overridden(tmp_path):
+    path = tmp_path / "merge.yaml"
+    path.write_text("base: &b {a: 1, b: 2}\nmerged:\n  <<: *b\n  b: 3\n", encoding="utf-8")
+    assert read_yaml(path)["merged"] == {"a": 1, "b": 3}
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (("digital_take_up_target", {"min": 100, "max": 0}), "min must not be greater than max"),
+        (("user_needs_evidence", {"max": 5}), "a bool question cannot have min or max"),
+        (("user_needs_evidence", {"not_in_past": True}), "a bool question cannot be not_in_past"),
+    ],
+    ids=["min above max", "range on a yes/no", "not_in_past on a yes/no"],
+)
+def test_question_limits_must_fit_the_question(data_copy, change, problem):
+    qid, fields = change
+    edit(
+        data_copy,
+        "digital_options",
+        lambda d: next(q for q in d["questions"] if q["id"] == qid).update(fields),
+    )
+    with pytest.raises(ChecklistDefinitionError, match=problem):
         load_unpublished(data_copy)

@@ -297,6 +297,17 @@ def test_tampering_makes_audit_verify_fail(submitted, capsys):
     assert "BROKEN at entry 1" in err
 
 
+def test_a_table_changed_behind_the_log_is_named_without_an_entry_number(submitted, capsys):
+    from sqlalchemy import text
+
+    with engine_for(submitted).begin() as conn:
+        conn.execute(text("UPDATE submission SET state = 'approved' WHERE id = 1"))
+    code, _out, err = dfr(capsys, "audit", "verify")
+    assert code == 3
+    assert "Decision log BROKEN: submission DFR-00001 is approved but the decision log says" in err
+    assert "None" not in err
+
+
 def truncate_the_log(url: str, drop: int) -> int:
     """Delete the newest entries and point the head at the new last one; returns its seq."""
     from sqlalchemy import text
@@ -348,7 +359,7 @@ def test_checklists_commands(capsys):
     code, out, _ = dfr(capsys, "checklists", "list")
     assert code == 0 and "digital_options v1 [published]" in out
     code, out, _ = dfr(capsys, "checklists", "validate")
-    assert code == 0 and "4 checklist versions are valid" in out
+    assert code == 0 and "5 checklist versions are valid" in out
     code, _out, err = dfr(capsys, "checklists", "show", "no_such")
     assert code != 0 and "Unknown checklist no_such" in err
 
@@ -458,7 +469,7 @@ def test_reassign_delegate_and_notifications_from_the_command_line(
     assert f"assigned to {coe}" in out
     code, out, err = leader_covers_for_coe("2026-01-01", "2099-12-31", "Secondment")
     assert code == 0, err
-    assert "1 open reviews moved" in out
+    assert "1 open review moved" in out
     code, out, _ = dfr(capsys, "notifications", "list")
     assert code == 0 and "[delivered] outbox" in out
     assert sorted((tmp_path / "outbox").glob("*.md"))
@@ -474,7 +485,7 @@ def test_remind_now_from_the_command_line(initialised, capsys, tmp_path, monkeyp
     assert code == 0, err
     code, out, err = dfr(capsys, "remind", "--today", "2099-01-05")  # long overdue
     assert code == 0, err
-    assert "Reminders: 1 submissions chased" in out
+    assert "Reminders: 1 submission chased" in out
     code, out, _ = dfr(capsys, "remind", "--today", "2099-01-05")
     assert "Reminders: 0 submissions chased" in out  # nothing twice
     code, _out, err = dfr(capsys, "remind")
@@ -537,3 +548,35 @@ def test_submit_many_refuses_bad_arguments_and_stores_nothing(
     code, _out, err = dfr(capsys, "submit-many", *args)
     assert code != 0 and says in err
     assert counts(initialised) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("count", "english", "welsh"),
+    [
+        (1, "History: 1 decision-log entry", "Hanes: 1 cofnod yn y log penderfyniadau"),
+        (2, "History: 2 decision-log entries", "Hanes: 2 gofnod yn y log penderfyniadau"),
+        (3, "History: 3 decision-log entries", "Hanes: 3 chofnod yn y log penderfyniadau"),
+        (4, "History: 4 decision-log entries", "Hanes: 4 cofnod yn y log penderfyniadau"),
+        (6, "History: 6 decision-log entries", "Hanes: 6 chofnod yn y log penderfyniadau"),
+    ],
+)
+def test_counts_read_as_words_with_welsh_mutations(count, english, welsh):
+    """Babel's plural forms: English singular and plural, Welsh's six forms (2 gofnod, 3 and 6
+    chofnod)."""
+    from dfr.i18n import ngettext
+
+    singular, plural = (
+        "History: {count} decision-log entry",
+        "History: {count} decision-log entries",
+    )
+    assert ngettext(singular, plural, count, "en").format(count=count) == english
+    assert ngettext(singular, plural, count, "cy").format(count=count) == welsh
+
+
+def test_audit_verify_counts_its_entries_in_each_language(submitted, capsys):
+    code, out, _err = dfr(capsys, "audit", "verify")
+    entries = int(out.split("Decision log intact: ")[1].split()[0])
+    assert code == 0 and entries == 2
+    assert "Decision log intact: 2 entries verified." in out
+    code, out, _err = dfr(capsys, "--lang", "cy", "audit", "verify")
+    assert "Mae'r log penderfyniadau yn gyfan: gwiriwyd 2 gofnod." in out

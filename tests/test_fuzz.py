@@ -7,30 +7,39 @@ every run tries the same inputs and a failure is reproducible):
   directory (DGs and people): 200 examples;
 - the checklist condition language, `checklists.conditions` (parse, then evaluate what parses
   against any answers): 400 examples;
-- the JSON API, `POST /api/submissions` on the live site: 150 examples.
+- the JSON API, `POST /api/submissions` on the live site: 150 examples;
+- `dfr submit FILE` (the whole command, `dfr.cli.main.main`) on a SQLite file prepared by
+  `dfr init`: 150 examples, each either stored (exit 0, one more submission) or refused
+  (exit 2, a message, the database file byte-identical) — never exit 70, never a traceback.
 
 Documents are either any JSON at all or an example submission with up to three parts replaced
-by any JSON or taken out. Each test counts the examples it ran, asserts the number and prints
-it (`pytest -s` shows it): 1,050 in all, in well under a minute.
+by any JSON or taken out (for `dfr submit` also answers just outside what their questions
+allow, and files giving a key twice). Each test counts the examples it ran, asserts the number
+and prints it (`pytest -s` shows it): 1,200 in all, in well under a minute.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import sqlite3
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
 from checklists import conditions
 from checklists.loader import read_yaml, registry
+from dfr.cli.main import main
 from dfr.errors import DfrError
+from dfr.settings import get_settings
 from models.db import dispose_engine, engine_for, session_scope
 from models.submission_file import parse_submission
 from services.intake import plan_submission
@@ -135,9 +144,9 @@ def mutated_submissions(draw: st.DrawFn) -> Any:
 
 
 @st.composite
-def mutated_answers(draw: st.DrawFn) -> Any:
-    """An example submission with a few answers replaced by any JSON: past the document's
-    shape, into each question's own checks and the routing rules."""
+def mutated_answers(draw: st.DrawFn, values: st.SearchStrategy[Any] | None = None) -> Any:
+    """An example submission with a few answers replaced by any JSON (or `values`): past the
+    document's shape, into each question's own checks and the routing rules."""
     document: Any = copy.deepcopy(draw(st.sampled_from(SUBMISSIONS)))
     answered = [
         (checklist, question)
@@ -146,7 +155,9 @@ def mutated_answers(draw: st.DrawFn) -> Any:
     ]
     for _change in range(draw(st.integers(1, 3))):
         checklist, question = draw(st.sampled_from(answered))
-        document["answers"][checklist][question] = draw(ANY_JSON | ODD_VALUES)
+        document["answers"][checklist][question] = draw(
+            values if values is not None else (ANY_JSON | ODD_VALUES)
+        )
     return document
 
 
@@ -276,3 +287,137 @@ def test_the_fuzzed_documents_include_valid_ones():
     real documents, not only far from them."""
     for document in SUBMISSIONS:
         assert parse_submission(document).kind in ("initiative", "procurement")
+
+
+# Answers just outside what a question allows: a range, digits other than 0-9, an option that
+# must be chosen alone, an expected date in the past, a date with a time.
+BORDERLINE = st.sampled_from(
+    [
+        150,
+        -1,
+        100,
+        "٩٠",
+        "£٦٠٠٠٠٠",
+        "\uff16\uff10\uff10",  # full-width 600
+        ["none", "notify"],
+        ["none"],
+        "2020-01-01",
+        datetime(2027, 5, 1, 10, 30),
+        date(2027, 5, 1),
+        "2027-W18-6",
+        "Line\x1b[2J",
+        "x" * 3000,
+    ]
+)
+
+
+@st.composite
+def retitled(draw: st.DrawFn) -> Any:
+    """An example submission with a new title in each language: mostly a valid new submission
+    (any text that is one printable line of up to 200 characters)."""
+    document: Any = copy.deepcopy(draw(st.sampled_from(SUBMISSIONS)))
+    words = st.text(st.characters(categories=["L", "N", "P", "Zs"]), min_size=1, max_size=240)
+    document["title"] = {"cy": draw(words | st.text(max_size=40)), "en": draw(words)}
+    return document
+
+
+@st.composite
+def submission_files(draw: st.DrawFn) -> str:
+    """The text of a submission file: a generated document as YAML, sometimes with one of its
+    lines given twice (a key repeated in its mapping)."""
+    document = draw(st.one_of(DOCUMENTS, mutated_answers(BORDERLINE), retitled(), retitled()))
+    text = yaml.safe_dump(document, allow_unicode=True)
+    lines = text.splitlines()
+    keyed = [
+        n for n, line in enumerate(lines) if ": " in line and not line.lstrip().startswith("-")
+    ]
+    if keyed and draw(st.integers(0, 4)) == 4:
+        where = draw(st.sampled_from(keyed))
+        lines.insert(where, lines[where])
+        text = "\n".join(lines) + "\n"
+    return text
+
+
+@pytest.fixture(scope="module")
+def prepared_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A SQLite file prepared by `dfr init` (the example directory), for `dfr submit`."""
+    folder = tmp_path_factory.mktemp("submit")
+    path = folder / "dfr.sqlite3"
+    url = f"sqlite:///{path}"
+    patch = pytest.MonkeyPatch()
+    patch.setenv("DFR_DATABASE_URL", url)
+    patch.setenv("DFR_OUTBOX_DIR", str(folder / "outbox"))
+    patch.delenv("PREFECT_API_URL", raising=False)
+    get_settings.cache_clear()
+    assert main(["init"]) == 0
+    yield path
+    dispose_engine(url)
+    patch.undo()
+    get_settings.cache_clear()
+
+
+def _submission_count(path: Path) -> int:
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        return int(connection.execute("SELECT count(*) FROM submission").fetchone()[0])
+
+
+def _repeats_a_key(text: str) -> bool:
+    """Whether some mapping in the YAML text gives a key twice (read from YAML's own node
+    tree, independently of the loader `dfr` uses)."""
+    try:
+        nodes = [yaml.compose(text, Loader=yaml.SafeLoader)]
+    except yaml.YAMLError:
+        return False
+    while nodes:
+        node = nodes.pop()
+        if isinstance(node, yaml.MappingNode):
+            keys = [key.value for key, _value in node.value if isinstance(key, yaml.ScalarNode)]
+            if len(keys) != len(set(keys)):
+                return True
+            nodes += [value for _key, value in node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            nodes += node.value
+    return False
+
+
+def _database_bytes(path: Path) -> tuple[bytes, ...]:
+    return tuple(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
+
+
+def test_dfr_submit_stores_or_refuses_any_file_and_a_refusal_changes_nothing(
+    prepared_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """150 generated submission files through `dfr submit`: exit 0 with the submission stored,
+    or exit 2 with a message and the database file byte-identical; never 70, no traceback. A
+    file giving a key twice is always refused, naming the lines."""
+    file = tmp_path / "submission.yaml"
+    outcomes: dict[int | str, int] = {0: 0, 2: 0, "repeated keys": 0}
+
+    def submit_file(text: str) -> None:
+        file.write_text(text, encoding="utf-8")
+        before, stored = _database_bytes(prepared_file), _submission_count(prepared_file)
+        code = main(["submit", str(file)])
+        said = capsys.readouterr()
+        assert code in (0, 2), said.err
+        assert "Traceback" not in said.out + said.err
+        outcomes[code] += 1
+        if _repeats_a_key(text):  # never stored with one of the two values silently dropped
+            assert code == 2 and "twice, on line" in said.err, said.out
+            outcomes["repeated keys"] += 1
+        if code == 0:
+            if said.out.startswith("Submitted DFR-"):
+                assert _submission_count(prepared_file) == stored + 1
+            else:  # the same file again: idempotent on its content
+                assert "was submitted from this file before; nothing new was stored" in said.out
+                assert _submission_count(prepared_file) == stored
+        else:
+            assert said.err.startswith("Error: ") and len(said.err) > len("Error: ") + 10
+            assert _database_bytes(prepared_file) == before
+            assert said.out == ""
+
+    run_counted(150, submit_file, submission_files())
+    print(
+        f"dfr submit: {outcomes[0]} stored, {outcomes[2]} refused "
+        f"({outcomes['repeated keys']} for a key given twice)"
+    )
+    assert outcomes[0] > 0 and outcomes["repeated keys"] > 0  # each kind of file was tried

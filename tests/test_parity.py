@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po
 from dfr.i18n import catalog_path
 from tests.conftest import ROOT
 
-KEYWORDS = {"_": None, "gettext": None, "both": None, "N_": None}
+KEYWORDS = {"_": None, "gettext": None, "both": None, "N_": None, "_n": (1, 2)}
 PACKAGES = ("dfr", "checklists", "models", "services", "flows", "notifications")
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
@@ -33,18 +33,35 @@ def source_messages() -> set[str]:
         ):
             if isinstance(message, str) and message:
                 found.add(message)
+            elif isinstance(message, tuple) and message[0]:  # plural forms: the singular
+                found.add(message[0])
     return found
 
 
-def welsh_catalog() -> dict[str, str]:
+def welsh_catalog() -> dict[str, tuple[str, ...]]:
+    """Each msgid's Welsh: one text, or (for a message with a count) one per plural form."""
     with catalog_path("cy").open("rb") as handle:
         catalog = read_po(handle, locale="cy")
-    return {str(m.id): str(m.string) for m in catalog if m.id and not m.fuzzy}
+    found: dict[str, tuple[str, ...]] = {}
+    for m in catalog:
+        if not m.id or m.fuzzy:
+            continue
+        if isinstance(m.id, tuple):
+            forms = tuple(str(s) for s in m.string) if isinstance(m.string, tuple) else ()
+            found[str(m.id[0])] = forms if len(forms) == catalog.num_plurals else ()
+        else:
+            found[str(m.id)] = (str(m.string),)
+    return found
 
 
 def test_every_message_has_a_welsh_translation():
+    """Every form of it: Welsh has six plural forms (0, 1, 2, 3, 6, other)."""
     catalog = welsh_catalog()
-    missing = sorted(m for m in source_messages() if not catalog.get(m, "").strip())
+    missing = sorted(
+        m
+        for m in source_messages()
+        if not catalog.get(m) or not all(text.strip() for text in catalog[m])
+    )
     assert missing == [], (
         "Add Welsh for these (run `make translations`, then fill msgstr):\n" + "\n".join(missing)
     )
@@ -53,7 +70,8 @@ def test_every_message_has_a_welsh_translation():
 def test_welsh_translations_keep_their_placeholders():
     wrong = {
         msgid: text
-        for msgid, text in welsh_catalog().items()
+        for msgid, forms in welsh_catalog().items()
+        for text in forms
         if text and set(PLACEHOLDER.findall(msgid)) != set(PLACEHOLDER.findall(text))
     }
     assert wrong == {}

@@ -7,14 +7,18 @@ from datetime import timedelta
 
 import pytest
 
+from checklists.answers import coerce_answer
+from checklists.schema import Question
 from dfr.errors import ValidationError
+from dfr.i18n import set_language
 from models import text_limits
 from models.db import session_scope
+from models.submission_file import parse_submission
 from models.working_days import london_today
 from services.decide import Condition, DecisionRequest, record_decision
 from services.intake import withdraw
 from services.reassign import delegate, reassign
-from tests.factories import decide, log_count, make_submission
+from tests.factories import decide, log_count, make_submission, submission_data
 
 
 def refused(people, attempt) -> ValidationError:
@@ -66,3 +70,52 @@ def test_reasons_too_long_are_refused(people, checklist_registry):
         lambda s: delegate(s, "dl.est", "coe.one", today, today, long, "dl.est"),
     )
     assert error.field == "reason"
+
+
+def test_a_rationale_with_a_control_character_is_refused_in_words(people, checklist_registry):
+    sid = make_submission(people, checklist_registry)
+    request = DecisionRequest(
+        sid, "digital_options_review", "approve", "Fine.\x1b[2J\x07", "dl.est"
+    )
+    before = log_count(people)
+    with pytest.raises(ValidationError) as caught, session_scope(people) as session:
+        record_decision(session, request, checklist_registry)
+    assert log_count(people) == before
+    assert caught.value.field == "rationale"
+    assert caught.value.message == (
+        "This text contains control characters (invisible characters that are not letters, "
+        "spaces or line breaks); type it again without them."
+    )
+
+
+def test_a_summary_may_have_line_breaks_but_no_control_characters():
+    data = submission_data()
+    data["summary"]["en"] = "First paragraph.\n\n\tSecond paragraph."
+    assert parse_submission(data).summary.en.startswith("First paragraph.\n")
+    data["summary"]["cy"] = "Crynodeb\x1b]0;teitl\x07"
+    set_language("cy")
+    with pytest.raises(ValidationError) as caught:
+        parse_submission(data)
+    assert (
+        "summary.cy: rhaid iddo beidio â chynnwys nodau rheoli; teipiwch y testun eto"
+        in caught.value.message
+    )
+
+
+def text_question() -> Question:
+    words = {"cy": "Nodiadau", "en": "Notes"}
+    return Question(id="notes", type="text", text=words, guidance=words)
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ("n" * (text_limits.ANSWER + 1), "is 2001 characters long; shorten it to 2000 at most"),
+        ("Bell\x07", "must not contain control characters; type the text again"),
+    ],
+    ids=["too long", "a control character"],
+)
+def test_a_free_text_answer_has_a_limit_and_no_control_characters(raw, problem):
+    with pytest.raises(ValueError, match=problem):
+        coerce_answer(text_question(), raw)
+    assert coerce_answer(text_question(), "  Two\nlines  ") == "Two\nlines"

@@ -86,6 +86,55 @@ def test_a_wrong_answer_is_refused_and_the_draft_keeps_its_answers(site: Site):
     client.close()
 
 
+def test_the_about_page_refuses_what_the_document_refuses_in_its_own_words(site: Site):
+    client = Browserless(site)
+    client.sign_in("iwan.parry", "cy")
+    created = client.post("/submit", {"kind": "initiative", "dg": "EST"})
+    refused = client.post(
+        created.url.path,
+        {
+            "title_en": "Title",
+            "title_cy": "Teitl",
+            "summary_en": "Fine\n\nsummary",
+            "summary_cy": "Crynodeb\x1b[2J",
+        },
+    )
+    assert refused.status_code == 400
+    assert re.search(
+        r'id="summary_cy-error"[^>]*>.*?Teipiwch hwn eto heb nodau rheoli', refused.text, re.S
+    )
+    assert 'id="summary_en-error"' not in refused.text
+    client.close()
+
+
+def test_a_number_outside_its_range_is_refused_on_the_questions_page(site: Site):
+    from dfr.web.questions import question_pages
+
+    checklist = registry().get("digital_options")
+    page = next(
+        number
+        for number, questions in enumerate(question_pages(checklist), start=1)
+        if any(q.id == "digital_take_up_target" for q in questions)
+    )
+    client = Browserless(site)
+    client.sign_in("iwan.parry")
+    created = client.post("/submit", {"kind": "initiative", "dg": "EST"})
+    client.post(
+        created.url.path,
+        {"title_en": "T", "title_cy": "T", "summary_en": "S", "summary_cy": "S"},
+    )
+    last = drafts(site)[-1]
+    refused = client.post(
+        f"/drafts/{last.id}/questions/digital_options/{page}",
+        {"digital_take_up_target": "150", "common_components": ["none", "notify"]},
+    )
+    assert refused.status_code == 400
+    assert "150 is outside the range allowed; give a number from 0 to 100" in refused.text
+    assert html.escape("\u2018None\u2019 cannot be chosen with other answers") in refused.text
+    assert drafts(site)[-1].answers == last.answers
+    client.close()
+
+
 # -- the decision form: each refusal beside the field it is about ----------------------------
 
 

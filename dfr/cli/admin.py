@@ -12,7 +12,7 @@ from checklists.loader import configured_folder, load_registry
 from dfr.cli import render
 from dfr.cli.app import app, audit_app, checklist_registry, checklists_app, db_app, say
 from dfr.errors import IntegrityError
-from dfr.i18n import _, get_language
+from dfr.i18n import _, _n, get_language
 from dfr.settings import get_settings
 from models.db import default_engine, session_scope
 from models.migrate import upgrade
@@ -59,7 +59,15 @@ def export_cmd(
 ) -> None:
     """Write the whole database as JSON lines (a backup that `dfr import` restores exactly)."""
     count = export_to_file(default_engine(), file)
-    say(_("Exported {count} rows to {file}.", count=count, file=str(file)))
+    say(
+        _n(
+            "Exported {count} row to {file}.",
+            "Exported {count} rows to {file}.",
+            count,
+            count=count,
+            file=str(file),
+        )
+    )
 
 
 @app.command("import")
@@ -68,7 +76,14 @@ def import_cmd(
 ) -> None:
     """Restore an export into an empty database, verifying the decision log first."""
     count = import_from_file(get_settings().database_url, file)
-    say(_("Imported {count} rows; the decision log verifies.", count=count))
+    say(
+        _n(
+            "Imported {count} row; the decision log verifies.",
+            "Imported {count} rows; the decision log verifies.",
+            count,
+            count=count,
+        )
+    )
 
 
 @audit_app.command("verify")
@@ -111,7 +126,15 @@ def checklists_validate(
 ) -> None:
     """Load and cross-check every checklist; print the first problem found."""
     registry = load_registry(folder or configured_folder())
-    say(_("All {count} checklist versions are valid.", count=len(registry.checklists)))
+    count = len(registry.checklists)
+    say(
+        _n(
+            "The {count} checklist version is valid.",
+            "All {count} checklist versions are valid.",
+            count,
+            count=count,
+        )
+    )
 
 
 @checklists_app.command("show")

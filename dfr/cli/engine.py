@@ -19,7 +19,7 @@ import typer
 from dfr.cli import render, telling
 from dfr.cli.app import app, checklist_registry, say
 from dfr.errors import DfrError, ValidationError
-from dfr.i18n import _
+from dfr.i18n import _, _n
 from dfr.processes import answers, stop
 from dfr.settings import get_settings
 from flows.remind import remind
@@ -179,19 +179,25 @@ def remind_cmd(
         except ValueError:
             raise ValidationError(_("--today must be a date like 2027-01-31.")) from None
     result = run_flow(remind, today=today)
+    chased, queued = result["submissions"], result["queued"]
     say(
         _(
-            "Reminders: {submissions} submissions chased, {queued} messages queued.",
-            submissions=result["submissions"],
-            queued=result["queued"],
+            "Reminders: {chased}, {queued}.",
+            chased=_n(
+                "{count} submission chased", "{count} submissions chased", chased, count=chased
+            ),
+            queued=_n("{count} message queued", "{count} messages queued", queued, count=queued),
         )
     )
     say(telling.delivery_line(telling.FollowUp(report=result)))
     if result.get("drafts_discarded"):
+        days = get_settings().draft_retention_days
         say(
-            _(
+            _n(
+                "Web drafts unchanged for {days} day deleted: {count}.",
                 "Web drafts unchanged for {days} days deleted: {count}.",
-                days=get_settings().draft_retention_days,
+                days,
+                days=days,
                 count=result["drafts_discarded"],
             )
         )
@@ -221,5 +227,6 @@ def web_cmd() -> None:
 
     settings = get_settings()
     check_start(settings)
+    default_engine()  # before anything listens: a database not set up is refused here
     say(_("Web UI: http://{host}:{port}", host=settings.web_host, port=settings.web_port))
     serve_web(settings)

@@ -46,6 +46,14 @@ def hint_for(err: DfrError) -> str | None:
         return _("List them with `dfr tasks`.")
     if field in ("submitter", "dg"):
         return _("The file must name DGs and people loaded with `dfr init`.")
+    if field == "notification":
+        return _("List the failed ones with `dfr notifications list --status failed`.")
+    if field == "database":
+        return _("Run `dfr init` to set it up, or check DFR_DATABASE_URL.")
+    if field == "schema":
+        return _("Run `dfr db upgrade` to migrate it.")
+    if field == "database_url":
+        return _("Check DFR_DATABASE_URL.")
     if field.startswith("answers."):
         checklist = field.split(".")[1]
         return _("See its questions with `dfr checklists show {checklist}`.", checklist=checklist)

@@ -8,7 +8,7 @@ import typer
 
 from dfr.cli import telling
 from dfr.cli.app import notifications_app, say
-from dfr.i18n import _
+from dfr.i18n import _, _n
 from models.db import session_scope
 from services.notifications import list_notifications, queue_failed_again
 
@@ -39,5 +39,12 @@ def notifications_retry(
     """Send failed notifications again."""
     with session_scope() as session:
         count = queue_failed_again(session, ids)
-    say(_("{count} failed notifications queued again.", count=count))
+    say(
+        _n(
+            "{count} failed notification queued again.",
+            "{count} failed notifications queued again.",
+            count,
+            count=count,
+        )
+    )
     telling.say_how_it_went(telling.deliver_pending("queueing failed ones"))

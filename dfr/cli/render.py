@@ -9,7 +9,7 @@ from checklists.routing import Route
 from checklists.schema import Question
 from dfr import labels
 from dfr.dates import long_date
-from dfr.i18n import _, get_language
+from dfr.i18n import _, _n, get_language
 from dfr.labels import label
 from models.audit import VerifyResult
 from models.queries import SubmissionDetail
@@ -175,7 +175,15 @@ def detail_lines(detail: SubmissionDetail, registry: Registry) -> list[str]:
                 lines.append("    " + _("Done: {note} ({link})", note=a.note, link=a.evidence_url))
             if a.status == "sent_back" and a.sent_back_reason:
                 lines.append("    " + _("Sent back: {reason}", reason=a.sent_back_reason))
-    lines.append(_("History: {count} decision-log entries", count=len(detail.history)))
+    count = len(detail.history)
+    lines.append(
+        _n(
+            "History: {count} decision-log entry",
+            "History: {count} decision-log entries",
+            count,
+            count=count,
+        )
+    )
     for entry in detail.history:
         when, event = long_date(entry.occurred_at, lang), label(labels.EVENTS, entry.event)
         lines.append(f"  #{entry.seq} {when} {event} {entry.actor_id or ''}".rstrip())
@@ -200,7 +208,14 @@ def checklist_lines(checklist: Checklist) -> list[str]:
 
 def verify_line(result: VerifyResult) -> str:
     if result.ok:
-        return _("Decision log intact: {count} entries verified.", count=result.checked)
+        return _n(
+            "Decision log intact: {count} entry verified.",
+            "Decision log intact: {count} entries verified.",
+            result.checked,
+            count=result.checked,
+        )
+    if result.broken_seq is None:  # a table no longer matches the log, not one entry
+        return _("Decision log BROKEN: {reason}", reason=result.reason)
     return _(
         "Decision log BROKEN at entry {seq}: {reason}", seq=result.broken_seq, reason=result.reason
     )

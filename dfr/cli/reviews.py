@@ -12,7 +12,7 @@ from checklists.loader import read_yaml
 from dfr.cli import hints, render, telling
 from dfr.cli.app import app, checklist_registry, say
 from dfr.errors import ValidationError
-from dfr.i18n import _
+from dfr.i18n import _, _n
 from models.db import session_scope
 from models.queries import parse_reference, submission_detail
 from services.decide import DecisionRequest, record_decision
@@ -158,8 +158,10 @@ def delegate_cmd(
         delegation, moved = delegate(session, person, to, starts_on, ends_on, reason, actor)
     told = telling.tell_people(moved, "a delegation")
     say(
-        _(
+        _n(
+            "{delegate} covers {person} from {starts} until {ends}; {count} open review moved.",
             "{delegate} covers {person} from {starts} until {ends}; {count} open reviews moved.",
+            len(moved),
             delegate=delegation.delegate_id,
             person=delegation.person_id,
             starts=starts_on.isoformat(),

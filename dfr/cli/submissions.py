@@ -12,7 +12,7 @@ from checklists.loader import read_yaml
 from dfr.cli import hints, render, telling
 from dfr.cli.app import app, checklist_registry, say
 from dfr.errors import NotFoundError, ValidationError
-from dfr.i18n import _, get_language
+from dfr.i18n import _, _n, get_language
 from flows.runner import run_flow
 from models.db import session_scope
 from models.queries import open_tasks, parse_reference, submission_detail
@@ -73,7 +73,15 @@ def submit_many_cmd(
         stopped = telling.deliver_pending("a stopped bulk import")
         telling.say_how_it_went(stopped, report=False)
         raise
-    say(_("Stored and routed {count} submissions from {file}.", count=stored, file=str(file)))
+    say(
+        _n(
+            "Stored and routed {count} submission from {file}.",
+            "Stored and routed {count} submissions from {file}.",
+            stored,
+            count=stored,
+            file=str(file),
+        )
+    )
     telling.say_how_it_went(telling.deliver_pending("a bulk import"))
 
 

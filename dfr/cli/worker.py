@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from dfr.cli.app import app, say
 from dfr.errors import ValidationError
-from dfr.i18n import _
+from dfr.i18n import _, _n
 from dfr.keys import audit_key
 from dfr.settings import get_settings
 from flows.runner import prefect_configured
@@ -80,7 +80,15 @@ def deploy_cmd() -> None:
     """Create the work pool (DFR_WORK_POOL) and register every deployment on it."""
     pool = get_settings().work_pool
     names = deploy(pool)
-    say(_("Work pool {pool}: {count} deployments registered.", pool=pool, count=len(names)))
+    say(
+        _n(
+            "Work pool {pool}: {count} deployment registered.",
+            "Work pool {pool}: {count} deployments registered.",
+            len(names),
+            pool=pool,
+            count=len(names),
+        )
+    )
 
 
 @app.command("worker")

@@ -9,12 +9,13 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from checklists.answers import coerce_answer, is_asked
+from checklists.answers import checked_answer, coerce_answer, is_asked
 from checklists.loader import Checklist, Registry
 from checklists.schema import Question
 from dfr.i18n import _, get_language
 from dfr.web.forms import FormErrors
 from dfr.web.templating import long_date
+from models.working_days import london_today
 
 QUESTIONS_PER_PAGE = 5
 
@@ -102,7 +103,7 @@ def read_page(
                 )
             continue
         try:
-            coerce_answer(question, value)
+            checked_answer(question, value, london_today())
         except ValueError as err:
             errors.add(anchor, f"{question_text(question)}: {err}")
     return given, errors

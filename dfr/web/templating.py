@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from dfr import dates, labels
-from dfr.i18n import _, get_language, gettext
+from dfr.i18n import _, _n, get_language, gettext
 from dfr.markdown import markdown_to_govuk_html, markdown_to_html
 from dfr.web.sessions import browser_session
 
@@ -50,7 +50,7 @@ def make_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(_=_, label=_label, in_language=gettext)
+    env.globals.update(_=_, _n=_n, label=_label, in_language=gettext)
     env.filters.update(
         long_date=long_date,
         markdown=markdown,

@@ -4,6 +4,7 @@ check your answers, submit. A draft keeps the answers between pages; submitting 
 from __future__ import annotations
 
 from fastapi import APIRouter, BackgroundTasks
+from pydantic_core import PydanticCustomError
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -30,7 +31,7 @@ from dfr.web.templating import render
 from flows.start import after_commit_in_background
 from models.db import session_scope
 from models.draft import Draft
-from models.submission_file import SUMMARY_MAX, TITLE_MAX
+from models.submission_file import SUMMARY_MAX, TITLE_MAX, checked_text
 from services.access import submittable_dgs
 from services.drafts import (
     delete_draft,
@@ -144,6 +145,19 @@ ABOUT_FIELDS = (
 )
 
 
+def _about_problem(kind: str, blank: str, limit: int) -> str:
+    if kind == "too_long":
+        return _("This is too long; shorten it to {limit} characters or fewer", limit=limit)
+    if kind == "not_one_line":
+        return _("Write the title on one line")
+    if kind == "control_characters":
+        return _(
+            "Type this again without control characters (invisible characters that are not "
+            "letters, spaces or line breaks)"
+        )
+    return blank
+
+
 @router.post("/drafts/{draft_id}/about")
 def save_about(
     request: Request, draft_id: RowId, visitor: CurrentVisitor, form: PostedForm
@@ -158,15 +172,11 @@ def save_about(
     }
     for name, message in messages.items():
         is_title = name.startswith("title")
-        limit = TITLE_MAX if is_title else SUMMARY_MAX  # the document's own limits
-        if not given[name]:
-            errors.add(name, message)
-        elif len(given[name]) > limit:
-            errors.add(
-                name, _("This is too long; shorten it to {limit} characters or fewer", limit=limit)
-            )
-        elif is_title and not given[name].isprintable():
-            errors.add(name, _("Write the title on one line"))
+        limit = TITLE_MAX if is_title else SUMMARY_MAX
+        try:  # the document's own rules; the page words them its way
+            checked_text(given[name], limit=limit, one_line=is_title)
+        except PydanticCustomError as problem:
+            errors.add(name, _about_problem(problem.type, message, limit))
     with session_scope() as session:
         draft = open_draft(session, visitor.id, draft_id)
         if errors:
