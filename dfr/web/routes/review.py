@@ -21,7 +21,7 @@ from dfr.i18n import _
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
 from dfr.web.errors import refusal
 from dfr.web.forms import FormErrors, RowId, date_parts, text, typed_date
-from dfr.web.templating import render
+from dfr.web.templating import render_form
 from flows.start import after_commit_in_background
 from models.db import session_scope
 from models.lifecycle import STAGES, Stage
@@ -98,10 +98,10 @@ def _decision_page(
 def _page(
     request: Request, page: DecisionPage, values: dict[str, Any], errors: FormErrors | None
 ) -> Response:
-    return render(
+    return render_form(
         request,
         "review.html",
-        400 if errors else 200,
+        errors,
         title=_("Record your decision"),
         s=page.submission,
         task=page.task,
@@ -110,7 +110,6 @@ def _page(
         standards=page.standards,
         values=values,
         rows=range(1, CONDITION_ROWS + 1),
-        errors=errors,
         ratings=RATINGS,
     )
 
