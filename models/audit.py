@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -70,40 +70,18 @@ class EventEmission(SQLModel, table=True):
     emitted_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
-def entry_hash(
-    *,
-    seq: int,
-    occurred_at: str,
-    actor_id: str | None,
-    event: str,
-    submission_id: int | None,
-    payload: dict[str, Any],
-    prev_hash: str,
-) -> str:
-    return sha256_hex(
-        {
-            "seq": seq,
-            "occurred_at": occurred_at,
-            "actor_id": actor_id,
-            "event": event,
-            "submission_id": submission_id,
-            "payload": payload,
-            "prev_hash": prev_hash,
-        }
-    )
+# What an entry's hash covers, in the module docstring's words.
+HASHED_FIELDS = ("seq", "occurred_at", "actor_id", "event", "submission_id", "payload", "prev_hash")
+
+
+def entry_hash(fields: Mapping[str, Any]) -> str:
+    """The hash of an entry with these fields (those not in HASHED_FIELDS are not hashed)."""
+    return sha256_hex({name: fields[name] for name in HASHED_FIELDS})
 
 
 def hash_of(entry: LogEntry) -> str:
     """The hash an entry's stored content should have."""
-    return entry_hash(
-        seq=entry.seq,
-        occurred_at=entry.occurred_at,
-        actor_id=entry.actor_id,
-        event=entry.event,
-        submission_id=entry.submission_id,
-        payload=entry.payload,
-        prev_hash=entry.prev_hash,
-    )
+    return entry_hash({name: getattr(entry, name) for name in HASHED_FIELDS})
 
 
 @dataclass(frozen=True)
@@ -173,7 +151,7 @@ def _chained(
             "payload": new.payload,
             "prev_hash": prev_hash,
         }
-        prev_hash = entry_hash(**fields)
+        prev_hash = entry_hash(fields)
         rows.append(fields | {"hash": prev_hash})
     return rows
 

@@ -116,6 +116,20 @@ def open_tasks(
     return [(task, submission) for task, submission in session.exec(query).all()]
 
 
+def open_obligations(session: Session, submission_id: int) -> list[Action]:
+    """The submission's obligations still open (such as "assessment due"), which a later
+    round's answers move or cancel and a passing assessment fulfils."""
+    return list(
+        session.exec(
+            select(Action).where(
+                Action.submission_id == submission_id,
+                Action.kind == "obligation",
+                Action.status == "open",
+            )
+        ).all()
+    )
+
+
 def directorate(session: Session, code: str) -> Directorate | None:
     return session.get(Directorate, code)
 

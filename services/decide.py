@@ -41,6 +41,7 @@ from models.lifecycle import (
     action_for,
     apply,
 )
+from models.queries import open_obligations
 from models.review import Action, Decision, ReviewTask, StandardRating
 from models.submission import Submission
 from models.text_limits import within
@@ -462,13 +463,7 @@ def _record_follow_ups(
         )
     if task.stage == Stage.SERVICE_ASSESSMENT and request.outcome in {"green", "amber"}:
         # An assessment at alpha, beta or live fulfils the "assessment due" obligation.
-        for obligation in session.exec(
-            select(Action).where(
-                Action.submission_id == submission.id,
-                Action.kind == "obligation",
-                Action.status == "open",
-            )
-        ).all():
+        for obligation in open_obligations(session, submission.id or 0):
             obligation.status = "done"
             session.add(obligation)
 

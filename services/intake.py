@@ -27,6 +27,7 @@ from models.intake_rows import (
     task_rows,
 )
 from models.lifecycle import Actor, Transition, apply
+from models.queries import open_obligations
 from models.review import Action, Decision, ReviewTask
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
 from models.submission_file import SubmissionFile, parse_submission
@@ -85,13 +86,7 @@ def _store_round(
         session.add(RaisedFlag(**row))
     due_now = {o.id: o.due for o in route.obligations}
     existing: set[str] = set()
-    for recorded in session.exec(
-        select(Action).where(
-            Action.submission_id == submission.id,
-            Action.kind == "obligation",
-            Action.status == "open",
-        )
-    ).all():
+    for recorded in open_obligations(session, submission.id):
         if recorded.reference in due_now:
             existing.add(recorded.reference)
             recorded.due_date = due_now[recorded.reference]  # e.g. a new expected end of alpha

@@ -169,7 +169,9 @@ def sign_in(
                 _("Choose who you are signing in as"), field="person"
             )
         elif not right:
-            refusal = _wrong_password(session, person_id, client, now, by_person, by_client)
+            session.flush()  # this wrong password counts towards the wait it brings
+            wait = _longest_wait(session, person_id, client, now, by_person, by_client)
+            refusal = _wrong_password(wait, now)
         else:
             policy = SessionPolicy.from_settings(settings)
             return SignedIn(
@@ -230,17 +232,8 @@ def _longest_wait(
     return max(found, key=lambda w: w.until) if found else None
 
 
-def _wrong_password(
-    session: Session,
-    person_id: str,
-    client: str,
-    now: datetime,
-    by_person: Throttle,
-    by_client: Throttle,
-) -> DfrError:
-    session.flush()
+def _wrong_password(wait: Wait | None, now: datetime) -> DfrError:
     message = _("The password is not right; check it and try again")
-    wait = _longest_wait(session, person_id, client, now, by_person, by_client)
     if wait is not None:  # say now how long the next attempt must wait
         message = f"{message}. {throttled_message(wait, now)}"
     return ValidationError(message, field="password")

@@ -3,12 +3,14 @@ production stack shares), submissions stored through the service, decisions and 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from checklists.loader import Registry
+from checklists.routing import Route
 from harness.samples import CATEGORY_REVIEW as CATEGORY_REVIEW
 from harness.samples import DIGITAL_OPTIONS as DIGITAL_OPTIONS
 from harness.samples import load_people as load_people
@@ -17,8 +19,9 @@ from models.audit import LogEntry
 from models.db import session_scope
 from models.review import ReviewTask
 from models.submission import Submission
-from services.decide import DecisionRequest, StandardAssessment, record_decision
+from services.decide import Condition, DecisionRequest, StandardAssessment, record_decision
 from services.directory import load_directory, parse_directory
+from services.intake import resubmit
 from services.submit import submit
 
 SERVICE = {
@@ -79,6 +82,57 @@ def decide(
             ),
             registry,
         )
+
+
+def approved_to_category_review(engine: Engine, registry: Registry, **answers: Any) -> int:
+    """A procurement that buys digital, approved at its digital-options review: it waits for
+    the category manager (cm.est)."""
+    sid = make_submission(engine, registry, kind="procurement", buys_digital=True, **answers)
+    decide(engine, registry, sid, "digital_options_review", "approve", "dl.est")
+    return sid
+
+
+def approve_with_condition(
+    engine: Engine, registry: Registry, submission_id: int, condition: str, due: date
+) -> None:
+    """The category manager approves, on one condition due on `due`."""
+    decide(
+        engine,
+        registry,
+        submission_id,
+        "category_review",
+        "approve_with_conditions",
+        "cm.est",
+        conditions=[Condition(condition, due)],
+    )
+
+
+def assess(
+    engine: Engine,
+    registry: Registry,
+    submission_id: int,
+    overall: str,
+    ratings: dict[str, StandardAssessment],
+    actor: str = "lead.one",
+) -> None:
+    """A Service Standard assessment: the overall rating and each standard's."""
+    decide(engine, registry, submission_id, "service_assessment", overall, actor, ratings=ratings)
+
+
+def request_changes_then_resubmit(
+    engine: Engine,
+    registry: Registry,
+    submission_id: int,
+    answers: dict[str, dict[str, Any]],
+    stage: str = "digital_options_review",
+    reviewer: str = "dl.est",
+) -> Route:
+    """The reviewer asks for changes; the submitter (policy.est) resubmits with `answers`.
+    The new round's route."""
+    decide(engine, registry, submission_id, stage, "request_changes", reviewer)
+    with session_scope(engine) as session:
+        _submission, route = resubmit(session, submission_id, "policy.est", answers, registry)
+    return route
 
 
 def all_green(

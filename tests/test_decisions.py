@@ -16,7 +16,17 @@ from models.working_days import add_working_days, london_today
 from services.decide import Condition, DecisionRequest, StandardAssessment, record_decision
 from services.intake import resubmit, withdraw
 from services.reassign import delegate, reassign
-from tests.factories import SERVICE, all_green, decide, log_count, make_submission
+from tests.factories import (
+    SERVICE,
+    all_green,
+    approve_with_condition,
+    approved_to_category_review,
+    assess,
+    decide,
+    log_count,
+    make_submission,
+    request_changes_then_resubmit,
+)
 
 
 def state_of(engine, sid):
@@ -43,26 +53,13 @@ def test_policy_with_no_service_is_approved_after_digital_options_review(
 
 
 def test_procurement_service_goes_through_every_stage(people, checklist_registry):
-    sid = make_submission(
-        people, checklist_registry, kind="procurement", buys_digital=True, **SERVICE
-    )
-    decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
+    sid = approved_to_category_review(people, checklist_registry, **SERVICE)
     assert open_stage(people, sid).assignee_id == "cm.est"
     due = date.today() + timedelta(days=60)
-    decide(
-        people,
-        checklist_registry,
-        sid,
-        "category_review",
-        "approve_with_conditions",
-        "cm.est",
-        conditions=[Condition("Publish performance data", due)],
-    )
+    approve_with_condition(people, checklist_registry, sid, "Publish performance data", due)
     ratings = all_green(checklist_registry)
     ratings["w05"] = StandardAssessment("amber", "Good research", "Test with screen readers")
-    decide(
-        people, checklist_registry, sid, "service_assessment", "amber", "lead.one", ratings=ratings
-    )
+    assess(people, checklist_registry, sid, "amber", ratings)
     assert state_of(people, sid) == "approved_with_conditions"
     with session_scope(people) as session:
         actions = session.exec(select(Action).where(Action.submission_id == sid)).all()
@@ -80,30 +77,13 @@ def test_red_rating_reassesses_only_the_red_points(people, checklist_registry):
     ratings = all_green(checklist_registry)
     ratings["w02"] = StandardAssessment("red")
     ratings["w07"] = StandardAssessment("red")
-    decide(
-        people, checklist_registry, sid, "service_assessment", "red", "lead.one", ratings=ratings
-    )
+    assess(people, checklist_registry, sid, "red", ratings)
     task = open_stage(people, sid)
     assert task.scope == ["w02", "w07"] and task.attempt == 2
     with pytest.raises(ValidationError, match="Missing: w07"):
-        decide(
-            people,
-            checklist_registry,
-            sid,
-            "service_assessment",
-            "green",
-            "lead.one",
-            ratings={"w02": StandardAssessment("green")},
-        )
-    decide(
-        people,
-        checklist_registry,
-        sid,
-        "service_assessment",
-        "green",
-        "lead.one",
-        ratings={"w02": StandardAssessment("green"), "w07": StandardAssessment("green")},
-    )
+        assess(people, checklist_registry, sid, "green", {"w02": StandardAssessment("green")})
+    both = {"w02": StandardAssessment("green"), "w07": StandardAssessment("green")}
+    assess(people, checklist_registry, sid, "green", both)
     assert state_of(people, sid) == "approved"
 
 
@@ -319,69 +299,20 @@ def test_assessment_rating_rules(people, checklist_registry):
     with pytest.raises(
         ValidationError, match="overall rating must be red for these ratings"
     ) as wrong_overall:
-        decide(
-            people,
-            checklist_registry,
-            sid,
-            "service_assessment",
-            "amber",
-            "lead.one",
-            ratings=ratings,
-        )
+        assess(people, checklist_registry, sid, "amber", ratings)
     assert wrong_overall.value.field == "outcome"
-    with pytest.raises(ValidationError, match="must be green for these ratings"):
-        decide(
-            people,
-            checklist_registry,
-            sid,
-            "service_assessment",
-            "red",
-            "lead.one",
-            ratings=all_green(checklist_registry),
-        )
-    with pytest.raises(ValidationError, match="must be green for these ratings"):
-        decide(
-            people,
-            checklist_registry,
-            sid,
-            "service_assessment",
-            "amber",
-            "lead.one",
-            ratings=all_green(checklist_registry),
-        )
+    for overall in ("red", "amber"):
+        with pytest.raises(ValidationError, match="must be green for these ratings"):
+            assess(people, checklist_registry, sid, overall, all_green(checklist_registry))
     one_amber = {**all_green(checklist_registry), "w04": StandardAssessment("amber")}
     with pytest.raises(ValidationError, match="must be amber for these ratings"):
-        decide(
-            people,
-            checklist_registry,
-            sid,
-            "service_assessment",
-            "green",
-            "lead.one",
-            ratings=one_amber,
-        )
+        assess(people, checklist_registry, sid, "green", one_amber)
     ratings["w01"] = StandardAssessment("purple")
     with pytest.raises(ValidationError, match="red, amber or green") as wrong_rating:
-        decide(
-            people,
-            checklist_registry,
-            sid,
-            "service_assessment",
-            "green",
-            "lead.one",
-            ratings=ratings,
-        )
+        assess(people, checklist_registry, sid, "green", ratings)
     assert wrong_rating.value.field == "ratings.w01"
     with pytest.raises(PermissionDeniedError):
-        decide(
-            people,
-            checklist_registry,
-            sid,
-            "service_assessment",
-            "green",
-            "dl.est",
-            ratings=all_green(checklist_registry),
-        )
+        assess(people, checklist_registry, sid, "green", all_green(checklist_registry), "dl.est")
 
 
 def test_decided_stage_cannot_be_decided_twice(people, checklist_registry):
@@ -392,18 +323,10 @@ def test_decided_stage_cannot_be_decided_twice(people, checklist_registry):
 
 
 def test_past_condition_due_date_is_refused(people, checklist_registry):
-    sid = make_submission(people, checklist_registry, kind="procurement", buys_digital=True)
-    decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
+    sid = approved_to_category_review(people, checklist_registry)
+    yesterday = date.today() - timedelta(days=1)
     with pytest.raises(ValidationError, match="in the past"):
-        decide(
-            people,
-            checklist_registry,
-            sid,
-            "category_review",
-            "approve_with_conditions",
-            "cm.est",
-            conditions=[Condition("Do it", date.today() - timedelta(days=1))],
-        )
+        approve_with_condition(people, checklist_registry, sid, "Do it", yesterday)
 
 
 def test_resubmission_drops_old_answers_that_no_longer_apply(people, checklist_registry):
@@ -413,15 +336,9 @@ def test_resubmission_drops_old_answers_that_no_longer_apply(people, checklist_r
         **{**SERVICE, "service_phase": "discovery"},
         expected_alpha_end="2027-06-30",
     )
-    decide(people, checklist_registry, sid, "digital_options_review", "request_changes", "dl.est")
-    with session_scope(people) as session:
-        _submission, route = resubmit(
-            session,
-            sid,
-            "policy.est",
-            {"digital_options": {"builds_service": False}},
-            checklist_registry,
-        )
+    route = request_changes_then_resubmit(
+        people, checklist_registry, sid, {"digital_options": {"builds_service": False}}
+    )
     assert route.stage_names == ["digital_options_review"] and not route.obligations
     with session_scope(people) as session:
         obligation = session.exec(select(Action).where(Action.kind == "obligation")).one()
@@ -444,48 +361,24 @@ def test_resubmission_drops_old_answers_that_no_longer_apply(people, checklist_r
 
 
 def test_reject_and_withdraw_cancel_what_was_still_owed(people, checklist_registry):
-    sid = make_submission(
-        people,
-        checklist_registry,
-        kind="procurement",
-        buys_digital=True,
-        **{**SERVICE, "service_phase": "discovery"},
+    sid = approved_to_category_review(
+        people, checklist_registry, **{**SERVICE, "service_phase": "discovery"}
     )
-    decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
     decide(people, checklist_registry, sid, "category_review", "reject", "cm.est")
     with session_scope(people) as session:
         actions = session.exec(select(Action).where(Action.submission_id == sid)).all()
     assert [a.status for a in actions] == ["cancelled"]  # the end-of-alpha obligation
 
-    other = make_submission(people, checklist_registry, kind="procurement", buys_digital=True)
-    decide(people, checklist_registry, other, "digital_options_review", "approve", "dl.est")
+    other = approved_to_category_review(people, checklist_registry)
     due = date.today() + timedelta(days=30)
-    decide(
-        people,
-        checklist_registry,
-        other,
-        "category_review",
-        "approve_with_conditions",
-        "cm.est",
-        conditions=[Condition("Publish data", due)],
-    )
+    approve_with_condition(people, checklist_registry, other, "Publish data", due)
     assert state_of(people, other) == "approved_with_conditions"
 
 
 def test_withdrawal_cancels_open_conditions(people, checklist_registry):
-    sid = make_submission(
-        people, checklist_registry, kind="procurement", buys_digital=True, **SERVICE
-    )
-    decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
-    decide(
-        people,
-        checklist_registry,
-        sid,
-        "category_review",
-        "approve_with_conditions",
-        "cm.est",
-        conditions=[Condition("Publish data", date.today() + timedelta(days=30))],
-    )
+    sid = approved_to_category_review(people, checklist_registry, **SERVICE)
+    due = date.today() + timedelta(days=30)
+    approve_with_condition(people, checklist_registry, sid, "Publish data", due)
     with session_scope(people) as session:
         withdraw(session, sid, "policy.est", "Funding withdrawn")
     with session_scope(people) as session:
@@ -502,47 +395,29 @@ def test_resubmission_moves_an_obligation_to_the_new_expected_date(people, check
         **{**SERVICE, "service_phase": "discovery"},
         expected_alpha_end="2027-06-30",
     )
-    decide(people, checklist_registry, sid, "digital_options_review", "request_changes", "dl.est")
-    with session_scope(people) as session:
-        resubmit(
-            session,
-            sid,
-            "policy.est",
-            {"digital_options": {"expected_alpha_end": "2028-03-31"}},
-            checklist_registry,
-        )
+    request_changes_then_resubmit(
+        people, checklist_registry, sid, {"digital_options": {"expected_alpha_end": "2028-03-31"}}
+    )
     with session_scope(people) as session:
         obligation = session.exec(select(Action).where(Action.submission_id == sid)).one()
     assert obligation.due_date == date(2028, 3, 31) and obligation.status == "open"
 
 
 def test_resubmission_with_more_scrutiny_reopens_an_earlier_approval(people, checklist_registry):
-    sid = make_submission(people, checklist_registry, kind="procurement", buys_digital=True)
-    decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
-    decide(people, checklist_registry, sid, "category_review", "request_changes", "cm.est")
-    with session_scope(people) as session:
-        _s, route = resubmit(
-            session,
-            sid,
-            "policy.est",
-            {"digital_options": {"estimated_cost": 5_000_000}},
-            checklist_registry,
-        )
+    sid = approved_to_category_review(people, checklist_registry)
+    more = {"digital_options": {"estimated_cost": 5_000_000}}
+    route = request_changes_then_resubmit(
+        people, checklist_registry, sid, more, "category_review", "cm.est"
+    )
     assert route.scrutiny == "coe"
     task = open_stage(people, sid)
     assert task.stage == "digital_options_review" and task.assignee_id == "coe.one"
 
 
 def test_resubmission_keeps_an_approval_when_review_is_unchanged(people, checklist_registry):
-    sid = make_submission(people, checklist_registry, kind="procurement", buys_digital=True)
-    decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
-    decide(people, checklist_registry, sid, "category_review", "request_changes", "cm.est")
-    with session_scope(people) as session:
-        resubmit(
-            session,
-            sid,
-            "policy.est",
-            {"category_review": {"sme_access": False}},
-            checklist_registry,
-        )
+    sid = approved_to_category_review(people, checklist_registry)
+    fewer = {"category_review": {"sme_access": False}}
+    request_changes_then_resubmit(
+        people, checklist_registry, sid, fewer, "category_review", "cm.est"
+    )
     assert open_stage(people, sid).stage == "category_review"

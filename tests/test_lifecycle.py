@@ -46,6 +46,13 @@ def test_each_step_lands_in_its_state(source, action, actor, lands_in):
     assert apply(source, action, actor).target == lands_in
 
 
+def refusal(error, source, action, actor):
+    """The `error` that `apply` raises for a step that may not be taken."""
+    with pytest.raises(error) as refused:
+        apply(source, action, actor)
+    return refused.value
+
+
 @pytest.mark.parametrize(
     ("source", "action", "actor", "words"),
     [
@@ -63,10 +70,9 @@ def test_each_step_lands_in_its_state(source, action, actor, lands_in):
     ],
 )
 def test_a_refused_actor_is_told_who_may_take_the_step(source, action, actor, words):
-    with pytest.raises(PermissionDeniedError) as refused:
-        apply(source, action, actor)
-    assert refused.value.message.startswith(words)
-    assert refused.value.field == "actor"
+    refused = refusal(PermissionDeniedError, source, action, actor)
+    assert refused.message.startswith(words)
+    assert refused.field == "actor"
 
 
 @pytest.mark.parametrize(
@@ -98,20 +104,16 @@ def test_a_refused_actor_is_told_who_may_take_the_step(source, action, actor, wo
     ],
 )
 def test_a_step_from_the_wrong_state_says_what_is_possible(source, action, actor, words):
-    with pytest.raises(TransitionError) as refused:
-        apply(source, action, actor)
-    assert refused.value.message.startswith(words)
+    assert refusal(TransitionError, source, action, actor).message.startswith(words)
 
 
 def test_refusals_are_in_welsh_for_a_welsh_reader():
     set_language("cy")
-    with pytest.raises(PermissionDeniedError) as refused:
-        apply("in_review", "withdraw", REVIEWER)
-    assert refused.value.message == "Dim ond y person a wnaeth y cyflwyniad sy'n gallu tynnu'n ôl."
-    with pytest.raises(TransitionError) as wrong_state:
-        apply("approved", "withdraw", SUBMITTER)
-    assert "wedi'i gymeradwyo" in wrong_state.value.message
-    assert "dim (mae wedi'i gwblhau)" in wrong_state.value.message
+    refused = refusal(PermissionDeniedError, "in_review", "withdraw", REVIEWER)
+    assert refused.message == "Dim ond y person a wnaeth y cyflwyniad sy'n gallu tynnu'n ôl."
+    wrong_state = refusal(TransitionError, "approved", "withdraw", SUBMITTER).message
+    assert "wedi'i gymeradwyo" in wrong_state
+    assert "dim (mae wedi'i gwblhau)" in wrong_state
 
 
 def test_final_states_have_no_way_out():

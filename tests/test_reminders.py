@@ -21,7 +21,14 @@ from notifications.queue import queue_for_submission
 from services.actions import confirm_done, report_done, send_back
 from services.decide import Condition
 from services.reminders import sweep
-from tests.factories import SERVICE, decide, make_submission, open_task
+from tests.factories import (
+    SERVICE,
+    approve_with_condition,
+    approved_to_category_review,
+    decide,
+    make_submission,
+    open_task,
+)
 
 POLICY = Policy(remind_before=2, second_escalation_after=5)
 DUE = date(2027, 1, 15)  # a Friday
@@ -122,18 +129,9 @@ def test_after_downtime_one_message_per_item_not_one_per_missed_day(people, chec
 def test_overdue_conditions_are_escalated_to_the_leader_not_the_submitter(
     people, checklist_registry
 ):
-    sid = make_submission(people, checklist_registry, kind="procurement", buys_digital=True)
-    decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
+    sid = approved_to_category_review(people, checklist_registry)
     due = date.today() + timedelta(days=40)
-    decide(
-        people,
-        checklist_registry,
-        sid,
-        "category_review",
-        "approve_with_conditions",
-        "cm.est",
-        conditions=[Condition("Publish performance data", due)],
-    )
+    approve_with_condition(people, checklist_registry, sid, "Publish performance data", due)
     made = run(people, add_working_days(due, 1))
     assert made == [("action", "escalation")]
     [payload] = log_of(people)

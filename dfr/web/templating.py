@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse
 from dfr import dates, labels
 from dfr.i18n import _, _n, get_language, gettext
 from dfr.markdown import markdown_to_govuk_html, markdown_to_html
+from dfr.web.forms import FormErrors
 from dfr.web.sessions import browser_session
 
 
@@ -98,3 +99,11 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         **context,
     )
     return HTMLResponse(page, status_code=status_code)
+
+
+def render_form(
+    request: Request, template: str, errors: FormErrors | None, **context: Any
+) -> HTMLResponse:
+    """A page with a form: 400 (GOV.UK) while it shows what was wrong, beside each field and
+    in the summary; 200 when there is nothing wrong."""
+    return render(request, template, 400 if errors else 200, errors=errors, **context)

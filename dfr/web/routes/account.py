@@ -19,7 +19,7 @@ from dfr.web.auth import SignInRequired, current_visitor, demo_password, posted_
 from dfr.web.forms import FormErrors, safe_next, text
 from dfr.web.security import LANGUAGE_COOKIE
 from dfr.web.sessions import browser_session
-from dfr.web.templating import render
+from dfr.web.templating import render_form
 from models.db import session_scope
 from models.directory import Person
 from models.queries import people_and_roles
@@ -48,15 +48,14 @@ def _people() -> list[tuple[Person, list[str]]]:
 def _sign_in_page(
     request: Request, next_url: str, errors: FormErrors | None = None, chosen: str = ""
 ) -> Response:
-    return render(
+    return render_form(
         request,
         "sign_in.html",
-        400 if errors else 200,
+        errors,
         title=_("Sign in"),
         mode=get_settings().web_auth,
         people=_people() if get_settings().web_auth == "demo" else [],
         next_url=next_url,
-        errors=errors,
         chosen=chosen,
     )
 

@@ -16,7 +16,7 @@ from dfr.errors import DfrError
 from dfr.i18n import _
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
 from dfr.web.forms import FormErrors, date_parts, text, typed_date
-from dfr.web.templating import render
+from dfr.web.templating import render_form
 from flows.start import after_commit_in_background
 from models import text_limits
 from models.db import session_scope
@@ -41,16 +41,15 @@ def _page(
     errors: FormErrors | None,
 ) -> Response:
     for_others = arranges_cover_for_others(session, visitor.id)
-    return render(
+    return render_form(
         request,
         "cover.html",
-        400 if errors else 200,
+        errors,
         title=_("Cover while someone is away"),
         for_others=for_others,
         people=reviewers(session),
         covers=covers(session, None if for_others else visitor.id, london_today()),
         values=values,
-        errors=errors,
         reason_limit=text_limits.REASON,
     )
 

@@ -15,7 +15,7 @@ from dfr.errors import DfrError
 from dfr.i18n import _
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
 from dfr.web.forms import FormErrors, text
-from dfr.web.templating import render
+from dfr.web.templating import render_form
 from flows.start import after_commit_in_background
 from models.db import session_scope
 from models.queries import person
@@ -46,17 +46,16 @@ def _page(
 ) -> Response:
     candidates = reassign_candidates(session, submission, task)
     holder = person(session, task.assignee_id) if task.assignee_id else None
-    return render(
+    return render_form(
         request,
         "reassign.html",
-        400 if errors else 200,
+        errors,
         title=_("Reassign this review"),
         s=submission,
         task=task,
         candidates=candidates,
         holder=holder.name if holder else "—",
         values=values,
-        errors=errors,
     )
 
 

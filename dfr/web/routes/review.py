@@ -22,7 +22,7 @@ from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
 from dfr.web.describe import standard_names
 from dfr.web.errors import refusal
 from dfr.web.forms import FormErrors, RowId, date_parts, text, typed_date
-from dfr.web.templating import render
+from dfr.web.templating import render_form
 from flows.start import after_commit_in_background
 from models.db import session_scope
 from models.lifecycle import STAGES, Stage
@@ -99,10 +99,10 @@ def _decision_page(
 def _page(
     request: Request, page: DecisionPage, values: dict[str, Any], errors: FormErrors | None
 ) -> Response:
-    return render(
+    return render_form(
         request,
         "review.html",
-        400 if errors else 200,
+        errors,
         title=_("Record your decision"),
         s=page.submission,
         task=page.task,
@@ -112,7 +112,6 @@ def _page(
         standard_names=standard_names([page.checklist] if page.checklist else [], get_language()),
         values=values,
         rows=range(1, CONDITION_ROWS + 1),
-        errors=errors,
         ratings=RATINGS,
     )
 

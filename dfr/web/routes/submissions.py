@@ -17,7 +17,7 @@ from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
 from dfr.web.describe import Names, standard_names
 from dfr.web.forms import FormErrors, RowId, text
 from dfr.web.questions import display_answer
-from dfr.web.templating import render
+from dfr.web.templating import render, render_form
 from flows.start import after_commit_in_background
 from models import text_limits
 from models.db import session_scope
@@ -146,15 +146,14 @@ def resubmit_after_changes(
 def _withdraw_page(
     request: Request, submission: Submission, reason: str, errors: FormErrors | None
 ) -> Response:
-    return render(
+    return render_form(
         request,
         "withdraw.html",
-        400 if errors else 200,
+        errors,
         title=_("Withdraw this submission?"),
         s=submission,
         reason=reason,
         reason_limit=text_limits.REASON,
-        errors=errors,
     )
 
 

@@ -3,6 +3,8 @@ check your answers, submit. A draft keeps the answers between pages; submitting 
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, BackgroundTasks
 from pydantic_core import PydanticCustomError
 from sqlmodel import Session
@@ -27,7 +29,7 @@ from dfr.web.questions import (
     question_pages,
     read_page,
 )
-from dfr.web.templating import render
+from dfr.web.templating import render, render_form
 from flows.start import after_commit_in_background
 from models.db import session_scope
 from models.draft import Draft
@@ -57,18 +59,15 @@ def _start_page(
     dg: str = "",
 ) -> Response:
     with session_scope(read_only=True) as session:
-        dgs = submittable_dgs(session, visitor)
-        drafts = unsent_drafts(session, visitor.id)
-        return render(
+        return render_form(
             request,
             "submit_start.html",
-            400 if errors else 200,
+            errors,
             title=_("Submit an initiative or procurement request"),
-            dgs=dgs,
-            drafts=drafts,
+            dgs=submittable_dgs(session, visitor),
+            drafts=unsent_drafts(session, visitor.id),
             retention_days=get_settings().draft_retention_days,
             kinds=labels.KINDS,
-            errors=errors,
             kind=kind,
             dg=dg,
         )
@@ -127,14 +126,15 @@ def _first_page_url(draft: Draft) -> str:
 async def about_page(request: Request, draft_id: RowId, visitor: CurrentVisitor) -> Response:
     with session_scope(read_only=True) as session:
         draft = open_draft(session, visitor.id, draft_id)
-        return render(
-            request,
-            "submit_about.html",
-            title=_("Describe it"),
-            draft=draft,
-            values=draft.as_submission(),
-            errors=None,
-        )
+        return _about_page(request, draft, draft.as_submission(), None)
+
+
+def _about_page(
+    request: Request, draft: Draft, values: dict[str, Any], errors: FormErrors | None
+) -> Response:
+    return render_form(
+        request, "submit_about.html", errors, title=_("Describe it"), draft=draft, values=values
+    )
 
 
 ABOUT_FIELDS = (
@@ -184,15 +184,7 @@ def save_about(
                 "title": {"en": given["title_en"], "cy": given["title_cy"]},
                 "summary": {"en": given["summary_en"], "cy": given["summary_cy"]},
             }
-            return render(
-                request,
-                "submit_about.html",
-                400,
-                title=_("Describe it"),
-                draft=draft,
-                values=values,
-                errors=errors,
-            )
+            return _about_page(request, draft, values, errors)
         describe(session, draft, given)
         return RedirectResponse(_first_page_url(draft), status_code=303)
 
@@ -236,10 +228,10 @@ def _questions_response(
 ) -> Response:
     page = question_pages(checklist)[ref.number - 1]
     questions = asked_on_page(checklist, page, {**draft.answers.get(checklist.id, {}), **values})
-    return render(
+    return render_form(
         request,
         "submit_questions.html",
-        400 if errors else 200,
+        errors,
         title=_(
             "{checklist} (page {number} of {of})",
             checklist=checklist.definition.title.get(get_language()),
@@ -252,7 +244,6 @@ def _questions_response(
         values=values,
         date_parts=date_parts,
         back=_neighbour(draft, refs, ref, -1),
-        errors=errors,
     )
 
 
