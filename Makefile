@@ -43,11 +43,15 @@ browser:
 load-tool:
 	@command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
 
-# Re-resolve the dependencies after editing pyproject.toml; commit requirements.lock.
+# Re-resolve the dependencies after editing pyproject.toml; commit both lock files. The
+# workflow engines the benchmark compares with (the bench-peers group) get a lock of their own,
+# resolved with everything else, so that only `make bench` installs them.
 lock: $(UV)
 	$(UV) lock
-	$(UV) export --frozen --format requirements-txt --all-groups --no-emit-project --no-header \
-		-o requirements.lock
+	$(UV) export --frozen --format requirements-txt --all-groups --no-group bench-peers \
+		--no-emit-project --no-header -o requirements.lock
+	$(UV) export --frozen --format requirements-txt --only-group bench-peers \
+		--no-emit-project --no-header -o requirements-bench.lock
 
 run: env
 	$(VENV)/bin/dfr init
@@ -72,7 +76,13 @@ check: $(SYNCED)
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -q tests/test_parity.py
 
-bench: env load-tool
+BENCH_PEERS := $(VENV)/.bench-peers
+$(BENCH_PEERS): $(SYNCED) requirements-bench.lock
+	$(UV) pip install --no-config --python $(VENV)/bin/python --require-hashes --compile-bytecode \
+		-r requirements-bench.lock
+	touch $@
+
+bench: env load-tool $(BENCH_PEERS)
 	$(VENV)/bin/python -m bench
 
 clean:
