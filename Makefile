@@ -9,7 +9,7 @@ SYNCED := $(VENV)/.synced
 ASSETS := node_modules/.package-lock.json
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: env run test test-fast wheel check bench clean translations lock browser load-tool
+.PHONY: env run test test-fast wheel check bench bench-peers clean translations lock browser load-tool
 
 CATALOG := locales/cy/LC_MESSAGES/dfr
 env: $(SYNCED) $(ASSETS) $(CATALOG).mo
@@ -84,6 +84,11 @@ $(BENCH_PEERS): $(SYNCED) requirements-bench.lock
 
 bench: env load-tool $(BENCH_PEERS)
 	$(VENV)/bin/python -m bench
+
+# Only dfr against the other workflow engines (bench/bench_peers.py); DFR_BENCH_PEERS_COUNT
+# submissions (default 1,000), DFR_BENCH_PEERS_ROUNDS rounds (default 5).
+bench-peers: env $(BENCH_PEERS)
+	$(VENV)/bin/python -m bench.bench_peers
 
 clean:
 	rm -rf $(VENV) var node_modules
