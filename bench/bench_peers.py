@@ -8,8 +8,10 @@ Every engine runs `DFR_BENCH_PEERS_COUNT` submissions (default 1,000: every othe
 procurement, so 1.5 approvals a submission) in a fresh process per round, the engines taking
 turns, `DFR_BENCH_PEERS_ROUNDS` rounds (default 5). Reported per engine: creations/s and
 approvals/s (medians over the rounds), peak RSS (the largest over the rounds) and data
-statements per creation and per approval (reads in brackets), each with its ratio to the
-baseline on the same database. Nothing here is asserted: figures are printed.
+statements per step, each with its ratio to the baseline on the same database; then the
+statements per creation and per approval (reads in brackets) and the engine process's CPU time
+per creation and per approval (medians), which a busy machine's disk waits do not blur.
+Nothing here is asserted: figures are printed.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.util import find_spec
@@ -115,28 +117,37 @@ class Figures:
     peak_rss_mb: float  # largest
     per_creation: tuple[float, float]  # statements, of which reads
     per_approval: tuple[float, float]
+    per_step: float  # statements per creation or approval
+    cpu_ms: tuple[float, float]  # this process's CPU per creation, per approval
 
-    @property
-    def per_step(self) -> float:
-        return (self.per_creation[0] + 1.5 * self.per_approval[0]) / 2.5
+
+def _statements(run: dict[str, Any], step: str) -> int:
+    return int(run[f"{step}_statements"]["reads"] + run[f"{step}_statements"]["writes"])
 
 
 def _figures(runs: list[dict[str, Any]]) -> Figures:
-    def per(step: str, unit: str, field: str) -> float:
-        return float(
-            statistics.median(
-                sum(r[f"{step}_statements"][f] for f in field.split("+")) / r[unit] for r in runs
-            )
-        )
+    def median(values: Iterable[float]) -> float:
+        return float(statistics.median(values))
 
     return Figures(
-        creations=statistics.median(r["count"] / r["create_seconds"] for r in runs),
-        approvals=statistics.median(r["approvals"] / r["approve_seconds"] for r in runs),
+        creations=median(r["count"] / r["create_seconds"] for r in runs),
+        approvals=median(r["approvals"] / r["approve_seconds"] for r in runs),
         peak_rss_mb=max(r["peak_rss_mb"] for r in runs),
-        per_creation=(per("create", "count", "reads+writes"), per("create", "count", "reads")),
+        per_creation=(
+            median(_statements(r, "create") / r["count"] for r in runs),
+            median(r["create_statements"]["reads"] / r["count"] for r in runs),
+        ),
         per_approval=(
-            per("approve", "approvals", "reads+writes"),
-            per("approve", "approvals", "reads"),
+            median(_statements(r, "approve") / r["approvals"] for r in runs),
+            median(r["approve_statements"]["reads"] / r["approvals"] for r in runs),
+        ),
+        per_step=median(
+            (_statements(r, "create") + _statements(r, "approve")) / (r["count"] + r["approvals"])
+            for r in runs
+        ),
+        cpu_ms=(
+            median(1000 * r["create_cpu_seconds"] / r["count"] for r in runs),
+            median(1000 * r["approve_cpu_seconds"] / r["approvals"] for r in runs),
         ),
     )
 
@@ -144,24 +155,24 @@ def _figures(runs: list[dict[str, Any]]) -> Figures:
 def _table(database: str, rows: list[tuple[str, Figures]]) -> None:
     base = rows[0][1]
     print(
-        f"\n{database}, {COUNT:,} submissions, medians of {ROUNDS} rounds (ratio: to the "
-        "baseline; statements: per creation · per approval, reads in brackets)"
+        f"\n{database}, {COUNT:,} submissions, medians of {ROUNDS} rounds; ratio: to the "
+        "baseline; statements: data statements sent (reads in brackets)"
     )
     print(
         "| engine | creations/s | ratio | approvals/s | ratio | peak RSS MB | ratio "
-        "| statements per step | ratio |"
+        "| statements per step | ratio | per creation · per approval | CPU ms per creation · "
+        "per approval |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
     for label, f in rows:
-        statements = (
-            f"{f.per_creation[0]:.1f} ({f.per_creation[1]:.1f}) · "
-            f"{f.per_approval[0]:.1f} ({f.per_approval[1]:.1f})"
-        )
         print(
             f"| {label} | {f.creations:,.0f} | {f.creations / base.creations:.2f} "
             f"| {f.approvals:,.0f} | {f.approvals / base.approvals:.2f} "
             f"| {f.peak_rss_mb:.0f} | {f.peak_rss_mb / base.peak_rss_mb:.2f} "
-            f"| {statements} | {f.per_step / base.per_step:.1f} |"
+            f"| {f.per_step:.1f} | {f.per_step / base.per_step:.1f} "
+            f"| {f.per_creation[0]:.1f} ({f.per_creation[1]:.1f}) · "
+            f"{f.per_approval[0]:.1f} ({f.per_approval[1]:.1f}) "
+            f"| {f.cpu_ms[0]:.2f} · {f.cpu_ms[1]:.2f} |"
         )
 
 

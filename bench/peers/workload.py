@@ -88,10 +88,15 @@ class Engine(Protocol[Review]):
 
 @dataclass
 class Measurement:
+    """Wall-clock and CPU seconds (this process's: on PostgreSQL the server's are not in
+    them) of the creations and of the approvals, and the statements each sent."""
+
     count: int
     create_seconds: float
+    create_cpu_seconds: float
     approvals: int
     approve_seconds: float
+    approve_cpu_seconds: float
     create_statements: Tally
     approve_statements: Tally
 
@@ -99,21 +104,23 @@ class Measurement:
 def measure(engine: Engine[Review], count: int) -> Measurement:
     """Run the workload for `count` submissions; raise unless every one ends approved."""
     engine.counter.take()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for index in range(count):
         engine.create(index)
     create_seconds = time.perf_counter() - started
+    create_cpu_seconds = time.process_time() - cpu
     create_statements = engine.counter.take()
-    approvals, approve_seconds, approve_statements = 0, 0.0, Tally()
+    approvals, approve_seconds, approve_cpu_seconds, approve_statements = 0, 0.0, 0.0, Tally()
     for _pass in range(_PASSES):
         reviews = engine.open_reviews()
         if not reviews:
             break
         engine.counter.take()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for review in reviews:
             engine.approve(review)
         approve_seconds += time.perf_counter() - started
+        approve_cpu_seconds += time.process_time() - cpu
         counted = engine.counter.take()
         approve_statements.reads += counted.reads
         approve_statements.writes += counted.writes
@@ -125,5 +132,12 @@ def measure(engine: Engine[Review], count: int) -> Measurement:
             f"found {done} and {stored}"
         )
     return Measurement(
-        count, create_seconds, approvals, approve_seconds, create_statements, approve_statements
+        count,
+        create_seconds,
+        create_cpu_seconds,
+        approvals,
+        approve_seconds,
+        approve_cpu_seconds,
+        create_statements,
+        approve_statements,
     )
