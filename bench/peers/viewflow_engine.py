@@ -12,7 +12,7 @@ completes the task and activates the next node). Statements are counted with Dja
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from contextlib import ExitStack
 from typing import Any
 
 import django
@@ -64,8 +64,9 @@ class Viewflow:
         self.reviewer = User.objects.create(username=REVIEWER)
         self.flow, self.atomic = ApprovalFlow, transaction.atomic
         self.counter = StatementCounter()
-        self._counting: AbstractContextManager[Any] = connection.execute_wrapper(self._count)
-        self._counting.__enter__()
+        # Counting lasts as long as the engine: the process ends with it.
+        self._counting = ExitStack()
+        self._counting.enter_context(connection.execute_wrapper(self._count))
 
     def _count(
         self,
