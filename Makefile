@@ -9,7 +9,7 @@ SYNCED := $(VENV)/.synced
 ASSETS := node_modules/.package-lock.json
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: env run test test-fast wheel check bench clean translations lock browser load-tool
+.PHONY: env run test test-fast wheel check bench bench-peers clean translations lock browser load-tool
 
 CATALOG := locales/cy/LC_MESSAGES/dfr
 env: $(SYNCED) $(ASSETS) $(CATALOG).mo
@@ -43,11 +43,15 @@ browser:
 load-tool:
 	@command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
 
-# Re-resolve the dependencies after editing pyproject.toml; commit requirements.lock.
+# Re-resolve the dependencies after editing pyproject.toml; commit both lock files. The
+# workflow engines the benchmark compares with (the bench-peers group) get a lock of their own,
+# resolved with everything else, so that only `make bench` installs them.
 lock: $(UV)
 	$(UV) lock
-	$(UV) export --frozen --format requirements-txt --all-groups --no-emit-project --no-header \
-		-o requirements.lock
+	$(UV) export --frozen --format requirements-txt --all-groups --no-group bench-peers \
+		--no-emit-project --no-header -o requirements.lock
+	$(UV) export --frozen --format requirements-txt --only-group bench-peers \
+		--no-emit-project --no-header -o requirements-bench.lock
 
 run: env
 	$(VENV)/bin/dfr init
@@ -72,8 +76,19 @@ check: $(SYNCED)
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -q tests/test_parity.py
 
-bench: env load-tool
+BENCH_PEERS := $(VENV)/.bench-peers
+$(BENCH_PEERS): $(SYNCED) requirements-bench.lock
+	$(UV) pip install --no-config --python $(VENV)/bin/python --require-hashes --compile-bytecode \
+		-r requirements-bench.lock
+	touch $@
+
+bench: env load-tool $(BENCH_PEERS)
 	$(VENV)/bin/python -m bench
+
+# Only dfr against the other workflow engines (bench/bench_peers.py); DFR_BENCH_PEERS_COUNT
+# submissions (default 1,000), DFR_BENCH_PEERS_ROUNDS rounds (default 5).
+bench-peers: env $(BENCH_PEERS)
+	$(VENV)/bin/python -m bench.bench_peers
 
 clean:
 	rm -rf $(VENV) var node_modules

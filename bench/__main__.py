@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from bench import bench_flows, bench_intake, bench_production, bench_sweep, bench_web
+from bench import (
+    bench_flows,
+    bench_intake,
+    bench_peers,
+    bench_production,
+    bench_sweep,
+    bench_web,
+)
 
 
 def main() -> None:
     print("== intake in the domain (no orchestration)")
     bench_intake.main()
+    print("\n== the same approval in other workflow engines (SQLite, then PostgreSQL)")
+    bench_peers.main()
     print("\n== reminder sweep")
     bench_sweep.main()
     print("\n== flows under a Prefect server")

@@ -17,6 +17,9 @@ EXAMPLES = resource("examples")
 SUBMITTER = "iwan.parry"  # a policy officer of EST in the demo directory
 CATEGORY_MANAGER = "huw.jenkins"  # a category manager in every DG
 _DOCUMENT = read_yaml(EXAMPLES / "submissions" / "01-policy-no-digital-service.yaml")["submission"]
+_PROCUREMENT = read_yaml(EXAMPLES / "submissions" / "03-procurement-below-threshold.yaml")[
+    "submission"
+]
 
 
 def load_demo_directory(engine: Engine) -> None:
@@ -29,3 +32,9 @@ def load_demo_directory(engine: Engine) -> None:
 def submission_document() -> dict[str, Any]:
     """An example submission (a policy with no digital service), a fresh copy each time."""
     return copy.deepcopy(_DOCUMENT)
+
+
+def procurement_document() -> dict[str, Any]:
+    """An example procurement below the threshold (a digital-options review, then a category
+    review, no flags), a fresh copy each time."""
+    return copy.deepcopy(_PROCUREMENT)
