@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -40,6 +40,7 @@ def _context(
     language: str,
 ) -> dict[str, Any]:
     payload = entry.payload
+    week_start = date.fromisoformat(payload["week_start"])
     dg = session.get(Directorate, payload["dg"])
     base = settings.base_url.rstrip("/")
     ids = set(payload["new"]) | {sid for sid, _f in payload["flags"]}
@@ -81,7 +82,12 @@ def _context(
     return {
         "name": person.name,
         "dg_name": dg.name(language) if dg else payload["dg"],
-        "week": long_date(payload["week_start"], language),
+        # The week whose submissions and decisions it lists (the seven days before it was
+        # made), and the week ahead whose due dates it lists.
+        "covered_from": long_date(week_start - timedelta(days=7), language),
+        "covered_to": long_date(week_start - timedelta(days=1), language),
+        "ahead_from": long_date(week_start, language),
+        "ahead_to": long_date(week_start + timedelta(days=6), language),
         "new": [
             {
                 "reference": ref(s),

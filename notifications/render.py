@@ -36,7 +36,8 @@ MESSAGES = (
     "action_sent_back",
 )
 # Bump a message's version whenever its templates change; each notification stores it.
-TEMPLATE_VERSIONS = {**dict.fromkeys(MESSAGES, 1), "escalation": 2}  # 2: names the level
+# escalation 2: names the level; digest 2: titled by the week it covers
+TEMPLATE_VERSIONS = {**dict.fromkeys(MESSAGES, 1), "escalation": 2, "digest": 2}
 
 
 class MarkdownText(str):

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
+from dfr.dates import long_date
 from dfr.settings import get_settings
 from flows.digest import week_start_for
 from models.db import session_scope
@@ -69,8 +70,16 @@ def test_digest_for_a_mixed_workload(people, checklist_registry):
     est = next(r for r in rows if r.recipient_id == "dl.est")
     assert est.language == "cy" and est.subject.startswith("Crynodeb wythnosol ar gyfer Economi")
     assert "DFR-00001" in est.body_markdown and "inc gwlyb" in est.body_markdown
-    assert (
-        "Yn hwyr (1)" in est.body_markdown and "I'w gwneud yr wythnos hon (1)" in est.body_markdown
+    # Titled by the week it lists (the seven days before it), not the day it was made.
+    covered, ahead = week - timedelta(days=7), week
+    assert est.subject.endswith(
+        f"{long_date(covered, 'cy')} i {long_date(week - timedelta(days=1), 'cy')}"
     )
+    assert "Yn hwyr (1)" in est.body_markdown
+    due_ahead = f"{long_date(ahead, 'cy')} i {long_date(ahead + timedelta(days=6), 'cy')} (1)"
+    assert f"I'w gwneud yn yr wythnos sydd i ddod, {due_ahead}" in est.body_markdown
     hss = next(r for r in rows if r.recipient_id == "dl.hss")
     assert hss.language == "en" and "New submissions (1)" in hss.body_markdown
+    assert hss.subject.endswith(
+        f"{long_date(covered, 'en')} to {long_date(week - timedelta(days=1), 'en')}"
+    )
