@@ -5,6 +5,7 @@ other long-running or scheduled commands: `demo`, `remind`, `serve`, `web`."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -21,7 +22,7 @@ from dfr.cli.app import app, checklist_registry, say
 from dfr.errors import DfrError, ValidationError
 from dfr.i18n import _, _n
 from dfr.processes import answers, stop
-from dfr.settings import get_settings
+from dfr.settings import Settings, get_settings
 from flows.remind import remind
 from flows.runner import run_flow
 from models.db import default_engine, session_scope
@@ -64,6 +65,9 @@ def prefect_server(
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
+        # Its own session: a Ctrl-C or SIGTERM meant for `dfr run` must not stop the server
+        # before the scheduler has paused its deployments on it; `stop` ends it afterwards.
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + timeout
@@ -82,6 +86,18 @@ def prefect_server(
         log.close()
 
 
+def quiet_prefect_console() -> None:
+    """Prefect's own lines on the console at warnings and above: every flow run's INFO lines
+    would bury what a person came to see (the runs are all in the Prefect UI, which still gets
+    them). A PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL set by the person wins."""
+    if "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL" in os.environ:
+        return
+    os.environ["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "WARNING"
+    from prefect.logging.configuration import setup_logging
+
+    setup_logging(incremental=False)
+
+
 @app.command("run")
 def run_engine(
     port: Annotated[int, typer.Option("--port", help="Port for the local Prefect server.")] = 4200,
@@ -91,29 +107,41 @@ def run_engine(
 ) -> None:
     """Start the embedded engine: a local Prefect server, the examples through real flow runs,
     notifications to the outbox, and the web UI. Ctrl-C stops it."""
+    quiet_prefect_console()
+    settings = get_settings()
+    # SIGTERM stops it as Ctrl-C does, whenever it comes: the web UI, then the server, stop in
+    # turn (while the scheduler serves, Prefect's own handler stops it gracefully first).
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        _run_engine(settings, port, stay)
+    except KeyboardInterrupt:
+        say(_("Stopped."))
+
+
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _run_engine(settings: Settings, port: int, stay: bool) -> None:
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from dfr.web.server import web_process
 
-    settings = get_settings()
     with prefect_server(settings.var_dir, port) as url, temporary_settings({PREFECT_API_URL: url}):
         say(_("Prefect server: {url} (UI at {ui})", url=url, ui=url.removesuffix("/api")))
         demo(settings.examples_dir / "submissions")
         say(_("Notifications are in {folder}.", folder=str(settings.outbox_dir)))
         if not stay:
             return
-        with web_process(settings, {"PREFECT_API_URL": url}) as site:
-            say(_("Web UI: {site}", site=site))
+        with web_process(settings, {"PREFECT_API_URL": url}):  # it says where it listens
             _say_demo_sign_in()
             say(_("Engine running, serving the scheduled deployments. Press Ctrl-C to stop."))
             from prefect import serve
 
             from flows.deployments import deployments
 
-            try:
-                serve(*deployments())
-            except KeyboardInterrupt:
-                say(_("Stopped."))
+            serve(*deployments(), print_starting_message=False)  # returns once stopped
+            say(_("Stopped."))
 
 
 def _say_demo_sign_in() -> None:

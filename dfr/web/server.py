@@ -82,6 +82,7 @@ def web_process(settings: Settings, env: dict[str, str], timeout: float = 60.0) 
     child = subprocess.Popen(
         [sys.executable, "-c", "from dfr.cli.main import run; run()", "web"],
         env={**os.environ, **env},
+        start_new_session=True,  # stopped by its parent, after the parent's own work
     )
     try:
         deadline = time.monotonic() + timeout
