@@ -3,6 +3,10 @@ then a warning, exit 0 — never "nothing was changed"."""
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+
 import pytest
 from sqlmodel import select
 
@@ -134,3 +138,37 @@ def test_an_internal_error_after_a_commit_does_not_say_nothing_was_changed(
     assert "Internal error (id " in err and "Some changes may have been saved" in err
     assert "Nothing was changed" not in err
     assert decisions(submitted) == [("digital_options_review", "approve")]
+
+
+def test_submit_says_how_telling_people_went_and_slack_errors_stay_off_the_screen(
+    initialised, capsys, monkeypatch, tmp_path
+):
+    with socket.socket() as probe:  # a port nothing listens on: Slack cannot be reached
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    for key, value in {
+        "DFR_SLACK_TOKEN": "xoxb-test",
+        "DFR_SLACK_API_URL": f"http://127.0.0.1:{closed}/api/",
+        "DFR_NOTIFY_BACKOFF_SECONDS": "0.01",
+        "DFR_NOTIFY_MAX_ATTEMPTS": "2",
+        "DFR_OUTBOX_DIR": str(tmp_path / "outbox"),
+    }.items():
+        monkeypatch.setenv(key, value)
+    # A process of its own: what reaches the terminal, whichever handler writes it.
+    ran = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from dfr.cli.main import run; run()",
+            "submit",
+            str(EXAMPLES / EXAMPLE),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    out, err = ran.stdout, ran.stderr
+    assert ran.returncode == 0, err
+    assert "Notifications:" in out  # said, in its own words
+    assert "Failed to send a request to Slack" not in out + err  # the library's own line
+    assert "Traceback" not in out + err

@@ -34,3 +34,18 @@ def _log_to_file() -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root.addHandler(handler)
     root.propagate = False
+
+
+# Libraries whose own log lines (a Slack call being retried, a rate limit) would otherwise reach
+# the terminal in the middle of a command's output.
+LIBRARIES = ("slack_sdk",)
+
+
+def log_libraries_to_file() -> None:
+    """What the delivery libraries log goes to var/dfr.log with ours, not onto the screen."""
+    _log_to_file()
+    ours = logging.getLogger("dfr").handlers
+    for name in LIBRARIES:
+        library = logging.getLogger(name)
+        library.handlers = list(ours)
+        library.propagate = False

@@ -42,7 +42,7 @@ def submit_cmd(file: Annotated[Path, typer.Argument(help="Submission YAML file."
         say(render.detail_lines(detail, registry))
     else:
         say(render.submitted_lines(detail.submission, submitted.route, registry))
-    telling.say_how_it_went(outcome, report=False)
+    telling.say_how_it_went(outcome)
 
 
 @app.command("submit-many")
@@ -134,7 +134,7 @@ def resubmit_cmd(
         )
     )
     say(render.route_lines(route, registry))
-    telling.say_how_it_went(outcome, report=False)
+    telling.say_how_it_went(outcome)
 
 
 @app.command("withdraw")
@@ -149,4 +149,4 @@ def withdraw_cmd(
         submission = withdraw(session, parse_reference(reference), actor, reason)
     outcome = telling.tell_people([submission.id or 0], "a withdrawal")
     say(_("Withdrawn: {reference}.", reference=submission.reference))
-    telling.say_how_it_went(outcome, report=False)
+    telling.say_how_it_went(outcome)

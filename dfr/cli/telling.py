@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import flows.start
 from dfr.cli.app import say, warn
-from dfr.cli.incidents import record_incident
+from dfr.cli.incidents import log_libraries_to_file, record_incident
 from dfr.errors import DfrError
 from dfr.i18n import _
 
@@ -32,6 +32,7 @@ class FollowUp:
 
 def after_commit(start: Callable[[], Report], what: str) -> FollowUp:
     """Run `start` (a flow front door) after a commit; a failure is logged, not raised."""
+    log_libraries_to_file()  # the delivery line below says how it went, in the reader's words
     try:
         return FollowUp(report=start())
     except Exception as err:
