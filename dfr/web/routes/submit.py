@@ -133,7 +133,13 @@ def _about_page(
     request: Request, draft: Draft, values: dict[str, Any], errors: FormErrors | None
 ) -> Response:
     return render_form(
-        request, "submit_about.html", errors, title=_("Describe it"), draft=draft, values=values
+        request,
+        "submit_about.html",
+        errors,
+        title=_("Describe it"),
+        draft=draft,
+        values=values,
+        from_check=_from_check(request),
     )
 
 
@@ -186,7 +192,8 @@ def save_about(
             }
             return _about_page(request, draft, values, errors)
         describe(session, draft, given)
-        return RedirectResponse(_first_page_url(draft), status_code=303)
+        after = f"/drafts/{draft.id}/check" if _from_check(request) else _first_page_url(draft)
+        return RedirectResponse(after, status_code=303)
 
 
 def _checklist_page(
@@ -217,6 +224,28 @@ def _neighbour(draft: Draft, refs: list[PageRef], ref: PageRef, step: int) -> st
     return f"/drafts/{draft.id}/about"
 
 
+FROM_CHECK = "check"  # `?from=check`: a "Change" link on check-your-answers; go back there
+
+
+def _from_check(request: Request) -> bool:
+    return request.query_params.get("from") == FROM_CHECK
+
+
+def _after_change(draft: Draft, refs: list[PageRef], ref: PageRef) -> str:
+    """Where a change made from check-your-answers leads: back there, unless the change asks
+    a new question on a later page (then that page first, still on the way back)."""
+    for candidate in refs[refs.index(ref) + 1 :]:
+        checklist = registry().get(candidate.checklist_id)
+        page = question_pages(checklist)[candidate.number - 1]
+        answers = draft.answers.get(checklist.id, {})
+        if any(q.required and q.id not in answers for q in asked_on_page(checklist, page, answers)):
+            return (
+                f"/drafts/{draft.id}/questions/{candidate.checklist_id}/{candidate.number}"
+                f"?from={FROM_CHECK}"
+            )
+    return f"/drafts/{draft.id}/check"
+
+
 def _questions_response(
     request: Request,
     draft: Draft,
@@ -243,7 +272,8 @@ def _questions_response(
         questions=questions,
         values=values,
         date_parts=date_parts,
-        back=_neighbour(draft, refs, ref, -1),
+        back=f"/drafts/{draft.id}/check" if _from_check(request) else _neighbour(draft, refs, ref, -1),
+        from_check=_from_check(request),
     )
 
 
@@ -285,7 +315,8 @@ def save_questions(
             if value in (None, "", []):
                 merged.pop(qid, None)
         save_answers(session, draft, checklist_id, drop_unasked(checklist, merged))
-        return RedirectResponse(_neighbour(draft, refs, ref, +1), status_code=303)
+        after = _after_change(draft, refs, ref) if _from_check(request) else None
+        return RedirectResponse(after or _neighbour(draft, refs, ref, +1), status_code=303)
 
 
 def _plan(session: Session, draft: Draft) -> tuple[Route | None, str | None]:

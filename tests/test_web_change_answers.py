@@ -1,0 +1,59 @@
+""" "Change" on check-your-answers goes to that answer and back again: a changed answer returns
+to check-your-answers, not through every later page; the same for the title and summary."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from checklists.loader import read_yaml
+from tests.conftest import ROOT
+from tests.test_cross_language import _form_values
+from tests.web_support import Browserless, Site
+
+EXAMPLE = read_yaml(ROOT / "examples" / "submissions" / "01-policy-no-digital-service.yaml")[
+    "submission"
+]
+CHANGE = re.compile(r'href="(/drafts/\d+/(?:questions/[^"#]+|about)\?from=check)[^"]*"')
+
+
+def filled_draft(client: Browserless) -> str:
+    """A draft answered to its check-your-answers page; that page's path."""
+    about = client.post("/submit", {"kind": EXAMPLE["kind"], "dg": EXAMPLE["dg"]})
+    texts = {f"{n}_{lang}": EXAMPLE[n][lang] for n in ("title", "summary") for lang in ("en", "cy")}
+    page = client.post(about.url.path, texts)
+    while "/questions/" in page.url.path:
+        checklist_id = page.url.path.split("/")[4]
+        page = client.post(page.url.path, _form_values(EXAMPLE["answers"][checklist_id]))
+    assert page.url.path.endswith("/check"), page.url
+    return page.url.path
+
+
+@pytest.mark.parametrize("which", ["the first question page", "the title and summary"])
+def test_a_change_returns_to_check_your_answers(site: Site, which: str):
+    client = Browserless(site)
+    client.sign_in(EXAMPLE["submitter"])
+    check = filled_draft(client)
+    links = CHANGE.findall(client.get(check).text)
+    link = next(
+        (item for item in links if ("/about" in item) == (which == "the title and summary")),
+        None,
+    )
+    assert link is not None, links
+    form = client.get(link)
+    assert form.status_code == 200 and 'from=check"' in form.text  # the way back is kept
+    assert f'href="{check}"' in form.text  # and "Back" leads there too
+    if "/about" in link:
+        data = {
+            f"{n}_{lang}": EXAMPLE[n][lang] for n in ("title", "summary") for lang in ("en", "cy")
+        }
+        data["title_en"] = "A better title"
+    else:
+        checklist_id = link.split("/")[4]
+        data = _form_values(EXAMPLE["answers"][checklist_id])
+    done = client.post(link, data)
+    assert done.url.path == check  # straight back, not through every later page
+    if "/about" in link:
+        assert "A better title" in done.text
+    client.close()
