@@ -246,6 +246,12 @@ def _after_change(draft: Draft, refs: list[PageRef], ref: PageRef) -> str:
     return f"/drafts/{draft.id}/check"
 
 
+def _back_from(request: Request, draft: Draft, refs: list[PageRef], ref: PageRef) -> str:
+    if _from_check(request):
+        return f"/drafts/{draft.id}/check"
+    return _neighbour(draft, refs, ref, -1)
+
+
 def _questions_response(
     request: Request,
     draft: Draft,
@@ -272,7 +278,7 @@ def _questions_response(
         questions=questions,
         values=values,
         date_parts=date_parts,
-        back=f"/drafts/{draft.id}/check" if _from_check(request) else _neighbour(draft, refs, ref, -1),
+        back=_back_from(request, draft, refs, ref),
         from_check=_from_check(request),
     )
 
