@@ -15,7 +15,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from models.lifecycle import Stage, State
-from models.review import ReviewTask
+from models.review import PanelMember, ReviewTask
 from models.submission import Submission
 
 
@@ -76,6 +76,21 @@ def tasks_for(session: Session, person_id: str, today: date, limit: int = 50) ->
     query = (
         _queue_select()
         .where(ReviewTask.assignee_id == person_id, ReviewTask.status == "open")
+        .order_by(col(ReviewTask.due_date), col(ReviewTask.id))
+        .limit(limit)
+    )
+    return _queue(query, session, today)
+
+
+def panels_for(session: Session, person_id: str, today: date, limit: int = 50) -> list[TaskRow]:
+    """Open assessments `person_id` sits on as a panel member other than the lead (whose
+    task it is): the submissions they must see, soonest due first."""
+    sits_on = select(PanelMember.task_id).where(
+        PanelMember.person_id == person_id, PanelMember.panel_role != "lead"
+    )
+    query = (
+        _queue_select()
+        .where(col(ReviewTask.id).in_(sits_on), ReviewTask.status == "open")
         .order_by(col(ReviewTask.due_date), col(ReviewTask.id))
         .limit(limit)
     )

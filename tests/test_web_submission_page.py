@@ -1,5 +1,6 @@
 """The submission page after a resubmission: the stages are grouped by round, the latest first,
-so three stages reviewed twice read as two rounds, not six rows in one list."""
+so three stages reviewed twice read as two rounds, not six rows in one list. A panel assessor
+finds the assessments they sit on in their work, and opens them."""
 
 from __future__ import annotations
 
@@ -7,15 +8,22 @@ import html
 import re
 
 import pytest
+from sqlmodel import select
 
-from checklists.loader import registry
+from checklists.loader import read_yaml, registry
 from dfr.i18n import gettext
-from models.db import engine_for
+from models.db import engine_for, session_scope
+from models.directory import Person
+from models.review import PanelMember, ReviewTask
+from models.submission import Submission
+from services.decide import DecisionRequest, record_decision
 from services.scenarios import run_scenario
+from services.submit import submit
 from tests.conftest import ROOT
 from tests.web_support import Browserless, Site
 
 EXAMPLE = ROOT / "examples" / "submissions" / "07-request-changes-resubmit.yaml"
+ASSESSED = ROOT / "examples" / "submissions" / "02-new-service-alpha-amber.yaml"
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])
@@ -32,4 +40,43 @@ def test_the_stages_of_each_round_are_grouped_latest_first(site: Site, language:
     rounds = re.findall(r'class="govuk-table__header dfr-round">([^<]+)<', stages)
     assert rounds == [heading.format(number=2), heading.format(number=1)]
     assert stages.count("<tbody") == 2
+    client.close()
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_a_panel_assessor_finds_the_assessment_in_their_work_and_opens_it(
+    site: Site, language: str
+):
+    engine = engine_for(site.database_url)
+    reg = registry()
+    with session_scope(engine) as session:  # example 02, its assessment open
+        sid = submit(session, read_yaml(ASSESSED), reg).submission_id
+        first = session.exec(
+            select(ReviewTask).where(ReviewTask.submission_id == sid, ReviewTask.status == "open")
+        ).one()
+        record_decision(
+            session,
+            DecisionRequest(sid, first.stage, "approve", "Iawn.", first.assignee_id or ""),
+            reg,
+        )
+        assessment = session.exec(
+            select(ReviewTask).where(ReviewTask.submission_id == sid, ReviewTask.status == "open")
+        ).one()
+        members = session.exec(
+            select(PanelMember).where(
+                PanelMember.task_id == assessment.id, PanelMember.panel_role != "lead"
+            )
+        ).all()
+        submission = session.get(Submission, sid)
+        holder = session.get(Person, assessment.assignee_id)
+        assert submission is not None and holder is not None
+        reference, lead = submission.reference, holder.name
+    assert members, "the assessment has a panel"
+    client = Browserless(site)
+    client.sign_in(members[0].person_id, language)
+    work = html.unescape(client.get("/work").text)
+    panels = work.split(gettext("Assessment panels you sit on", language), 1)
+    assert len(panels) == 2, work
+    assert f'href="/submissions/{sid}">{reference}</a>' in panels[1] and lead in panels[1]
+    assert client.get(f"/submissions/{sid}").status_code == 200
     client.close()

@@ -11,7 +11,7 @@ from dfr.web.auth import CurrentVisitor
 from dfr.web.describe import Names
 from dfr.web.templating import render
 from models.db import session_scope
-from models.overview import overdue_in, submissions_by, tasks_for
+from models.overview import overdue_in, panels_for, submissions_by, tasks_for
 from models.queries import people_names
 from models.working_days import london_today
 
@@ -24,6 +24,7 @@ async def your_work(request: Request, visitor: CurrentVisitor) -> Response:
     with session_scope(read_only=True) as session:
         mine = submissions_by(session, visitor.id)
         tasks = tasks_for(session, visitor.id, today)
+        panels = panels_for(session, visitor.id, today)
         overdue = overdue_in(session, list(visitor.leads), today)
         return render(
             request,
@@ -31,8 +32,11 @@ async def your_work(request: Request, visitor: CurrentVisitor) -> Response:
             title=_("Your work"),
             submissions=mine,
             tasks=tasks,
+            panels=panels,
             overdue=overdue,
             overdue_mine=[row for row in tasks if row.overdue],
-            names=Names(people_names(session, [row.assignee_id for row in overdue]), {}),
+            names=Names(
+                people_names(session, [row.assignee_id for row in [*overdue, *panels]]), {}
+            ),
             today=today,
         )
