@@ -83,6 +83,12 @@ class Actor:
         return self.holds(Role.POLICY_OFFICER)
 
     @property
+    def oversees_any(self) -> bool:
+        """Whether this person oversees some DG (see `oversees`): the web offers them the list
+        of submissions to search."""
+        return bool(self.leads) or self.holds(Role.COE, Role.ADMIN)
+
+    @property
     def arranges_cover(self) -> bool:
         """Whether this person has absence cover to arrange: for their own reviews, or (an
         administrator) for anyone's."""

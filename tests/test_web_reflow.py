@@ -61,7 +61,8 @@ def test_every_page_reflows_at_320_pixels_with_no_accessibility_failures(
 ):
     problems: list[str] = []
     admin = _signed_in(browser, shown, "gwenllian.rees", language)  # sees every submission
-    paths = ["/work", "/cover", "/dg/EST", "/dg/HSS", "/help", "/accessibility", "/privacy"]
+    paths = ["/work", "/cover", "/dg/EST", "/dg/HSS", "/submissions", "/help", "/accessibility"]
+    paths += ["/privacy"]
     paths += [f"/submissions/{n}" for n in range(1, len(EXAMPLES) + 1)]
     for path in paths:
         problems += _problems(admin, path)

@@ -138,6 +138,8 @@ DECLARED: dict[tuple[str, str], Declared] = {
         "/cover",
         {"person": "nia.roberts", "to": "james.oconnor", "reason": "x", **COVER_DAYS},
     ),
+    ("GET", "/submissions"): Declared(DG_OVERSEER, "/submissions"),
+    ("GET", "/submissions.csv"): Declared(DG_OVERSEER, "/submissions.csv"),
     ("GET", "/help"): Declared(PUBLIC, "/help"),
     ("GET", "/accessibility"): Declared(PUBLIC, "/accessibility"),
     ("GET", "/privacy"): Declared(PUBLIC, "/privacy"),

@@ -19,6 +19,7 @@ from dfr.web.routes import (
     actions,
     api,
     cover,
+    find,
     home,
     information,
     overview,
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         review,
         reassign,
         cover,
+        find,
         overview,
         api,
     ):

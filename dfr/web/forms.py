@@ -8,7 +8,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Path
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, QueryParams
 
 from dfr.i18n import _
 from models.db import LARGEST_ID
@@ -46,12 +46,12 @@ class FormErrors:
         return bool(self.messages or self.general)
 
 
-def text(form: FormData, name: str) -> str:
+def text(form: FormData | QueryParams, name: str) -> str:
     value = form.get(name)
     return value.strip() if isinstance(value, str) else ""
 
 
-def date_parts(form: FormData, name: str) -> dict[str, str]:
+def date_parts(form: FormData | QueryParams, name: str) -> dict[str, str]:
     """What a GOV.UK date input (`name-day`, `name-month`, `name-year`) holds, as typed."""
     return {part: text(form, f"{name}-{part}") for part in ("day", "month", "year")}
 

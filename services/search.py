@@ -1,0 +1,190 @@
+"""Finding submissions: the list an overseer searches, filters, sorts, pages through and
+exports. Who may search what is the overview's rule (`services.access.oversees`): a DG's
+Digital Leader their DG's submissions, the Digital CoE and administrators every DG's; anyone
+else has no such list (it answers as a page that does not exist)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, or_
+from sqlmodel import Session, col, select
+
+from dfr.errors import NotFoundError, ValidationError
+from dfr.i18n import _
+from models.directory import Directorate
+from models.lifecycle import STAGES, State
+from models.review import ReviewTask
+from models.submission import Submission
+from services.access import Actor, oversees
+
+PAGE_SIZE = 25
+SORTS = {
+    "newest": (col(Submission.submitted_on).desc(), col(Submission.id).desc()),
+    "oldest": (col(Submission.submitted_on), col(Submission.id)),
+    "reference": (col(Submission.id),),
+}
+_REFERENCE = re.compile(r"^(?:dfr-?)?0*(\d{1,12})$", re.I)
+WORDS_MAX = 200
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the person asked for; every field optional."""
+
+    words: str = ""
+    dg: str = ""
+    kind: str = ""
+    state: str = ""
+    stage: str = ""
+    overdue: bool = False
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+    sort: str = "newest"
+
+
+@dataclass(frozen=True)
+class Found:
+    submission: Submission
+    open_stage: str | None  # the stage under review now, if any
+    due: date | None
+
+
+@dataclass
+class Results:
+    rows: list[Found]
+    total: int
+    page: int
+    pages: int
+    dgs: list[str] = field(default_factory=list)  # the DGs this person may search
+
+
+def searchable_dgs(session: Session, actor: Actor) -> list[str]:
+    """The DGs `actor` oversees; refused (as not found) when there are none."""
+    codes = [
+        code
+        for code in session.exec(select(Directorate.code).order_by(col(Directorate.code))).all()
+        if oversees(actor, code)
+    ]
+    if not codes:
+        raise NotFoundError(_("There is no list of submissions for you."))
+    return codes
+
+
+def _check(filters: Filters, dgs: list[str]) -> None:
+    if len(filters.words) > WORDS_MAX:
+        raise ValidationError(
+            _("Search for {limit} characters at most.", limit=WORDS_MAX), field="words"
+        )
+    if filters.dg and filters.dg not in dgs:
+        raise ValidationError(_("Choose one of the DGs in the list."), field="dg")
+    if filters.state and filters.state not in {s.value for s in State}:
+        raise ValidationError(_("Choose one of the statuses in the list."), field="state")
+    if filters.stage and filters.stage not in {s.value for s in STAGES}:
+        raise ValidationError(_("Choose one of the stages in the list."), field="stage")
+    if filters.kind and filters.kind not in ("initiative", "procurement"):
+        raise ValidationError(_("Choose one of the kinds in the list."), field="kind")
+    if filters.sort not in SORTS:
+        raise ValidationError(_("Choose one of the orders in the list."), field="sort")
+    if (
+        filters.submitted_from
+        and filters.submitted_to
+        and filters.submitted_to < filters.submitted_from
+    ):
+        raise ValidationError(
+            _("The last day must be on or after the first."), field="submitted_to"
+        )
+
+
+def _query(filters: Filters, dgs: list[str], today: date) -> Any:
+    open_task = select(ReviewTask.submission_id).where(ReviewTask.status == "open")
+    query = select(Submission).where(
+        col(Submission.dg_code).in_([filters.dg] if filters.dg else dgs)
+    )
+    if filters.kind:
+        query = query.where(Submission.kind == filters.kind)
+    if filters.state:
+        query = query.where(Submission.state == filters.state)
+    if filters.stage:
+        query = query.where(
+            col(Submission.id).in_(open_task.where(ReviewTask.stage == filters.stage))
+        )
+    if filters.overdue:
+        query = query.where(
+            col(Submission.id).in_(open_task.where(col(ReviewTask.due_date) < today))
+        )
+    if filters.submitted_from:
+        query = query.where(col(Submission.submitted_on) >= filters.submitted_from)
+    if filters.submitted_to:
+        query = query.where(col(Submission.submitted_on) <= filters.submitted_to)
+    words = filters.words.strip()
+    if words:
+        number = _REFERENCE.match(words)
+        like = f"%{words.casefold()}%"
+        texts: list[ColumnElement[bool]] = [
+            func.lower(col(column)).like(like)
+            for column in (
+                Submission.title_en,
+                Submission.title_cy,
+                Submission.summary_en,
+                Submission.summary_cy,
+            )
+        ]
+        if number:
+            texts.append(col(Submission.id) == int(number.group(1)))
+        query = query.where(or_(*texts))
+    return query
+
+
+def search(session: Session, actor: Actor, filters: Filters, page: int, today: date) -> Results:
+    """One page of the submissions `actor` may oversee that match `filters`."""
+    dgs = searchable_dgs(session, actor)
+    _check(filters, dgs)
+    query = _query(filters, dgs, today)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    found = session.exec(
+        query.order_by(*SORTS[filters.sort]).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    ).all()
+    return Results(_with_stages(session, list(found)), total, page, pages, dgs)
+
+
+def every_match(
+    session: Session, actor: Actor, filters: Filters, today: date, chunk: int = 500
+) -> Iterator[Found]:
+    """Every match, in order, read a chunk at a time (for an export of any size)."""
+    dgs = searchable_dgs(session, actor)
+    _check(filters, dgs)
+    query = _query(filters, dgs, today).order_by(*SORTS[filters.sort])
+    offset = 0
+    while True:
+        found = list(session.exec(query.offset(offset).limit(chunk)).all())
+        yield from _with_stages(session, found)
+        if len(found) < chunk:
+            return
+        offset += chunk
+
+
+def _with_stages(session: Session, submissions: list[Submission]) -> list[Found]:
+    ids = [s.id for s in submissions]
+    open_tasks = {
+        t.submission_id: t
+        for t in session.exec(
+            select(ReviewTask).where(
+                col(ReviewTask.submission_id).in_(ids), ReviewTask.status == "open"
+            )
+        ).all()
+    }
+    return [
+        Found(
+            s,
+            open_tasks[s.id].stage if s.id in open_tasks else None,
+            open_tasks[s.id].due_date if s.id in open_tasks else None,
+        )
+        for s in submissions
+    ]
