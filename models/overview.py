@@ -15,7 +15,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from models.lifecycle import Stage, State
-from models.review import PanelMember, ReviewTask
+from models.review import Decision, PanelMember, ReviewTask
 from models.submission import Submission
 
 
@@ -69,6 +69,22 @@ def submissions_by(session: Session, person_id: str, limit: int = 50) -> list[Su
             .limit(limit)
         ).all()
     )
+
+
+def decided_by(
+    session: Session, person_id: str, limit: int = 20
+) -> list[tuple[Decision, Submission]]:
+    """The reviews a person decided, latest first: their past reviews."""
+    return [
+        (decision, submission)
+        for decision, submission in session.exec(
+            select(Decision, Submission)
+            .join(Submission, col(Submission.id) == col(Decision.submission_id))
+            .where(Decision.actor_id == person_id)
+            .order_by(col(Decision.decided_at).desc(), col(Decision.id).desc())
+            .limit(limit)
+        ).all()
+    ]
 
 
 def tasks_for(session: Session, person_id: str, today: date, limit: int = 50) -> list[TaskRow]:

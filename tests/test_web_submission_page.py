@@ -80,3 +80,17 @@ def test_a_panel_assessor_finds_the_assessment_in_their_work_and_opens_it(
     assert f'href="/submissions/{sid}">{reference}</a>' in panels[1] and lead in panels[1]
     assert client.get(f"/submissions/{sid}").status_code == 200
     client.close()
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_a_reviewer_finds_their_past_reviews_in_their_work(site: Site, language: str):
+    sid = run_scenario(engine_for(site.database_url), registry(), EXAMPLE).submission_id
+    client = Browserless(site)
+    client.sign_in("gareth.hughes", language)  # decided example 07's digital-options reviews
+    work = html.unescape(client.get("/work").text)
+    past = work.split(gettext("Your past reviews", language), 1)
+    assert len(past) == 2, work
+    assert f'href="/submissions/{sid}">' in past[1]
+    outcome = gettext("Digital-options review", language)
+    assert outcome in past[1]
+    client.close()

@@ -11,7 +11,7 @@ from dfr.web.auth import CurrentVisitor
 from dfr.web.describe import Names
 from dfr.web.templating import render
 from models.db import session_scope
-from models.overview import overdue_in, panels_for, submissions_by, tasks_for
+from models.overview import decided_by, overdue_in, panels_for, submissions_by, tasks_for
 from models.queries import people_names
 from models.working_days import london_today
 
@@ -25,6 +25,7 @@ async def your_work(request: Request, visitor: CurrentVisitor) -> Response:
         mine = submissions_by(session, visitor.id)
         tasks = tasks_for(session, visitor.id, today)
         panels = panels_for(session, visitor.id, today)
+        decided = decided_by(session, visitor.id) if visitor.reviews else []
         overdue = overdue_in(session, list(visitor.leads), today)
         return render(
             request,
@@ -33,6 +34,7 @@ async def your_work(request: Request, visitor: CurrentVisitor) -> Response:
             submissions=mine,
             tasks=tasks,
             panels=panels,
+            decided=decided,
             overdue=overdue,
             overdue_mine=[row for row in tasks if row.overdue],
             names=Names(
