@@ -72,3 +72,48 @@ def test_every_page_reflows_at_320_pixels_with_no_accessibility_failures(
         problems += _problems(officer, path)
     officer.context.close()
     assert problems == [], "\n".join(problems)
+
+
+SCREENSHOTS = ROOT / "var" / "screenshots"  # not committed: var/ is ignored
+
+
+def test_welsh_screenshots_of_a_question_page_a_submission_and_a_dg_overview(
+    browser: Browser, shown: Site
+):
+    """For a person to look at: each page in Welsh at desktop and phone widths."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    taken = []
+    for width in (1280, NARROW):
+        admin = _signed_in(browser, shown, "gwenllian.rees", "cy")
+        admin.set_viewport_size({"width": width, "height": 900})
+        for name, path in (("submission", "/submissions/2"), ("dg-overview", "/dg/EST")):
+            admin.goto(path)
+            target = SCREENSHOTS / f"{name}-cy-{width}.png"
+            admin.screenshot(path=str(target), full_page=True)
+            taken.append(target)
+        admin.context.close()
+        officer = _signed_in(browser, shown, "angharad.wyn", "cy")
+        officer.set_viewport_size({"width": width, "height": 900})
+        officer.goto("/submit")
+        officer.check("input[name=kind][value=initiative]")
+        officer.check("input[name=dg][value=DfES]")
+        with officer.expect_navigation():
+            officer.click("main form button")
+        for field, text in (
+            ("title_en", "Bus passes"),
+            ("title_cy", "Tocynnau bws"),
+            ("summary_en", "Renewing bus passes online."),
+            ("summary_cy", "Adnewyddu tocynnau bws ar-lein."),
+        ):
+            officer.fill(f"[name={field}]", text)
+        with officer.expect_navigation():
+            officer.click("main form button")
+        assert "/questions/" in officer.url
+        target = SCREENSHOTS / f"question-page-cy-{width}.png"
+        officer.screenshot(path=str(target), full_page=True)
+        taken.append(target)
+        first = registry().get("digital_options").definition.questions[0].text
+        shown_text = officer.inner_text("main")
+        assert first.get("cy") in shown_text and first.get("en") not in shown_text
+        officer.context.close()
+    assert all(t.stat().st_size > 10_000 for t in taken)
