@@ -55,7 +55,7 @@ class Decision(SQLModel, table=True):
     stage: str = Field(max_length=32)
     outcome: str = Field(max_length=32)
     rationale: str  # Markdown, sanitised when displayed
-    actor_id: str = Field(foreign_key="person.id")
+    actor_id: str = Field(foreign_key="person.id", index=True)
     decided_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
