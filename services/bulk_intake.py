@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session
 
 from checklists.loader import Registry
+from dfr import strict_json
 from dfr.errors import DfrError, ValidationError
 from dfr.i18n import _
 from models.directory_lookup import DirectoryLookup
@@ -34,7 +35,11 @@ class Line:
 
     def submission(self) -> Any:
         try:
-            return json.loads(self.text)
+            return strict_json.loads(self.text)
+        except strict_json.RepeatedKey as repeated:
+            raise ValidationError(
+                _("It gives {key} twice; give each field once.", key=repeated.key)
+            ) from None
         except json.JSONDecodeError as err:
             raise ValidationError(
                 _(

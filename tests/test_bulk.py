@@ -207,3 +207,17 @@ def test_blank_lines_and_windows_line_ends_keep_line_numbers_right(people, tmp_p
     with pytest.raises(NotFoundError, match=r"^Line 7: Unknown DG NOPE\."):
         asyncio.run(intake_many.fn(path=str(path), chunk=2))
     assert count(people, Submission) == 2  # lines 2 and 4; lines 5 to 7 were one chunk
+
+
+def test_a_line_that_gives_a_field_twice_rejects_its_chunk_naming_it(people, tmp_path):
+    path = tmp_path / "bulk.jsonl"
+    lines = [json.dumps(submission_data()) for _ in range(3)]
+    lines[2] = lines[2].replace(
+        '"kind": "initiative"', '"kind": "initiative", "kind": "procurement"'
+    )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(
+        ValidationError, match=r"^Line 3: It gives kind twice; give each field once"
+    ):
+        asyncio.run(intake_many.fn(path=str(path), chunk=2))
+    assert count(people, Submission) == 2

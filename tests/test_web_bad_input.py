@@ -252,3 +252,11 @@ def test_a_body_without_a_length_is_cut_off_at_the_limit(
     assert "The request is too large. Send at most 256 KB." in response.text
     assert LIMIT < sent < total // 4, sent
     assert_still_usable(client)
+
+
+def test_a_field_given_twice_in_the_body_is_refused_naming_it(client: Browserless):
+    """JSON's parser would keep the last value and drop the first without a word."""
+    twice = '{"submission": {"kind": "initiative", "kind": "procurement"}}'
+    body = assert_problem(post_json(client, twice), 400)
+    assert body["detail"] == "The body gives kind twice; give each field once."
+    assert_still_usable(client)

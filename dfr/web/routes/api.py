@@ -9,7 +9,6 @@ RFC 9457 problem details (dfr.web.errors); the body's size is capped by dfr.web.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks
@@ -19,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 
 from checklists.canonical import sha256_hex
 from checklists.loader import registry
+from dfr import strict_json
 from dfr.errors import DfrError, InProgressError, NotFoundError, PermissionDeniedError
 from dfr.i18n import _
 from dfr.settings import get_settings
@@ -60,7 +60,11 @@ def _document(body: bytes) -> dict[str, Any]:
         )
     )
     try:
-        data: Any = json.loads(body)
+        data: Any = strict_json.loads(body)
+    except strict_json.RepeatedKey as repeated:
+        raise DocumentRefused(
+            _("The body gives {key} twice; give each field once.", key=repeated.key)
+        ) from None
     except ValueError:
         raise DocumentRefused(_("The body is not valid JSON.")) from None
     except RecursionError:  # nested past the parser's own limit
