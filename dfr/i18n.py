@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from dfr.paths import resource
@@ -36,27 +37,34 @@ def catalog_path(language: str) -> Path:
     return LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-@lru_cache(maxsize=4)
-def _translations(language: str) -> dict[str, str]:
+def _catalog(language: str) -> gettext_module.GNUTranslations | Catalog | None:
+    """The compiled catalog when it is at least as new as the .po, else the .po read with
+    Babel; None when the language has neither."""
     path = catalog_path(language)
     compiled = path.with_suffix(".mo")
     if compiled.exists() and (
         not path.exists() or compiled.stat().st_mtime >= path.stat().st_mtime
     ):
         with compiled.open("rb") as handle:
-            catalog_mo = gettext_module.GNUTranslations(handle)
+            return gettext_module.GNUTranslations(handle)
+    if not path.exists():
+        return None
+    with path.open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+@lru_cache(maxsize=4)
+def _translations(language: str) -> dict[str, str]:
+    catalog = _catalog(language)
+    if isinstance(catalog, gettext_module.GNUTranslations):
         return {
             str(msgid): str(text)
-            for msgid, text in catalog_mo._catalog.items()  # type: ignore[attr-defined]
+            for msgid, text in catalog._catalog.items()  # type: ignore[attr-defined]
             if msgid and isinstance(msgid, str)
         }
-    if not path.exists():
-        return {}
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=language)
     return {
         str(message.id): str(message.string)
-        for message in catalog
+        for message in catalog or ()
         if message.id and isinstance(message.id, str) and message.string and not message.fuzzy
     }
 
@@ -64,23 +72,16 @@ def _translations(language: str) -> dict[str, str]:
 @lru_cache(maxsize=4)
 def _plurals(language: str) -> tuple[Callable[[int], int], dict[str, tuple[str, ...]]]:
     """The catalog's plural rule and, by singular msgid, each message's plural forms."""
-    path = catalog_path(language)
-    compiled = path.with_suffix(".mo")
-    if compiled.exists() and (
-        not path.exists() or compiled.stat().st_mtime >= path.stat().st_mtime
-    ):
-        with compiled.open("rb") as handle:
-            catalog_mo = gettext_module.GNUTranslations(handle)
+    catalog = _catalog(language)
+    if isinstance(catalog, gettext_module.GNUTranslations):
         forms: dict[str, dict[int, str]] = {}
-        for key, text in catalog_mo._catalog.items():  # type: ignore[attr-defined]
+        for key, text in catalog._catalog.items():  # type: ignore[attr-defined]
             if isinstance(key, tuple):
                 forms.setdefault(str(key[0]), {})[int(key[1])] = str(text)
-        rule: Callable[[int], int] = catalog_mo.plural  # type: ignore[attr-defined]
+        rule: Callable[[int], int] = catalog.plural  # type: ignore[attr-defined]
         return rule, {m: tuple(f[i] for i in sorted(f)) for m, f in forms.items()}
-    if not path.exists():
+    if catalog is None:
         return (lambda n: int(n != 1)), {}
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=language)
     found = {
         str(message.id[0]): tuple(str(form) for form in message.string)
         for message in catalog

@@ -117,27 +117,31 @@ def moves_from(source: str, takers: frozenset[ActionTaker]) -> list[str]:
     return [m.move for m in ACTION_MOVES if m.source == source and m.by in takers]
 
 
+def _required(value: str, limit: int, field: str, missing: str) -> str:
+    """`value` without surrounding space: not empty (else `missing`, about `field`) and
+    within `limit`."""
+    value = within(value.strip(), limit, field)
+    if not value:
+        raise ValidationError(missing, field=field)
+    return value
+
+
 def done_note(value: str) -> str:
     """What the submitter says was done: required, within the limit."""
-    value = value.strip()
-    within(value, text_limits.DONE_NOTE, "note")
-    if not value:
-        raise ValidationError(_("Say what was done, in a short note."), field="note")
-    return value
+    return _required(value, text_limits.DONE_NOTE, "note", _("Say what was done, in a short note."))
 
 
 def evidence_link(value: str) -> str:
     """A link to the evidence: an http or https web address with a host, within the limit."""
-    value = value.strip()
-    within(value, text_limits.EVIDENCE_LINK, "evidence")
-    if not value:
-        raise ValidationError(
-            _(
-                "Give a link to the evidence: a web address starting with https://, for "
-                "example https://www.gov.wales/report."
-            ),
-            field="evidence",
-        )
+    value = _required(
+        value,
+        text_limits.EVIDENCE_LINK,
+        "evidence",
+        _(
+            "Give a link to the evidence: a web address starting with https://, for "
+            "example https://www.gov.wales/report."
+        ),
+    )
     parts = urlsplit(value)
     if (
         parts.scheme.lower() not in ("http", "https")
@@ -156,11 +160,9 @@ def evidence_link(value: str) -> str:
 
 def send_back_reason(value: str) -> str:
     """Why a reviewer sends an action back: required, within the limit."""
-    value = value.strip()
-    within(value, text_limits.REASON, "reason")
-    if not value:
-        raise ValidationError(
-            _("Say why it is not done yet, so the submitter knows what is missing."),
-            field="reason",
-        )
-    return value
+    return _required(
+        value,
+        text_limits.REASON,
+        "reason",
+        _("Say why it is not done yet, so the submitter knows what is missing."),
+    )

@@ -19,7 +19,10 @@ READ_ONLY = "dfr_read_only"
 LARGEST_ID = 2**31 - 1
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def configure_sqlite(engine: Engine) -> None:
+    """dfr's SQLite connection: WAL, a busy timeout, foreign keys, and writers that lock at the
+    start of their transaction."""
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when transactions begin (see _on_begin).
@@ -47,7 +50,7 @@ def make_engine(url: str) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 10})
-        _configure_sqlite(engine)
+        configure_sqlite(engine)
         return engine
     return create_engine(url, pool_pre_ping=True)
 

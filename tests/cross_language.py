@@ -14,6 +14,7 @@ is marked `lang="en"` on its element, and then is no leak. Use:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from html.parser import HTMLParser
@@ -69,18 +70,26 @@ def phrases(text: str) -> list[str]:
     return [words for words in pieces if len(words.split()) >= least]
 
 
+def _mappings(node: object) -> Iterator[dict[object, object]]:
+    """Every mapping in a YAML tree, each before those inside it."""
+    if isinstance(node, dict):
+        yield node
+        children: Iterable[object] = node.values()
+    elif isinstance(node, list):
+        children = node
+    else:
+        return
+    for child in children:
+        yield from _mappings(child)
+
+
 def _paired(node: object) -> list[dict[str, str]]:
     """Every {cy, en} pair in a YAML tree."""
-    pairs = []
-    if isinstance(node, dict):
-        if set(node) == {"cy", "en"} and all(isinstance(v, str) for v in node.values()):
-            pairs.append({"cy": node["cy"], "en": node["en"]})
-        for value in node.values():
-            pairs += _paired(value)
-    elif isinstance(node, list):
-        for value in node:
-            pairs += _paired(value)
-    return pairs
+    return [
+        {"cy": str(m["cy"]), "en": str(m["en"])}
+        for m in _mappings(node)
+        if set(m) == {"cy", "en"} and all(isinstance(v, str) for v in m.values())
+    ]
 
 
 def _content_pairs() -> list[dict[str, str]]:
@@ -94,17 +103,12 @@ def _content_pairs() -> list[dict[str, str]]:
 
 def _own_words(node: object) -> list[str]:
     """The examples' rationales, notes and reasons: a person's words, not the service's."""
-    found = []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in OWN_WORDS and isinstance(value, str):
-                found.append(value)
-            else:
-                found += _own_words(value)
-    elif isinstance(node, list):
-        for value in node:
-            found += _own_words(value)
-    return found
+    return [
+        value
+        for m in _mappings(node)
+        for key, value in m.items()
+        if key in OWN_WORDS and isinstance(value, str)
+    ]
 
 
 def _catalog_pairs() -> list[dict[str, str]]:

@@ -3,7 +3,7 @@ production stack shares), submissions stored through the service, decisions and 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -17,7 +17,7 @@ from harness.samples import load_people as load_people
 from harness.samples import submission_data as submission_data
 from models.audit import LogEntry
 from models.db import session_scope
-from models.review import ReviewTask
+from models.review import Action, ReviewTask
 from models.submission import Submission
 from services.decide import Condition, DecisionRequest, StandardAssessment, record_decision
 from services.directory import load_directory, parse_directory
@@ -30,6 +30,8 @@ SERVICE = {
     "service_phase": "alpha",
     "service_standard": "wales",
 }
+# A service in discovery that expects to finish alpha on 30 June 2027: it owes an assessment then.
+IN_DISCOVERY = {**SERVICE, "service_phase": "discovery", "expected_alpha_end": "2027-06-30"}
 
 
 def add_person(engine: Engine, person_id: str, name: str, email: str, role: dict[str, str]) -> None:
@@ -105,6 +107,23 @@ def approve_with_condition(
         "cm.est",
         conditions=[Condition(condition, due)],
     )
+
+
+def open_condition(
+    engine: Engine,
+    registry: Registry,
+    due: date | None = None,
+    condition: str = "Publish performance data",
+) -> tuple[int, int]:
+    """A procurement approved by cm.est with one condition, due on `due` (40 days from today
+    unless given) and not yet reported done: (submission, action) ids."""
+    sid = approved_to_category_review(engine, registry)
+    approve_with_condition(
+        engine, registry, sid, condition, due or date.today() + timedelta(days=40)
+    )
+    with session_scope(engine) as session:
+        action_id = session.exec(select(Action.id).where(Action.submission_id == sid)).one()
+    return sid, action_id or 0
 
 
 def assess(

@@ -22,30 +22,19 @@ from models.review import Action, PanelMember, ReviewTask
 from models.submission import Submission
 from notifications.queue import queue_for_submission
 from services.actions import confirm_done, report_done, send_back
-from services.decide import Condition, StandardAssessment
+from services.decide import StandardAssessment
 from services.reassign import delegate
-from tests.factories import SERVICE, all_green, decide, log_count, make_submission
+from tests.factories import (
+    IN_DISCOVERY,
+    SERVICE,
+    all_green,
+    decide,
+    log_count,
+    make_submission,
+    open_condition,
+)
 
 EVIDENCE = "https://www.gov.wales/performance-data"
-CONDITION = "Publish performance data"
-
-
-def with_condition(engine, registry) -> tuple[int, int]:
-    """A procurement approved with one condition set by cm.est; (submission, action) ids."""
-    sid = make_submission(engine, registry, kind="procurement", buys_digital=True)
-    decide(engine, registry, sid, "digital_options_review", "approve", "dl.est")
-    decide(
-        engine,
-        registry,
-        sid,
-        "category_review",
-        "approve_with_conditions",
-        "cm.est",
-        conditions=[Condition(CONDITION, date.today() + timedelta(days=40))],
-    )
-    with session_scope(engine) as session:
-        action = session.exec(select(Action).where(Action.submission_id == sid)).one()
-        return sid, action.id or 0
 
 
 def status_of(engine, action_id) -> str:
@@ -70,7 +59,7 @@ def told(engine, registry, sid, message) -> list[Notification]:
 def test_the_submitter_marks_a_condition_done_and_the_reviewer_who_set_it_confirms(
     people, checklist_registry
 ):
-    sid, aid = with_condition(people, checklist_registry)
+    sid, aid = open_condition(people, checklist_registry)
     before = log_count(people)
     step(people, report_done, aid, "policy.est", "Published on the website.", EVIDENCE)
     assert status_of(people, aid) == "reported_done"
@@ -123,7 +112,7 @@ def test_an_amber_action_is_confirmed_by_the_lead_assessor_who_set_it(people, ch
 def test_someone_who_may_not_see_the_submission_is_told_it_does_not_exist(
     people, checklist_registry
 ):
-    _sid, aid = with_condition(people, checklist_registry)
+    _sid, aid = open_condition(people, checklist_registry)
     before = log_count(people)
     with pytest.raises(NotFoundError) as missing:
         step(people, report_done, 999_999, "policy.est", "Done.", EVIDENCE)
@@ -140,7 +129,7 @@ def test_someone_who_may_not_see_the_submission_is_told_it_does_not_exist(
 def test_only_the_submitter_marks_it_done_and_only_its_reviewer_confirms(
     people, checklist_registry
 ):
-    _sid, aid = with_condition(people, checklist_registry)
+    _sid, aid = open_condition(people, checklist_registry)
     before = log_count(people)
     with pytest.raises(PermissionDeniedError) as reviewer:
         step(people, report_done, aid, "cm.est", "Done.", EVIDENCE)
@@ -157,7 +146,7 @@ def test_only_the_submitter_marks_it_done_and_only_its_reviewer_confirms(
 
 
 def test_confirming_what_was_not_reported_done_says_what_is_possible(people, checklist_registry):
-    _sid, aid = with_condition(people, checklist_registry)
+    _sid, aid = open_condition(people, checklist_registry)
     with pytest.raises(TransitionError) as early:
         step(people, confirm_done, aid, "cm.est")
     assert str(early.value) == (
@@ -173,7 +162,7 @@ def test_confirming_what_was_not_reported_done_says_what_is_possible(people, che
 def test_the_reviewer_sends_it_back_with_a_reason_and_it_can_be_reported_again(
     people, checklist_registry
 ):
-    sid, aid = with_condition(people, checklist_registry)
+    sid, aid = open_condition(people, checklist_registry)
     step(people, report_done, aid, "policy.est", "Drafted.", EVIDENCE)
     before = log_count(people)
     with pytest.raises(ValidationError) as no_reason:
@@ -215,7 +204,7 @@ def test_the_reviewer_sends_it_back_with_a_reason_and_it_can_be_reported_again(
 def test_a_bad_note_or_evidence_link_is_refused_saying_how_to_fix_it(
     people, checklist_registry, note, evidence, field, words
 ):
-    _sid, aid = with_condition(people, checklist_registry)
+    _sid, aid = open_condition(people, checklist_registry)
     before = log_count(people)
     with pytest.raises(ValidationError) as refused:
         step(people, report_done, aid, "policy.est", note, evidence)
@@ -226,7 +215,7 @@ def test_a_bad_note_or_evidence_link_is_refused_saying_how_to_fix_it(
 
 
 def test_refusals_are_in_welsh_for_a_welsh_reader(people, checklist_registry):
-    _sid, aid = with_condition(people, checklist_registry)
+    _sid, aid = open_condition(people, checklist_registry)
     set_language("cy")
     with pytest.raises(ValidationError) as link:
         step(people, report_done, aid, "policy.est", "Wedi'i wneud.", "javascript:alert(1)")
@@ -240,7 +229,7 @@ def test_refusals_are_in_welsh_for_a_welsh_reader(people, checklist_registry):
 
 
 def test_someone_covering_for_the_reviewer_may_confirm(people, checklist_registry):
-    _sid, aid = with_condition(people, checklist_registry)
+    _sid, aid = open_condition(people, checklist_registry)
     step(people, report_done, aid, "policy.est", "Done.", EVIDENCE)
     today = date.today()
     with session_scope(people) as session:
@@ -287,15 +276,7 @@ def test_when_the_reviewer_no_longer_holds_the_role_whoever_now_does_may_confirm
 
 
 def test_an_obligation_is_not_marked_done_by_hand(people, checklist_registry):
-    sid = make_submission(
-        people,
-        checklist_registry,
-        builds_service=True,
-        public_facing=True,
-        service_phase="discovery",
-        service_standard="wales",
-        expected_alpha_end="2027-06-30",
-    )
+    sid = make_submission(people, checklist_registry, **IN_DISCOVERY)
     with session_scope(people) as session:
         aid = session.exec(select(Action.id).where(Action.submission_id == sid)).one()
     with pytest.raises(TransitionError, match="An obligation is met by the assessment"):
@@ -306,7 +287,7 @@ def test_withdrawing_cancels_a_condition_waiting_for_confirmation(people, checkl
     """Rejected or withdrawn submissions leave nothing outstanding, reported done or not."""
     from services.stages import cancel_open_actions
 
-    sid, aid = with_condition(people, checklist_registry)
+    sid, aid = open_condition(people, checklist_registry)
     step(people, report_done, aid, "policy.est", "Done.", EVIDENCE)
     with session_scope(people) as session:
         assert cancel_open_actions(session, sid) == [aid]

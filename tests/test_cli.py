@@ -287,23 +287,29 @@ def test_unsupported_language_is_refused(capsys, lang):
     assert "--lang must be cy or en" in err and "Rhaid i --lang" in err
 
 
-def test_tampering_makes_audit_verify_fail(submitted, capsys):
+def change_behind_the_log(url: str, statement: str) -> None:
+    """`statement` run on the database directly, as someone going round dfr would."""
     from sqlalchemy import text
 
-    with engine_for(submitted).begin() as conn:
-        conn.execute(text("UPDATE decision_log SET actor_id = 'mallory' WHERE seq = 1"))
-    code, _out, err = dfr(capsys, "audit", "verify")
-    assert code == 3
-    assert "BROKEN at entry 1" in err
+    with engine_for(url).begin() as conn:
+        conn.execute(text(statement))
+
+
+def failed_verify(capsys, *options: str) -> str:
+    """What `dfr audit verify` says on stderr, having failed (exit code 3)."""
+    code, _out, err = dfr(capsys, *options, "audit", "verify")
+    assert code == 3, err
+    return err
+
+
+def test_tampering_makes_audit_verify_fail(submitted, capsys):
+    change_behind_the_log(submitted, "UPDATE decision_log SET actor_id = 'mallory' WHERE seq = 1")
+    assert "BROKEN at entry 1" in failed_verify(capsys)
 
 
 def test_a_table_changed_behind_the_log_is_named_without_an_entry_number(submitted, capsys):
-    from sqlalchemy import text
-
-    with engine_for(submitted).begin() as conn:
-        conn.execute(text("UPDATE submission SET state = 'approved' WHERE id = 1"))
-    code, _out, err = dfr(capsys, "audit", "verify")
-    assert code == 3
+    change_behind_the_log(submitted, "UPDATE submission SET state = 'approved' WHERE id = 1")
+    err = failed_verify(capsys)
     assert "Decision log BROKEN: submission DFR-00001 is approved but the decision log says" in err
     assert "None" not in err
 
@@ -336,18 +342,13 @@ def test_a_truncated_log_with_a_rewritten_head_fails_audit_verify(submitted, cap
     code, out, _err = dfr(capsys, "audit", "verify")
     assert code == 0 and "Decision log intact" in out
     head = truncate_the_log(submitted, 1)
-    code, _out, err = dfr(capsys, "--lang", lang, "audit", "verify")
-    assert code == 3
-    assert words.format(seq=head) in err
+    assert words.format(seq=head) in failed_verify(capsys, "--lang", lang)
 
 
 def test_audit_anchor_re_anchors_a_log_that_verifies(submitted, capsys):
-    from sqlalchemy import text
-
-    with engine_for(submitted).begin() as conn:  # as a log written before anchors
-        conn.execute(text("DELETE FROM decision_log_head WHERE id = 2"))
-    code, _out, err = dfr(capsys, "audit", "verify")
-    assert code == 3 and "has no anchor" in err
+    # as a log written before anchors
+    change_behind_the_log(submitted, "DELETE FROM decision_log_head WHERE id = 2")
+    assert "has no anchor" in failed_verify(capsys)
     code, out, err = dfr(capsys, "audit", "anchor")
     assert code == 0, err
     assert "is anchored with the audit key" in out

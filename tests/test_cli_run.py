@@ -7,22 +7,14 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.dfr_run import start_dfr_run
 
 pytestmark = [pytest.mark.slow, pytest.mark.prefect]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _listening(port: int) -> bool:
@@ -31,43 +23,17 @@ def _listening(port: int) -> bool:
 
 
 def test_dfr_run_speaks_plainly_and_stops_cleanly_on_sigterm(tmp_path: Path):
-    web_port, prefect_port = _free_port(), _free_port()
-    env = {
-        **os.environ,
-        "DFR_DATABASE_URL": f"sqlite:///{tmp_path / 'dfr.sqlite3'}",
-        "DFR_VAR_DIR": str(tmp_path / "var"),
-        "DFR_OUTBOX_DIR": str(tmp_path / "outbox"),
-        "DFR_WEB_PORT": str(web_port),
-        "DFR_WEB_DEMO_PASSWORD": "correct-horse-battery",
-    }
-    env.pop("PREFECT_API_URL", None)
-    env.pop("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", None)
-    dfr = [sys.executable, "-c", "from dfr.cli.main import run; run()"]
-    subprocess.run([*dfr, "init"], env=env, cwd=ROOT, check=True, capture_output=True)
-    output = tmp_path / "run.log"
-    with output.open("wb") as log:
-        # A session of its own, as a terminal gives: the signal goes to the whole group.
-        engine = subprocess.Popen(
-            [*dfr, "run", "--port", str(prefect_port)],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            deadline = time.monotonic() + 300
-            while b"Engine running" not in output.read_bytes():
-                assert engine.poll() is None, output.read_text()
-                assert time.monotonic() < deadline, output.read_text()
-                time.sleep(1)
-            assert _listening(web_port) and _listening(prefect_port)
-            os.killpg(engine.pid, signal.SIGTERM)
-            assert engine.wait(120) == 0, output.read_text()
-        finally:
-            if engine.poll() is None:
-                os.killpg(engine.pid, signal.SIGKILL)
-    said = output.read_text()
+    run = start_dfr_run(tmp_path, DFR_WEB_DEMO_PASSWORD="correct-horse-battery")
+    engine, web_port, prefect_port = run.process, run.web_port, run.prefect_port
+    try:
+        run.wait_until_running(300)
+        assert _listening(web_port) and _listening(prefect_port)
+        os.killpg(engine.pid, signal.SIGTERM)
+        assert engine.wait(120) == 0, run.said()
+    finally:
+        if engine.poll() is None:
+            os.killpg(engine.pid, signal.SIGKILL)
+    said = run.said()
     assert said.count("Web UI:") == 1, said
     assert "Outcome:" in said and said.rstrip().endswith("Stopped."), said
     assert "| INFO" not in said and "Traceback" not in said, said

@@ -39,6 +39,7 @@ from services.scenarios import run_scenario
 from services.submit import submit
 from tests.conftest import ROOT
 from tests.cross_language import LANGUAGES, Sources, visible_text
+from tests.factories import open_task
 from tests.web_support import Browserless, Site
 
 EXAMPLES = ROOT / "examples" / "submissions"
@@ -55,21 +56,13 @@ class World:
     changes_requested: int
 
 
-def _open_task(session: Any, submission_id: int) -> ReviewTask:
-    return session.exec(
-        select(ReviewTask).where(
-            ReviewTask.submission_id == submission_id, ReviewTask.status == "open"
-        )
-    ).one()
-
-
 @pytest.fixture(scope="module")
 def world(site: Site) -> World:
     engine, reg, settings = engine_for(site.database_url), registry(), get_settings()
     ran = {p.name: run_scenario(engine, reg, p).submission_id for p in sorted(EXAMPLES.glob("*"))}
     with session_scope(engine) as session:  # the alpha assessment of example 02, open
         sid = submit(session, read_yaml(EXAMPLES / "02-new-service-alpha-amber.yaml"), reg)
-        first = _open_task(session, sid.submission_id)
+        first = open_task(session, sid.submission_id)
         record_decision(
             session,
             DecisionRequest(
@@ -77,7 +70,7 @@ def world(site: Site) -> World:
             ),
             reg,
         )
-        assessment = _open_task(session, sid.submission_id)
+        assessment = open_task(session, sid.submission_id)
         session.expunge(assessment)
     with session_scope(engine) as session:  # conditions and actions reported done, answered
         owed = session.exec(

@@ -17,6 +17,7 @@ from services.decide import Condition, DecisionRequest, StandardAssessment, reco
 from services.intake import resubmit, withdraw
 from services.reassign import delegate, reassign
 from tests.factories import (
+    IN_DISCOVERY,
     SERVICE,
     all_green,
     approve_with_condition,
@@ -330,12 +331,7 @@ def test_past_condition_due_date_is_refused(people, checklist_registry):
 
 
 def test_resubmission_drops_old_answers_that_no_longer_apply(people, checklist_registry):
-    sid = make_submission(
-        people,
-        checklist_registry,
-        **{**SERVICE, "service_phase": "discovery"},
-        expected_alpha_end="2027-06-30",
-    )
+    sid = make_submission(people, checklist_registry, **IN_DISCOVERY)
     route = request_changes_then_resubmit(
         people, checklist_registry, sid, {"digital_options": {"builds_service": False}}
     )
@@ -389,12 +385,7 @@ def test_withdrawal_cancels_open_conditions(people, checklist_registry):
 
 
 def test_resubmission_moves_an_obligation_to_the_new_expected_date(people, checklist_registry):
-    sid = make_submission(
-        people,
-        checklist_registry,
-        **{**SERVICE, "service_phase": "discovery"},
-        expected_alpha_end="2027-06-30",
-    )
+    sid = make_submission(people, checklist_registry, **IN_DISCOVERY)
     request_changes_then_resubmit(
         people, checklist_registry, sid, {"digital_options": {"expected_alpha_end": "2028-03-31"}}
     )

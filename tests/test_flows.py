@@ -216,49 +216,17 @@ def test_dfr_run_starts_a_prefect_server_runs_the_examples_and_serves_the_web_ui
     import os
     import re
     import signal
-    import socket
     import subprocess
-    import sys
 
     import httpx
 
-    from tests.conftest import ROOT
+    from tests.dfr_run import start_dfr_run
 
-    ports = []
-    for _ in range(2):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            ports.append(probe.getsockname()[1])
-    port, web_port = ports
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DFR_", "PREFECT_"))},
-        "DFR_DATABASE_URL": f"sqlite:///{tmp_path / 'dfr.sqlite3'}",
-        "DFR_VAR_DIR": str(tmp_path / "var"),
-        "DFR_OUTBOX_DIR": str(tmp_path / "outbox"),
-        "DFR_WEB_PORT": str(web_port),
-    }
-    dfr = [sys.executable, "-c", "from dfr.cli.main import run; run()"]
-    init = subprocess.run(
-        [*dfr, "init"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-    assert init.returncode == 0, init.stderr
-    output = tmp_path / "run.log"
-    with output.open("w") as log:
-        engine = subprocess.Popen(
-            [*dfr, "run", "--port", str(port)],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    run = start_dfr_run(tmp_path)
+    engine, port, web_port = run.process, run.prefect_port, run.web_port
     try:
-        deadline = time.monotonic() + 600
-        while "Engine running" not in output.read_text():
-            assert engine.poll() is None, output.read_text()[-2000:]
-            assert time.monotonic() < deadline, output.read_text()[-2000:]
-            time.sleep(1)
-        printed = output.read_text()
+        run.wait_until_running(600)
+        printed = run.said()
         assert f"Prefect server: http://127.0.0.1:{port}/api" in printed
         assert printed.count("Outcome:") >= 8
         assert len(list((tmp_path / "outbox").glob("*.md"))) > 20

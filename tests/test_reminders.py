@@ -15,18 +15,18 @@ from models.db import session_scope
 from models.lifecycle import Role
 from models.notification import Notification
 from models.reminders import Policy, Reminder, escalation_for, step_for
-from models.review import Action
 from models.working_days import add_working_days, is_working_day
 from notifications.queue import queue_for_submission
 from services.actions import confirm_done, report_done, send_back
-from services.decide import Condition
 from services.reminders import sweep
 from tests.factories import (
+    IN_DISCOVERY,
     SERVICE,
     approve_with_condition,
     approved_to_category_review,
     decide,
     make_submission,
+    open_condition,
     open_task,
 )
 
@@ -150,26 +150,9 @@ def test_overdue_conditions_are_escalated_to_the_leader_not_the_submitter(
     assert log_of(people)[-1]["recipients"] == ["coe.one"]
 
 
-def approved_with_a_condition(engine, registry, due):
-    """A procurement approved by cm.est with one condition due on `due`; its action id."""
-    sid = make_submission(engine, registry, kind="procurement", buys_digital=True)
-    decide(engine, registry, sid, "digital_options_review", "approve", "dl.est")
-    decide(
-        engine,
-        registry,
-        sid,
-        "category_review",
-        "approve_with_conditions",
-        "cm.est",
-        conditions=[Condition("Publish performance data", due)],
-    )
-    with session_scope(engine) as session:
-        return session.exec(select(Action.id).where(Action.submission_id == sid)).one()
-
-
 def test_a_condition_reported_done_is_no_longer_chased(people, checklist_registry):
     due = date.today() + timedelta(days=40)
-    aid = approved_with_a_condition(people, checklist_registry, due)
+    _sid, aid = open_condition(people, checklist_registry, due)
     with session_scope(people) as session:
         report_done(session, aid, "policy.est", "Published.", "https://example.org/data")
     assert run(people, working_days_before(due, 1)) == []
@@ -183,7 +166,7 @@ def test_a_condition_reported_done_is_no_longer_chased(people, checklist_registr
 
 def test_a_condition_sent_back_is_chased_again(people, checklist_registry):
     due = date.today() + timedelta(days=40)
-    aid = approved_with_a_condition(people, checklist_registry, due)
+    _sid, aid = open_condition(people, checklist_registry, due)
     with session_scope(people) as session:
         report_done(session, aid, "policy.est", "Drafted.", "https://example.org/draft")
     assert run(people, due) == []
@@ -193,15 +176,7 @@ def test_a_condition_sent_back_is_chased_again(people, checklist_registry):
 
 
 def test_obligations_are_chased_too(people, checklist_registry):
-    sid = make_submission(
-        people,
-        checklist_registry,
-        builds_service=True,
-        public_facing=True,
-        service_phase="discovery",
-        service_standard="wales",
-        expected_alpha_end="2027-06-30",
-    )
+    sid = make_submission(people, checklist_registry, **IN_DISCOVERY)
     decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
     assert run(people, date(2027, 6, 30)) == [("action", "final")]
     [payload] = log_of(people)

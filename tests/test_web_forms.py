@@ -26,6 +26,7 @@ from models.submission import Submission
 from services.decide import DecisionRequest, record_decision
 from services.submit import submit
 from tests.conftest import ROOT
+from tests.factories import open_task
 from tests.web_support import Browserless, Site
 
 EXAMPLES = ROOT / "examples" / "submissions"
@@ -68,7 +69,9 @@ def test_a_rejected_page_says_what_is_wrong_beside_each_field_and_keeps_nothing(
     client.close()
 
 
-def test_a_wrong_answer_is_refused_and_the_draft_keeps_its_answers(site: Site):
+def started_draft(site: Site) -> tuple[Browserless, Draft]:
+    """iwan.parry, signed in, with a new initiative's about page saved: the client and the
+    draft."""
     client = Browserless(site)
     client.sign_in("iwan.parry")
     created = client.post("/submit", {"kind": "initiative", "dg": "EST"})
@@ -76,7 +79,11 @@ def test_a_wrong_answer_is_refused_and_the_draft_keeps_its_answers(site: Site):
         created.url.path,
         {"title_en": "T", "title_cy": "T", "summary_en": "S", "summary_cy": "S"},
     )
-    last = drafts(site)[-1]
+    return client, drafts(site)[-1]
+
+
+def test_a_wrong_answer_is_refused_and_the_draft_keeps_its_answers(site: Site):
+    client, last = started_draft(site)
     refused = client.post(
         f"/drafts/{last.id}/questions/digital_options/6", {"estimated_cost": "lots"}
     )
@@ -116,14 +123,7 @@ def test_a_number_outside_its_range_is_refused_on_the_questions_page(site: Site)
         for number, questions in enumerate(question_pages(checklist), start=1)
         if any(q.id == "digital_take_up_target" for q in questions)
     )
-    client = Browserless(site)
-    client.sign_in("iwan.parry")
-    created = client.post("/submit", {"kind": "initiative", "dg": "EST"})
-    client.post(
-        created.url.path,
-        {"title_en": "T", "title_cy": "T", "summary_en": "S", "summary_cy": "S"},
-    )
-    last = drafts(site)[-1]
+    client, last = started_draft(site)
     refused = client.post(
         f"/drafts/{last.id}/questions/digital_options/{page}",
         {"digital_take_up_target": "150", "common_components": ["none", "notify"]},
@@ -149,23 +149,15 @@ def _open_review(site: Site, example: str) -> OpenReview:
     """The example's submission with its digital-options review approved: the next stage open."""
     with session_scope(engine_for(site.database_url)) as session:
         sid = submit(session, read_yaml(EXAMPLES / example), registry()).submission_id
-        first = _open_task(session, sid)
+        first = open_task(session, sid)
         record_decision(
             session,
             DecisionRequest(sid, first.stage, "approve", "Fine.", first.assignee_id or ""),
             registry(),
         )
-        task = _open_task(session, sid)
+        task = open_task(session, sid)
         standards = tuple(registry().get(task.checklist_id).questions) if task.checklist_id else ()
         return OpenReview(f"/submissions/{sid}/review/{task.id}", task.assignee_id or "", standards)
-
-
-def _open_task(session, submission_id: int) -> ReviewTask:
-    return session.exec(
-        select(ReviewTask).where(
-            ReviewTask.submission_id == submission_id, ReviewTask.status == "open"
-        )
-    ).one()
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@
 
 A creation inserts the submission and its open first review; an approval closes the task and
 opens the category review (a procurement after its first review) or finishes the submission.
-On SQLite the connection is set up as dfr's is (`models/db.py`: WAL, busy timeout, foreign
-keys, BEGIN IMMEDIATE), so the two pay the same for durability and locking.
+On SQLite the connection is set up by dfr's own `models.db.configure_sqlite` (WAL, busy
+timeout, foreign keys, BEGIN IMMEDIATE), so the two pay the same for durability and locking.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from bench.peers.workload import REVIEWER, StatementCounter, kind_of
+from models.db import configure_sqlite
 
 FIRST_REVIEW, CATEGORY_REVIEW = "first_review", "category_review"
 
@@ -47,20 +48,7 @@ def _engine(url: str) -> Engine:
     if make_url(url).get_backend_name() != "sqlite":
         return create_engine(url)
     engine = create_engine(url, connect_args={"timeout": 10})
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
+    configure_sqlite(engine)
     return engine
 
 

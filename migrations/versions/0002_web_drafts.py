@@ -1,10 +1,4 @@
-"""web drafts and the indexes the web pages read by
-
-Revision ID: 0002
-Revises: 0001
-"""
-
-from collections.abc import Sequence
+"""web drafts and the indexes the web pages read by"""
 
 import sqlalchemy as sa
 import sqlmodel
@@ -12,8 +6,6 @@ from alembic import op
 
 revision: str = "0002"
 down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

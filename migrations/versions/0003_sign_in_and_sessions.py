@@ -1,10 +1,4 @@
-"""web sessions kept server-side, and sign-in attempts for throttling
-
-Revision ID: 0003
-Revises: 0002
-"""
-
-from collections.abc import Sequence
+"""web sessions kept server-side, and sign-in attempts for throttling"""
 
 import sqlalchemy as sa
 import sqlmodel
@@ -12,8 +6,6 @@ from alembic import op
 
 revision: str = "0003"
 down_revision: str | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -1,10 +1,4 @@
-"""submissions remember a digest of the document sent with their idempotency key
-
-Revision ID: 0004
-Revises: 0003
-"""
-
-from collections.abc import Sequence
+"""submissions remember a digest of the document sent with their idempotency key"""
 
 import sqlalchemy as sa
 import sqlmodel
@@ -12,8 +6,6 @@ from alembic import op
 
 revision: str = "0004"
 down_revision: str | None = "0003"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -1,10 +1,4 @@
-"""conditions and amber actions can be reported done, confirmed or sent back
-
-Revision ID: 0005
-Revises: 0004
-"""
-
-from collections.abc import Sequence
+"""conditions and amber actions can be reported done, confirmed or sent back"""
 
 import sqlalchemy as sa
 import sqlmodel
@@ -12,8 +6,6 @@ from alembic import op
 
 revision: str = "0005"
 down_revision: str | None = "0004"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -6,14 +6,14 @@ again with the reason beside the field, and keeps nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks
-from sqlmodel import Session
+from fastapi import APIRouter, BackgroundTasks, Depends
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from dfr.errors import TransitionError, ValidationError
-from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
+from dfr.web.auth import CurrentVisitor, PostedForm
 from dfr.web.forms import FormErrors, RowId, text
 from dfr.web.routes.submissions import submission_page
 from flows.start import after_commit_in_background
@@ -26,99 +26,63 @@ PATH = "/submissions/{submission_id}/actions/{action_id}"
 FIELDS = ("note", "evidence", "reason")  # each form field's id is `{field}-{action id}`
 
 
-def _step(
-    request: Request,
-    visitor: Visitor,
-    submission_id: int,
-    action_id: int,
-    values: dict[str, str],
-    take: Callable[[Session], object],
-    background: BackgroundTasks,
-) -> Response:
-    with session_scope() as session:
-        visible_submission(session, visitor, submission_id)  # a stranger learns nothing
-        try:
-            take(session)
-        except (ValidationError, TransitionError) as err:
-            session.rollback()  # nothing of a refused step is kept
-            errors = FormErrors()
-            if err.field in FIELDS:
-                errors.add(f"{err.field}-{action_id}", err.message)
-            else:
-                errors.add_to_summary(err.message, f"action-{action_id}")
-            return submission_page(
-                request, session, visitor, submission_id, errors, {action_id: values}
-            )
-    background.add_task(after_commit_in_background, submission_id)
-    return RedirectResponse(f"/submissions/{submission_id}#action-{action_id}", status_code=303)
+class ActionStep:
+    """A posted step on one action of one submission, with what the page needs to answer it."""
+
+    def __init__(
+        self,
+        request: Request,
+        submission_id: RowId,
+        action_id: RowId,
+        visitor: CurrentVisitor,
+        form: PostedForm,
+        background: BackgroundTasks,
+    ) -> None:
+        self.request, self.visitor, self.form = request, visitor, form
+        self.submission_id, self.action_id, self.background = submission_id, action_id, background
+
+    def take(self, service: Callable[..., object], *fields: str) -> Response:
+        """`service(session, action id, visitor id, *the fields' text)`, then back to the
+        action on the submission page; a refusal shows that page with the reason."""
+        values = {name: text(self.form, name) for name in fields}
+        submission_id, action_id = self.submission_id, self.action_id
+        with session_scope() as session:
+            visible_submission(session, self.visitor, submission_id)  # a stranger learns nothing
+            try:
+                service(
+                    session,
+                    action_id,
+                    self.visitor.id,
+                    *values.values(),
+                    submission_id=submission_id,
+                )
+            except (ValidationError, TransitionError) as err:
+                session.rollback()  # nothing of a refused step is kept
+                errors = FormErrors()
+                if err.field in FIELDS:
+                    errors.add(f"{err.field}-{action_id}", err.message)
+                else:
+                    errors.add_to_summary(err.message, f"action-{action_id}")
+                return submission_page(
+                    self.request, session, self.visitor, submission_id, errors, {action_id: values}
+                )
+        self.background.add_task(after_commit_in_background, submission_id)
+        return RedirectResponse(f"/submissions/{submission_id}#action-{action_id}", status_code=303)
+
+
+Step = Annotated[ActionStep, Depends()]
 
 
 @router.post(f"{PATH}/done")
-def mark_done(
-    request: Request,
-    submission_id: RowId,
-    action_id: RowId,
-    visitor: CurrentVisitor,
-    form: PostedForm,
-    background: BackgroundTasks,
-) -> Response:
-    values = {"note": text(form, "note"), "evidence": text(form, "evidence")}
-    return _step(
-        request,
-        visitor,
-        submission_id,
-        action_id,
-        values,
-        lambda session: report_done(
-            session,
-            action_id,
-            visitor.id,
-            values["note"],
-            values["evidence"],
-            submission_id=submission_id,
-        ),
-        background,
-    )
+def mark_done(step: Step) -> Response:
+    return step.take(report_done, "note", "evidence")
 
 
 @router.post(f"{PATH}/confirm")
-def confirm(
-    request: Request,
-    submission_id: RowId,
-    action_id: RowId,
-    visitor: CurrentVisitor,
-    form: PostedForm,
-    background: BackgroundTasks,
-) -> Response:
-    return _step(
-        request,
-        visitor,
-        submission_id,
-        action_id,
-        {},
-        lambda session: confirm_done(session, action_id, visitor.id, submission_id=submission_id),
-        background,
-    )
+def confirm(step: Step) -> Response:
+    return step.take(confirm_done)
 
 
 @router.post(f"{PATH}/send-back")
-def send_it_back(
-    request: Request,
-    submission_id: RowId,
-    action_id: RowId,
-    visitor: CurrentVisitor,
-    form: PostedForm,
-    background: BackgroundTasks,
-) -> Response:
-    values = {"reason": text(form, "reason")}
-    return _step(
-        request,
-        visitor,
-        submission_id,
-        action_id,
-        values,
-        lambda session: send_back(
-            session, action_id, visitor.id, values["reason"], submission_id=submission_id
-        ),
-        background,
-    )
+def send_it_back(step: Step) -> Response:
+    return step.take(send_back, "reason")
