@@ -155,6 +155,22 @@ def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Ite
         yield running
 
 
+@pytest.fixture(scope="module")
+def examples_site(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[Site]:
+    """The web app over a database holding every example submission, each through its
+    scripted review steps (one per test module)."""
+    from services.scenarios import run_scenario
+    from tests.web_support import live_site
+
+    with live_site(tmp_path_factory.mktemp("examples"), sqlite_template) as running:
+        engine = engine_for(running.database_url)
+        for path in sorted((ROOT / "examples" / "submissions").glob("*.yaml")):
+            run_scenario(engine, registry(ROOT / "checklists" / "data"), path)
+        yield running
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Headless Debian Chromium, one for the whole test session."""

@@ -8,31 +8,18 @@ import csv
 import html
 import io
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
-from checklists.loader import registry
 from dfr.i18n import gettext
 from models.db import engine_for, session_scope
 from models.submission import Submission
-from services.scenarios import run_scenario
 from tests.conftest import ROOT
-from tests.web_support import Browserless, Site, live_site
+from tests.web_support import Browserless, Site
 
 EXAMPLES = sorted((ROOT / "examples" / "submissions").glob("*.yaml"))
 FOUND = re.compile(r'<a class="govuk-link" href="/submissions/(\d+)">DFR-')
-
-
-@pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[Site]:
-    with live_site(tmp_path_factory.mktemp("find"), sqlite_template) as site:
-        engine = engine_for(site.database_url)
-        for path in EXAMPLES:
-            run_scenario(engine, registry(), path)
-        yield site
 
 
 def submissions(site: Site) -> list[Submission]:
@@ -45,10 +32,12 @@ def found(page: str) -> set[int]:
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])
-def test_the_coe_finds_by_words_in_either_language_and_by_reference(loaded: Site, language: str):
-    everything = submissions(loaded)
+def test_the_coe_finds_by_words_in_either_language_and_by_reference(
+    examples_site: Site, language: str
+):
+    everything = submissions(examples_site)
     one = everything[1]
-    client = Browserless(loaded)
+    client = Browserless(examples_site)
     client.sign_in("carys.llewelyn", language)  # the Digital CoE: every DG
     page = client.get("/submissions")
     assert gettext("Find submissions", language) in page.text
@@ -63,9 +52,9 @@ def test_the_coe_finds_by_words_in_either_language_and_by_reference(loaded: Site
     client.close()
 
 
-def test_filters_narrow_the_list_and_the_download_holds_what_they_show(loaded: Site):
-    everything = submissions(loaded)
-    client = Browserless(loaded)
+def test_filters_narrow_the_list_and_the_download_holds_what_they_show(examples_site: Site):
+    everything = submissions(examples_site)
+    client = Browserless(examples_site)
     client.sign_in("gwenllian.rees")  # an administrator
     changes = {s.id for s in everything if s.state == "changes_requested"}
     assert changes and found(client.get("/submissions?state=changes_requested").text) == changes
@@ -83,9 +72,11 @@ def test_filters_narrow_the_list_and_the_download_holds_what_they_show(loaded: S
     client.close()
 
 
-def test_a_digital_leader_finds_only_their_dgs_and_the_overview_counts_lead_there(loaded: Site):
-    everything = submissions(loaded)
-    client = Browserless(loaded)
+def test_a_digital_leader_finds_only_their_dgs_and_the_overview_counts_lead_there(
+    examples_site: Site,
+):
+    everything = submissions(examples_site)
+    client = Browserless(examples_site)
     client.sign_in("gareth.hughes")  # DfES's Digital Leader
     mine = {s.id for s in everything if s.dg_code == "DfES"}
     assert found(client.get("/submissions").text) == mine
@@ -97,8 +88,8 @@ def test_a_digital_leader_finds_only_their_dgs_and_the_overview_counts_lead_ther
     client.close()
 
 
-def test_someone_who_oversees_no_dg_finds_no_such_page(loaded: Site):
-    client = Browserless(loaded)
+def test_someone_who_oversees_no_dg_finds_no_such_page(examples_site: Site):
+    client = Browserless(examples_site)
     client.sign_in("angharad.wyn")  # a policy officer
     assert 'href="/submissions"' not in client.get("/work").text
     assert client.get("/submissions").status_code == 404

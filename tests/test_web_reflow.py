@@ -4,32 +4,17 @@ nothing, in Welsh and in English, on the pages each kind of person uses."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Browser, Page
 
 from checklists.loader import registry
-from models.db import engine_for
-from services.scenarios import run_scenario
 from tests.browser import axe_violations, describe
 from tests.conftest import ROOT
-from tests.web_support import PASSWORD, Site, live_site
+from tests.web_support import PASSWORD, Site
 
 pytestmark = pytest.mark.browser
 NARROW = 320
 EXAMPLES = sorted((ROOT / "examples" / "submissions").glob("*.yaml"))
-
-
-@pytest.fixture(scope="module")
-def shown(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[Site]:
-    """A site holding every example, each through its scripted review steps."""
-    with live_site(tmp_path_factory.mktemp("reflow"), sqlite_template) as site:
-        engine = engine_for(site.database_url)
-        for path in EXAMPLES:
-            run_scenario(engine, registry(), path)
-        yield site
 
 
 def _signed_in(browser: Browser, site: Site, person: str, language: str) -> Page:
@@ -57,17 +42,17 @@ def _problems(page: Page, path: str) -> list[str]:
 
 @pytest.mark.parametrize("language", ["en", "cy"])
 def test_every_page_reflows_at_320_pixels_with_no_accessibility_failures(
-    browser: Browser, shown: Site, language: str
+    browser: Browser, examples_site: Site, language: str
 ):
     problems: list[str] = []
-    admin = _signed_in(browser, shown, "gwenllian.rees", language)  # sees every submission
+    admin = _signed_in(browser, examples_site, "gwenllian.rees", language)  # sees every submission
     paths = ["/work", "/cover", "/dg/EST", "/dg/HSS", "/submissions", "/help", "/accessibility"]
     paths += ["/privacy"]
     paths += [f"/submissions/{n}" for n in range(1, len(EXAMPLES) + 1)]
     for path in paths:
         problems += _problems(admin, path)
     admin.context.close()
-    officer = _signed_in(browser, shown, "angharad.wyn", language)  # a policy officer
+    officer = _signed_in(browser, examples_site, "angharad.wyn", language)  # a policy officer
     for path in ("/work", "/submit", "/submissions/1", "/submissions/1/withdraw"):
         problems += _problems(officer, path)
     officer.context.close()
@@ -78,13 +63,13 @@ SCREENSHOTS = ROOT / "var" / "screenshots"  # not committed: var/ is ignored
 
 
 def test_welsh_screenshots_of_a_question_page_a_submission_and_a_dg_overview(
-    browser: Browser, shown: Site
+    browser: Browser, examples_site: Site
 ):
     """For a person to look at: each page in Welsh at desktop and phone widths."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     taken = []
     for width in (1280, NARROW):
-        admin = _signed_in(browser, shown, "gwenllian.rees", "cy")
+        admin = _signed_in(browser, examples_site, "gwenllian.rees", "cy")
         admin.set_viewport_size({"width": width, "height": 900})
         for name, path in (("submission", "/submissions/2"), ("dg-overview", "/dg/EST")):
             admin.goto(path)
@@ -92,7 +77,7 @@ def test_welsh_screenshots_of_a_question_page_a_submission_and_a_dg_overview(
             admin.screenshot(path=str(target), full_page=True)
             taken.append(target)
         admin.context.close()
-        officer = _signed_in(browser, shown, "angharad.wyn", "cy")
+        officer = _signed_in(browser, examples_site, "angharad.wyn", "cy")
         officer.set_viewport_size({"width": width, "height": 900})
         officer.goto("/submit")
         officer.check("input[name=kind][value=initiative]")
