@@ -24,9 +24,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from dfr.errors import DfrError, NotFoundError, PermissionDeniedError, TransitionError
+from dfr.errors import NotFoundError, TransitionError
 from dfr.i18n import _
-from dfr.request_id import log_fields
 from models import audit
 from models.action_lifecycle import (
     REPORTABLE_KINDS,
@@ -45,9 +44,9 @@ from models.working_days import london_today
 from services.access import load_actor, log_privacy_refusal, may_see, refusal_for
 from services.assignment import delegators_of
 from services.intake import locked_submission
+from services.refusals import REFUSALS, log_refusal
 
 log = logging.getLogger("dfr.services.actions")
-REFUSALS = (NotFoundError, PermissionDeniedError, TransitionError)
 
 
 def action_not_found(action_id: int | str) -> NotFoundError:
@@ -107,23 +106,6 @@ class _Step:
     target: str
 
 
-def _log_refusal(person_id: str, action_id: int, move: str, refusal: DfrError) -> None:
-    log.info(
-        "action step refused: %s on action %s (%s): %s",
-        person_id,
-        action_id,
-        move,
-        refusal.message,
-        extra=log_fields(
-            person=person_id,
-            refusal=type(refusal).__name__,
-            reason=refusal.message,
-            action_id=action_id,
-            move=move,
-        ),
-    )
-
-
 def _checked(
     session: Session,
     action_id: int,
@@ -135,7 +117,7 @@ def _checked(
     try:
         return _check(session, action_id, move, actor_id, submission_id, on or london_today())
     except REFUSALS as refusal:
-        _log_refusal(actor_id, action_id, move, refusal)
+        log_refusal(log, "action step", actor_id, refusal, action_id=action_id, move=move)
         raise
 
 

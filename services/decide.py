@@ -18,7 +18,6 @@ from checklists.answers import RATINGS
 from checklists.loader import Registry
 from dfr import labels
 from dfr.errors import (
-    DfrError,
     NotFoundError,
     PermissionDeniedError,
     TransitionError,
@@ -26,7 +25,6 @@ from dfr.errors import (
 )
 from dfr.i18n import _
 from dfr.labels import label
-from dfr.request_id import log_fields
 from models import audit, text_limits
 from models.action_lifecycle import OUTSTANDING
 from models.dates import AMBER_ACTION_MONTHS, add_months
@@ -48,27 +46,10 @@ from models.text_limits import within
 from models.working_days import london_today
 from services.access import holds_review, refusal_for
 from services.intake import locked_submission
+from services.refusals import REFUSALS, log_refusal
 from services.stages import cancel_open_actions, cancel_remaining, open_task, remaining_tasks
 
 log = logging.getLogger("dfr.services.decide")
-REFUSALS = (NotFoundError, PermissionDeniedError, TransitionError)
-
-
-def _log_refusal(person_id: str, submission_id: int, stage: str, refusal: DfrError) -> None:
-    log.info(
-        "decision refused: %s on %s of submission %s: %s",
-        person_id,
-        stage,
-        submission_id,
-        refusal.message,
-        extra=log_fields(
-            person=person_id,
-            refusal=type(refusal).__name__,
-            reason=refusal.message,
-            submission_id=submission_id,
-            stage=stage,
-        ),
-    )
 
 
 @dataclass(frozen=True)
@@ -176,7 +157,9 @@ def decidable_task(
     except REFUSALS as refusal:
         task = session.get(ReviewTask, task_id)  # already loaded: no query
         stage = task.stage if task else f"review {task_id}"
-        _log_refusal(actor_id, submission.id or 0, stage, refusal)
+        log_refusal(
+            log, "decision", actor_id, refusal, submission_id=submission.id or 0, stage=stage
+        )
         raise
 
 
@@ -292,7 +275,14 @@ def check_decision(
     try:
         return _check_decision(session, request, registry, on)
     except REFUSALS as refusal:
-        _log_refusal(request.actor_id, request.submission_id, request.stage, refusal)
+        log_refusal(
+            log,
+            "decision",
+            request.actor_id,
+            refusal,
+            submission_id=request.submission_id,
+            stage=request.stage,
+        )
         raise
 
 

@@ -4,6 +4,7 @@ decision changes nothing."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from sqlmodel import select
@@ -180,97 +181,50 @@ def test_someone_covering_for_the_assignee_decides_their_review(people, checklis
 
 # -- refused decisions change nothing --------------------------------------------------------
 
-REFUSALS = [
-    (
-        "stage not open",
-        dict(stage="category_review", outcome="approve", actor="cm.est"),
-        TransitionError,
-        "not open for a decision",
-        "stage",
-    ),
-    (
-        "unknown stage",
-        dict(stage="tea_break", outcome="approve", actor="dl.est"),
-        ValidationError,
-        "Unknown stage",
-        "stage",
-    ),
-    (
-        "unknown outcome",
-        dict(stage="digital_options_review", outcome="maybe", actor="dl.est"),
-        ValidationError,
-        "Unknown outcome maybe",
-        "outcome",
-    ),
-    (
-        "lacks the role",
-        dict(stage="digital_options_review", outcome="approve", actor="cm.est"),
-        PermissionDeniedError,
-        "Only the DG's Digital Leader or the Digital Centre of Excellence can decide the "
-        "Digital-options review for EST",
-        "actor",
-    ),
-    (
-        "other DG's leader",
-        dict(stage="digital_options_review", outcome="approve", actor="dl.hss"),
-        PermissionDeniedError,
-        "Only the DG's Digital Leader or the Digital Centre of Excellence can decide the "
-        "Digital-options review for EST",
-        "actor",
-    ),
-    (
-        "the submitter",
-        dict(stage="digital_options_review", outcome="approve", actor="policy.est"),
-        PermissionDeniedError,
-        "separation of duties",
-        "actor",
-    ),
-    (
-        "unknown person",
-        dict(stage="digital_options_review", outcome="approve", actor="nobody"),
-        NotFoundError,
-        "Unknown person nobody",
-        "actor",
-    ),
-    (
-        "no rationale",
-        dict(stage="digital_options_review", outcome="approve", actor="dl.est", rationale=" "),
-        ValidationError,
-        "Give a rationale",
-        "rationale",
-    ),
-    (
-        "conditions without that outcome",
-        dict(
-            stage="digital_options_review",
-            outcome="approve",
-            actor="dl.est",
-            conditions=[Condition("x", date.today() + timedelta(days=5))],
-        ),
-        ValidationError,
-        "Conditions can only",
-        "conditions",
-    ),
-    (
-        "ratings outside an assessment",
-        dict(
-            stage="digital_options_review",
-            outcome="approve",
-            actor="dl.est",
-            ratings={"w01": StandardAssessment("green")},
-        ),
-        ValidationError,
-        "only given in a service assessment",
-        "ratings",
-    ),
-]
-
-
-@pytest.mark.parametrize(
-    ("case", "kwargs", "error", "message", "field"), REFUSALS, ids=[r[0] for r in REFUSALS]
+ROLE = (
+    "Only the DG's Digital Leader or the Digital Centre of Excellence can decide the "
+    "Digital-options review for EST"
 )
+
+
+def refusal(case: str, error: type, message: str, field: str, **decision: Any) -> Any:
+    """A refused decision: by default the EST Digital Leader approving the digital-options
+    review; `decision` says what differs."""
+    asked = {"stage": "digital_options_review", "outcome": "approve", "actor": "dl.est"}
+    return pytest.param({**asked, **decision}, error, message, field, id=case)
+
+
+SOON = date.today() + timedelta(days=5)
+REFUSALS = [
+    refusal(
+        "stage not open", TransitionError, "not open for a decision", "stage",
+        stage="category_review", actor="cm.est",
+    ),
+    refusal("unknown stage", ValidationError, "Unknown stage", "stage", stage="tea_break"),
+    refusal(
+        "unknown outcome", ValidationError, "Unknown outcome maybe", "outcome", outcome="maybe"
+    ),
+    refusal("lacks the role", PermissionDeniedError, ROLE, "actor", actor="cm.est"),
+    refusal("other DG's leader", PermissionDeniedError, ROLE, "actor", actor="dl.hss"),
+    refusal(
+        "the submitter", PermissionDeniedError, "separation of duties", "actor", actor="policy.est"
+    ),
+    refusal("unknown person", NotFoundError, "Unknown person nobody", "actor", actor="nobody"),
+    refusal("no rationale", ValidationError, "Give a rationale", "rationale", rationale=" "),
+    refusal(
+        "conditions without that outcome", ValidationError, "Conditions can only", "conditions",
+        conditions=[Condition("x", SOON)],
+    ),
+    refusal(
+        "ratings outside an assessment", ValidationError, "only given in a service assessment",
+        "ratings", ratings={"w01": StandardAssessment("green")},
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message", "field"), REFUSALS)
 def test_refused_decision_changes_nothing(
-    people, checklist_registry, case, kwargs, error, message, field
+    people, checklist_registry, kwargs, error, message, field
 ):
     sid = make_submission(people, checklist_registry, kind="procurement", buys_digital=True)
     before = log_count(people)
