@@ -102,3 +102,17 @@ def test_welsh_screenshots_of_a_question_page_a_submission_and_a_dg_overview(
         assert first.get("cy") in shown_text and first.get("en") not in shown_text
         officer.context.close()
     assert all(t.stat().st_size > 10_000 for t in taken)
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_the_character_count_counts_in_the_page_language(
+    browser: Browser, examples_site: Site, language: str
+):
+    """GOV.UK's character count writes its messages in the browser; its defaults are English."""
+    page = _signed_in(browser, examples_site, "carys.llewelyn", language)
+    page.goto("/cover")
+    page.fill("#reason", "Gwyliau")
+    counted = page.inner_text(".govuk-character-count__status")
+    expected = {"en": "You have 993 characters remaining", "cy": "Mae gennych 993 nod ar ôl"}
+    assert counted.strip() == expected[language]
+    page.context.close()
