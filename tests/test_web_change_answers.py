@@ -3,6 +3,7 @@ to check-your-answers, not through every later page; the same for the title and 
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -56,4 +57,14 @@ def test_a_change_returns_to_check_your_answers(site: Site, which: str):
     assert done.url.path == check  # straight back, not through every later page
     if "/about" in link:
         assert "A better title" in done.text
+    client.close()
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_check_your_answers_names_the_dg_in_the_page_language(site: Site, language: str):
+    client = Browserless(site)
+    client.sign_in(EXAMPLE["submitter"], language)
+    page = html.unescape(client.get(filled_draft(client)).text)
+    names = {"en": "Education and Skills (DfES)", "cy": "Addysg a Sgiliau (DfES)"}
+    assert names[language] in page
     client.close()

@@ -32,7 +32,9 @@ from dfr.web.questions import (
 from dfr.web.templating import render, render_form
 from flows.start import after_commit_in_background
 from models.db import session_scope
+from models.directory import Directorate
 from models.draft import Draft
+from models.queries import directorate
 from models.submission_file import SUMMARY_MAX, TITLE_MAX, checked_text
 from services.access import submittable_dgs
 from services.drafts import (
@@ -340,11 +342,17 @@ async def check_page(request: Request, draft_id: RowId, visitor: CurrentVisitor)
     with session_scope(read_only=True) as session:
         draft = open_draft(session, visitor.id, draft_id)
         route, problem = _plan(session, draft)
-        return _check_response(request, draft, route, problem)
+        dg = directorate(session, draft.dg_code)
+        return _check_response(request, draft, dg, route, problem)
 
 
 def _check_response(
-    request: Request, draft: Draft, route: Route | None, problem: str | None, status: int = 200
+    request: Request,
+    draft: Draft,
+    dg: Directorate | None,
+    route: Route | None,
+    problem: str | None,
+    status: int = 200,
 ) -> Response:
     reg = registry()
     sections = []
@@ -360,6 +368,7 @@ def _check_response(
         status,
         title=_("Check your answers before submitting"),
         draft=draft,
+        dg=dg,
         sections=sections,
         route=route,
         problem=problem,
@@ -403,6 +412,7 @@ def send(
     except ValidationError as err:
         with session_scope(read_only=True) as session:
             draft = own_draft(session, visitor.id, draft_id)
-            return _check_response(request, draft, None, err.message, 400)
+            dg = directorate(session, draft.dg_code)
+            return _check_response(request, draft, dg, None, err.message, 400)
     background.add_task(after_commit_in_background, submission_id)
     return RedirectResponse(f"/submissions/{submission_id}/confirmation", status_code=303)
