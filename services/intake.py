@@ -324,7 +324,7 @@ def _approved_stages_before(
     return earlier & set(passed)
 
 
-def withdrawable(session: Session, submission: Submission, actor_id: str) -> Submission:
+def withdrawable(submission: Submission, actor_id: str) -> Submission:
     """`submission` if `actor_id` may withdraw it now (what "Are you sure?" is asked for);
     otherwise raises why not, exactly as `withdraw` would. Writes nothing."""
     apply(submission.state, "withdraw", acting_as(submission, actor_id))

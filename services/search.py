@@ -75,6 +75,14 @@ def searchable_dgs(session: Session, actor: Actor) -> list[str]:
     return codes
 
 
+def searchable(session: Session, actor: Actor, filters: Filters) -> list[str]:
+    """The DGs `filters` may search for `actor`, once `filters` are checked; raises why not
+    (not found for someone who oversees no DG, a field's error for a value not offered)."""
+    dgs = searchable_dgs(session, actor)
+    _check(filters, dgs)
+    return dgs
+
+
 def _check(filters: Filters, dgs: list[str]) -> None:
     if len(filters.words) > WORDS_MAX:
         raise ValidationError(
@@ -142,8 +150,7 @@ def _query(filters: Filters, dgs: list[str], today: date) -> Any:
 
 def search(session: Session, actor: Actor, filters: Filters, page: int, today: date) -> Results:
     """One page of the submissions `actor` may oversee that match `filters`."""
-    dgs = searchable_dgs(session, actor)
-    _check(filters, dgs)
+    dgs = searchable(session, actor, filters)
     query = _query(filters, dgs, today)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     pages = max(1, -(-total // PAGE_SIZE))
@@ -158,8 +165,7 @@ def every_match(
     session: Session, actor: Actor, filters: Filters, today: date, chunk: int = 500
 ) -> Iterator[Found]:
     """Every match, in order, read a chunk at a time (for an export of any size)."""
-    dgs = searchable_dgs(session, actor)
-    _check(filters, dgs)
+    dgs = searchable(session, actor, filters)
     query = _query(filters, dgs, today).order_by(*SORTS[filters.sort])
     offset = 0
     while True:

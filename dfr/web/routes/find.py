@@ -25,7 +25,7 @@ from dfr.web.templating import render_form
 from models.db import session_scope
 from models.lifecycle import STAGES, State
 from models.working_days import london_today
-from services.search import PAGE_SIZE, SORTS, Filters, every_match, search
+from services.search import PAGE_SIZE, SORTS, Filters, every_match, search, searchable
 
 router = APIRouter()
 FIELDS = {"words": "words", "dg": "dg", "state": "state", "stage": "stage", "kind": "kind"}
@@ -99,7 +99,7 @@ async def export_submissions(request: Request, visitor: CurrentVisitor) -> Respo
     # Checked before the first byte is sent: a refusal is a page, not half a file.
     with session_scope(read_only=True) as session:
         try:
-            search(session, visitor, filters, 1, today)
+            searchable(session, visitor, filters)
         except NotFoundError:
             raise HTTPException(404) from None
 

@@ -164,7 +164,7 @@ async def withdraw_page(
     """Are you sure? (GOV.UK: confirm what cannot be undone before doing it.)"""
     with session_scope(read_only=True) as session:
         submission = visible_submission(session, visitor, submission_id)
-        return _withdraw_page(request, withdrawable(session, submission, visitor.id), "", None)
+        return _withdraw_page(request, withdrawable(submission, visitor.id), "", None)
 
 
 @router.post("/submissions/{submission_id}/withdraw")
