@@ -235,11 +235,17 @@ def qid_missing(qid: str, typed: Mapping[str, Any], raw: Mapping[str, Any]) -> b
     return qid not in typed and raw.get(qid) is None
 
 
-def is_asked(checklist: Checklist, question_id: str, answers: Mapping[str, Any]) -> bool:
+def is_asked(
+    checklist: Checklist, question_id: str, answers: Mapping[str, Any], kind: str | None = None
+) -> bool:
+    """Whether the question applies to these answers (and this kind of submission)."""
     cond = checklist.parsed_ask_when.get(question_id)
     if cond is None:
         return True
-    return conditions.evaluate(cond, conditions.Context(answers=answers, facts={}, on=date.today()))
+    facts = {"kind": kind} if kind else {}
+    return conditions.evaluate(
+        cond, conditions.Context(answers=answers, facts=facts, on=date.today())
+    )
 
 
 def answer_problems(
@@ -248,13 +254,15 @@ def answer_problems(
     *,
     carried_over: frozenset[str] = frozenset(),
     on: date | None = None,
+    kind: str | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Typed answers and, per question id, what is wrong with its answer (empty when none).
 
     The web form shows each problem beside its question; `normalise_answers` lists them all.
     `carried_over` names answers kept from an earlier round: when the new answers make such a
     question no longer apply, its old answer is dropped instead of refused. `on` is the day
-    the answers are given (default: today in Wales).
+    the answers are given (default: today in Wales); `kind` the kind of submission, for
+    questions asked of one kind only.
     """
     raw = dict(raw or {})
     problems: dict[str, str] = {}
@@ -276,7 +284,7 @@ def answer_problems(
         except ValueError as err:
             problems[qid] = str(err)
     for question in checklist.definition.questions:
-        asked = is_asked(checklist, question.id, typed)
+        asked = is_asked(checklist, question.id, typed, kind)
         if question.id in typed and not asked and question.id in carried_over:
             del typed[question.id]
         elif question.id in typed and not asked:
@@ -292,9 +300,10 @@ def normalise_answers(
     *,
     carried_over: frozenset[str] = frozenset(),
     on: date | None = None,
+    kind: str | None = None,
 ) -> dict[str, Any]:
     """Typed answers, or ValidationError listing every unknown, missing or wrong answer."""
-    typed, problems = answer_problems(checklist, raw, carried_over=carried_over, on=on)
+    typed, problems = answer_problems(checklist, raw, carried_over=carried_over, on=on, kind=kind)
     if problems:
         lines = [
             _("question {id}: {problem}", id=qid, problem=message)

@@ -21,7 +21,7 @@ from typing import Any, Union
 
 from dfr.errors import ChecklistDefinitionError
 
-FACTS = frozenset({"kind", "value", "risk", "dg"})
+FACTS = frozenset({"kind", "value", "risk", "dg", "transactions"})
 OPERATORS = frozenset(
     {"eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "contains", "answered"}
 )

@@ -299,13 +299,17 @@ def _check_references(checklist: Checklist, thresholds: Thresholds, known: set[s
 
     for qid, cond in checklist.parsed_ask_when.items():
         check_condition(cond, f"question {qid!r} ask_when")
-        if any(source != "q" for source, _name in conditions.references(cond)) or (
-            conditions.thresholds_used(cond)
-        ):
+        if any(
+            source != "q" and (source, name) != ("fact", "kind")
+            for source, name in conditions.references(cond)
+        ) or (conditions.thresholds_used(cond)):
             raise _fail(
                 checklist.path,
                 f"question {qid!r} ask_when",
-                _("ask_when may only compare answers (q), not facts or thresholds"),
+                _(
+                    "ask_when may only compare answers (q) and the kind of submission "
+                    "(fact: kind), not other facts or thresholds"
+                ),
             )
     for qid, bands in checklist.parsed_risk.items():
         for _rating, cond in bands:
@@ -332,7 +336,7 @@ def _check_references(checklist: Checklist, thresholds: Thresholds, known: set[s
         raise _fail(checklist.path, "questions", _("assessment questions must be of type rating"))
     if d.kind == "questionnaire" and any(q.type == "rating" for q in d.questions):
         raise _fail(checklist.path, "questions", _("rating questions belong in assessments"))
-    for target in ("value", "phase"):
+    for target in ("value", "phase", "transactions"):
         mapped = [q.id for q in d.questions if q.maps_to == target]
         if len(mapped) > 1:
             raise _fail(

@@ -65,10 +65,14 @@ class Route:
 def _mapped(
     checklists: list[Checklist], answers: Mapping[str, Mapping[str, Any]], target: str
 ) -> Any:
+    """The answer mapped to `target`: the first one given (a question asked of one kind of
+    submission only may map to the same target as another checklist's)."""
     for checklist in checklists:
         for question in checklist.definition.questions:
             if question.maps_to == target:
-                return answers.get(checklist.id, {}).get(question.id)
+                answer = answers.get(checklist.id, {}).get(question.id)
+                if answer is not None:
+                    return answer
     return None
 
 
@@ -108,7 +112,8 @@ def route_for(
     """The route for typed answers (see `answers.normalise_answers`) on a given date."""
     value = _mapped(checklists, answers, "value")
     phase = _mapped(checklists, answers, "phase")
-    facts: dict[str, Any] = {"kind": kind, "dg": dg, "value": value}
+    transactions = _mapped(checklists, answers, "transactions")
+    facts: dict[str, Any] = {"kind": kind, "dg": dg, "value": value, "transactions": transactions}
     facts["risk"] = overall_risk(checklists, answers, facts, on, registry)
 
     stages: dict[str, RoutedStage] = {}

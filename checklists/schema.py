@@ -70,7 +70,7 @@ class Question(Strict):
     required: bool = True
     ask_when: dict[str, Any] | None = None
     options: list[Option] = []
-    maps_to: Literal["value", "phase"] | None = None
+    maps_to: Literal["value", "phase", "transactions"] | None = None
     risk: list[RiskBand] = []
     group: str | None = None  # e.g. a standard's theme in the Welsh standards
     # number and money: the smallest and largest answer allowed (inclusive).

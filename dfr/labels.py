@@ -121,6 +121,9 @@ ACTION_TAKERS = {
     "setter": N_("the reviewer who set it (or someone covering for them)"),
 }
 
+# Spend control's risk and importance rating (the highest-rated answer).
+RISKS = {"low": N_("low"), "medium": N_("medium"), "high": N_("high")}
+
 TASK_STATUSES = {
     "pending": N_("waiting"),
     "open": N_("open"),

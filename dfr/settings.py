@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     slack_api_url: str | None = Field(
         default=None, description="Slack Web API base URL, ending in /; default: Slack's own."
     )
+    slack_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="How long to wait for Slack's answer to one request."
+    )
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_username: str | None = None

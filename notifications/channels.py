@@ -32,6 +32,11 @@ class TemporaryFailure(Exception):
         self.retry_after = retry_after
 
 
+class UncertainDelivery(TemporaryFailure):
+    """The request went out but no answer came back (a read timeout): the provider may have
+    the message. Ask it (`was_delivered`) before sending again."""
+
+
 class PermanentFailure(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -69,13 +74,13 @@ _SLACK_PERMANENT = {
 class SlackChannel:
     """Direct messages (address: a Slack user id) and DG feeds (address: a channel id)."""
 
-    def __init__(self, name: str, token: str, base_url: str | None = None, timeout: int = 10):
+    def __init__(self, name: str, token: str, base_url: str | None = None, timeout: float = 10.0):
         self.name = name
         # Retries are ours (with the row's attempt count), not the client's.
         self.client = WebClient(
             token=token,
             base_url=base_url or WebClient.BASE_URL,
-            timeout=timeout,
+            timeout=timeout,  # type: ignore[arg-type]  # urllib takes a float; the stub says int
             retry_handlers=[],
         )
 
@@ -93,7 +98,9 @@ class SlackChannel:
             )
         except SlackApiError as err:
             raise _slack_failure(err) from None
-        except (OSError, TimeoutError) as err:  # network: refused, reset, timed out
+        except TimeoutError as err:  # sent, then no answer in time: Slack may have posted it
+            raise UncertainDelivery(f"no answer from Slack in time ({err})") from None
+        except OSError as err:  # network: refused, reset, or no connection made in time
             raise TemporaryFailure(f"network error talking to Slack: {err}") from None
         return f"{response.get('channel')}:{response.get('ts')}"
 

@@ -26,6 +26,7 @@ from notifications.channels import (
     PermanentFailure,
     SlackChannel,
     TemporaryFailure,
+    UncertainDelivery,
 )
 
 Clock = Callable[[], datetime]
@@ -39,7 +40,10 @@ def build_channels(settings: Settings, echo: bool = False) -> dict[str, Channel]
     channels: dict[str, Channel] = {"outbox": OutboxChannel(settings.outbox_dir, echo=echo)}
     if settings.slack_token is not None:
         slack = SlackChannel(
-            "slack", settings.slack_token.get_secret_value(), settings.slack_api_url
+            "slack",
+            settings.slack_token.get_secret_value(),
+            settings.slack_api_url,
+            settings.slack_timeout_seconds,
         )
         channels["slack_dm"] = channels["slack_channel"] = slack
     if settings.smtp_host:
@@ -125,6 +129,8 @@ def _send_one(
         return FAILED
     try:
         reference = channel.send(row)
+    except UncertainDelivery as failure:
+        return _settle_uncertain(engine, row, channel, settings, now, failure)
     except TemporaryFailure as failure:
         if row.attempts >= settings.notify_max_attempts:
             reason = f"gave up after {row.attempts} attempts: {failure.reason}"
@@ -154,6 +160,55 @@ def _send_one(
         next_attempt_at=None,
     )
     return DELIVERED
+
+
+def _settle_uncertain(
+    engine: Engine,
+    row: Notification,
+    channel: Channel,
+    settings: Settings,
+    started: datetime,
+    failure: UncertainDelivery,
+) -> str:
+    """The request may have reached the provider (it timed out waiting for the answer): ask
+    the channel by the message's metadata before sending again, as after a crash mid-send."""
+    answer = channel.was_delivered(row, since=started - timedelta(seconds=5))
+    if answer is True:
+        _record(
+            engine,
+            row.id,
+            status=DELIVERED,
+            sent_at=utcnow(),
+            last_error=None,
+            next_attempt_at=None,
+            provider_ref="confirmed after a timeout",
+        )
+        return DELIVERED
+    if answer is None:
+        _record(
+            engine,
+            row.id,
+            status=FAILED,
+            next_attempt_at=None,
+            last_error=(
+                f"{failure.reason}, and the channel cannot confirm whether it arrived; check "
+                "with the recipient, then `dfr notifications retry` to send it again"
+            ),
+        )
+        return FAILED
+    if row.attempts >= settings.notify_max_attempts:
+        reason = f"gave up after {row.attempts} attempts: {failure.reason} (not delivered)"
+        _record(engine, row.id, status=FAILED, last_error=reason)
+        return FAILED
+    wait = settings.notify_backoff_seconds * 2 ** (row.attempts - 1)
+    _record(
+        engine,
+        row.id,
+        status=PENDING,
+        last_error=f"{failure.reason}; the provider does not have it, so it will be sent again",
+        next_attempt_at=started + timedelta(seconds=wait),
+    )
+    return PENDING
 
 
 def reconcile_interrupted(

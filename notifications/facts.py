@@ -95,7 +95,7 @@ class TemplateFacts:
         elif message == "task_assigned":
             context["stage"] = label(labels.STAGES, payload["stage"], language)
             context["due"] = long_date(payload["due_date"], language)
-            context["scope"] = payload.get("scope") or []
+            context["scope"] = [self._standard(sid, language) for sid in payload.get("scope") or []]
             context["flags"] = self._flag_texts(submission, language)  # what to look closely at
         elif message in {"decision_recorded", "changes_requested"}:
             actor = self.directory.person(entry.actor_id or "")
@@ -123,7 +123,19 @@ class TemplateFacts:
             "title": s.title(language),
             "dg_name": dg.name(language) if dg else s.dg_code,
             "link": MarkdownText(f"{self.base_url}/submissions/{s.id}"),
+            "risk": label(labels.RISKS, s.risk, language) if s.risk else "",
         }
+
+    def _standard(self, standard_id: str, language: str) -> str:
+        """A standard by its number and title (`3. Understand users…`), not its id."""
+        for checklist_id in self.registry.ids():
+            checklist = self.registry.get(checklist_id)
+            if checklist.definition.kind != "assessment":
+                continue
+            for number, question in enumerate(checklist.definition.questions, start=1):
+                if question.id == standard_id:
+                    return f"{number}. {question.text.get(language)}"
+        return standard_id
 
     def _flag_texts(self, submission: Submission, language: str) -> list[str]:
         key = (submission.id or 0, submission.round)

@@ -42,6 +42,7 @@ def _typed_answers(
     answers: Mapping[str, Mapping[str, Any]],
     carried_over: Mapping[str, frozenset[str]] | None = None,
     on: date | None = None,
+    kind: str | None = None,
 ) -> dict[str, dict[str, Any]]:
     known = {c.id for c in checklists}
     unknown = sorted(set(answers) - known)
@@ -64,6 +65,7 @@ def _typed_answers(
                 answers.get(checklist.id),
                 carried_over=(carried_over or {}).get(checklist.id, frozenset()),
                 on=on,
+                kind=kind,
             )
         except ValidationError as err:
             problems.append(err)
@@ -166,7 +168,7 @@ def plan_submission(
             field="submitter",
         )
     checklists = registry.questionnaires_for(parsed.kind)
-    typed = _typed_answers(checklists, parsed.answers, on=on)
+    typed = _typed_answers(checklists, parsed.answers, on=on, kind=parsed.kind)
     route = route_for(
         kind=parsed.kind, dg=dg.code, checklists=checklists, answers=typed, registry=registry, on=on
     )
@@ -265,7 +267,7 @@ def resubmit(
         for cid, a in merged.items()
     }
     checklists = registry.questionnaires_for(submission.kind)
-    typed = _typed_answers(checklists, merged, carried, on)
+    typed = _typed_answers(checklists, merged, carried, on, submission.kind)
     route = route_for(
         kind=submission.kind,
         dg=submission.dg_code,

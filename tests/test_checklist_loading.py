@@ -143,11 +143,11 @@ def test_thresholds_apply_from_their_effective_date():
     )
 
 
-def test_ask_when_may_not_depend_on_facts(data_copy):
+def test_ask_when_may_not_depend_on_facts_other_than_the_kind(data_copy):
     edit(
         data_copy,
         "digital_options",
-        lambda d: d["questions"][0].update(ask_when={"fact": "kind", "eq": "initiative"}),
+        lambda d: d["questions"][0].update(ask_when={"fact": "value", "gt": 1000}),
     )
     with pytest.raises(ChecklistDefinitionError, match="ask_when may only compare answers"):
         load_unpublished(data_copy)

@@ -123,6 +123,11 @@ def role_holder(role: str) -> str:
     return next(p["id"] for p in people for r in p["roles"] if r["role"] == role)
 
 
+def name_of(person_id: str) -> str:
+    people = yaml.safe_load((ROOT / "examples" / "people.yaml").read_text())["people"]
+    return next(p["name"] for p in people if p["id"] == person_id)
+
+
 def lead_assessors() -> list[str]:
     people = yaml.safe_load((ROOT / "examples" / "people.yaml").read_text())["people"]
     return [p["id"] for p in people for r in p["roles"] if r["role"] == "lead_assessor"]
@@ -360,7 +365,7 @@ def test_checklists_commands(capsys):
     code, out, _ = dfr(capsys, "checklists", "list")
     assert code == 0 and "digital_options v1 [published]" in out
     code, out, _ = dfr(capsys, "checklists", "validate")
-    assert code == 0 and "5 checklist versions are valid" in out
+    assert code == 0 and "7 checklist versions are valid" in out
     code, _out, err = dfr(capsys, "checklists", "show", "no_such")
     assert code != 0 and "Unknown checklist no_such" in err
 
@@ -467,7 +472,7 @@ def test_reassign_delegate_and_notifications_from_the_command_line(
         admin,
     )
     assert code == 0, err
-    assert f"assigned to {coe}" in out
+    assert f"assigned to {name_of(coe)}" in out  # by name, not by id
     code, out, err = leader_covers_for_coe("2026-01-01", "2099-12-31", "Secondment")
     assert code == 0, err
     assert "1 open review moved" in out
@@ -581,3 +586,38 @@ def test_audit_verify_counts_its_entries_in_each_language(submitted, capsys):
     assert "Decision log intact: 2 entries verified." in out
     code, out, _err = dfr(capsys, "--lang", "cy", "audit", "verify")
     assert "Mae'r log penderfyniadau yn gyfan: gwiriwyd 2 gofnod." in out
+
+
+def test_show_reads_like_the_submission_page(initialised, capsys, checklist_registry):
+    """Names, not ids; the risk rating and the extra scrutiny; stages by round; nobody
+    "assigned to unassigned"; the system named where no person acted; in both languages."""
+    from services.scenarios import run_scenario
+
+    run_scenario(
+        engine_for(initialised), checklist_registry, EXAMPLES / "07-request-changes-resubmit.yaml"
+    )
+    code, out, err = dfr(capsys, "show", "1")
+    assert code == 0, err
+    assert "Policy initiative for " in out and "submitted by " in out
+    assert "Risk rating: low" in out
+    assert "  Round 2\n" in out and "  Round 1\n" in out
+    assert "unassigned" not in out and "None" not in out
+    assert "(the system)" in out
+    assert "Review opened" in out and "task.opened" not in out
+    submitter = yaml.safe_load((EXAMPLES / "07-request-changes-resubmit.yaml").read_text())
+    submitter_id = submitter["submission"]["submitter"]
+    assert f"submitted by {name_of(submitter_id)}" in out and submitter_id not in out
+    code, out, err = dfr(capsys, "--lang", "cy", "show", "1")
+    assert code == 0, err
+    assert "Sgôr risg: isel" in out and "  Rownd 2\n" in out and "(y system)" in out
+    assert "Risk rating" not in out and "Round 2" not in out
+
+
+def test_a_service_with_120000_transactions_shows_medium_risk_and_its_panel(initialised, capsys):
+    code, out, err = dfr(capsys, "submit", str(EXAMPLES / "02-new-service-alpha-amber.yaml"))
+    assert code == 0, err
+    assert "Risk rating: medium" in out
+    assert "the service assessment panel is led by the Digital Centre of Excellence" in out
+    code, out, err = dfr(capsys, "show", "1")
+    assert "Risk rating: medium" in out
+    assert "Extra scrutiny: the Digital Centre of Excellence reviews the digital options" in out

@@ -153,31 +153,31 @@ def checklists_copy(tmp_path, monkeypatch) -> Path:
     return folder
 
 
-def add_version_3(folder: Path, status: str, title: str = "Digital options v3") -> None:
-    data = yaml.safe_load((folder / "digital_options" / "v2.yaml").read_text(encoding="utf-8"))
-    data.update(version=3, status=status)
+def add_version_4(folder: Path, status: str, title: str = "Digital options v4") -> None:
+    data = yaml.safe_load((folder / "digital_options" / "v3.yaml").read_text(encoding="utf-8"))
+    data.update(version=4, status=status)
     data["title"]["en"] = title
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-    (folder / "digital_options" / "v3.yaml").write_text(text, encoding="utf-8")
+    (folder / "digital_options" / "v4.yaml").write_text(text, encoding="utf-8")
 
 
 def test_publishing_a_draft_is_refused_and_the_lock_is_unchanged(checklists_copy, capsys):
-    add_version_3(checklists_copy, "draft")
+    add_version_4(checklists_copy, "draft")
     lock = read_lock(checklists_copy)
-    code, out, err = dfr(capsys, "checklists", "publish", "digital_options", "3")
+    code, out, err = dfr(capsys, "checklists", "publish", "digital_options", "4")
     assert code == 2 and out == ""
-    assert "Set `status: published` in" in err and "v3.yaml first." in err
+    assert "Set `status: published` in" in err and "v4.yaml first." in err
     assert read_lock(checklists_copy) == lock
 
 
 def test_publishing_records_the_hash_and_a_changed_version_is_refused(checklists_copy, capsys):
-    add_version_3(checklists_copy, "published")
-    code, out, err = dfr(capsys, "checklists", "publish", "digital_options", "3")
+    add_version_4(checklists_copy, "published")
+    code, out, err = dfr(capsys, "checklists", "publish", "digital_options", "4")
     assert code == 0, err
     lock = read_lock(checklists_copy)
-    assert out.strip() == f"Published digital_options@3 ({lock['digital_options@3'][:12]})."
-    add_version_3(checklists_copy, "published", title="Digital options, reworded")
-    code, out, err = dfr(capsys, "checklists", "publish", "digital_options", "3")
+    assert out.strip() == f"Published digital_options@4 ({lock['digital_options@4'][:12]})."
+    add_version_4(checklists_copy, "published", title="Digital options, reworded")
+    code, out, err = dfr(capsys, "checklists", "publish", "digital_options", "4")
     assert code == 2 and out == ""
-    assert "digital_options@3 was already published with different content" in err
+    assert "digital_options@4 was already published with different content" in err
     assert read_lock(checklists_copy) == lock

@@ -21,7 +21,7 @@ from models.notification import Notification
 from notifications.delivery import build_channels, claim, deliver_until_settled, retry_failed
 from notifications.queue import queue_for_submission
 from tests.conftest import ROOT
-from tests.factories import decide, load_people, make_submission
+from tests.factories import SERVICE, decide, load_people, make_submission
 
 
 @pytest.fixture
@@ -324,3 +324,61 @@ def test_the_reviewer_is_told_what_to_look_closely_at(wired, slack, mailbox, che
     assert "Edrychwch yn fanwl ar:" in text
     assert "Mae'r broses yn gofyn am lofnod inc gwlyb neu ffurflenni papur" in text
     assert "wet-ink signature" not in text
+
+
+def test_the_reviewer_reads_the_risk_rating_and_the_panel_the_service_needs(
+    wired, slack, mailbox, checklist_registry
+):
+    """An initiative for 18,000 people and 120,000 transactions a year: medium risk, and a
+    panel led by the Centre of Excellence, in the reviewer's message (Welsh) and the
+    submitter's (English)."""
+    sid = make_submission(
+        wired,
+        checklist_registry,
+        **SERVICE,
+        service_users_per_year=18000,
+        transactions_per_year=120000,
+    )
+    tell(wired, checklist_registry, sid)
+    [assigned] = mailbox.to("dl@example.org")
+    text = assigned.get_body(("plain",)).get_content()
+    assert "Sgôr risg: **canolig**" in text
+    assert "Mwy na 100,000 o drafodion y flwyddyn" in text
+    assert "Risk rating" not in text and "medium" not in text
+    [received] = mailbox.to("p@example.org")
+    text = received.get_body(("plain",)).get_content()
+    assert "Risk rating: **medium**" in text
+    assert "the service assessment panel is led by the Digital Centre of Excellence" in text
+
+
+def test_a_slack_timeout_after_slack_posted_is_reconciled_not_sent_twice(
+    wired, slack, mailbox, checklist_registry, monkeypatch
+):
+    """Slack stores the message, then answers too late: the sender asks Slack for the message
+    by its metadata before trying again, finds it, and records it delivered."""
+    monkeypatch.setenv("DFR_SLACK_TIMEOUT_SECONDS", "0.5")
+    get_settings.cache_clear()
+    sid = make_submission(wired, checklist_registry)
+    slack.hold_seconds = 2
+    report = tell(wired, checklist_registry, sid)
+    slack.hold_seconds = 0
+    slack_rows = [r for r in rows(wired) if r.channel.startswith("slack")]
+    assert slack_rows and all(r.status == "delivered" for r in slack_rows)
+    assert {r.provider_ref for r in slack_rows} == {"confirmed after a timeout"}
+    assert len(slack.messages) == len(slack_rows)  # each exactly once
+    assert report.delivered == len(rows(wired))
+
+
+def test_a_slack_timeout_before_slack_posted_is_sent_again(
+    wired, slack, mailbox, checklist_registry, monkeypatch
+):
+    """The request timed out and Slack does not have the message: it is sent again, once."""
+    monkeypatch.setenv("DFR_SLACK_TIMEOUT_SECONDS", "0.5")
+    get_settings.cache_clear()
+    sid = make_submission(wired, checklist_registry)
+    slack.faults.append(Fault(status=500, hold_seconds=2))  # stores nothing, answers late
+    tell(wired, checklist_registry, sid)
+    slack_rows = [r for r in rows(wired) if r.channel.startswith("slack")]
+    assert all(r.status == "delivered" for r in slack_rows)
+    assert len(slack.messages) == len(slack_rows)  # each exactly once
+    assert sum(r.attempts for r in slack_rows) == len(slack_rows) + 1  # one was sent again

@@ -54,11 +54,12 @@ def test_example_routes_as_expected(path, checklist_registry):
         kind=parsed.kind,
         dg=parsed.dg,
         checklists=checklists,
-        answers=_typed_answers(checklists, parsed.answers),
+        answers=_typed_answers(checklists, parsed.answers, kind=parsed.kind),
         registry=checklist_registry,
         on=date.today(),
     )
     assert route.stage_names == expect["route"]
+    assert route.risk == expect["risk"]
     assert sorted(f.id for f in route.flags) == sorted(expect.get("flags") or [])
     assert sorted(o.id for o in route.obligations) == sorted(expect.get("obligations") or [])
 

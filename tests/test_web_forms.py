@@ -16,7 +16,6 @@ from checklists.loader import read_yaml, registry
 from dfr import labels
 from dfr.i18n import gettext
 from dfr.labels import label
-from dfr.web.describe import standard_names
 from dfr.web.forms import FormErrors
 from dfr.web.routes.review import DecisionPage
 from models.db import engine_for, session_scope
@@ -24,6 +23,7 @@ from models.draft import Draft
 from models.review import ReviewTask
 from models.submission import Submission
 from services.decide import DecisionRequest, record_decision
+from services.describe import standard_names
 from services.submit import submit
 from tests.conftest import ROOT
 from tests.factories import open_task
@@ -82,10 +82,21 @@ def started_draft(site: Site) -> tuple[Browserless, Draft]:
     return client, drafts(site)[-1]
 
 
+def page_asking(question_id: str) -> int:
+    from dfr.web.questions import question_pages
+
+    return next(
+        number
+        for number, questions in enumerate(question_pages(registry().get("digital_options")), 1)
+        if any(q.id == question_id for q in questions)
+    )
+
+
 def test_a_wrong_answer_is_refused_and_the_draft_keeps_its_answers(site: Site):
     client, last = started_draft(site)
     refused = client.post(
-        f"/drafts/{last.id}/questions/digital_options/6", {"estimated_cost": "lots"}
+        f"/drafts/{last.id}/questions/digital_options/{page_asking('estimated_cost')}",
+        {"estimated_cost": "lots"},
     )
     assert refused.status_code == 400
     assert "is not an amount of money" in refused.text
@@ -115,14 +126,7 @@ def test_the_about_page_refuses_what_the_document_refuses_in_its_own_words(site:
 
 
 def test_a_number_outside_its_range_is_refused_on_the_questions_page(site: Site):
-    from dfr.web.questions import question_pages
-
-    checklist = registry().get("digital_options")
-    page = next(
-        number
-        for number, questions in enumerate(question_pages(checklist), start=1)
-        if any(q.id == "digital_take_up_target" for q in questions)
-    )
+    page = page_asking("digital_take_up_target")
     client, last = started_draft(site)
     refused = client.post(
         f"/drafts/{last.id}/questions/digital_options/{page}",

@@ -94,3 +94,28 @@ def test_a_reviewer_finds_their_past_reviews_in_their_work(site: Site, language:
     outcome = gettext("Digital-options review", language)
     assert outcome in past[1]
     client.close()
+
+
+@pytest.mark.parametrize(
+    ("language", "risk", "scrutiny"),
+    [
+        ("en", "Medium", "The Digital Centre of Excellence reviews the digital options"),
+        ("cy", "Canolig", "Y Ganolfan Ragoriaeth Ddigidol sy'n adolygu'r opsiynau digidol"),
+    ],
+)
+def test_the_page_shows_the_risk_rating_and_the_extra_scrutiny(
+    site: Site, language: str, risk: str, scrutiny: str
+):
+    engine = engine_for(site.database_url)
+    with session_scope(engine) as session:  # example 02: 120,000 transactions a year
+        sid = submit(session, read_yaml(ASSESSED), registry()).submission_id
+    client = Browserless(site)
+    client.sign_in("gwenllian.rees", language)
+    page = html.unescape(client.get(f"/submissions/{sid}").text)
+    row = re.search(
+        rf"<dt[^>]*>\s*{gettext('Risk rating', language)}\s*</dt>\s*<dd[^>]*>\s*([^<]+?)\s*</dd>",
+        page,
+    )
+    assert row and row.group(1) == risk
+    assert scrutiny in page
+    client.close()

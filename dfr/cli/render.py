@@ -15,6 +15,7 @@ from models.audit import VerifyResult
 from models.queries import SubmissionDetail
 from models.review import Action, ReviewTask
 from models.submission import Submission, reference_for
+from services.describe import Described, Names, flag_texts
 
 
 def stage_name(stage: str) -> str:
@@ -34,13 +35,15 @@ def action_state(status: str) -> str:
 
 
 def action_name(action: Action) -> str:
-    """`condition #3 (category_review#1) of DFR-00012`."""
+    """`condition #3 of DFR-00012 (“Publish the timetables as open data”)`: what it asks, not
+    its internal reference."""
+    text = " ".join(action.text_in(get_language()).split())
     return _(
-        "{kind} #{id} ({reference}) of {submission}",
+        "{kind} #{id} of {submission} (“{text}”)",
         kind=label(labels.ACTION_KINDS, action.kind),
         id=action.id,
-        reference=action.reference,
         submission=reference_for(action.submission_id),
+        text=text if len(text) <= 60 else text[:59].rstrip() + "…",
     )
 
 
@@ -57,7 +60,7 @@ def route_lines(route: Route, registry: Registry) -> list[str]:
         if routed.because:
             lines.append(f"     {routed.because.get(lang)}")
     if route.risk:
-        lines.append(_("Overall risk: {risk}", risk=route.risk))
+        lines.append(_("Risk rating: {risk}", risk=label(labels.RISKS, route.risk)))
     for flag in route.flags:
         lines.append(_("Flag: {text}", text=flag.text.get(lang)))
     for obligation in route.obligations:
@@ -83,16 +86,30 @@ def submitted_lines(submission: Submission, route: Route, registry: Registry) ->
     ]
 
 
-def task_line(task: ReviewTask) -> str:
-    who = task.assignee_id or _("unassigned")
+def task_line(task: ReviewTask, names: Names | None = None) -> str:
     due = long_date(task.due_date, get_language())
-    scope = f" [{', '.join(task.scope)}]" if task.scope else ""
+    scope = ""
+    if task.scope:
+        standards = [names.standard(s) if names else s for s in task.scope]
+        scope = " " + _("(reassessing {standards})", standards="; ".join(standards))
+    status = label(labels.TASK_STATUSES, task.status)
+    stage = stage_name(task.stage)
+    if task.due_date is None:  # a later stage, not opened yet
+        return f"{stage}{scope}: {status}"
+    if not task.assignee_id:
+        return _(
+            "{stage}{scope}: {status}, not assigned yet, due {due}",
+            stage=stage,
+            scope=scope,
+            status=status,
+            due=due,
+        )
     return _(
         "{stage}{scope}: {status}, assigned to {who}, due {due}",
-        stage=stage_name(task.stage),
+        stage=stage,
         scope=scope,
-        status=label(labels.TASK_STATUSES, task.status),
-        who=who,
+        status=status,
+        who=names.person(task.assignee_id) if names else task.assignee_id,
         due=due,
     )
 
@@ -112,81 +129,147 @@ def answer_text(question: Question, value: object) -> str:
     return str(value)
 
 
-def detail_lines(detail: SubmissionDetail, registry: Registry) -> list[str]:
+def detail_lines(described: Described, registry: Registry) -> list[str]:
+    """One submission as its web page reads: names, not ids; stages by round; dates in words."""
     lang = get_language()
+    detail, names, dg_name = described.detail, described.names, described.dg_name
     s = detail.submission
     lines = [
         f"{s.reference}: {s.title(lang)}",
         _(
-            "Kind: {kind} · DG: {dg} · Submitted by {person} on {date}",
-            kind=label(labels.KINDS, s.kind),
-            dg=s.dg_code,
-            person=s.submitter_id,
+            "{kind} for {dg}, submitted by {person} on {date}",
+            kind=label(labels.KINDS, s.kind).capitalize(),
+            dg=dg_name,
+            person=names.person(s.submitter_id),
             date=long_date(s.submitted_on, lang),
         ),
         _("State: {state} (round {round})", state=state_name(s.state), round=s.round),
-        "",
-        s.summary(lang),
-        "",
-        _("Checklists answered:"),
     ]
-    checklists: dict[str, Checklist] = {}
-    for pinned in detail.answers:
-        checklist = registry.get(pinned.checklist_id, pinned.checklist_version)
-        checklists[checklist.id] = checklist
-        lines.append(f"  {checklist.id} v{checklist.version} ({pinned.content_hash[:12]}…)")
-    lines.append(_("Answers:"))
-    for pinned in detail.answers:
-        checklist = checklists[pinned.checklist_id]
-        for question in checklist.definition.questions:
-            if question.id in pinned.answers:
-                value = pinned.answers[question.id]
-                lines.append(f"  {question.text.get(lang)} {answer_text(question, value)}")
+    if s.risk:
+        lines.append(_("Risk rating: {risk}", risk=label(labels.RISKS, s.risk)))
+    if s.scrutiny == "coe":
+        lines.append(
+            _(
+                "Extra scrutiny: the Digital Centre of Excellence reviews the digital options, "
+                "not the DG's Digital Leader alone."
+            )
+        )
+    lines += ["", s.summary(lang), ""]
+    lines += _answer_lines(detail, registry)
     if detail.flags:
         lines.append(_("Flags:"))
-        flag_texts = {f.id: f.text for c in checklists.values() for f in c.definition.flags}
-        lines += [f"  ! {flag_texts[f.flag_id].get(lang)}" for f in detail.flags]
-    lines.append(_("Stages:"))
-    lines += [f"  {task_line(t)}" for t in detail.tasks]
-    if detail.decisions:
-        lines.append(_("Decisions:"))
-        for d in detail.decisions:
-            lines.append(
-                _(
-                    "  {when} {stage}: {outcome} by {person}",
-                    when=long_date(d.decided_at, lang),
-                    stage=stage_name(d.stage),
-                    outcome=outcome_name(d.outcome),
-                    person=d.actor_id,
-                )
+        texts = flag_texts(detail, registry)
+        lines += [
+            f"  ! {texts[f.flag_id].get(lang) if f.flag_id in texts else f.flag_id}"
+            for f in detail.flags
+        ]
+    lines += _stage_lines(detail, names)
+    lines += _decision_lines(detail, names)
+    lines += _action_lines(detail, names)
+    lines += _history_lines(detail, names)
+    return lines
+
+
+def _answer_lines(detail: SubmissionDetail, registry: Registry) -> list[str]:
+    lang = get_language()
+    lines = []
+    for pinned in detail.answers:
+        checklist = registry.get(pinned.checklist_id, pinned.checklist_version)
+        lines.append(
+            _(
+                "{title} (version {version}):",
+                title=checklist.definition.title.get(lang),
+                version=checklist.version,
             )
-            lines.append(f"    {d.rationale}")
-            for rating in detail.ratings.get(d.id or 0, []):
-                lines.append(f"    {rating.standard_id}: {outcome_name(rating.rating)}")
-    if detail.actions:
-        lines.append(_("Conditions and actions:"))
-        for a in detail.actions:
-            text = a.text_in(lang)
-            status = label(labels.ACTION_STATUSES, a.status)
-            kind = label(labels.ACTION_KINDS, a.kind)
-            due = long_date(a.due_date, lang)
-            lines.append(f"  #{a.id} [{status}] {kind} {a.reference}: {text} — {due}")
-            if a.status in ("reported_done", "done") and a.note:
-                lines.append("    " + _("Done: {note} ({link})", note=a.note, link=a.evidence_url))
-            if a.status == "sent_back" and a.sent_back_reason:
-                lines.append("    " + _("Sent back: {reason}", reason=a.sent_back_reason))
+        )
+        for question in checklist.definition.questions:
+            if question.id in pinned.answers:
+                value = answer_text(question, pinned.answers[question.id])
+                lines.append(f"  {question.text.get(lang)} {value}")
+    return lines
+
+
+def _stage_lines(detail: SubmissionDetail, names: Names) -> list[str]:
+    lines = [_("Stages:")]
+    rounds = sorted({t.round for t in detail.tasks}, reverse=True)
+    for round_number in rounds:
+        indent = "  "
+        if len(rounds) > 1:
+            lines.append("  " + _("Round {number}", number=round_number))
+            indent = "    "
+        lines += [indent + task_line(t, names) for t in detail.tasks if t.round == round_number]
+    return lines
+
+
+def _decision_lines(detail: SubmissionDetail, names: Names) -> list[str]:
+    if not detail.decisions:
+        return []
+    lang = get_language()
+    lines = [_("Decisions:")]
+    for d in detail.decisions:
+        lines.append(
+            "  "
+            + _(
+                "{when} {stage}: {outcome} by {person}",
+                when=long_date(d.decided_at, lang),
+                stage=stage_name(d.stage),
+                outcome=outcome_name(d.outcome),
+                person=names.person(d.actor_id),
+            )
+        )
+        lines.append(f"    {d.rationale}")
+        for rating in detail.ratings.get(d.id or 0, []):
+            lines.append(f"    {names.standard(rating.standard_id)}: {outcome_name(rating.rating)}")
+    return lines
+
+
+def _action_lines(detail: SubmissionDetail, names: Names) -> list[str]:
+    if not detail.actions:
+        return []
+    lang = get_language()
+    lines = [_("Conditions and actions:")]
+    for a in detail.actions:
+        lines.append(
+            "  "
+            + _(
+                "#{id} {what}: {text} (due {due}; {status})",
+                id=a.id,
+                what=names.action(a),
+                text=a.text_in(lang),
+                due=long_date(a.due_date, lang),
+                status=label(labels.ACTION_STATUSES, a.status),
+            )
+        )
+        if a.status in ("reported_done", "done") and a.note:
+            lines.append("    " + _("Done: {note} ({link})", note=a.note, link=a.evidence_url))
+        if a.status == "sent_back" and a.sent_back_reason:
+            lines.append("    " + _("Sent back: {reason}", reason=a.sent_back_reason))
+    return lines
+
+
+def _history_lines(detail: SubmissionDetail, names: Names) -> list[str]:
+    lang = get_language()
     count = len(detail.history)
-    lines.append(
+    lines = [
         _n(
             "History: {count} decision-log entry",
             "History: {count} decision-log entries",
             count,
             count=count,
         )
-    )
+    ]
     for entry in detail.history:
-        when, event = long_date(entry.occurred_at, lang), label(labels.EVENTS, entry.event)
-        lines.append(f"  #{entry.seq} {when} {event} {entry.actor_id or ''}".rstrip())
+        who = names.person(entry.actor_id) if entry.actor_id else _("the system")
+        lines.append(
+            "  "
+            + _(
+                "#{seq} {when}: {event} ({who})",
+                seq=entry.seq,
+                when=long_date(entry.occurred_at, lang),
+                event=label(labels.EVENTS, entry.event),
+                who=who,
+            )
+        )
     return lines
 
 

@@ -12,11 +12,12 @@ from checklists.loader import read_yaml
 from dfr.cli import hints, render, telling
 from dfr.cli.app import app, checklist_registry, say
 from dfr.errors import ValidationError
-from dfr.i18n import _, _n
+from dfr.i18n import _, _n, get_language
 from models.db import session_scope
-from models.queries import parse_reference, submission_detail
+from models.queries import parse_reference
 from services.decide import DecisionRequest, record_decision
 from services.decision_input import parse_conditions, parse_ratings
+from services.describe import describe
 from services.reassign import delegate, reassign
 
 Reference = Annotated[str, typer.Argument(help="Submission number or DFR-00012.")]
@@ -68,22 +69,23 @@ def decide(
     with session_scope() as session:
         decision = record_decision(session, request, registry)
     told = telling.tell_people([decision.submission_id], "a decision")
+    with session_scope(read_only=True) as session:
+        described = describe(session, decision.submission_id, registry, get_language())
+    detail = described.detail
     say(
         _(
-            "Recorded: {stage} {outcome} by {person} (decision-log entry {seq}).",
+            "Recorded: {stage}: {outcome}, by {person} (decision-log entry {seq}).",
             stage=render.stage_name(decision.stage),
-            outcome=outcome,
-            person=actor,
+            outcome=render.outcome_name(decision.outcome),
+            person=described.names.person(actor),
             seq=decision.log_seq,
         )
     )
-    with session_scope(read_only=True) as session:
-        detail = submission_detail(session, decision.submission_id)
     say(_("Submission is now {state}.", state=render.state_name(detail.submission.state)))
     telling.say_how_it_went(told)
     for task in detail.tasks:
         if task.status == "open":
-            say(_("Next: {task}", task=render.task_line(task)))
+            say(_("Next: {task}", task=render.task_line(task, described.names)))
 
 
 def _split_condition(text: str) -> dict[str, str]:
@@ -135,7 +137,9 @@ def reassign_cmd(
     with session_scope() as session:
         task = reassign(session, parse_reference(reference), stage, to, reason, actor)
     told = telling.tell_people([task.submission_id], "a reassignment")
-    say(_("Reassigned: {task}", task=render.task_line(task)))
+    with session_scope(read_only=True) as session:
+        names = describe(session, task.submission_id, checklist_registry(), get_language()).names
+    say(_("Reassigned: {task}", task=render.task_line(task, names)))
     telling.say_how_it_went(told)
 
 

@@ -15,7 +15,8 @@ from dfr.errors import NotFoundError, ValidationError
 from dfr.i18n import _, _n, get_language
 from flows.runner import run_flow
 from models.db import session_scope
-from models.queries import open_tasks, parse_reference, submission_detail
+from models.queries import open_tasks, parse_reference
+from services.describe import describe
 from services.intake import resubmit, withdraw
 from services.submit import submit
 
@@ -31,7 +32,8 @@ def submit_cmd(file: Annotated[Path, typer.Argument(help="Submission YAML file."
         submitted = submit(session, data, registry, intake_key=sha256_hex(data))
     outcome = telling.tell_people([submitted.submission_id], "a submission")
     with session_scope(read_only=True) as session:
-        detail = submission_detail(session, submitted.submission_id)
+        described = describe(session, submitted.submission_id, registry, get_language())
+    detail = described.detail
     if submitted.route is None:
         say(
             _(
@@ -39,7 +41,7 @@ def submit_cmd(file: Annotated[Path, typer.Argument(help="Submission YAML file."
                 reference=submitted.reference,
             )
         )
-        say(render.detail_lines(detail, registry))
+        say(render.detail_lines(described, registry))
     else:
         say(render.submitted_lines(detail.submission, submitted.route, registry))
     telling.say_how_it_went(outcome)
@@ -89,8 +91,9 @@ def submit_many_cmd(
 def show(reference: Reference) -> None:
     """Everything about one submission: answers, route, stages, decisions, history."""
     with session_scope(read_only=True) as session:
-        detail = submission_detail(session, parse_reference(reference))
-        say(render.detail_lines(detail, checklist_registry()))
+        registry = checklist_registry()
+        described = describe(session, parse_reference(reference), registry, get_language())
+    say(render.detail_lines(described, registry))
 
 
 @app.command()

@@ -76,10 +76,10 @@ def typed_so_far(checklist: Checklist, raw: Mapping[str, Any]) -> dict[str, Any]
 
 
 def asked_on_page(
-    checklist: Checklist, page: list[Question], raw: Mapping[str, Any]
+    checklist: Checklist, page: list[Question], raw: Mapping[str, Any], kind: str
 ) -> list[Question]:
     typed = typed_so_far(checklist, raw)
-    return [q for q in page if is_asked(checklist, q.id, typed)]
+    return [q for q in page if is_asked(checklist, q.id, typed, kind)]
 
 
 def field_anchor(question: Question) -> str:
@@ -139,10 +139,10 @@ def date_parts(value: Any) -> dict[str, str]:
     return {"day": day, "month": month, "year": year}
 
 
-def drop_unasked(checklist: Checklist, answers: dict[str, Any]) -> dict[str, Any]:
+def drop_unasked(checklist: Checklist, answers: dict[str, Any], kind: str) -> dict[str, Any]:
     """Forget answers to questions that no longer apply (e.g. after changing an earlier one)."""
     typed = typed_so_far(checklist, answers)
-    return {qid: v for qid, v in answers.items() if is_asked(checklist, qid, typed)}
+    return {qid: v for qid, v in answers.items() if is_asked(checklist, qid, typed, kind)}
 
 
 def display_answer(question: Question, raw: Any) -> str:

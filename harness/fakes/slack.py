@@ -2,8 +2,9 @@
 
 It checks the bot token and each method's payload, stores posted messages, answers
 conversations.open / conversations.history, and can be told to fail: scripted error answers
-(invalid_auth, channel_not_found, 429 with Retry-After, 500) or to hold a response (so a test
-can kill the sender after Slack has the message but before the sender records it).
+(invalid_auth, channel_not_found, 429 with Retry-After, 500, each after a pause if asked) or
+to hold a response (so a test can kill the sender, or let it time out, after Slack has the
+message but before the sender records it).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class Fault:
     status: int = 200
     error: str | None = None
     retry_after: int | None = None
+    hold_seconds: float = 0.0  # wait this long before answering (a client may time out first)
 
 
 @dataclass
@@ -100,6 +102,7 @@ def _handler(state: FakeSlack) -> type[BaseHTTPRequestHandler]:
             with state.lock:
                 fault = state.faults.popleft() if state.faults else None
             if fault is not None:
+                time.sleep(fault.hold_seconds)
                 headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else None
                 return self._answer(
                     fault.status, {"ok": False, "error": fault.error or "internal_error"}, headers

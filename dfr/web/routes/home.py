@@ -8,12 +8,12 @@ from starlette.responses import Response
 
 from dfr.i18n import _
 from dfr.web.auth import CurrentVisitor
-from dfr.web.describe import Names
 from dfr.web.templating import render
 from models.db import session_scope
 from models.overview import decided_by, overdue_in, panels_for, submissions_by, tasks_for
 from models.queries import people_names
 from models.working_days import london_today
+from services.describe import Names
 
 router = APIRouter()
 

@@ -8,13 +8,13 @@ from starlette.responses import Response
 
 from dfr.i18n import _
 from dfr.web.auth import CurrentVisitor
-from dfr.web.describe import Names
 from dfr.web.templating import render
 from models.db import session_scope
 from models.overview import dg_overview
 from models.queries import people_names
 from models.working_days import london_today
 from services.access import overseen_dg
+from services.describe import Names
 
 router = APIRouter()
 

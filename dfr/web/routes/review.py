@@ -19,7 +19,6 @@ from checklists.loader import Checklist, registry
 from dfr.errors import PermissionDeniedError, ValidationError
 from dfr.i18n import _, get_language
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
-from dfr.web.describe import standard_names
 from dfr.web.errors import refusal
 from dfr.web.forms import FormErrors, RowId, date_parts, text, typed_date
 from dfr.web.templating import render_form
@@ -36,6 +35,7 @@ from services.decide import (
     decidable_task,
     record_decision,
 )
+from services.describe import standard_names
 
 router = APIRouter()
 CONDITION_ROWS = 3

@@ -14,17 +14,17 @@ from checklists.loader import registry
 from dfr.errors import ValidationError
 from dfr.i18n import _, get_language
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
-from dfr.web.describe import Names, standard_names
 from dfr.web.forms import FormErrors, RowId, text
 from dfr.web.questions import display_answer
 from dfr.web.templating import render, render_form
 from flows.start import after_commit_in_background
 from models import text_limits
 from models.db import session_scope
-from models.queries import SubmissionDetail, directorate, people_names, submission_detail
+from models.queries import SubmissionDetail, directorate, submission_detail
 from models.submission import Submission
 from services.access import decidable_by, may_reassign, visible_submission
 from services.actions import action_people, offered_moves
+from services.describe import flag_texts, names_for
 from services.drafts import start_resubmission
 from services.intake import withdraw, withdrawable
 
@@ -63,11 +63,6 @@ def submission_page(
     detail = visible_detail(session, visitor, submission_id)
     dg = directorate(session, detail.submission.dg_code)
     reg = registry()
-    flag_texts = {
-        f.id: f.text
-        for pinned in detail.answers
-        for f in reg.get(pinned.checklist_id, pinned.checklist_version).definition.flags
-    }
     decidable = decidable_by(session, detail.submission, detail.tasks, visitor.id)
     reassignable = may_reassign(session, visitor.id, detail.submission.dg_code)
     return render(
@@ -79,14 +74,14 @@ def submission_page(
         s=detail.submission,
         dg=dg,
         sections=_answer_rows(detail),
-        flag_texts=flag_texts,
+        flag_texts=flag_texts(detail, reg),
         decidable=decidable,
         reassignable=reassignable,
         is_submitter=detail.submission.submitter_id == visitor.id,
         registry=reg,
         action_moves=offered_moves(session, detail.submission, detail.actions, visitor.id),
         action_people=action_people(session, detail.actions),
-        names=_names(session, detail),
+        names=names_for(session, detail, reg, get_language()),
         errors=errors,
         values=values or {},
     )
@@ -98,25 +93,6 @@ async def submission_page_for(
 ) -> Response:
     with session_scope(read_only=True) as session:
         return submission_page(request, session, visitor, submission_id)
-
-
-def _names(session: Session, detail: SubmissionDetail) -> Names:
-    """Everyone the page mentions, and the standards its assessments rated, by name."""
-    people: list[object] = [detail.submission.submitter_id]
-    people += [t.assignee_id for t in detail.tasks] + [d.actor_id for d in detail.decisions]
-    for entry in detail.history:  # a reassignment names whom it was from and to
-        people += [entry.actor_id, entry.payload.get("from"), entry.payload.get("assignee_id")]
-    reg = registry()
-    assessed = {
-        (t.checklist_id, t.checklist_version)
-        for t in detail.tasks
-        if t.stage == "service_assessment" and t.checklist_id
-    }
-    checklists = [reg.get(checklist_id, version) for checklist_id, version in sorted(assessed)]
-    return Names(
-        people_names(session, [p for p in people if isinstance(p, str)]),
-        standard_names(checklists, get_language()),
-    )
 
 
 @router.get("/submissions/{submission_id}/confirmation")

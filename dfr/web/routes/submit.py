@@ -216,7 +216,7 @@ def _neighbour(draft: Draft, refs: list[PageRef], ref: PageRef, step: int) -> st
         candidate = refs[index]
         checklist = registry().get(candidate.checklist_id)
         page = question_pages(checklist)[candidate.number - 1]
-        if asked_on_page(checklist, page, draft.answers.get(checklist.id, {})):
+        if asked_on_page(checklist, page, draft.answers.get(checklist.id, {}), draft.kind):
             return f"/drafts/{draft.id}/questions/{candidate.checklist_id}/{candidate.number}"
         index += step
     if step > 0:
@@ -240,7 +240,10 @@ def _after_change(draft: Draft, refs: list[PageRef], ref: PageRef) -> str:
         checklist = registry().get(candidate.checklist_id)
         page = question_pages(checklist)[candidate.number - 1]
         answers = draft.answers.get(checklist.id, {})
-        if any(q.required and q.id not in answers for q in asked_on_page(checklist, page, answers)):
+        if any(
+            q.required and q.id not in answers
+            for q in asked_on_page(checklist, page, answers, draft.kind)
+        ):
             return (
                 f"/drafts/{draft.id}/questions/{candidate.checklist_id}/{candidate.number}"
                 f"?from={FROM_CHECK}"
@@ -264,7 +267,9 @@ def _questions_response(
     errors: FormErrors | None,
 ) -> Response:
     page = question_pages(checklist)[ref.number - 1]
-    questions = asked_on_page(checklist, page, {**draft.answers.get(checklist.id, {}), **values})
+    questions = asked_on_page(
+        checklist, page, {**draft.answers.get(checklist.id, {}), **values}, draft.kind
+    )
     return render_form(
         request,
         "submit_questions.html",
@@ -311,7 +316,7 @@ def save_questions(
         checklist, ref, refs = _checklist_page(draft, checklist_id, number)
         page = question_pages(checklist)[ref.number - 1]
         saved = dict(draft.answers.get(checklist_id, {}))
-        questions = asked_on_page(checklist, page, saved)
+        questions = asked_on_page(checklist, page, saved, draft.kind)
         given, errors = read_page(checklist, questions, form)
         if errors:
             session.rollback()  # nothing from a rejected page is kept
@@ -322,7 +327,7 @@ def save_questions(
         for qid, value in given.items():
             if value in (None, "", []):
                 merged.pop(qid, None)
-        save_answers(session, draft, checklist_id, drop_unasked(checklist, merged))
+        save_answers(session, draft, checklist_id, drop_unasked(checklist, merged, draft.kind))
         after = _after_change(draft, refs, ref) if _from_check(request) else None
         return RedirectResponse(after or _neighbour(draft, refs, ref, +1), status_code=303)
 
@@ -360,7 +365,7 @@ def _check_response(
         checklist = reg.get(ref.checklist_id)
         page = question_pages(checklist)[ref.number - 1]
         answers = draft.answers.get(checklist.id, {})
-        for question in asked_on_page(checklist, page, answers):
+        for question in asked_on_page(checklist, page, answers, draft.kind):
             sections.append((checklist, ref, question, answers.get(question.id)))
     return render(
         request,
