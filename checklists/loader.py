@@ -22,6 +22,7 @@ from pydantic import ValidationError as PydanticValidationError
 from checklists import conditions
 from checklists.canonical import sha256_hex
 from checklists.schema import ChecklistFile, Question, Threshold, ThresholdsFile
+from checklists.yaml_problems import yaml_problem
 from dfr.errors import ChecklistDefinitionError, NotFoundError
 from dfr.i18n import _
 
@@ -105,7 +106,7 @@ def read_yaml(path: Path) -> Any:
                 "{file} is not valid YAML ({position}): {problem}. Fix the syntax and try again.",
                 file=str(path),
                 position=position,
-                problem=getattr(err, "problem", None) or str(err),
+                problem=yaml_problem(getattr(err, "problem", None) or str(err)),
             )
         ) from None
 

@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from sqlmodel import Session, col, select
 
 from checklists.canonical import sha256_hex
+from dfr import labels
 from dfr.i18n import _
+from dfr.labels import label
 from models.audit import LogEntry, VerifyResult, verify, verify_chain
 from models.review import Decision, StandardRating
 from models.submission import ChecklistAnswers, Submission
@@ -135,8 +137,8 @@ def _tables_match(session: Session, chain: VerifyResult) -> VerifyResult:
                 _(
                     "submission {reference} is {state} but the decision log says {logged}",
                     reference=submission.reference,
-                    state=submission.state,
-                    logged=states.get(submission.id or 0, "-"),
+                    state=label(labels.STATES, submission.state),
+                    logged=label(labels.STATES, states.get(submission.id or 0, "-")),
                 ),
             )
     return chain

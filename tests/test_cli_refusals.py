@@ -192,3 +192,52 @@ def test_retrying_a_notification_that_has_not_failed_is_refused(sqlite_file, cap
     assert code == 2 and out == ""
     assert f"Nid yw hysbysiad {sent} wedi methu" in err
     assert database_files(sqlite_file) == before
+
+
+BROKEN_YAML = [
+    # (the file, words of the English message, words of the Welsh one)
+    (
+        "submission:\n  title: [unclosed\n",
+        "a list in square brackets is not closed: add the missing ]",
+        "nid yw rhestr mewn cromfachau sgwâr wedi'i chau",
+    ),
+    (
+        "submission:\n\tkind: initiative\n",
+        "a tab is used for indenting: YAML indents with spaces only",
+        "defnyddir tab i fewnoli",
+    ),
+    (
+        "submission:\n  title: Plan: phase two\n",
+        "a colon is not allowed here",
+        "ni chaniateir colon yma",
+    ),
+    (
+        'submission:\n  title: "C:\\qdrive"\n',
+        "\\q is not an escape that double quotes know",
+        "nid yw \\q yn ddihangiad",
+    ),
+    (
+        'submission:\n  title: "never closed\n',
+        "a quoted text is not closed: add the missing quotation mark",
+        "nid yw testun mewn dyfynodau wedi'i gau",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "english", "welsh"), BROKEN_YAML)
+def test_a_yaml_syntax_error_is_explained_in_the_reader_s_language(
+    sqlite_file, capsys, tmp_path, text, english, welsh
+):
+    """PyYAML's English problem never reaches a Welsh message; each says how to fix it."""
+    path = tmp_path / "broken.yaml"
+    path.write_text(text, encoding="utf-8")
+    before = database_files(sqlite_file)
+    code, out, err = dfr(capsys, "submit", str(path))
+    assert code == 2 and english in err
+    code, out, err = dfr(capsys, "--lang", "cy", "submit", str(path))
+    assert code == 2 and out == ""
+    assert welsh in err and "Cywirwch y gystrawen" in err
+    assert english not in err
+    for pyyaml_words in ("expected", "found", "mapping values", "but got", "token"):
+        assert pyyaml_words not in err
+    assert database_files(sqlite_file) == before

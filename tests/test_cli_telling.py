@@ -58,7 +58,7 @@ def test_a_decision_is_reported_as_recorded_when_telling_people_fails(
     code, out, err = dfr(capsys, *decide_args())
     assert code == 0, err
     assert decisions(submitted) == [("digital_options_review", "approve")]
-    assert "Recorded: Digital-options review approve" in out
+    assert "Recorded: Digital-options review: approve, by " in out
     assert "Submission is now" in out
     assert "Warning: telling people could not be started now (id " in err
     assert "it will be retried" in err
@@ -132,7 +132,7 @@ def test_an_internal_error_after_a_commit_does_not_say_nothing_was_changed(
         raise RuntimeError("rendering exploded")
 
     monkeypatch.setenv("DFR_VAR_DIR", str(tmp_path / "var"))
-    monkeypatch.setattr(reviews, "submission_detail", broken)
+    monkeypatch.setattr(reviews, "describe", broken)
     code, _out, err = dfr(capsys, *decide_args())
     assert code == 70
     assert "Internal error (id " in err and "Some changes may have been saved" in err
