@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from checklists import conditions
 from checklists.loader import Checklist
 from checklists.schema import Question
+from dfr.dates import long_date
 from dfr.errors import ValidationError
 from dfr.i18n import _, get_language
 
@@ -223,8 +224,8 @@ def checked_answer(question: Question, raw: Any, on: date | None = None) -> Any:
         raise ValueError(
             _(
                 "{value} is in the past; give a date from {today} onwards",
-                value=value.isoformat(),
-                today=today.isoformat(),
+                value=long_date(value, get_language()),
+                today=long_date(today, get_language()),
             )
         )
     return value

@@ -23,8 +23,9 @@ from checklists import conditions
 from checklists.canonical import sha256_hex
 from checklists.schema import ChecklistFile, Question, Threshold, ThresholdsFile
 from checklists.yaml_problems import yaml_problem
+from dfr.dates import long_date
 from dfr.errors import ChecklistDefinitionError, NotFoundError
-from dfr.i18n import _
+from dfr.i18n import _, get_language
 
 # The shipped versions: a folder of this package, in a checkout and in an installed wheel.
 SHIPPED = Path(str(resources.files("checklists") / "data"))
@@ -187,7 +188,7 @@ class Thresholds:
                 _(
                     "No threshold {id} is in force on {date}.",
                     id=threshold_id,
-                    date=on.isoformat(),
+                    date=long_date(on, get_language()),
                 )
             )
         return max(in_force, key=lambda t: t.effective_from).amount

@@ -17,13 +17,14 @@ from sqlmodel import Session, col, select
 from checklists.answers import RATINGS
 from checklists.loader import Registry
 from dfr import labels
+from dfr.dates import long_date
 from dfr.errors import (
     NotFoundError,
     PermissionDeniedError,
     TransitionError,
     ValidationError,
 )
-from dfr.i18n import _
+from dfr.i18n import _, get_language
 from dfr.labels import label
 from models import audit, text_limits
 from models.action_lifecycle import OUTSTANDING
@@ -45,6 +46,7 @@ from models.submission import Submission
 from models.text_limits import within
 from models.working_days import london_today
 from services.access import holds_review, refusal_for
+from services.describe import standard_names
 from services.intake import locked_submission
 from services.refusals import REFUSALS, log_refusal
 from services.stages import cancel_open_actions, cancel_remaining, open_task, remaining_tasks
@@ -200,7 +202,7 @@ def _check_conditions(request: DecisionRequest, today: date) -> None:
             raise ValidationError(
                 _(
                     "The condition due date {due} is in the past; give a future date.",
-                    due=condition.due.isoformat(),
+                    due=long_date(condition.due, get_language()),
                 ),
                 field=f"conditions.{number}.due",
             )
@@ -215,6 +217,11 @@ def _check_ratings(request: DecisionRequest, task: ReviewTask, registry: Registr
             )
         return []
     checklist = registry.get(task.checklist_id or "", task.checklist_version)
+    names = standard_names([checklist], get_language())
+
+    def named(ids: list[str]) -> str:  # `3. Understand users…; 5. Make sure…`, not `w03, w05`
+        return "; ".join(names.get(i, i) for i in ids)
+
     expected = set(task.scope or checklist.questions)
     given = set(request.ratings)
     if given != expected:
@@ -223,15 +230,15 @@ def _check_ratings(request: DecisionRequest, task: ReviewTask, registry: Registr
             _(
                 "Rate exactly the standards in this assessment. Missing: {missing}. Not part "
                 "of it: {extra}.",
-                missing=", ".join(missing) or _("none"),
-                extra=", ".join(extra) or _("none"),
+                missing=named(missing) or _("none"),
+                extra=", ".join(extra) or _("none"),  # not standards of this set: no names
             ),
             field=f"ratings.{(missing or extra)[0]}",
         )
     wrong = sorted(s for s, a in request.ratings.items() if a.rating not in RATINGS)
     if wrong:
         raise ValidationError(
-            _("Ratings must be red, amber or green; check: {ids}.", ids=", ".join(wrong)),
+            _("Ratings must be red, amber or green; check: {ids}.", ids=named(wrong)),
             field=f"ratings.{wrong[0]}",
         )
     reds = sorted(s for s, a in request.ratings.items() if a.rating == "red")

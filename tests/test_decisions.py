@@ -82,7 +82,9 @@ def test_red_rating_reassesses_only_the_red_points(people, checklist_registry):
     assess(people, checklist_registry, sid, "red", ratings)
     task = open_stage(people, sid)
     assert task.scope == ["w02", "w07"] and task.attempt == 2
-    with pytest.raises(ValidationError, match="Missing: w07"):
+    with pytest.raises(
+        ValidationError, match="Missing: 7. Have a multidisciplinary team. Not part"
+    ):
         assess(people, checklist_registry, sid, "green", {"w02": StandardAssessment("green")})
     both = {"w02": StandardAssessment("green"), "w07": StandardAssessment("green")}
     assess(people, checklist_registry, sid, "green", both)

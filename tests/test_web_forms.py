@@ -14,6 +14,7 @@ from sqlmodel import col, select
 
 from checklists.loader import read_yaml, registry
 from dfr import labels
+from dfr.dates import long_date
 from dfr.i18n import gettext
 from dfr.labels import label
 from dfr.web.forms import FormErrors
@@ -185,6 +186,13 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class Day:
+    """A date named in a message: in words, in the page's language."""
+
+    value: str
+
+
+@dataclass(frozen=True)
 class Standard:
     """A Welsh standard named in a message: its number and title in the page's language."""
 
@@ -236,7 +244,7 @@ CONDITION_CASES: dict[str, tuple[dict[str, str], str, str, Message]] = {
         "condition-3-due",
         (
             "The condition due date {due} is in the past; give a future date.",
-            {"due": "2020-01-01"},
+            {"due": Day("2020-01-01")},
         ),
     ),
     "a condition with a date and no text": (
@@ -291,7 +299,7 @@ ASSESSMENT_CASES: dict[str, tuple[Callable[[OpenReview], dict[str, str]], str, s
         lambda r: {**_ratings(r, w03="purple"), "outcome": "green", "rationale": "Fine."},
         "rating-w03",
         "rating-w03",
-        ("Ratings must be red, amber or green; check: {ids}.", {"ids": "w03"}),
+        ("Ratings must be red, amber or green; check: {ids}.", {"ids": Standard("w03")}),
     ),
 }
 
@@ -323,6 +331,8 @@ def _refused_beside(
         if isinstance(v, Outcome)
         else standards[v.value]
         if isinstance(v, Standard)
+        else long_date(v.value, language)
+        if isinstance(v, Day)
         else v
         for k, v in params.items()
     }

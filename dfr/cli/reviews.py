@@ -11,6 +11,7 @@ import typer
 from checklists.loader import read_yaml
 from dfr.cli import hints, render, telling
 from dfr.cli.app import app, checklist_registry, say
+from dfr.dates import long_date
 from dfr.errors import ValidationError
 from dfr.i18n import _, _n, get_language
 from models.db import session_scope
@@ -168,8 +169,8 @@ def delegate_cmd(
             len(moved),
             delegate=delegation.delegate_id,
             person=delegation.person_id,
-            starts=starts_on.isoformat(),
-            ends=ends_on.isoformat(),
+            starts=long_date(starts_on, get_language()),
+            ends=long_date(ends_on, get_language()),
             count=len(moved),
         )
     )
