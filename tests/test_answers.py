@@ -166,9 +166,10 @@ def refusal(checklist, answers, language="en") -> str:
         ),
         (
             {"expected_alpha_end": "2020-01-01"},
-            "expected_alpha_end: 1 January 2020 is in the past; give a date from 1 March 2027 onwards",
-            "expected_alpha_end: mae 1 Ionawr 2020 yn y gorffennol; rhowch ddyddiad o 1 Mawrth 2027 "
-            "ymlaen",
+            "expected_alpha_end: 1 January 2020 is in the past; give a date from 1 March 2027 "
+            "onwards",
+            "expected_alpha_end: mae 1 Ionawr 2020 yn y gorffennol; rhowch ddyddiad o 1 Mawrth "
+            "2027 ymlaen",
         ),
         (
             {"expected_alpha_end": datetime(2027, 5, 1, 10, 30)},

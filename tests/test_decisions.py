@@ -83,7 +83,7 @@ def test_red_rating_reassesses_only_the_red_points(people, checklist_registry):
     task = open_stage(people, sid)
     assert task.scope == ["w02", "w07"] and task.attempt == 2
     with pytest.raises(
-        ValidationError, match="Missing: 7. Have a multidisciplinary team. Not part"
+        ValidationError, match=r"Missing: 7\. Have a multidisciplinary team\. Not part"
     ):
         assess(people, checklist_registry, sid, "green", {"w02": StandardAssessment("green")})
     both = {"w02": StandardAssessment("green"), "w07": StandardAssessment("green")}
