@@ -249,6 +249,29 @@ def is_asked(
     )
 
 
+def typed_leniently(checklist: Checklist, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers that are valid, typed; the rest left out (a draft's, half written)."""
+    typed = {}
+    for qid, value in raw.items():
+        question = checklist.questions.get(qid)
+        if question is None:
+            continue
+        try:
+            typed[qid] = coerce_answer(question, value)
+        except ValueError:
+            continue
+    return typed
+
+
+def answers_that_apply(
+    checklist: Checklist, answers: Mapping[str, Any], kind: str
+) -> dict[str, Any]:
+    """`answers` without those to questions no longer asked (after an earlier answer, or the
+    kind of submission, changed)."""
+    typed = typed_leniently(checklist, answers)
+    return {qid: v for qid, v in answers.items() if is_asked(checklist, qid, typed, kind)}
+
+
 def answer_problems(
     checklist: Checklist,
     raw: Mapping[str, Any] | None,

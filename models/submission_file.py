@@ -80,6 +80,14 @@ class SubmissionFile(BaseModel):
     answers: dict[str, dict[str, Any]]
 
 
+class Description(BaseModel):
+    """A new title or summary (or both) given with a resubmission, in both languages."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: TitlePair | None = None
+    summary: TextPair | None = None
+
+
 def parse_submission(data: Any) -> SubmissionFile:
     """Validate the file's shape; the error names each field that is wrong."""
     if isinstance(data, Mapping) and "submission" in data:
@@ -87,13 +95,21 @@ def parse_submission(data: Any) -> SubmissionFile:
     try:
         return SubmissionFile.model_validate(data)
     except PydanticValidationError as err:
-        places = [".".join(str(p) for p in e["loc"]) for e in err.errors()]
-        top_level = _("(top level)")
-        problems = [
-            f"{place or top_level}: {e['msg']}"
-            for place, e in zip(places, err.errors(), strict=True)
-        ]
-        raise ValidationError(
-            _("The submission has problems:") + "\n  - " + "\n  - ".join(problems),
-            field=places[0] or None,
-        ) from None
+        raise _refusal(err, _("The submission has problems:")) from None
+
+
+def parse_description(data: Any) -> Description:
+    """A resubmission's new title and summary, checked as a submission's are."""
+    try:
+        return Description.model_validate(data)
+    except PydanticValidationError as err:
+        raise _refusal(err, _("The new title or summary has problems:")) from None
+
+
+def _refusal(err: PydanticValidationError, heading: str) -> ValidationError:
+    places = [".".join(str(p) for p in e["loc"]) for e in err.errors()]
+    top_level = _("(top level)")
+    problems = [
+        f"{place or top_level}: {e['msg']}" for place, e in zip(places, err.errors(), strict=True)
+    ]
+    return ValidationError(heading + "\n  - " + "\n  - ".join(problems), field=places[0] or None)

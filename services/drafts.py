@@ -13,10 +13,12 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from checklists.answers import to_json
+from checklists.answers import answers_that_apply, to_json
 from checklists.loader import Registry
+from dfr import labels
 from dfr.errors import NotFoundError, PermissionDeniedError, ValidationError
 from dfr.i18n import _
+from dfr.labels import either, label
 from models.draft import Draft
 from models.lifecycle import State
 from models.submission import utcnow
@@ -38,19 +40,66 @@ def unsent_drafts(session: Session, person_id: str, limit: int = 10) -> list[Dra
     )
 
 
+def start_problems(actor: Actor, kind: str, dg_code: str) -> dict[str, str]:
+    """What is wrong with starting (or changing) a draft of `kind` for `dg_code`, by field:
+    a kind there is not, or a DG `actor` may not submit for. Empty when nothing is."""
+    problems: dict[str, str] = {}
+    if kind not in labels.KINDS:
+        problems["kind"] = _(
+            "Choose what you are submitting: {kinds}.",
+            kinds=either([label(labels.KINDS, k) for k in labels.KINDS]),
+        )
+    if not may_submit(actor.roles, dg_code):
+        problems["dg"] = _(
+            "{person} is not a policy officer in {dg}, so cannot submit for it. Ask an "
+            "administrator to add the role, or submit for your own DG.",
+            person=actor.id,
+            dg=dg_code or "—",
+        )
+    return problems
+
+
+def _check_start(actor: Actor, kind: str, dg_code: str) -> None:
+    problems = start_problems(actor, kind, dg_code)
+    if "kind" in problems:
+        raise ValidationError(problems["kind"], field="kind")
+    if "dg" in problems:
+        raise PermissionDeniedError(problems["dg"], field="dg")
+
+
 def start_draft(session: Session, actor: Actor, kind: str, dg_code: str) -> Draft:
     """A new, empty draft of `kind` for `dg_code`, if `actor` may submit for that DG."""
-    if not may_submit(actor.roles, dg_code):
+    _check_start(actor, kind, dg_code)
+    draft = Draft(person_id=actor.id, kind=kind, dg_code=dg_code)
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+def change_start(
+    session: Session, actor: Actor, draft: Draft, kind: str, dg_code: str, registry: Registry
+) -> Draft:
+    """Make `draft` a draft of `kind` for `dg_code`, keeping every answer that still applies
+    (a procurement's category review goes when it becomes an initiative, and questions asked
+    of one kind only go with it). A resubmission keeps the kind and DG it was submitted with."""
+    if draft.resubmission_of is not None:
         raise PermissionDeniedError(
             _(
-                "{person} is not a policy officer in {dg}, so cannot submit for it. Ask an "
-                "administrator to add the role, or submit for your own DG.",
-                person=actor.id,
-                dg=dg_code,
+                "A resubmission keeps what it is and its DG. Withdraw it and submit again to "
+                "change them."
             ),
-            field="dg",
+            field="kind",
         )
-    draft = Draft(person_id=actor.id, kind=kind, dg_code=dg_code)
+    _check_start(actor, kind, dg_code)
+    if kind != draft.kind:
+        used = {c.id: c for c in registry.questionnaires_for(kind)}
+        draft.answers = {
+            checklist_id: answers_that_apply(used[checklist_id], answers, kind)
+            for checklist_id, answers in draft.answers.items()
+            if checklist_id in used
+        }
+    draft.kind, draft.dg_code = kind, dg_code
+    draft.updated_at = utcnow()
     session.add(draft)
     session.flush()
     return draft

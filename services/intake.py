@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from checklists.answers import from_json, normalise_answers, to_json
+from checklists.canonical import sha256_hex
 from checklists.loader import Checklist, Registry
 from checklists.routing import Route, route_for
 from dfr.errors import NotFoundError, PermissionDeniedError, ValidationError
@@ -30,7 +31,12 @@ from models.lifecycle import Actor, Transition, apply
 from models.queries import open_obligations
 from models.review import Action, Decision, ReviewTask
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
-from models.submission_file import SubmissionFile, parse_submission
+from models.submission_file import (
+    Description,
+    SubmissionFile,
+    parse_description,
+    parse_submission,
+)
 from models.text_limits import within
 from models.working_days import london_today
 from services.access import may_submit
@@ -238,13 +244,16 @@ def resubmit(
     changes: Mapping[str, Mapping[str, Any]],
     registry: Registry,
     on: date | None = None,
+    description: Mapping[str, Any] | None = None,
 ) -> tuple[Submission, Route]:
     """Answer again after "changes requested": merge the changes, re-route, reopen review.
 
     Stages approved before the stage that asked for changes keep their decision; that stage
-    and everything after it are reviewed again against the new answers.
+    and everything after it are reviewed again against the new answers. `description` may
+    give a new `title` and/or `summary` (each in both languages), checked as a submission's.
     """
     on = on or london_today()
+    described = parse_description(description or {})
     submission = locked_submission(session, submission_id)
     move = apply(submission.state, "resubmit", acting_as(submission, actor_id))
     previous = stored_answers(session, submission, registry)
@@ -289,6 +298,7 @@ def resubmit(
         if same_review
         else set()
     )
+    redescribed = _redescribe(submission, described)
     submission.round += 1
     submission.value, submission.phase = route.value, route.phase
     submission.risk, submission.scrutiny = route.risk, route.scrutiny
@@ -304,10 +314,27 @@ def resubmit(
             "round": submission.round,
             "kept": sorted(keep),
             **route_payload(checklists, typed, route),
+            **redescribed,
         },
     )
     _add_tasks(session, submission, route, skip=keep, on=on)
     return submission, route
+
+
+def _redescribe(submission: Submission, described: Description) -> dict[str, Any]:
+    """Apply a new title or summary; what the log records of it (the fields and a hash)."""
+    new: dict[str, str] = {}
+    if described.title:
+        new |= {"title_cy": described.title.cy, "title_en": described.title.en}
+    if described.summary:
+        new |= {"summary_cy": described.summary.cy, "summary_en": described.summary.en}
+    changed = sorted(name for name, text in new.items() if getattr(submission, name) != text)
+    if not changed:
+        return {}
+    for name in changed:
+        setattr(submission, name, new[name])
+    texts = {name: getattr(submission, name) for name in sorted(new)}
+    return {"description_changed": changed, "description_hash": sha256_hex(texts)}
 
 
 def _approved_stages_before(

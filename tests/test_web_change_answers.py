@@ -68,3 +68,40 @@ def test_check_your_answers_names_the_dg_in_the_page_language(site: Site, langua
     names = {"en": "Education and Skills (DfES)", "cy": "Addysg a Sgiliau (DfES)"}
     assert names[language] in page
     client.close()
+
+
+START = re.compile(r'href="(/drafts/\d+/start\?from=check)(#dg)?"')
+
+
+def test_the_kind_changes_on_the_same_draft_keeping_the_answers(site: Site):
+    """ "Change" for what it is (and for the DG) opens the first page on the same draft; the
+    texts and answers stay, and the page returns to check-your-answers."""
+    client = Browserless(site)
+    client.sign_in(EXAMPLE["submitter"])
+    check = filled_draft(client)
+    before = html.unescape(client.get(check).text)
+    links = START.findall(before)
+    assert [anchor for _link, anchor in links] == ["", "#dg"]  # the kind's, then the DG's
+    form = client.get(links[0][0])
+    assert form.status_code == 200 and 'value="DfES" checked' in form.text
+    done = client.post(links[0][0], {"kind": "procurement", "dg": "DfES"})
+    assert done.url.path == check  # the same draft, straight back
+    shown = html.unescape(done.text)
+    assert "procurement request" in shown and EXAMPLE["title"]["en"] in shown
+    assert "Category review" in shown  # a procurement's own checklist, still to answer
+    back = client.post(links[0][0], {"kind": "initiative", "dg": "DfES"})
+    assert back.url.path == check
+    assert html.unescape(back.text).count("Change") == before.count("Change")  # all answers kept
+    client.close()
+
+
+def test_a_draft_cannot_move_to_a_dg_its_author_may_not_submit_for(site: Site):
+    client = Browserless(site)
+    client.sign_in(EXAMPLE["submitter"])
+    check = filled_draft(client)
+    link = START.findall(client.get(check).text)[1][0]
+    refused = client.post(link, {"kind": "initiative", "dg": "NOPE"})
+    assert refused.status_code == 400
+    assert "Select the DG this is for" in refused.text
+    assert "Education and Skills (DfES)" in html.unescape(client.get(check).text)  # unchanged
+    client.close()

@@ -161,6 +161,10 @@ DECLARED: dict[tuple[str, str], Declared] = {
         "/drafts/{w.draft_id}/questions/digital_options/1",
         {"user_needs_evidence": "yes"},
     ),
+    ("GET", "/drafts/{draft_id}/start"): Declared(DRAFT_OWNER, "/drafts/{w.draft_id}/start"),
+    ("POST", "/drafts/{draft_id}/start"): Declared(
+        DRAFT_OWNER, "/drafts/{w.draft_id}/start", {"kind": "initiative", "dg": "EST"}
+    ),
     ("GET", "/drafts/{draft_id}/check"): Declared(DRAFT_OWNER, "/drafts/{w.draft_id}/check"),
     ("POST", "/drafts/{draft_id}/check"): Declared(DRAFT_OWNER, "/drafts/{w.draft_id}/check", {}),
     ("GET", "/drafts/{draft_id}/delete"): Declared(DRAFT_OWNER, "/drafts/{w.draft_id}/delete"),

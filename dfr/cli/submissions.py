@@ -116,18 +116,34 @@ def tasks(
 @app.command("resubmit")
 def resubmit_cmd(
     reference: Reference,
-    file: Annotated[Path, typer.Argument(help="YAML with `answers:` to change, per checklist.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="YAML with `answers:` to change, per checklist; optionally a new `title:` or "
+            "`summary:` (each with `cy:` and `en:`)."
+        ),
+    ],
     actor: Annotated[str, typer.Option("--as", help="The submitter's person id.")],
 ) -> None:
     """Answer again after changes were requested; review starts again from that stage."""
     hints.given_with(actor="--as", submitter="--as")
     data = read_yaml(file) or {}
-    changes = data.get("answers", data) if isinstance(data, dict) else None
+    described = isinstance(data, dict) and bool({"title", "summary"} & set(data))
+    changes = data.get("answers", {} if described else data) if isinstance(data, dict) else None
     if not isinstance(changes, dict):
-        raise ValidationError(_("{file} must hold `answers:` per checklist.", file=str(file)))
+        raise ValidationError(
+            _(
+                "{file} must hold `answers:` per checklist (and may give a new `title:` or "
+                "`summary:`, each with `cy:` and `en:`).",
+                file=str(file),
+            )
+        )
+    description = {k: data[k] for k in ("title", "summary") if k in data} if described else None
     registry = checklist_registry()
     with session_scope() as session:
-        submission, route = resubmit(session, parse_reference(reference), actor, changes, registry)
+        submission, route = resubmit(
+            session, parse_reference(reference), actor, changes, registry, description=description
+        )
     outcome = telling.tell_people([submission.id or 0], "a resubmission")
     say(
         _(

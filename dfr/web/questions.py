@@ -9,7 +9,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from checklists.answers import checked_answer, coerce_answer, is_asked
+from checklists.answers import checked_answer, coerce_answer, is_asked, typed_leniently
 from checklists.loader import Checklist, Registry
 from checklists.schema import Question
 from dfr.i18n import _, get_language
@@ -61,24 +61,10 @@ def all_pages(registry: Registry, kind: str) -> list[PageRef]:
     return refs
 
 
-def typed_so_far(checklist: Checklist, raw: Mapping[str, Any]) -> dict[str, Any]:
-    """The draft's answers that are valid, typed (for deciding which questions are asked)."""
-    typed = {}
-    for qid, value in raw.items():
-        question = checklist.questions.get(qid)
-        if question is None:
-            continue
-        try:
-            typed[qid] = coerce_answer(question, value)
-        except ValueError:
-            continue
-    return typed
-
-
 def asked_on_page(
     checklist: Checklist, page: list[Question], raw: Mapping[str, Any], kind: str
 ) -> list[Question]:
-    typed = typed_so_far(checklist, raw)
+    typed = typed_leniently(checklist, raw)
     return [q for q in page if is_asked(checklist, q.id, typed, kind)]
 
 
@@ -137,12 +123,6 @@ def date_parts(value: Any) -> dict[str, str]:
         return {"day": "", "month": "", "year": ""}
     year, month, day = value.split("-")
     return {"day": day, "month": month, "year": year}
-
-
-def drop_unasked(checklist: Checklist, answers: dict[str, Any], kind: str) -> dict[str, Any]:
-    """Forget answers to questions that no longer apply (e.g. after changing an earlier one)."""
-    typed = typed_so_far(checklist, answers)
-    return {qid: v for qid, v in answers.items() if is_asked(checklist, qid, typed, kind)}
 
 
 def display_answer(question: Question, raw: Any) -> str:

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from checklists.answers import answers_that_apply
 from checklists.loader import Checklist, registry
 from checklists.routing import Route
 from dfr import labels
@@ -25,7 +26,6 @@ from dfr.web.questions import (
     asked_on_page,
     date_parts,
     display_answer,
-    drop_unasked,
     question_pages,
     read_page,
 )
@@ -38,6 +38,7 @@ from models.queries import directorate
 from models.submission_file import SUMMARY_MAX, TITLE_MAX, checked_text
 from services.access import submittable_dgs
 from services.drafts import (
+    change_start,
     delete_draft,
     describe,
     mark_sent,
@@ -45,6 +46,7 @@ from services.drafts import (
     own_draft,
     save_answers,
     start_draft,
+    start_problems,
     unsent_drafts,
 )
 from services.intake import plan_submission, resubmit
@@ -59,20 +61,37 @@ def _start_page(
     errors: FormErrors | None = None,
     kind: str = "",
     dg: str = "",
+    draft: Draft | None = None,
 ) -> Response:
+    """What and for which DG: a new draft's first page, or changing a draft's (`draft`)."""
     with session_scope(read_only=True) as session:
         return render_form(
             request,
             "submit_start.html",
             errors,
-            title=_("Submit an initiative or procurement request"),
+            title=_("Change what you are submitting")
+            if draft
+            else _("Submit an initiative or procurement request"),
             dgs=submittable_dgs(session, visitor),
-            drafts=unsent_drafts(session, visitor.id),
+            drafts=[] if draft else unsent_drafts(session, visitor.id),
             retention_days=get_settings().draft_retention_days,
             kinds=labels.KINDS,
             kind=kind,
             dg=dg,
+            draft=draft,
+            from_check=_from_check(request),
         )
+
+
+def _start_errors(visitor: Visitor, kind: str, dg: str) -> FormErrors:
+    """The service's objections to a kind and DG, in the words of this page's questions."""
+    errors = FormErrors()
+    problems = start_problems(visitor, kind, dg)
+    if "kind" in problems:
+        errors.add("kind", _("Select what you are submitting"))
+    if "dg" in problems:
+        errors.add("dg", _("Select the DG this is for"))
+    return errors
 
 
 @router.get("/submit")
@@ -83,18 +102,36 @@ async def start(request: Request, visitor: CurrentVisitor) -> Response:
 @router.post("/submit")
 def create_draft(request: Request, visitor: CurrentVisitor, form: PostedForm) -> Response:
     kind, dg = text(form, "kind"), text(form, "dg")
-    errors = FormErrors()
+    errors = _start_errors(visitor, kind, dg)
+    if errors:
+        return _start_page(request, visitor, errors, kind, dg)
     with session_scope() as session:
-        allowed = {d.code for d in submittable_dgs(session, visitor)}
-        if kind not in labels.KINDS:
-            errors.add("kind", _("Select what you are submitting"))
-        if dg not in allowed:
-            errors.add("dg", _("Select the DG this is for"))
-        if errors:
-            session.rollback()
-            return _start_page(request, visitor, errors, kind, dg)
         draft = start_draft(session, visitor, kind, dg)
         return RedirectResponse(f"/drafts/{draft.id}/about", status_code=303)
+
+
+@router.get("/drafts/{draft_id}/start")
+async def change_start_page(request: Request, draft_id: RowId, visitor: CurrentVisitor) -> Response:
+    with session_scope(read_only=True) as session:
+        draft = open_draft(session, visitor.id, draft_id)
+    return _start_page(request, visitor, None, draft.kind, draft.dg_code, draft)
+
+
+@router.post("/drafts/{draft_id}/start")
+def change_what_and_dg(
+    request: Request, draft_id: RowId, visitor: CurrentVisitor, form: PostedForm
+) -> Response:
+    """Change a draft's kind or DG: the same draft, keeping every answer that still applies."""
+    kind, dg = text(form, "kind"), text(form, "dg")
+    with session_scope() as session:
+        draft = open_draft(session, visitor.id, draft_id)
+        errors = _start_errors(visitor, kind, dg)
+        if errors:
+            session.rollback()
+            return _start_page(request, visitor, errors, kind, dg, draft)
+        change_start(session, visitor, draft, kind, dg, registry())
+        after = "check" if _from_check(request) else "about"
+        return RedirectResponse(f"/drafts/{draft.id}/{after}", status_code=303)
 
 
 @router.get("/drafts/{draft_id}/delete")
@@ -327,7 +364,9 @@ def save_questions(
         for qid, value in given.items():
             if value in (None, "", []):
                 merged.pop(qid, None)
-        save_answers(session, draft, checklist_id, drop_unasked(checklist, merged, draft.kind))
+        save_answers(
+            session, draft, checklist_id, answers_that_apply(checklist, merged, draft.kind)
+        )
         after = _after_change(draft, refs, ref) if _from_check(request) else None
         return RedirectResponse(after or _neighbour(draft, refs, ref, +1), status_code=303)
 
@@ -401,7 +440,15 @@ def send(
                 )
             if draft.resubmission_of is not None:
                 submission, _route = resubmit(
-                    session, draft.resubmission_of, visitor.id, draft.answers, reg
+                    session,
+                    draft.resubmission_of,
+                    visitor.id,
+                    draft.answers,
+                    reg,
+                    description={
+                        "title": {"cy": draft.title_cy, "en": draft.title_en},
+                        "summary": {"cy": draft.summary_cy, "en": draft.summary_en},
+                    },
                 )
                 submission_id = submission.id or 0
             else:  # the draft's key: sent twice at once, one submission is stored
