@@ -4,6 +4,7 @@ sees the outcome — in English and in Welsh — with axe-core run on every page
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -40,8 +41,29 @@ ANSWERS = {
 class Visit:
     """One person's browser session, checking every page it sees with axe-core."""
 
-    def __init__(self, browser: Browser, site: Site, language: str) -> None:
-        self.context: BrowserContext = browser.new_context(base_url=site.url)
+    def __init__(
+        self,
+        browser: Browser,
+        site: Site,
+        language: str,
+        javascript: bool = True,
+        width: int = 1280,
+    ) -> None:
+        self.context: BrowserContext = browser.new_context(
+            base_url=site.url,
+            java_script_enabled=javascript,
+            viewport={"width": width, "height": 900},
+        )
+        self.javascript, self.width = javascript, width
+        # axe-core needs timers, which do not run where JavaScript is off: it reads a copy of
+        # each page, without its scripts, in a second page that runs them.
+        self.twin: Page | None = None
+        if not javascript:
+            self.twin_context = browser.new_context(
+                base_url=site.url, viewport={"width": width, "height": 900}
+            )
+            self.twin = self.twin_context.new_page()
+            self.twin.goto("/accessibility")
         self.context.set_default_timeout(10_000)
         self.page: Page = self.context.new_page()
         self.language = language
@@ -53,13 +75,23 @@ class Visit:
             self.errors.append(message.text)
 
     def check(self) -> None:
-        """The page is in the chosen language, has no WCAG 2.2 AA violations, ran its JS."""
+        """The page is in the chosen language, has no WCAG 2.2 AA violations, ran its JS (or,
+        with JavaScript off, works without it), and fits the window's width (WCAG 1.4.10)."""
         page = self.page
         assert page.get_attribute("html", "lang") == self.language
-        violations = axe_violations(page)
+        violations = axe_violations(self._without_scripts() if self.twin else page)
         assert violations == [], f"{page.url}:\n{describe(violations)}"
-        assert "govuk-frontend-supported" in (page.get_attribute("body", "class") or "")
+        ran = "govuk-frontend-supported" in (page.get_attribute("body", "class") or "")
+        assert ran == self.javascript
         assert self.errors == [], f"{page.url}: console errors {self.errors}"
+        wide = page.evaluate("() => document.documentElement.scrollWidth")
+        assert wide <= self.width, f"{page.url} is {wide}px wide in a {self.width}px window"
+
+    def _without_scripts(self) -> Page:
+        assert self.twin is not None
+        html = re.sub(r"<script\b.*?</script>", "", self.page.content(), flags=re.S)
+        self.twin.set_content(html)
+        return self.twin
 
     def sign_in(self, person: str) -> None:
         page = self.page
@@ -79,6 +111,8 @@ class Visit:
 
     def close(self) -> None:
         self.context.close()
+        if self.twin:
+            self.twin_context.close()
 
 
 def t(message: str, language: str) -> str:
@@ -164,7 +198,24 @@ def _decide(visit: Visit, submission_id: int, outcome: str, **extra: str) -> Non
 
 @pytest.mark.parametrize("language", ["en", "cy"])
 def test_submit_review_assess_and_see_the_outcome(browser: Browser, site: Site, language: str):
-    submitter = Visit(browser, site, language)
+    journey(browser, site, language, javascript=True, width=1280)
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_the_whole_journey_works_with_javascript_off(
+    browser: Browser, site: Site, language: str, width: int
+):
+    """Every form, from submitting to the last decision, without JavaScript, on a desktop
+    and in a 320 px window."""
+    journey(browser, site, language, javascript=False, width=width)
+
+
+def journey(browser: Browser, site: Site, language: str, javascript: bool, width: int) -> None:
+    def visit() -> Visit:
+        return Visit(browser, site, language, javascript, width)
+
+    submitter = visit()
     submitter.sign_in("iwan.parry")
     assert submitter.page.locator("h1").inner_text() == t("Your work", language)
     submission_id = _submit(submitter, language)
@@ -177,7 +228,7 @@ def test_submit_review_assess_and_see_the_outcome(browser: Browser, site: Site, 
     ):
         task = _open_task(site, submission_id)
         stages.append(task.stage)
-        reviewer = Visit(browser, site, language)
+        reviewer = visit()
         reviewer.sign_in(task.assignee_id or "")
         _decide(reviewer, submission_id, outcome, **extra)
         reviewer.close()
@@ -199,7 +250,7 @@ def test_submit_review_assess_and_see_the_outcome(browser: Browser, site: Site, 
     assert page.locator("h1").inner_text() == t("Page not found", language)
     submitter.close()
 
-    leader = Visit(browser, site, language)  # EST's Digital Leader oversees the whole DG
+    leader = visit()  # EST's Digital Leader oversees the whole DG
     leader.sign_in("rhian.evans")
     leader.page.click(f"text={t('DG overview', language)} EST")
     leader.check()
