@@ -96,9 +96,9 @@ def test_a_submission_that_fails_before_it_is_stored_is_an_internal_error_that_c
     def fails(*_args, **_kwargs):
         raise ConnectionError("no flow ran")
 
-    from dfr.cli import submissions
+    import services.submit
 
-    monkeypatch.setattr(submissions, "submit", fails)
+    monkeypatch.setattr(services.submit, "submit", fails)
     before = counts(initialised)
     code, out, err = dfr(capsys, "submit", str(EXAMPLES / EXAMPLE))
     assert code == 70
@@ -126,13 +126,13 @@ def test_a_misconfigured_follow_up_is_named_after_the_decision_is_recorded(
 def test_an_internal_error_after_a_commit_does_not_say_nothing_was_changed(
     submitted, capsys, monkeypatch, tmp_path
 ):
-    from dfr.cli import reviews
+    import models.queries
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("rendering exploded")
 
     monkeypatch.setenv("DFR_VAR_DIR", str(tmp_path / "var"))
-    monkeypatch.setattr(reviews, "submission_detail", broken)
+    monkeypatch.setattr(models.queries, "submission_detail", broken)
     code, _out, err = dfr(capsys, *decide_args())
     assert code == 70
     assert "Internal error (id " in err and "Some changes may have been saved" in err
