@@ -14,6 +14,7 @@ from models.reminders import Reminder
 from models.review import Action, Decision, PanelMember, ReviewTask, StandardRating
 from models.sign_in import SignInAttempt, WebSession
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
+from models.submission_counts import SubmissionCount
 
 __all__ = [
     "Action",
@@ -36,5 +37,6 @@ __all__ = [
     "SignInAttempt",
     "StandardRating",
     "Submission",
+    "SubmissionCount",
     "WebSession",
 ]

@@ -1,7 +1,7 @@
 """Read-only lists for people's home pages and the DG Digital Leader's overview.
 
-Each list is bounded (`limit`) and served by an index, so pages stay fast with tens of
-thousands of submissions.
+Each list is bounded (`limit`) and served by an index, and each count reads open work or a
+kept count, never a DG's whole history: pages stay fast however many submissions are done.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from models.lifecycle import Stage, State
 from models.review import Decision, PanelMember, ReviewTask
 from models.submission import Submission
+from models.submission_counts import SubmissionCount
 
 
 @dataclass(frozen=True)
@@ -148,17 +149,21 @@ class DgOverview:
 
 
 def dg_overview(session: Session, dg_code: str, today: date, limit: int = 25) -> DgOverview:
-    """Everything in a DG: open work by stage (overdue first), and a count per state."""
+    """Everything in a DG: open work by stage (overdue first), and a count per state.
+
+    What it reads grows with the DG's open work, never with its history: the counts per
+    state are one row each (`SubmissionCount`, kept by triggers), the counts per stage and
+    each stage's first rows come from the open tasks' index."""
     by_state = {
         state: count
         for state, count in session.exec(
-            select(Submission.state, func.count())
-            .where(Submission.dg_code == dg_code)
-            .group_by(col(Submission.state))
+            select(SubmissionCount.state, SubmissionCount.submissions).where(
+                SubmissionCount.dg_code == dg_code
+            )
         ).all()
     }
     # One index (dg_code, status, stage, due_date) serves both: the counts are read from it
-    # alone, and each stage's rows are its first entries in due-date order.
+    # alone (open tasks only), and each stage's rows are its first entries in due-date order.
     overdue = case((col(ReviewTask.due_date) < today, 1), else_=0)
     counts = {
         stage: (int(total), int(late or 0))
