@@ -82,7 +82,7 @@ def main() -> None:
         env.pop("PREFECT_API_URL", None)
         times: dict[str, list[float]] = {label: [] for label in COMMANDS}
         peaks: dict[str, float] = dict.fromkeys(COMMANDS, 0.0)
-        for label, command in COMMANDS.items():  # a first run of each warms the disk cache
+        for command in COMMANDS.values():  # a first run of each warms the disk cache
             _run_once(command, env)
         for _round in range(ROUNDS):
             for label, command in COMMANDS.items():
