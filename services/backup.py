@@ -40,8 +40,8 @@ FORMAT = "dfr-export/1"
 
 
 TRANSIENT = frozenset({"web_session", "sign_in_attempt"})
-# Kept by the database from other tables (`models.submission_counts`): an import rebuilds it.
-DERIVED = frozenset({"submission_count"})
+# Kept by the database from other tables (`models.overview_counts`): an import rebuilds them.
+DERIVED = frozenset({"submission_count", "open_task_count"})
 
 
 def _tables() -> list[Table]:

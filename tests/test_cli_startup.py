@@ -13,7 +13,8 @@ import sys
 import pytest
 import typer
 
-from dfr.cli.main import app
+import dfr.cli.main  # noqa: F401 - registers every command on the app
+from dfr.cli.app import app
 
 # Prefect and the web stack: only `run`, `serve`, `web`, `deploy`, `worker`, `remind` and
 # `submit-many` need them.
@@ -51,7 +52,7 @@ def test_help_lists_every_command_without_loading_the_database_or_prefect():
     assert packages.isdisjoint(ORCHESTRATION_AND_WEB | DATA), packages & (
         ORCHESTRATION_AND_WEB | DATA
     )
-    commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+    commands = typer.main.get_command(app).commands
     assert len(commands) > 20
     for name, command in commands.items():
         assert f"\n  {name} " in said, f"{name} is missing from dfr --help"
