@@ -7,13 +7,16 @@ from bench import (
     bench_intake,
     bench_peers,
     bench_production,
+    bench_startup,
     bench_sweep,
     bench_web,
 )
 
 
 def main() -> None:
-    print("== intake in the domain (no orchestration)")
+    print("== start-up of the dfr command")
+    bench_startup.main()
+    print("\n== intake in the domain (no orchestration)")
     bench_intake.main()
     print("\n== the same approval in other workflow engines (SQLite, then PostgreSQL)")
     bench_peers.main()

@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import ValidationError as PydanticValidationError
@@ -48,7 +48,15 @@ class DuplicateKeyError(yaml.YAMLError):
         self.key, self.first_line, self.second_line = key, first.line + 1, second.line + 1
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+# libyaml's parser where PyYAML was built with it: every command that reads the checklists
+# parses them all, and the pure-Python parser takes most of a second for that.
+if TYPE_CHECKING:
+    _SafeLoader = yaml.SafeLoader
+else:
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeLoader):
     """The safe loader, refusing a key repeated within one mapping: a second
     `wet_ink_signature:` would otherwise quietly replace the first. Keys brought in by a merge
     (`<<: *anchor`) may still be overridden, as YAML intends."""

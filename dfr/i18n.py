@@ -18,13 +18,14 @@ import gettext as gettext_module
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
+from typing import TYPE_CHECKING, Any
 
 from dfr.paths import resource
-from dfr.settings import Language
+
+if TYPE_CHECKING:  # neither at run time: `dfr --help` starts without pydantic or Babel
+    from babel.messages.catalog import Catalog
+
+    from dfr.settings import Language
 
 LOCALES_DIR = resource("locales")
 DOMAIN = "dfr"
@@ -49,6 +50,8 @@ def _catalog(language: str) -> gettext_module.GNUTranslations | Catalog | None:
             return gettext_module.GNUTranslations(handle)
     if not path.exists():
         return None
+    from babel.messages.pofile import read_po
+
     with path.open("rb") as handle:
         return read_po(handle, locale=language)
 

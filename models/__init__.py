@@ -10,6 +10,7 @@ from models.digest import Digest
 from models.directory import Delegation, Directorate, Person, RoleAssignment
 from models.draft import Draft
 from models.notification import Notification
+from models.overview_counts import OpenTaskCount, SubmissionCount
 from models.reminders import Reminder
 from models.review import Action, Decision, PanelMember, ReviewTask, StandardRating
 from models.sign_in import SignInAttempt, WebSession
@@ -27,6 +28,7 @@ __all__ = [
     "LogEntry",
     "LogHead",
     "Notification",
+    "OpenTaskCount",
     "PanelMember",
     "Person",
     "RaisedFlag",
@@ -36,5 +38,6 @@ __all__ = [
     "SignInAttempt",
     "StandardRating",
     "Submission",
+    "SubmissionCount",
     "WebSession",
 ]

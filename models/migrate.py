@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 
@@ -16,9 +15,20 @@ from dfr.i18n import _
 from dfr.paths import resource
 from models.db import engine_for, make_engine
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# How each migration file names itself and the one it builds on (see migrations/versions/).
+_REVISION = re.compile(r"""^revision(?:: *str)? *= *["']([^"']+)["'] *$""", re.MULTILINE)
+_BUILDS_ON = re.compile(
+    r"""^down_revision(?::[^=\n]*)? *= *(?:None|["']([^"']+)["']) *$""", re.MULTILINE
+)
+
 
 def alembic_config(database_url: str) -> Config:
     """Alembic's configuration for `database_url`, with the migrations shipped with `dfr`."""
+    from alembic.config import Config
+
     config = Config(str(resource("alembic.ini")))
     config.set_main_option("script_location", str(resource("migrations")))
     config.attributes["database_url"] = database_url
@@ -26,6 +36,8 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
+    from alembic import command
+
     engine = make_engine(database_url)
     try:
         with engine.begin() as connection:
@@ -34,6 +46,34 @@ def upgrade(database_url: str, revision: str = "head") -> None:
             command.upgrade(config, revision)
     finally:
         engine.dispose()
+
+
+def newest_revision() -> str | None:
+    """The newest migration's revision, read from the files' text: the one revision no other
+    builds on. None where the files say anything this reading is unsure of (a file it cannot
+    read, two newest): then Alembic decides. Importing Alembic would cost every command that
+    opens the database a good part of its start-up."""
+    revisions: set[str] = set()
+    built_on: set[str] = set()
+    for path in resource("migrations", "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        revision, builds_on = _REVISION.findall(source), _BUILDS_ON.findall(source)
+        if len(revision) != 1 or len(builds_on) != 1:
+            return None
+        revisions.add(revision[0])
+        if builds_on[0]:
+            built_on.add(builds_on[0])
+    newest = revisions - built_on
+    return newest.pop() if len(newest) == 1 and built_on <= revisions else None
+
+
+def _recorded_revision(database_url: str) -> str | None:
+    """The revision the database says it has, or None if it cannot say (Alembic then looks)."""
+    try:
+        with engine_for(database_url).connect() as connection:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DatabaseError:
+        return None
 
 
 def require_current_schema(database_url: str, shown_url: str) -> None:
@@ -49,6 +89,11 @@ def require_current_schema(database_url: str, shown_url: str) -> None:
                 _("The database {url} is not set up for dfr yet.", url=shown_url),
                 field="database",
             )
+    if _recorded_revision(database_url) == newest_revision():
+        return  # the everyday case, decided without loading Alembic
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     scripts = ScriptDirectory.from_config(alembic_config(database_url))
     head = scripts.get_current_head()
     try:

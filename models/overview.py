@@ -1,7 +1,7 @@
 """Read-only lists for people's home pages and the DG Digital Leader's overview.
 
-Each list is bounded (`limit`) and served by an index, so pages stay fast with tens of
-thousands of submissions.
+Each list is bounded (`limit`) and served by an index, and each count reads open work or a
+kept count, never a DG's whole history: pages stay fast however many submissions are done.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from models.lifecycle import Stage, State
+from models.overview_counts import OpenTaskCount, SubmissionCount
 from models.review import Decision, PanelMember, ReviewTask
 from models.submission import Submission
 
@@ -148,24 +149,26 @@ class DgOverview:
 
 
 def dg_overview(session: Session, dg_code: str, today: date, limit: int = 25) -> DgOverview:
-    """Everything in a DG: open work by stage (overdue first), and a count per state."""
+    """Everything in a DG: open work by stage (overdue first), and a count per state.
+
+    What it reads does not grow with the DG's history, nor with how much it has open: the
+    counts are kept by the database (`models.overview_counts`), one row per state and one per
+    stage and due date of open work; each stage's first rows come from the open tasks' index."""
     by_state = {
         state: count
         for state, count in session.exec(
-            select(Submission.state, func.count())
-            .where(Submission.dg_code == dg_code)
-            .group_by(col(Submission.state))
+            select(SubmissionCount.state, SubmissionCount.submissions).where(
+                SubmissionCount.dg_code == dg_code
+            )
         ).all()
     }
-    # One index (dg_code, status, stage, due_date) serves both: the counts are read from it
-    # alone, and each stage's rows are its first entries in due-date order.
-    overdue = case((col(ReviewTask.due_date) < today, 1), else_=0)
+    overdue = case((col(OpenTaskCount.due_date) < today, col(OpenTaskCount.tasks)), else_=0)
     counts = {
         stage: (int(total), int(late or 0))
         for stage, total, late in session.exec(
-            select(ReviewTask.stage, func.count(), func.sum(overdue))
-            .where(ReviewTask.dg_code == dg_code, ReviewTask.status == "open")
-            .group_by(col(ReviewTask.stage))
+            select(OpenTaskCount.stage, func.sum(OpenTaskCount.tasks), func.sum(overdue))
+            .where(OpenTaskCount.dg_code == dg_code)
+            .group_by(col(OpenTaskCount.stage))
         ).all()
     }
     in_dg = _queue_select().where(ReviewTask.dg_code == dg_code, ReviewTask.status == "open")

@@ -10,13 +10,15 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from govuk_bank_holidays.bank_holidays import BankHolidays
-
 LONDON = ZoneInfo("Europe/London")
 
 
 @lru_cache(maxsize=1)
 def bank_holidays() -> frozenset[date]:
+    # Imported here: the package brings `requests` with it, which a command that counts no
+    # working days (`dfr show`) should not wait for.
+    from govuk_bank_holidays.bank_holidays import BankHolidays
+
     data = BankHolidays(use_cached_holidays=True)
     return frozenset(
         holiday["date"] for holiday in data.get_holidays(division=BankHolidays.ENGLAND_AND_WALES)

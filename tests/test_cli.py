@@ -371,13 +371,13 @@ def test_checklists_commands(capsys):
 
 
 def test_internal_error_shows_an_id_not_a_traceback(initialised, capsys, monkeypatch, tmp_path):
-    from dfr.cli import submissions
+    import models.queries
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("database exploded: secret=hunter2")
 
     monkeypatch.setenv("DFR_VAR_DIR", str(tmp_path / "var"))
-    monkeypatch.setattr(submissions, "open_tasks", broken)
+    monkeypatch.setattr(models.queries, "open_tasks", broken)
     code, out, err = dfr(capsys, "tasks")
     assert code == 70
     assert "Internal error (id " in err and "Nothing was changed" in err  # it only reads

@@ -119,12 +119,12 @@ def test_tasks_for_an_unknown_person_says_which_option_to_check(initialised, cap
 
 def test_a_refusal_about_the_actor_points_at_the_as_option(submitted, capsys, monkeypatch):
     """The domain's message is neutral; the CLI names its own option."""
-    from dfr.cli import reviews
+    import services.decide
 
     def refuses(*_args, **_kwargs):
         raise PermissionDeniedError("Unknown person no.one.", field="actor")
 
-    monkeypatch.setattr(reviews, "record_decision", refuses)
+    monkeypatch.setattr(services.decide, "record_decision", refuses)
     before = counts(submitted)
     code, _out, err = dfr(
         capsys, "decide", "1", "--stage", "digital_options_review", "--outcome", "approve",

@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import select
 
 import flows.start
+import services.describe
 from models.db import engine_for, session_scope
 from models.review import Decision
 from models.submission import Submission
@@ -96,9 +97,9 @@ def test_a_submission_that_fails_before_it_is_stored_is_an_internal_error_that_c
     def fails(*_args, **_kwargs):
         raise ConnectionError("no flow ran")
 
-    from dfr.cli import submissions
+    import services.submit
 
-    monkeypatch.setattr(submissions, "submit", fails)
+    monkeypatch.setattr(services.submit, "submit", fails)
     before = counts(initialised)
     code, out, err = dfr(capsys, "submit", str(EXAMPLES / EXAMPLE))
     assert code == 70
@@ -126,13 +127,12 @@ def test_a_misconfigured_follow_up_is_named_after_the_decision_is_recorded(
 def test_an_internal_error_after_a_commit_does_not_say_nothing_was_changed(
     submitted, capsys, monkeypatch, tmp_path
 ):
-    from dfr.cli import reviews
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("rendering exploded")
 
     monkeypatch.setenv("DFR_VAR_DIR", str(tmp_path / "var"))
-    monkeypatch.setattr(reviews, "describe", broken)
+    monkeypatch.setattr(services.describe, "describe", broken)
     code, _out, err = dfr(capsys, *decide_args())
     assert code == 70
     assert "Internal error (id " in err and "Some changes may have been saved" in err

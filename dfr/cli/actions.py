@@ -3,16 +3,16 @@ id is the number `dfr show` prints beside each one (#3)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dfr.cli import hints, render, telling
+from dfr.cli import hints, telling
 from dfr.cli.app import actions_app, say
 from dfr.i18n import _
-from models.db import session_scope
-from models.review import Action
-from services.actions import confirm_done, report_done, send_back
+
+if TYPE_CHECKING:
+    from models.review import Action
 
 ActionId = Annotated[int, typer.Argument(help="The condition's or action's number (dfr show).")]
 Person = Annotated[str, typer.Option("--as", help="Your person id.")]
@@ -20,6 +20,8 @@ Person = Annotated[str, typer.Option("--as", help="Your person id.")]
 
 def _said(action: Action, line: str) -> None:
     """What was recorded, then tell people and say how that went."""
+    from dfr.cli import render
+
     told = telling.tell_people([action.submission_id], "an action step")
     say(line)
     say(_("It is now {state}.", state=render.action_state(action.status)))
@@ -36,6 +38,10 @@ def done(
     actor: Person,
 ) -> None:
     """The submitter marks a condition or an amber action as done; its reviewer confirms it."""
+    from dfr.cli import render
+    from models.db import session_scope
+    from services.actions import report_done
+
     hints.given_with(actor="--as", note="--note", evidence="--evidence", action="ACTION_ID")
     with session_scope() as session:
         action = report_done(session, action_id, actor, note, evidence)
@@ -51,6 +57,10 @@ def done(
 @actions_app.command("confirm")
 def confirm(action_id: ActionId, actor: Person) -> None:
     """The reviewer who set it confirms a condition or an amber action is done."""
+    from dfr.cli import render
+    from models.db import session_scope
+    from services.actions import confirm_done
+
     hints.given_with(actor="--as", action="ACTION_ID")
     with session_scope() as session:
         action = confirm_done(session, action_id, actor)
@@ -64,6 +74,10 @@ def send_back_cmd(
     actor: Person,
 ) -> None:
     """The reviewer who set it sends it back: it is not done yet, and why."""
+    from dfr.cli import render
+    from models.db import session_scope
+    from services.actions import send_back
+
     hints.given_with(actor="--as", reason="--reason", action="ACTION_ID")
     with session_scope() as session:
         action = send_back(session, action_id, actor, reason)

@@ -8,23 +8,17 @@ from typing import Annotated
 
 import typer
 
-from checklists.loader import configured_folder, load_registry
-from dfr.cli import render
 from dfr.cli.app import app, audit_app, checklist_registry, checklists_app, db_app, say
 from dfr.errors import IntegrityError
 from dfr.i18n import _, _n, get_language
-from dfr.settings import get_settings
-from models.db import default_engine, session_scope
-from models.migrate import upgrade
-from services.audit import reanchor, verify_log
-from services.backup import export_to_file, import_from_file
-from services.checklists import publish
-from services.setup import set_up
 
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the database schema to the newest version (Alembic)."""
+    from dfr.settings import get_settings
+    from models.migrate import upgrade
+
     settings = get_settings()
     upgrade(settings.database_url)
     say(_("Database is up to date: {url}", url=settings.safe_database_url()))
@@ -37,6 +31,9 @@ def init(
     ] = None,
 ) -> None:
     """Create the database and load DGs and people (default: the demo data in examples/)."""
+    from dfr.settings import get_settings
+    from services.setup import set_up
+
     settings = get_settings()
     files = directory or [
         settings.examples_dir / "directorates.yaml",
@@ -58,6 +55,9 @@ def export_cmd(
     file: Annotated[Path, typer.Argument(help="Where to write the JSON-lines export.")],
 ) -> None:
     """Write the whole database as JSON lines (a backup that `dfr import` restores exactly)."""
+    from models.db import default_engine
+    from services.backup import export_to_file
+
     count = export_to_file(default_engine(), file)
     say(
         _n(
@@ -75,6 +75,9 @@ def import_cmd(
     file: Annotated[Path, typer.Argument(help="A file written by `dfr export`.")],
 ) -> None:
     """Restore an export into an empty database, verifying the decision log first."""
+    from dfr.settings import get_settings
+    from services.backup import import_from_file
+
     count = import_from_file(get_settings().database_url, file)
     say(
         _n(
@@ -90,6 +93,10 @@ def import_cmd(
 def audit_verify() -> None:
     """Check the decision log's hash chain and its anchored head, then the tables it vouches
     for; name the first broken entry (or the head)."""
+    from dfr.cli import render
+    from models.db import session_scope
+    from services.audit import verify_log
+
     with session_scope(read_only=True) as session:
         result = verify_log(session)
     if not result.ok:
@@ -101,6 +108,9 @@ def audit_verify() -> None:
 def audit_anchor() -> None:
     """Anchor the log's head with DFR_AUDIT_KEY, once the chain and tables verify: for a log
     written before anchoring, after changing the key, or after looking into a broken head."""
+    from models.db import session_scope
+    from services.audit import reanchor
+
     with session_scope() as session:
         seq = reanchor(session)
     say(_("The decision log's head (entry {seq}) is anchored with the audit key.", seq=seq))
@@ -125,6 +135,8 @@ def checklists_validate(
     ] = None,
 ) -> None:
     """Load and cross-check every checklist; print the first problem found."""
+    from checklists.loader import configured_folder, load_registry
+
     registry = load_registry(folder or configured_folder())
     count = len(registry.checklists)
     say(
@@ -143,11 +155,16 @@ def checklists_show(
     version: Annotated[int | None, typer.Option("--version")] = None,
 ) -> None:
     """The questions, rules and flags of one checklist, in the chosen language."""
+    from dfr.cli import render
+
     say(render.checklist_lines(checklist_registry().get(checklist_id, version)))
 
 
 @checklists_app.command("publish")
 def checklists_publish(checklist_id: str, version: int) -> None:
     """Record a version's content hash: from now on it may not change."""
+    from checklists.loader import configured_folder
+    from services.checklists import publish
+
     published = publish(configured_folder(), checklist_id, version)
     say(_("Published {key} ({hash}).", key=published.key, hash=published.content_hash[:12]))

@@ -1,29 +1,59 @@
-"""The `dfr` typer app: its command groups, the `--lang` option and how commands print."""
+"""The `dfr` typer app: its command groups, the `--lang` option and how commands print.
+
+Imports only typer and the core at the top, as every command module does: what a command
+uses is imported when it runs, so `dfr --help` starts in a fraction of a second."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer import _click as click
+from typer.core import TyperGroup
 
-from checklists.loader import Registry, registry
 from dfr.errors import ValidationError
 from dfr.i18n import set_language
-from dfr.settings import get_settings
 
-app = typer.Typer(
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    help="Digital-first review: checklists, reviews, assessments and a tamper-evident log.",
+if TYPE_CHECKING:
+    from checklists.loader import Registry
+
+
+class PlainHelp(TyperGroup):
+    """Help as plain text, each command with its whole first sentence (click would cut it at
+    the terminal's width). Rich's boxes would take longer to import than everything else
+    `dfr --help` needs together."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [
+            (name, command.get_short_help_str(limit=1000))
+            for name in self.list_commands(ctx)
+            if (command := self.get_command(ctx, name)) is not None and not command.hidden
+        ]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def command_group(help: str) -> typer.Typer:
+    """A group of `dfr` commands, its help in plain text."""
+    return typer.Typer(
+        cls=PlainHelp,
+        no_args_is_help=True,
+        rich_markup_mode=None,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        help=help,
+    )
+
+
+app = command_group(
+    "Digital-first review: checklists, reviews, assessments and a tamper-evident log."
 )
-db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
-audit_app = typer.Typer(no_args_is_help=True, help="The tamper-evident decision log.")
-checklists_app = typer.Typer(no_args_is_help=True, help="Checklist definitions.")
-notifications_app = typer.Typer(no_args_is_help=True, help="Notifications and their delivery.")
-actions_app = typer.Typer(
-    no_args_is_help=True, help="Conditions and amber actions: mark done, confirm, send back."
-)
+db_app = command_group("Database schema.")
+audit_app = command_group("The tamper-evident decision log.")
+checklists_app = command_group("Checklist definitions.")
+notifications_app = command_group("Notifications and their delivery.")
+actions_app = command_group("Conditions and amber actions: mark done, confirm, send back.")
 app.add_typer(actions_app, name="actions")
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
@@ -43,6 +73,8 @@ def warn(line: str) -> None:
 
 def checklist_registry() -> Registry:
     """The configured checklists, loaded once; a broken definition stops the command here."""
+    from checklists.loader import registry
+
     return registry()
 
 
@@ -52,6 +84,8 @@ def _options(
         str | None, typer.Option("--lang", help="Output language: cy (Cymraeg) or en (English).")
     ] = None,
 ) -> None:
+    from dfr.settings import get_settings
+
     chosen = lang or get_settings().language
     if chosen not in ("cy", "en"):
         raise ValidationError(

@@ -13,21 +13,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dfr.cli import render, telling
+from dfr.cli import telling
 from dfr.cli.app import app, checklist_registry, say
 from dfr.errors import DfrError, ValidationError
 from dfr.i18n import _, _n
-from dfr.processes import answers, stop
-from dfr.settings import Settings, get_settings
-from flows.remind import remind
-from flows.runner import run_flow
-from models.db import default_engine, session_scope
-from models.queries import submission_detail
-from services.scenarios import run_scenario
+
+if TYPE_CHECKING:
+    from dfr.settings import Settings
 
 
 @contextmanager
@@ -38,6 +34,8 @@ def prefect_server(
 
     `database_url` (e.g. `postgresql+asyncpg://user@host/prefect`) puts the server's own
     database on PostgreSQL, as in production; by default it is SQLite under `var_dir`."""
+    from dfr.processes import answers, stop
+
     home = var_dir / "prefect"
     home.mkdir(parents=True, exist_ok=True)
     url = f"http://127.0.0.1:{port}/api"
@@ -107,6 +105,8 @@ def run_engine(
 ) -> None:
     """Start the embedded engine: a local Prefect server, the examples through real flow runs,
     notifications to the outbox, and the web UI. Ctrl-C stops it."""
+    from dfr.settings import get_settings
+
     quiet_prefect_console()
     settings = get_settings()
     # SIGTERM stops it as Ctrl-C does, whenever it comes: the web UI, then the server, stop in
@@ -145,6 +145,7 @@ def _run_engine(settings: Settings, port: int, stay: bool) -> None:
 
 
 def _say_demo_sign_in() -> None:
+    from dfr.settings import get_settings
     from dfr.web.auth import demo_password
 
     settings = get_settings()
@@ -167,6 +168,12 @@ def demo(
     ] = None,
 ) -> None:
     """Run every example scenario through the engine and print its route and outcome."""
+    from dfr.cli import render
+    from dfr.settings import get_settings
+    from models.db import default_engine, session_scope
+    from models.queries import submission_detail
+    from services.scenarios import run_scenario
+
     folder = folder or get_settings().examples_dir / "submissions"
     registry = checklist_registry()
     engine = default_engine()
@@ -199,6 +206,10 @@ def remind_cmd(
     ] = None,
 ) -> None:
     """Send the reminders and escalations that are due (the scheduled sweep, by hand)."""
+    from dfr.settings import get_settings
+    from flows.remind import remind
+    from flows.runner import run_flow
+
     if not now and not today:
         raise ValidationError(_("Use --now to run the sweep (or --today DATE to replay a day)."))
     if today:
@@ -251,7 +262,9 @@ def serve_cmd() -> None:
 def web_cmd() -> None:
     """Serve the web UI (DFR_WEB_HOST:DFR_WEB_PORT) until stopped; in production run it behind
     a reverse proxy with DFR_WEB_AUTH=header."""
+    from dfr.settings import get_settings
     from dfr.web.server import check_start, serve_web
+    from models.db import default_engine
 
     settings = get_settings()
     check_start(settings)

@@ -6,8 +6,6 @@ import logging
 import uuid
 from pathlib import Path
 
-from dfr.settings import get_settings
-
 log = logging.getLogger("dfr.cli")
 
 
@@ -21,6 +19,8 @@ def record_incident(what: str) -> str:
 
 def _log_to_file() -> None:
     """Every `dfr.` logger writes to var/dfr.log, never to the terminal."""
+    from dfr.settings import get_settings
+
     root = logging.getLogger("dfr")
     folder = get_settings().var_dir
     target = (folder / "dfr.log").resolve()

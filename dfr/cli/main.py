@@ -1,5 +1,10 @@
 """`dfr`: submit, review and audit from the command line. Exit 0 ok, 2 bad input or a refused
-request, 3 a decision log that fails verification, 70 an internal error (logged with an id)."""
+request, 3 a decision log that fails verification, 70 an internal error (logged with an id).
+
+A command imports what it uses when it runs: `dfr --help` loads typer and the command
+definitions only, and no command loads Prefect or the web stack unless it runs them
+(`tests/test_cli_startup.py`).
+"""
 
 from __future__ import annotations
 
@@ -12,8 +17,6 @@ from dfr.cli.app import app
 from dfr.cli.incidents import record_incident
 from dfr.errors import DfrError
 from dfr.i18n import _
-from dfr.settings import get_settings
-from models.db import read_write_commits
 
 # Each module adds its commands to `app`; `dfr --help` lists them in this order: a
 # submission's life first, then administration, then the engine.
@@ -28,9 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command. A refusal prints one message (the domain's, with the CLI's hint) and
     changes nothing; an internal error prints only an id, and says nothing was changed only
     when no transaction was committed."""
-    get_settings.cache_clear()
+    _forget_settings()
     hints.forget_options()
-    commits_before = read_write_commits()
+    commits_before = _read_write_commits()
     try:
         result = app(args=argv, standalone_mode=False)
         return result if isinstance(result, int) else 0
@@ -50,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(getattr(err, "exit_code", 2))
     except Exception:  # internal errors: logged with an id, never leaked
         incident = record_incident("internal error")
-        if read_write_commits() == commits_before:
+        if _read_write_commits() == commits_before:
             message = _(
                 "Internal error (id {id}). Nothing was changed; please report the id.",
                 id=incident,
@@ -62,6 +65,21 @@ def main(argv: list[str] | None = None) -> int:
             )
         typer.echo(message, err=True)
         return 70
+
+
+def _forget_settings() -> None:
+    """Read the settings afresh for each command (tests run many in one process); before
+    anything has read them there is nothing to forget, and nothing to import."""
+    settings = sys.modules.get("dfr.settings")
+    if settings is not None:
+        settings.get_settings.cache_clear()
+
+
+def _read_write_commits() -> int:
+    """`models.db.read_write_commits`, without importing the database layer for a command that
+    never opens it: until it is imported, nothing can have been committed."""
+    db = sys.modules.get("models.db")
+    return db.read_write_commits() if db is not None else 0
 
 
 def run() -> None:

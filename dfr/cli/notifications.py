@@ -9,8 +9,6 @@ import typer
 from dfr.cli import telling
 from dfr.cli.app import notifications_app, say
 from dfr.i18n import _, _n
-from models.db import session_scope
-from services.notifications import list_notifications, queue_failed_again
 
 
 @notifications_app.command("list")
@@ -20,6 +18,9 @@ def notifications_list(
     ] = None,
 ) -> None:
     """Notification rows with their status, attempts and last error."""
+    from models.db import session_scope
+    from services.notifications import list_notifications
+
     with session_scope(read_only=True) as session:
         rows = list_notifications(session, status)
     if not rows:
@@ -37,6 +38,9 @@ def notifications_retry(
     ] = None,
 ) -> None:
     """Send failed notifications again."""
+    from models.db import session_scope
+    from services.notifications import queue_failed_again
+
     with session_scope() as session:
         count = queue_failed_again(session, ids)
     say(

@@ -8,18 +8,10 @@ from typing import Annotated
 
 import typer
 
-from checklists.loader import read_yaml
-from dfr.cli import hints, render, telling
+from dfr.cli import hints, telling
 from dfr.cli.app import app, checklist_registry, say
-from dfr.dates import long_date
 from dfr.errors import ValidationError
-from dfr.i18n import _, _n, get_language
-from models.db import session_scope
-from models.queries import parse_reference
-from services.decide import DecisionRequest, record_decision
-from services.decision_input import parse_conditions, parse_ratings
-from services.describe import describe
-from services.reassign import delegate, reassign
+from dfr.i18n import _, _n
 
 Reference = Annotated[str, typer.Argument(help="Submission number or DFR-00012.")]
 
@@ -56,6 +48,14 @@ def decide(
     ] = None,
 ) -> None:
     """Record a reviewer's decision on the open stage of a submission."""
+    from dfr.cli import render
+    from dfr.i18n import get_language
+    from models.db import session_scope
+    from models.queries import parse_reference
+    from services.decide import DecisionRequest, record_decision
+    from services.decision_input import parse_conditions, parse_ratings
+    from services.describe import describe
+
     hints.given_with(actor="--as", stage="--stage", outcome="--outcome")
     request = DecisionRequest(
         submission_id=parse_reference(reference),
@@ -102,6 +102,8 @@ def _split_condition(text: str) -> dict[str, str]:
 
 def _raw_ratings(ratings: list[str], ratings_file: Path | None) -> dict[str, object]:
     """`--ratings-file` first, then each `--rating STANDARD=colour` over it."""
+    from checklists.loader import read_yaml
+
     raw: dict[str, object] = {}
     if ratings_file:
         loaded = read_yaml(ratings_file) or {}
@@ -134,6 +136,13 @@ def reassign_cmd(
     ],
 ) -> None:
     """Give an open review to someone else; the reason goes into the decision log."""
+    from dfr.cli import render
+    from dfr.i18n import get_language
+    from models.db import session_scope
+    from models.queries import parse_reference
+    from services.describe import describe
+    from services.reassign import reassign
+
     hints.given_with(actor="--as", assignee="--to", to="--to", stage="--stage")
     with session_scope() as session:
         task = reassign(session, parse_reference(reference), stage, to, reason, actor)
@@ -154,6 +163,11 @@ def delegate_cmd(
     actor: Annotated[str, typer.Option("--as", help="The person themselves, or an administrator.")],
 ) -> None:
     """Absence cover: another person takes someone's reviews for a date range."""
+    from dfr.dates import long_date
+    from dfr.i18n import get_language
+    from models.db import session_scope
+    from services.reassign import delegate
+
     hints.given_with(actor="--as", person="PERSON", delegate="--to", to="--to")
     try:
         starts_on, ends_on = date.fromisoformat(starts), date.fromisoformat(ends)

@@ -7,18 +7,10 @@ from typing import Annotated
 
 import typer
 
-from checklists.canonical import sha256_hex
-from checklists.loader import read_yaml
-from dfr.cli import hints, render, telling
+from dfr.cli import hints, telling
 from dfr.cli.app import app, checklist_registry, say
 from dfr.errors import NotFoundError, ValidationError
 from dfr.i18n import _, _n, get_language
-from flows.runner import run_flow
-from models.db import session_scope
-from models.queries import open_tasks, parse_reference
-from services.describe import describe
-from services.intake import resubmit, withdraw
-from services.submit import submit
 
 Reference = Annotated[str, typer.Argument(help="Submission number or DFR-00012.")]
 
@@ -26,6 +18,14 @@ Reference = Annotated[str, typer.Argument(help="Submission number or DFR-00012."
 @app.command("submit")
 def submit_cmd(file: Annotated[Path, typer.Argument(help="Submission YAML file.")]) -> None:
     """Validate and store a submission, then print the route it will take."""
+    from checklists.canonical import sha256_hex
+    from checklists.loader import read_yaml
+    from dfr.cli import render
+    from dfr.i18n import get_language
+    from models.db import session_scope
+    from services.describe import describe
+    from services.submit import submit
+
     registry = checklist_registry()
     data = read_yaml(file)
     with session_scope() as session:  # idempotent on the file's content
@@ -61,6 +61,7 @@ def submit_many_cmd(
     """Store and route many submissions from a JSON-lines file (an import from another system),
     500 to a transaction; a bad line stops the import and says where to resume."""
     from flows.intake import intake_many
+    from flows.runner import run_flow
 
     if not file.is_file():
         raise NotFoundError(_("File not found: {file}. Check the path.", file=str(file)))
@@ -90,8 +91,14 @@ def submit_many_cmd(
 @app.command()
 def show(reference: Reference) -> None:
     """Everything about one submission: answers, route, stages, decisions, history."""
+    from dfr.cli import render
+    from dfr.i18n import get_language
+    from models.db import session_scope
+    from models.queries import parse_reference
+    from services.describe import describe
+
+    registry = checklist_registry()
     with session_scope(read_only=True) as session:
-        registry = checklist_registry()
         described = describe(session, parse_reference(reference), registry, get_language())
     say(render.detail_lines(described, registry))
 
@@ -103,6 +110,10 @@ def tasks(
     ] = None,
 ) -> None:
     """Open review tasks, soonest due first."""
+    from dfr.cli import render
+    from models.db import session_scope
+    from models.queries import open_tasks
+
     hints.given_with(assignee="--assignee")
     lang = get_language()
     with session_scope(read_only=True) as session:
@@ -126,6 +137,12 @@ def resubmit_cmd(
     actor: Annotated[str, typer.Option("--as", help="The submitter's person id.")],
 ) -> None:
     """Answer again after changes were requested; review starts again from that stage."""
+    from checklists.loader import read_yaml
+    from dfr.cli import render
+    from models.db import session_scope
+    from models.queries import parse_reference
+    from services.intake import resubmit
+
     hints.given_with(actor="--as", submitter="--as")
     data = read_yaml(file) or {}
     described = isinstance(data, dict) and bool({"title", "summary"} & set(data))
@@ -163,6 +180,10 @@ def withdraw_cmd(
     reason: Annotated[str, typer.Option("--reason")] = "",
 ) -> None:
     """Withdraw a submission (submitter only); open stages are cancelled."""
+    from models.db import session_scope
+    from models.queries import parse_reference
+    from services.intake import withdraw
+
     hints.given_with(actor="--as", submitter="--as")
     with session_scope() as session:
         submission = withdraw(session, parse_reference(reference), actor, reason)

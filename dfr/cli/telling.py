@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import flows.start
 from dfr.cli.app import say, warn
 from dfr.cli.incidents import log_libraries_to_file, record_incident
 from dfr.errors import DfrError
@@ -48,11 +47,15 @@ def _problem(err: Exception) -> str | None:
 def tell_people(submission_ids: Sequence[int], what: str) -> FollowUp:
     """Announce and deliver what was just recorded (`what`, for the log) about these
     submissions (`flows.start.after_commit`)."""
+    import flows.start
+
     return after_commit(lambda: flows.start.after_commit(submission_ids), what)
 
 
 def deliver_pending(what: str) -> FollowUp:
     """Send every pending notification (after a bulk import, a retry)."""
+    import flows.start
+
     return after_commit(flows.start.start_delivery, what)
 
 

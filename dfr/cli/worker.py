@@ -7,24 +7,21 @@ into absolute ones before it starts, and every flow run reads the same database 
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.engine import make_url
 
 from dfr.cli.app import app, say
 from dfr.errors import ValidationError
 from dfr.i18n import _, _n
-from dfr.keys import audit_key
-from dfr.settings import get_settings
-from flows.runner import prefect_configured
 
 
 def require_prefect_api() -> None:
+    from flows.runner import prefect_configured
+
     if not prefect_configured():
         raise ValidationError(
             _("Set PREFECT_API_URL to the production Prefect server's API first.")
@@ -34,6 +31,10 @@ def require_prefect_api() -> None:
 def pin_relative_paths() -> None:
     """Make the settings' relative paths absolute in this process's environment (inherited
     by every flow run the worker starts)."""
+    from sqlalchemy.engine import make_url
+
+    from dfr.settings import get_settings
+
     settings = get_settings()
     url = make_url(settings.database_url)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
@@ -49,6 +50,8 @@ def pin_relative_paths() -> None:
 
 def deploy(pool: str) -> list[str]:
     """Ensure the work pool and register every deployment on it."""
+    import asyncio
+
     from flows.work_pool import register_deployments
 
     require_prefect_api()
@@ -78,6 +81,8 @@ def catch_up() -> None:
 @app.command("deploy")
 def deploy_cmd() -> None:
     """Create the work pool (DFR_WORK_POOL) and register every deployment on it."""
+    from dfr.settings import get_settings
+
     pool = get_settings().work_pool
     names = deploy(pool)
     say(
@@ -100,6 +105,9 @@ def worker_cmd(
 ) -> None:
     """Production: register the work pool and deployments, catch up on anything a stopped
     worker left, then become Prefect's process worker for the pool. Needs PREFECT_API_URL."""
+    from dfr.keys import audit_key
+    from dfr.settings import get_settings
+
     pin_relative_paths()
     audit_key(get_settings())  # refuse to start in production without DFR_AUDIT_KEY
     pool = get_settings().work_pool

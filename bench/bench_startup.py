@@ -1,0 +1,110 @@
+"""How long a person waits for `dfr` to start: `dfr --help` and `dfr show 1` (targets under
+0.5 s and under 1 s, and under 60 MB for `--help`), against `python -c pass` in the same run.
+
+Each command runs ROUNDS times as a new process, the three taking turns; times are medians of
+wall-clock time from start to exit, memory the largest peak RSS (from `wait4`, in a small
+launcher process whose start every command pays alike). `show` reads
+one example submission from a SQLite file of its own. DFR_BENCH_STARTUP_ROUNDS changes the
+number of rounds (default 7).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.fixtures import load_demo_directory, submission_document
+from checklists.loader import registry
+from models.db import dispose_engine, engine_for, session_scope
+from models.migrate import upgrade
+from services.submit import submit
+
+ROUNDS = int(os.environ.get("DFR_BENCH_STARTUP_ROUNDS", "7"))
+DFR = [sys.executable, "-c", "from dfr.cli.main import run; run()"]
+COMMANDS = {
+    "python -c pass (baseline)": [sys.executable, "-c", "pass"],
+    "dfr --help": [*DFR, "--help"],
+    "dfr show 1": [*DFR, "show", "1"],
+}
+TARGETS = {"dfr --help": (0.5, 60), "dfr show 1": (1.0, None)}
+
+
+# A small process that starts the command and reports its peak RSS: a child forked from this
+# benchmark would count this process's memory, held until its exec, as its own.
+LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+_pid, status, usage = os.wait4(pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
+
+
+def _run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Seconds from start to exit and peak RSS in MB of one run; it must succeed. The time
+    includes the launcher's own start, the same for every command."""
+    began = time.perf_counter()
+    launched = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, *command],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    took = time.perf_counter() - began
+    code, peak_kb = (int(word) for word in launched.stdout.split()[-2:])
+    assert code == 0, f"{command} exited with {code}: {launched.stderr[-2000:]}"
+    return took, peak_kb / 1024
+
+
+def _one_submission(folder: Path) -> str:
+    """A SQLite file holding the demo directory and one example submission (DFR-00001)."""
+    url = f"sqlite:///{folder / 'dfr.sqlite3'}"
+    upgrade(url)
+    engine = engine_for(url)
+    load_demo_directory(engine)
+    with session_scope(engine) as session:
+        submit(session, submission_document(), registry())
+    dispose_engine(url)
+    return url
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**os.environ, "DFR_DATABASE_URL": _one_submission(Path(folder))}
+        env["DFR_VAR_DIR"] = folder
+        env.pop("PREFECT_API_URL", None)
+        times: dict[str, list[float]] = {label: [] for label in COMMANDS}
+        peaks: dict[str, float] = dict.fromkeys(COMMANDS, 0.0)
+        for command in COMMANDS.values():  # a first run of each warms the disk cache
+            _run_once(command, env)
+        for _round in range(ROUNDS):
+            for label, command in COMMANDS.items():
+                took, peak = _run_once(command, env)
+                times[label].append(took)
+                peaks[label] = max(peaks[label], peak)
+    base_time = statistics.median(times["python -c pass (baseline)"])
+    base_peak = peaks["python -c pass (baseline)"]
+    print(f"  {ROUNDS} runs each, taking turns; median wall-clock time, largest peak RSS")
+    for label in COMMANDS:
+        took = statistics.median(times[label])
+        line = (
+            f"  {label}: {took * 1000:.0f} ms ({took / base_time:.1f} times the baseline), "
+            f"{peaks[label]:.0f} MB ({peaks[label] / base_peak:.1f} times)"
+        )
+        if label in TARGETS:
+            seconds, megabytes = TARGETS[label]
+            met = took < seconds and (megabytes is None or peaks[label] < megabytes)
+            target = f"< {seconds} s" + (f", < {megabytes} MB" if megabytes else "")
+            line += f"; {'meets' if met else 'misses'} the target ({target})"
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
