@@ -12,6 +12,8 @@ from models.draft import Draft
 from models.notification import Notification
 from models.reminders import Reminder
 from models.review import Action, Decision, PanelMember, ReviewTask, StandardRating
+from models.service_register import Service, TransactionType
+from models.service_returns import MonthlyReturn
 from models.sign_in import SignInAttempt, WebSession
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
 
@@ -26,6 +28,7 @@ __all__ = [
     "EventEmission",
     "LogEntry",
     "LogHead",
+    "MonthlyReturn",
     "Notification",
     "PanelMember",
     "Person",
@@ -33,8 +36,10 @@ __all__ = [
     "Reminder",
     "ReviewTask",
     "RoleAssignment",
+    "Service",
     "SignInAttempt",
     "StandardRating",
     "Submission",
+    "TransactionType",
     "WebSession",
 ]
