@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlmodel import Session, col, select
 
@@ -81,3 +82,17 @@ def register_kpis(
         {dg: group(ids) for dg, ids in sorted(members.items())},
         group([service.id or 0 for service in chosen]),
     )
+
+
+MONEY_KPIS = frozenset({"cost_per_transaction"})
+
+
+def shown(kpi: str, value: KpiValue) -> str | None:
+    """A KPI's value as people read it (£12.50, 70.0%), or None when it is missing: a page
+    says why instead (`MISSING`), never a number."""
+    number = value.value
+    if number is None:
+        return None
+    if kpi in MONEY_KPIS:
+        return f"£{number.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+    return f"{(number * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"

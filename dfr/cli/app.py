@@ -24,11 +24,15 @@ notifications_app = typer.Typer(no_args_is_help=True, help="Notifications and th
 actions_app = typer.Typer(
     no_args_is_help=True, help="Conditions and amber actions: mark done, confirm, send back."
 )
+register_app = typer.Typer(
+    no_args_is_help=True, help="The register of transactional services and its KPIs."
+)
 app.add_typer(actions_app, name="actions")
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 app.add_typer(checklists_app, name="checklists")
 app.add_typer(notifications_app, name="notifications")
+app.add_typer(register_app, name="register")
 
 
 def say(lines: list[str] | str) -> None:
