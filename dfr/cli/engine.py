@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.engine import Engine
 
 from dfr.cli import render, telling
 from dfr.cli.app import app, checklist_registry, say
@@ -27,6 +28,7 @@ from flows.remind import remind
 from flows.runner import run_flow
 from models.db import default_engine, session_scope
 from models.queries import submission_detail
+from services.register_examples import load_register_examples
 from services.scenarios import run_scenario
 
 
@@ -185,6 +187,24 @@ def demo(
         for step in result.steps:
             say("  → " + step)
         say(_("Outcome: {state}", state=render.state_name(s.state)))
+    _load_demo_register(engine)
+
+
+def _load_demo_register(engine: Engine) -> None:
+    """The demo register of services and its returns (examples/register/), if shipped."""
+    loaded = load_register_examples(engine, get_settings().examples_dir / "register")
+    if loaded is not None:
+        say(
+            "\n"
+            + _(
+                "Register of services: {added} added, {changed} changed; returns: {recorded} "
+                "recorded, {corrected} corrected.",
+                added=loaded.services.added,
+                changed=loaded.services.changed,
+                recorded=loaded.returns.recorded,
+                corrected=loaded.returns.corrected,
+            )
+        )
 
 
 def _tell_people(submission_id: int) -> None:
