@@ -155,7 +155,7 @@ def test_a_person_reads_a_service_page_and_sees_its_charts(
         "[...document.querySelectorAll('img.dfr-chart')].map(i => i.complete && i.naturalWidth)"
     )
     assert all(w and w > 0 for w in widths)  # drawn, not blocked by the page's policy
-    assert images.first.get_attribute("alt").startswith(
+    assert (images.first.get_attribute("alt") or "").startswith(
         page.locator("figcaption").first.inner_text()[:20]
     )
     context.close()
