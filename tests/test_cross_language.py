@@ -34,6 +34,7 @@ from notifications.render import MESSAGES
 from services.actions import confirm_done, report_done, send_back
 from services.decide import DecisionRequest, record_decision
 from services.digests import record_digests
+from services.register_examples import load_register_examples
 from services.reminders import sweep
 from services.scenarios import run_scenario
 from services.submit import submit
@@ -97,6 +98,7 @@ def world(site: Site) -> World:
         week = week_start_for(today)
         record_digests(session, week)
         queue_digests(session, week, reg, settings)
+    load_register_examples(engine, ROOT / "examples" / "register")  # the public register
     return World(ran, assessment, ran["12-changes-requested.yaml"])
 
 
@@ -130,6 +132,11 @@ def _walk(site: Site, world: World, language: str) -> dict[str, str]:
     pages["page not found"] = _expect(anonymous.get("/no-such-page"), 404)
     for path in ("/help", "/accessibility", "/privacy"):
         pages[path] = _expect(anonymous.get(path))
+    for path in ("/services", "/services?dg=SF&phase=live", "/open-data"):
+        pages[path] = _expect(anonymous.get(path))
+    for slug in ("planning-appeal", "landfill-disposals-tax", "woodland-creation-grant"):
+        pages[f"register: {slug}"] = _expect(anonymous.get(f"/services/{slug}"))
+    pages["register: service not found"] = _expect(anonymous.get("/services/no-such"), 404)
     anonymous.close()
 
     officer = Browserless(site)  # submits a procurement with example 04's texts and answers
@@ -242,6 +249,7 @@ def test_the_command_line_speaks_one_language(world: World, cli: Any, language: 
         for name, sid in world.submissions.items()
     }
     outputs["tasks"] = cli("--lang", language, "tasks")
+    outputs["register kpis"] = cli("--lang", language, "register", "kpis")
     outputs["show, not found"] = cli("--lang", language, "show", "99999")
     outputs["decide, refused"] = cli(
         "--lang", language, "decide", str(world.assessment.submission_id), "--stage",

@@ -159,3 +159,11 @@ def test_a_person_reads_a_service_page_and_sees_its_charts(
         page.locator("figcaption").first.inner_text()[:20]
     )
     context.close()
+
+
+def test_a_service_page_links_to_the_service(register_site):
+    page = read(register_site, "/services/planning-appeal", "en").text
+    assert (
+        '<a class="govuk-link dfr-break-words" href="https://www.gov.wales/planning-appeals">'
+        in page
+    )
