@@ -113,15 +113,23 @@ def _logged(figures: Mapping[str, Figure]) -> dict[str, str]:
     return {name: str(value) for name, value in figures.items()}
 
 
-def _store(
-    session: Session, sent: ReturnFigures, slug: str, actor_id: str, reason: str | None
-) -> NewEntry | None:
-    """Record a return or correct the one already there; the log entry (None: no change)."""
-    existing = session.exec(
+def _recorded(session: Session, service_id: int, month: date) -> MonthlyReturn | None:
+    return session.exec(
         select(MonthlyReturn).where(
-            MonthlyReturn.service_id == sent.service_id, MonthlyReturn.month == sent.month
+            MonthlyReturn.service_id == service_id, MonthlyReturn.month == month
         )
     ).one_or_none()
+
+
+def _store(
+    session: Session,
+    sent: ReturnFigures,
+    existing: MonthlyReturn | None,
+    slug: str,
+    actor_id: str,
+    reason: str | None,
+) -> NewEntry | None:
+    """Record a return or correct `existing`; the log entry (None: no change)."""
     month = sent.month.strftime("%Y-%m")
     if existing is None:
         session.add(
@@ -165,15 +173,6 @@ def _reason(reason: str | None) -> str | None:
     return reason
 
 
-def _needs_reason(session: Session, sent: ReturnFigures) -> bool:
-    existing = session.exec(
-        select(MonthlyReturn).where(
-            MonthlyReturn.service_id == sent.service_id, MonthlyReturn.month == sent.month
-        )
-    ).one_or_none()
-    return existing is not None and existing.figures() != sent.figures
-
-
 CORRECTION_NEEDS_REASON = N_(
     "There is a return for this service and month already: give the reason for correcting it."
 )
@@ -194,9 +193,10 @@ def record_return(
     if missing:
         raise ValidationError(_("A return needs every figure."), field=missing[0])
     sent = ReturnFigures(service.id or 0, month, {name: figures[name] for name in FIGURES})
-    if _needs_reason(session, sent) and not reason:
+    existing = _recorded(session, sent.service_id, month)
+    if existing is not None and existing.figures() != sent.figures and not reason:
         raise ValidationError(_(CORRECTION_NEEDS_REASON), field="reason")
-    entry = _store(session, sent, service.slug, actor_id, reason)
+    entry = _store(session, sent, existing, service.slug, actor_id, reason)
     append_many(session, [entry] if entry else [])
     session.flush()
 
@@ -257,10 +257,13 @@ def import_returns(
     existing = _existing(session, [sent for _line, _slug, sent in checked])
     for line, _slug, sent in checked:
         before = existing.get((sent.service_id, sent.month))
-        if before is not None and before != sent.figures and not reason:
+        if before is not None and before.figures() != sent.figures and not reason:
             problems.add(line, None, _(CORRECTION_NEEDS_REASON))
     problems.check()
-    entries = [_store(session, sent, slug, actor_id, reason) for _line, slug, sent in checked]
+    entries = [
+        _store(session, sent, existing.get((sent.service_id, sent.month)), slug, actor_id, reason)
+        for _line, slug, sent in checked
+    ]
     made = [entry for entry in entries if entry]
     append_many(session, made)
     session.flush()
@@ -268,9 +271,7 @@ def import_returns(
     return ReturnsImported(recorded, len(made) - recorded, len(entries) - len(made))
 
 
-def _existing(
-    session: Session, sent: list[ReturnFigures]
-) -> dict[tuple[int, date], dict[str, Figure]]:
+def _existing(session: Session, sent: list[ReturnFigures]) -> dict[tuple[int, date], MonthlyReturn]:
     """The figures already recorded for these services' months, in one query."""
     if not sent:
         return {}
@@ -278,4 +279,4 @@ def _existing(
     rows = session.exec(
         select(MonthlyReturn).where(col(MonthlyReturn.service_id).in_(service_ids))
     ).all()
-    return {(r.service_id, r.month): r.figures() for r in rows}
+    return {(r.service_id, r.month): r for r in rows}

@@ -123,3 +123,29 @@ def test_one_entry_is_saved_and_a_wrong_field_is_named(people):
         save_service(session, {**SERVICE, "customer_type": "aliens"}, "admin.one")
     assert refused.value.field == "customer_type"
     assert "citizens, businesses, public_sector" in str(refused.value)
+
+
+def test_the_demo_register_loads_32_services_and_24_months_once(initialised):
+    from models.db import engine_for
+    from models.service_returns import MonthlyReturn
+    from services.register_examples import load_register_examples
+    from tests.conftest import ROOT
+
+    engine = engine_for(initialised)
+    folder = ROOT / "examples" / "register"
+    first = load_register_examples(engine, folder)
+    assert first is not None
+    assert first.services.added == 32 and first.returns.recorded >= 30 * 24 - 40
+    with session_scope(engine) as session:
+        returns = session.exec(select(MonthlyReturn)).all()
+        months = {r.month for r in returns}
+        absent = {v for r in returns for v in r.figures().values() if isinstance(v, str)}
+    assert len(months) == 24
+    assert absent == {"not_applicable", "not_provided"}
+    again = load_register_examples(engine, folder)
+    assert again is not None
+    assert (again.services.unchanged, again.returns.recorded, again.returns.corrected) == (
+        32,
+        0,
+        0,
+    )
