@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from dfr.errors import NotFoundError
+from dfr.i18n import _
 from models.directory import Directorate
 from models.register_kpis import KPIS, KpiValue
 from models.service_register import Service, TransactionType
@@ -91,6 +93,32 @@ def service_view(session: Session, slug: str) -> ServiceView:
         kpis.months,
         kpis.by_service[service.id or 0],
     )
+
+
+@dataclass(frozen=True)
+class GroupView:
+    """A DG's services and their KPIs added together, or (dg None) every service's."""
+
+    dg: Directorate | None
+    services: list[Service]
+    months: list[date]
+    kpis: dict[str, Series]
+
+
+def group_view(session: Session, dg_code: str | None, language: str) -> GroupView:
+    """A DG's summary (NotFoundError for a DG with no services on the register), or, for
+    None, every service's."""
+    every = list(session.exec(select(Service)).all())
+    chosen = [s for s in every if dg_code is None or s.dg_code == dg_code]
+    dg = session.get(Directorate, dg_code) if dg_code is not None else None
+    if dg_code is not None and (dg is None or not chosen):
+        raise NotFoundError(
+            _("There are no services of {dg} on the register.", dg=dg_code), field="dg"
+        )
+    kpis = register_kpis(session, services=chosen)
+    series = kpis.overall if dg_code is None else kpis.by_dg[dg_code]
+    chosen.sort(key=lambda s: s.name(language).lower())
+    return GroupView(dg, chosen, kpis.months, series)
 
 
 # -- open data -------------------------------------------------------------------------------

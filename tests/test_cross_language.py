@@ -132,7 +132,7 @@ def _walk(site: Site, world: World, language: str) -> dict[str, str]:
     pages["page not found"] = _expect(anonymous.get("/no-such-page"), 404)
     for path in ("/help", "/accessibility", "/privacy"):
         pages[path] = _expect(anonymous.get(path))
-    for path in ("/services", "/services?dg=SF&phase=live", "/open-data"):
+    for path in ("/services", "/services?dg=SF&phase=live", "/open-data", "/services/dg/SF"):
         pages[path] = _expect(anonymous.get(path))
     for slug in ("planning-appeal", "landfill-disposals-tax", "woodland-creation-grant"):
         pages[f"register: {slug}"] = _expect(anonymous.get(f"/services/{slug}"))

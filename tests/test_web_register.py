@@ -167,3 +167,42 @@ def test_a_service_page_links_to_the_service(register_site):
         '<a class="govuk-link dfr-break-words" href="https://www.gov.wales/planning-appeals">'
         in page
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "service", "left_out"),
+    [
+        ("en", "Sustainable Futures", "Planning appeal", "left out: figures not provided"),
+        (
+            "cy",
+            "Dyfodol Cynaliadwy",
+            "Apelio yn erbyn penderfyniad cynllunio",
+            "wedi'u gadael allan",
+        ),
+    ],
+)
+def test_a_dg_summary_adds_up_its_services_and_says_how_many_were_left_out(
+    register_site, language, heading, service, left_out
+):
+    page = read(register_site, "/services/dg/SF", language)
+    text = html.unescape(page.text)
+    assert page.status_code == 200
+    assert f'<h1 class="govuk-heading-l">{heading}</h1>' in text
+    assert service in text
+    assert text.count('src="data:image/svg+xml;base64,') == 4
+    # Planning appeals sent no cost in July 2026: the DG's cost that month leaves it out.
+    section = text[
+        text.index(
+            ">Cost per transaction by month"
+            if language == "en"
+            else ">Cost fesul trafodiad fesul mis"
+        ) :
+    ]
+    july = section[
+        section.index(">July 2026</th>" if language == "en" else ">Gorffennaf 2026</th>") :
+    ][:300]
+    assert left_out in july
+
+
+def test_a_dg_without_services_on_the_register_is_not_found(register_site):
+    assert read(register_site, "/services/dg/NOPE", "en").status_code == 404

@@ -32,6 +32,7 @@ from services.register_publication import (
     RETURN_FIELDS,
     SERVICE_FIELDS,
     RegisterFilters,
+    group_view,
     kpi_records,
     register_view,
     return_records,
@@ -106,20 +107,23 @@ def _describe(kpi: str, series: Series, language: str) -> str:
 def _cell(kpi: str, value: KpiValue) -> dict[str, str | None]:
     """A month's figure for the data table: the number, or "missing" and why."""
     figure = shown(kpi, value)
+    if figure is not None and value.left_out:
+        figure = _(
+            "{figure} (from {counted} services; {left_out} left out: figures not provided)",
+            figure=figure,
+            counted=value.counted,
+            left_out=value.left_out,
+        )
     if figure is not None:
         return {"figure": figure, "why": None}
     return {"figure": None, "why": gettext(MISSING[value.missing or "no_return"])}
 
 
-@router.get("/services/{slug}")
-def service_page(request: Request, slug: str) -> Response:
-    # A plain `def`: drawing the charts is CPU work, done in the thread pool (once per figures).
-    language = get_language()
-    with session_scope(read_only=True) as session:
-        view = service_view(session, slug)
+def _trends(kpis: dict[str, Series], language: str) -> list[dict[str, Any]]:
+    """Each KPI's name, definition, chart, text alternative and table rows."""
     trends = []
     for kpi in KPIS:
-        series = view.kpis[kpi]
+        series = kpis[kpi]
         trends.append(
             {
                 "kpi": kpi,
@@ -135,12 +139,36 @@ def service_page(request: Request, slug: str) -> Response:
                 "rows": [{"month": long_month(m, language), **_cell(kpi, v)} for m, v in series],
             }
         )
+    return trends
+
+
+@router.get("/services/dg/{code}")
+def dg_summary_page(request: Request, code: str) -> Response:
+    language = get_language()
+    with session_scope(read_only=True) as session:
+        view = group_view(session, code, language)
+    assert view.dg is not None
+    return render(
+        request,
+        "register_group.html",
+        title=view.dg.name(language),
+        view=view,
+        trends=_trends(view.kpis, language),
+    )
+
+
+@router.get("/services/{slug}")
+def service_page(request: Request, slug: str) -> Response:
+    # A plain `def`: drawing the charts is CPU work, done in the thread pool (once per figures).
+    language = get_language()
+    with session_scope(read_only=True) as session:
+        view = service_view(session, slug)
     return render(
         request,
         "register_service.html",
         title=view.service.name(language),
         view=view,
-        trends=trends,
+        trends=_trends(view.kpis, language),
         channel_names=[labels.label(CHANNELS, c) for c in view.service.channels],
         phases=_names(PHASES),
         customer_types=_names(CUSTOMER_TYPES),
