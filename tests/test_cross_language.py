@@ -180,6 +180,7 @@ def _walk(site: Site, world: World, language: str) -> dict[str, str]:
     pages["reassign"] = _expect(admin.get(reassign))
     pages["reassign, refused"] = _expect(admin.post(reassign, {}), 400)
     pages["cover (administrator)"] = _expect(admin.get("/cover"))
+    pages["register upload"] = _expect(admin.get("/register/upload"))
     pages["find submissions"] = _expect(admin.get("/submissions?sort=oldest"))
     pages["find submissions, refused"] = _expect(admin.get("/submissions?state=x"), 400)
     pages["cover, refused"] = _expect(admin.post("/cover", {}), 400)
