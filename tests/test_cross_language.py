@@ -25,7 +25,9 @@ from dfr.settings import get_settings
 from flows.digest import week_start_for
 from models.db import engine_for, session_scope
 from models.notification import Notification
+from models.register_kpis import KPIS
 from models.review import Action, Decision, ReviewTask
+from models.service_register import CHANNELS, CUSTOMER_TYPES, PHASES
 from models.submission import Submission
 from models.working_days import london_today
 from notifications.digest import queue_digests
@@ -35,6 +37,7 @@ from services.actions import confirm_done, report_done, send_back
 from services.decide import DecisionRequest, record_decision
 from services.digests import record_digests
 from services.register_examples import load_register_examples
+from services.register_publication import KPI_FIELDS, RETURN_FIELDS, SERVICE_FIELDS
 from services.reminders import sweep
 from services.scenarios import run_scenario
 from services.submit import submit
@@ -302,7 +305,13 @@ IDS = re.compile(
 )
 # Names a person is meant to read as they are: the cookies the privacy page lists, as their
 # browser shows them.
-SHOWN_AS_NAMED = {"dfr_session", "dfr_lang"}
+# And the register's open data columns and codes, which its data dictionary (/open-data) names
+# as the files spell them.
+OPEN_DATA_NAMES = {
+    *SERVICE_FIELDS, *RETURN_FIELDS, *KPI_FIELDS, *KPIS, *PHASES, *CUSTOMER_TYPES, *CHANNELS,
+    "not_applicable", "not_provided",
+}  # fmt: skip
+SHOWN_AS_NAMED = {"dfr_session", "dfr_lang", *OPEN_DATA_NAMES}
 RAW_MARKDOWN = re.compile(r"\*\*|^\s*- ", re.M)
 MARKDOWN_HINT = "Say why you decided this. You can use Markdown: **bold**, lists, links."
 TEXTAREA = re.compile(r"<textarea\b.*?</textarea>", re.S)  # holds what the person typed
