@@ -29,7 +29,6 @@ from models.service_register import DIGITAL_CHANNEL
 from models.service_returns import (
     COMPLETED,
     COST,
-    NOT_APPLICABLE,
     NOT_PROVIDED,
     SATISFACTION,
     SATISFIED,
@@ -98,20 +97,22 @@ def _missing(reason: str, absent: Iterable[str] = ()) -> KpiValue:
 
 @dataclass(frozen=True)
 class _Sum:
-    total: Decimal
+    total: int | Decimal
     absent: tuple[str, ...]  # not provided
     applicable: bool  # at least one figure is not "not applicable"
 
 
 def _sum(figures: Mapping[str, Figure], names: Sequence[str]) -> _Sum:
-    total, absent, applicable = Decimal(0), [], False
+    total: int | Decimal = 0
+    absent: list[str] = []
+    applicable = False
     for name in names:
         figure = figures[name]
-        if figure == NOT_PROVIDED:
-            absent.append(name)
+        if not isinstance(figure, str):
+            total += figure
             applicable = True
-        elif figure != NOT_APPLICABLE:
-            total += Decimal(figure)
+        elif figure == NOT_PROVIDED:
+            absent.append(name)
             applicable = True
     return _Sum(total, tuple(absent), applicable)
 
@@ -124,7 +125,7 @@ def _ratio(numerator: _Sum, denominator: _Sum, empty: str) -> KpiValue:
         return _missing("not_applicable")
     if denominator.total == 0:
         return _missing(empty)
-    return KpiValue(numerator.total, denominator.total)
+    return KpiValue(Decimal(numerator.total), Decimal(denominator.total))
 
 
 def cost_per_transaction(figures: Mapping[str, Figure]) -> KpiValue:

@@ -10,6 +10,7 @@ lists the NULL figures that are not applicable; any other NULL is not provided.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Final, Literal
@@ -87,15 +88,11 @@ class MonthlyReturn(SQLModel, table=True):
 
     def figure(self, name: str) -> Figure:
         """A figure as the KPIs read it: its number, or why there is none."""
-        value = getattr(self, name)
-        if value is not None:
-            return value  # type: ignore[no-any-return]
-        if name in self.not_applicable:
-            return NOT_APPLICABLE
-        return NOT_PROVIDED
+        return self.figures()[name]
 
     def figures(self) -> dict[str, Figure]:
-        return {name: self.figure(name) for name in FIGURES}
+        columns = {name: getattr(self, name) for name in FIGURES}
+        return figures_of(columns, self.not_applicable)
 
     def logged(self) -> dict[str, Any]:
         """The figures as the decision log records them (numbers as text, absences by name)."""
@@ -103,3 +100,18 @@ class MonthlyReturn(SQLModel, table=True):
             name: str(value) if not isinstance(value, str) else value
             for name, value in self.figures().items()
         }
+
+
+def figures_of(columns: Mapping[Any, Any], not_applicable: Sequence[str]) -> dict[str, Figure]:
+    """A return's figures from its columns (a row or a `MonthlyReturn`): each number, or why
+    there is none."""
+    figures: dict[str, Figure] = {}
+    for name in FIGURES:
+        value = columns[name]
+        if value is not None:
+            figures[name] = value
+        elif name in not_applicable:
+            figures[name] = NOT_APPLICABLE
+        else:
+            figures[name] = NOT_PROVIDED
+    return figures

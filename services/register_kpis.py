@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from models.register_kpis import KPIS, KpiValue, combine, kpis_of, months_ending
 from models.service_register import Service
-from models.service_returns import Figure, MonthlyReturn
+from models.service_returns import Figure, MonthlyReturn, figures_of
 from models.working_days import london_today
 
 # A KPI's monthly values, oldest first: (first day of the month, value).
@@ -53,13 +53,13 @@ def register_kpis(
     with `last` (default: the newest month with a return), and of each DG and all of them."""
     months = months_ending(last or latest_month(session))
     chosen = services if services is not None else list(session.exec(select(Service)).all())
+    # Plain rows, not ORM objects: a page of KPIs reads thousands of returns.
+    window = select(MonthlyReturn.__table__).where(  # type: ignore[attr-defined]
+        col(MonthlyReturn.month) >= months[0], col(MonthlyReturn.month) <= months[-1]
+    )
     figures: dict[tuple[int, date], dict[str, Figure]] = {
-        (row.service_id, row.month): row.figures()
-        for row in session.exec(
-            select(MonthlyReturn).where(
-                col(MonthlyReturn.month) >= months[0], col(MonthlyReturn.month) <= months[-1]
-            )
-        ).all()
+        (row.service_id, row.month): figures_of(row._mapping, row.not_applicable)
+        for row in session.connection().execute(window)
     }
     by_service: dict[int, dict[str, Series]] = {}
     members: dict[str, list[int]] = defaultdict(list)
