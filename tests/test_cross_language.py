@@ -137,6 +137,8 @@ def _walk(site: Site, world: World, language: str) -> dict[str, str]:
         pages[path] = _expect(anonymous.get(path))
     for path in ("/services", "/services?dg=SF&phase=live", "/open-data", "/services/dg/SF"):
         pages[path] = _expect(anonymous.get(path))
+    for path in ("/services-summary",):
+        pages[path] = _expect(anonymous.get(path))
     for slug in ("planning-appeal", "landfill-disposals-tax", "woodland-creation-grant"):
         pages[f"register: {slug}"] = _expect(anonymous.get(f"/services/{slug}"))
     pages["register: service not found"] = _expect(anonymous.get("/services/no-such"), 404)

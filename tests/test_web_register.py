@@ -206,3 +206,25 @@ def test_a_dg_summary_adds_up_its_services_and_says_how_many_were_left_out(
 
 def test_a_dg_without_services_on_the_register_is_not_found(register_site):
     assert read(register_site, "/services/dg/NOPE", "en").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "dg"),
+    [
+        ("en", "How the register's services work, all together", "Finance and Corporate Services"),
+        (
+            "cy",
+            "Sut mae gwasanaethau'r gofrestr yn gweithio, gyda'i gilydd",
+            "Cyllid a Gwasanaethau Corfforaethol",
+        ),
+    ],
+)
+def test_the_summary_of_every_service_links_each_dgs_summary(register_site, language, heading, dg):
+    register = html.unescape(read(register_site, "/services", language).text)
+    assert 'href="/services-summary"' in register
+    page = read(register_site, "/services-summary", language)
+    text = html.unescape(page.text)
+    assert page.status_code == 200
+    assert f'<h1 class="govuk-heading-l">{heading}</h1>' in text
+    assert f'<a class="govuk-link" href="/services/dg/FCS">{dg}</a>' in text
+    assert text.count('src="data:image/svg+xml;base64,') == 4

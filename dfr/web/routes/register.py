@@ -142,6 +142,28 @@ def _trends(kpis: dict[str, Series], language: str) -> list[dict[str, Any]]:
     return trends
 
 
+@router.get("/services-summary")
+def overall_summary_page(request: Request) -> Response:
+    language = get_language()
+    with session_scope(read_only=True) as session:
+        view = group_view(session, None, language)
+        dgs = register_view(session, RegisterFilters(), language).dgs
+    counts: dict[str, int] = {}
+    for service in view.services:
+        counts[service.dg_code] = counts.get(service.dg_code, 0) + 1
+    return render(
+        request,
+        "register_summary.html",
+        title=_("How the register's services work, all together"),
+        view=view,
+        dgs=sorted(
+            ((dgs[code], count) for code, count in counts.items()),
+            key=lambda item: item[0].name(language),
+        ),
+        trends=_trends(view.kpis, language),
+    )
+
+
 @router.get("/services/dg/{code}")
 def dg_summary_page(request: Request, code: str) -> Response:
     language = get_language()
