@@ -186,6 +186,7 @@ def _walk(site: Site, world: World, language: str) -> dict[str, str]:
     pages["reassign, refused"] = _expect(admin.post(reassign, {}), 400)
     pages["cover (administrator)"] = _expect(admin.get("/cover"))
     pages["register upload"] = _expect(admin.get("/register/upload"))
+    pages["register priorities"] = _expect(admin.get("/register/priorities"))
     pages["find submissions"] = _expect(admin.get("/submissions?sort=oldest"))
     pages["find submissions, refused"] = _expect(admin.get("/submissions?state=x"), 400)
     pages["cover, refused"] = _expect(admin.post("/cover", {}), 400)
@@ -256,6 +257,9 @@ def test_the_command_line_speaks_one_language(world: World, cli: Any, language: 
     }
     outputs["tasks"] = cli("--lang", language, "tasks")
     outputs["register kpis"] = cli("--lang", language, "register", "kpis")
+    outputs["register priorities"] = cli(
+        "--lang", language, "register", "priorities", "--as", "carys.llewelyn", "--top", "3"
+    )
     outputs["show, not found"] = cli("--lang", language, "show", "99999")
     outputs["decide, refused"] = cli(
         "--lang", language, "decide", str(world.assessment.submission_id), "--stage",

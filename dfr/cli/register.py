@@ -20,6 +20,7 @@ from models.register_kpis import KPIS, MISSING, KpiValue
 from services.register import import_services
 from services.register_csv import decode
 from services.register_kpis import register_kpis, shown
+from services.register_priorities import priorities
 from services.register_returns import import_returns, read_month
 
 Person = Annotated[str, typer.Option("--as", help="Your person id (the CoE or an administrator).")]
@@ -111,3 +112,49 @@ def kpis_cmd(
         say(title)
         for kpi, label in KPIS.items():
             say(_line(gettext(label), kpi, series[kpi][-1][1]))
+
+
+@register_app.command("priorities")
+def priorities_cmd(
+    actor: Person,
+    count: Annotated[int, typer.Option("--top", help="How many to list.", min=1)] = 10,
+) -> None:
+    """Services ranked as candidates for digital transformation, with the reasons."""
+    hints.given_with(actor="--as")
+    language = get_language()
+    with session_scope(read_only=True) as session:
+        found = priorities(session, actor)
+    say(
+        _(
+            "Candidates for digital transformation (criteria version {version}, {first} to "
+            "{last}):",
+            version=found.criteria.version,
+            first=f"{found.months[0]:%Y-%m}",
+            last=f"{found.months[-1]:%Y-%m}",
+        )
+    )
+    for place, candidate in enumerate(found.candidates[:count], start=1):
+        service = found.services[candidate.key]
+        say(
+            _(
+                "{place}. {service} ({slug}): score {score} of 100",
+                place=place,
+                service=service.name(language),
+                slug=candidate.key,
+                score=f"{candidate.score * 100:.0f}",
+            )
+        )
+        for scored in candidate.scored:
+            name = scored.criterion.name.get(language)
+            if scored.score is None:
+                say("   " + _("{criterion}: not known, left out", criterion=name))
+            else:
+                say(
+                    "   "
+                    + _(
+                        "{criterion}: {score} of {weight}",
+                        criterion=name,
+                        score=f"{scored.score * scored.criterion.weight:.1f}",
+                        weight=scored.criterion.weight,
+                    )
+                )
