@@ -30,9 +30,9 @@ def test_each_criterion_scores_against_the_largest_value_and_is_weighted():
     a = measures_of(Decimal(1000), Decimal("0.2"), Decimal(10), Decimal("0.8"), True)
     b = measures_of(Decimal(500), Decimal("0.6"), Decimal(20), None, False)
     ranked = rank({"a": a, "b": b})
-    # A: volume 1×3 + not digital (0.8/0.8)×3 + cost (10/20)×2 + dissatisfied (0.2/0.2)×2
-    #    + support 0×1 = 9, of weights 3+3+2+2+1 = 11 (Welsh not known): 9/11
-    # B: volume 0.5×3 + not digital (0.4/0.8)×3 + cost 1×2 + support 1×1 = 6, of 3+3+2+1 = 9
+    # A: volume 1 x 3 + not digital (0.8/0.8) x 3 + cost (10/20) x 2 + dissatisfied (0.2/0.2) x 2
+    #    + support 0 x 1 = 9, of weights 3+3+2+2+1 = 11 (Welsh not known): 9/11
+    # B: volume 0.5 x 3 + not digital (0.4/0.8) x 3 + cost 1 x 2 + support 1 x 1 = 6, of 3+3+2+1 = 9
     scores = {c.key: c.score for c in ranked}
     assert scores["a"] == Decimal(9) / Decimal(11)
     assert scores["b"] == Decimal(6) / Decimal(9)
