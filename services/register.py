@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from dfr.errors import NotFoundError, PermissionDeniedError, ValidationError
 from dfr.i18n import _
@@ -104,7 +104,7 @@ class Vocabulary:
         )
 
 
-def _one_of(value: str, allowed: Sequence[str]) -> str:
+def _one_of(allowed: Sequence[str]) -> str:
     return _("It must be one of: {allowed}.", allowed=", ".join(allowed))
 
 
@@ -136,11 +136,11 @@ def check_entry(
     fields["dg_code"] = dg
     kind = cells.get("transaction_type", "")
     if kind not in vocabulary.transaction_types:
-        problems["transaction_type"] = _one_of(kind, sorted(vocabulary.transaction_types))
+        problems["transaction_type"] = _one_of(sorted(vocabulary.transaction_types))
     fields["transaction_type"] = kind
     customer = cells.get("customer_type", "")
     if customer not in CUSTOMER_TYPES:
-        problems["customer_type"] = _one_of(customer, list(CUSTOMER_TYPES))
+        problems["customer_type"] = _one_of(list(CUSTOMER_TYPES))
     fields["customer_type"] = customer
     channels = [c.strip() for c in cells.get("channels", "").split(";") if c.strip()]
     wrong = [c for c in channels if c not in CHANNELS]
@@ -156,7 +156,7 @@ def check_entry(
     fields["assisted_digital"] = assisted in YES
     phase = cells.get("phase", "")
     if phase not in PHASES:
-        problems["phase"] = _one_of(phase, list(PHASES))
+        problems["phase"] = _one_of(list(PHASES))
     fields["phase"] = phase
     address = cells.get("web_address", "")
     if address and (not re.match(r"^https?://[^\s/]+\S*$", address) or len(address) > 2000):
@@ -260,8 +260,3 @@ def service_by_slug(session: Session, slug: str) -> Service:
             _("There is no service {slug} on the register.", slug=slug), field="service"
         )
     return service
-
-
-def services(session: Session) -> list[Service]:
-    """Every service on the register, by English name (the pages sort by their language)."""
-    return list(session.exec(select(Service).order_by(col(Service.name_en))).all())

@@ -16,11 +16,11 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from dfr.errors import NotFoundError
-from dfr.i18n import _
+from dfr.i18n import _, gettext
 from models.directory import Directorate
 from models.register_kpis import KPIS, KpiValue
-from models.service_register import Service, TransactionType
-from models.service_returns import FIGURES, MonthlyReturn
+from models.service_register import CHANNELS, Service, TransactionType
+from models.service_returns import FIGURES, SATISFACTION_SCALE, MonthlyReturn
 from services.register import service_by_slug
 from services.register_kpis import RegisterKpis, Series, register_kpis
 
@@ -119,6 +119,25 @@ def group_view(session: Session, dg_code: str | None, language: str) -> GroupVie
     series = kpis.overall if dg_code is None else kpis.by_dg[dg_code]
     chosen.sort(key=lambda s: s.name(language).lower())
     return GroupView(dg, chosen, kpis.months, series)
+
+
+def service_names(session: Session, language: str) -> list[tuple[str, str]]:
+    """Every service's slug and name, by name: for a form's list to choose from."""
+    every = session.exec(select(Service)).all()
+    return sorted(((s.slug, s.name(language)) for s in every), key=lambda p: p[1].lower())
+
+
+def figure_labels() -> list[tuple[str, str]]:
+    """Each figure of a return and its name in the current language, in the CSV's order."""
+    labelled = []
+    for channel, name in CHANNELS.items():
+        labelled.append((f"started_{channel}", _("Started: {channel}", channel=gettext(name))))
+    for channel, name in CHANNELS.items():
+        labelled.append((f"completed_{channel}", _("Completed: {channel}", channel=gettext(name))))
+    labelled.append(("total_cost", _("Total cost, all channels (£)")))
+    for point, name in SATISFACTION_SCALE.items():
+        labelled.append((f"satisfaction_{point}", _("Satisfaction: {point}", point=gettext(name))))
+    return labelled
 
 
 # -- open data -------------------------------------------------------------------------------

@@ -187,6 +187,10 @@ def _walk(site: Site, world: World, language: str) -> dict[str, str]:
     pages["cover (administrator)"] = _expect(admin.get("/cover"))
     pages["register upload"] = _expect(admin.get("/register/upload"))
     pages["register priorities"] = _expect(admin.get("/register/priorities"))
+    pages["register: record a return"] = _expect(admin.get("/register/returns/new"))
+    pages["register: record a return, refused"] = _expect(
+        admin.post("/register/returns/new", {"service": "planning-appeal", "month": "x"}), 400
+    )
     pages["find submissions"] = _expect(admin.get("/submissions?sort=oldest"))
     pages["find submissions, refused"] = _expect(admin.get("/submissions?state=x"), 400)
     pages["cover, refused"] = _expect(admin.post("/cover", {}), 400)

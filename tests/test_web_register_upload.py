@@ -75,3 +75,46 @@ def test_someone_outside_the_coe_is_told_the_page_does_not_exist(site: Site):
     assert officer.get("/register/upload").status_code == 404
     assert upload(officer, "services", services_csv({})).status_code in (403, 404)
     officer.close()
+
+
+def _figures(**given: str) -> dict[str, str]:
+    from tests.register_data import figures
+
+    return figures(**given)
+
+
+def test_the_coe_types_in_one_return_and_corrects_it_with_a_reason(site: Site):
+    coe = Browserless(site)
+    coe.sign_in(COE, "en")
+    upload(coe, "services", services_csv({"slug": "typed-in"}))
+    form = {"service": "typed-in", "month": "2026-03", **_figures(started_paper="not applicable")}
+    coe.get("/register/returns/new")
+    page = coe.post("/register/returns/new", form)
+    assert page.status_code == 200
+    assert "Return recorded for Fishing licence, March 2026." in page.text
+    again = coe.post("/register/returns/new", {**form, "completed_online": "9"})
+    assert again.status_code == 400
+    assert "give the reason for correcting it" in again.text
+    done = coe.post(
+        "/register/returns/new", {**form, "completed_online": "9", "reason": "Miscounted"}
+    )
+    assert "Return recorded for Fishing licence, March 2026." in done.text
+    coe.close()
+
+
+def test_a_typed_in_return_with_wrong_figures_says_what_is_wrong_beside_each_in_welsh(site: Site):
+    coe = Browserless(site)
+    coe.sign_in(COE, "cy")
+    coe.get("/register/returns/new")
+    form = {
+        "service": "typed-in",
+        "month": "2026-3",
+        **_figures(total_cost="lots", started_phone=""),
+    }
+    page = coe.post("/register/returns/new", form)
+    shown = html.unescape(page.text)
+    assert page.status_code == 400
+    assert "Ysgrifennwch y mis fel BBBB-MM" in shown
+    assert "Nid yw lots yn rhif" in shown
+    assert 'Mae\'n wag: ysgrifennwch rif, "amherthnasol" neu "heb ei ddarparu".' in shown
+    coe.close()

@@ -162,6 +162,10 @@ DECLARED: dict[tuple[str, str], Declared] = {
         REGISTER_EDITOR, "/register/upload", {"kind": "services", "reason": ""}
     ),
     ("GET", "/register/priorities"): Declared(REGISTER_EDITOR, "/register/priorities"),
+    ("GET", "/register/returns/new"): Declared(REGISTER_EDITOR, "/register/returns/new"),
+    ("POST", "/register/returns/new"): Declared(
+        REGISTER_EDITOR, "/register/returns/new", {"service": "planning-appeal", "month": "2026-10"}
+    ),
     ("GET", "/assets"): Declared(PUBLIC, "/assets/manifest.json"),
     ("GET", "/static/govuk"): Declared(PUBLIC, "/static/govuk/govuk-frontend.min.css"),
     ("GET", "/static/app"): Declared(PUBLIC, "/static/app/app.css"),

@@ -1,4 +1,5 @@
-"""The CoE uploads its spreadsheets (CSV UTF-8): the register of services, or monthly returns.
+"""The CoE uploads its spreadsheets (CSV UTF-8): the register of services, or monthly returns;
+or types in one return (`/register/returns/new`).
 The same strict imports as `dfr register import-…`: a file with any bad row stores nothing, and
 the page lists every bad row with its line, column and reason. Anyone but the CoE and
 administrators is answered as for a page that does not exist."""
@@ -11,16 +12,19 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from dfr.dates import long_month
 from dfr.errors import DfrError
-from dfr.i18n import _
+from dfr.i18n import _, get_language
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
 from dfr.web.forms import FormErrors, text
 from dfr.web.templating import render_form
 from models.db import session_scope
 from models.lifecycle import Role
-from services.register import import_services
+from models.service_returns import FIGURES, Figure
+from services.register import import_services, service_by_slug
 from services.register_csv import CsvRejectedError, decode
-from services.register_returns import import_returns
+from services.register_publication import figure_labels, service_names
+from services.register_returns import import_returns, read_figure, read_month, record_return
 
 router = APIRouter()
 KINDS = ("services", "returns")
@@ -98,3 +102,66 @@ def upload(request: Request, visitor: CurrentVisitor, form: PostedForm) -> Respo
         errors.add(err.field if err.field in ("reason",) else "file", err.message)
         return _page(request, values, errors)
     return _page(request, {"kind": values["kind"], "reason": ""}, None, done)
+
+
+# -- one return, typed in -----------------------------------------------------------------
+
+
+def _return_page(
+    request: Request,
+    values: dict[str, str],
+    errors: FormErrors | None,
+    done: str | None = None,
+) -> Response:
+    with session_scope(read_only=True) as session:
+        slugs = service_names(session, get_language())
+    return render_form(
+        request,
+        "register_return.html",
+        errors,
+        title=_("Record a monthly return"),
+        values=values,
+        services=slugs,
+        figures=figure_labels(),
+        done=done,
+    )
+
+
+@router.get("/register/returns/new")
+async def return_page(request: Request, visitor: CurrentVisitor) -> Response:
+    _require_editor(visitor)
+    return _return_page(request, {}, None)
+
+
+@router.post("/register/returns/new")
+def record_return_page(request: Request, visitor: CurrentVisitor, form: PostedForm) -> Response:
+    _require_editor(visitor)
+    values = {name: text(form, name) for name in ("service", "month", "reason", *FIGURES)}
+    errors = FormErrors()
+    figures: dict[str, Figure] = {}
+    month = None
+    try:
+        month = read_month(values["month"])
+    except DfrError as err:
+        errors.add("month", err.message)
+    for name in FIGURES:
+        try:
+            figures[name] = read_figure(name, values[name])
+        except DfrError as err:
+            errors.add(name, err.message)
+    if errors or month is None:
+        return _return_page(request, values, errors)
+    try:
+        with session_scope() as session:
+            service = service_by_slug(session, values["service"])
+            record_return(session, service, month, figures, visitor.id, values["reason"])
+            name = service.name(get_language())
+    except DfrError as err:
+        errors.add(err.field if err.field in ("service", "reason") else "service", err.message)
+        return _return_page(request, values, errors)
+    done = _(
+        "Return recorded for {service}, {month}.",
+        service=name,
+        month=long_month(month, get_language()),
+    )
+    return _return_page(request, {}, None, done)
