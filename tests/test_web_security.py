@@ -19,6 +19,7 @@ from models.audit import LogEntry
 from models.db import engine_for, session_scope
 from models.draft import Draft
 from models.review import Action, Decision
+from models.service_returns import FIGURES
 from models.submission import Submission
 from services.register_examples import load_register_examples
 from services.scenarios import run_scenario
@@ -114,6 +115,7 @@ ACTION_SETTER = Rule(
     "the reviewer who set the condition (or their cover), of a visible submission", SIGN_IN, 404
 )
 API_POLICY_OFFICER = Rule("policy officer, JSON API", 401, 403)
+REGISTER_API = Rule("the CoE and administrators, JSON API (the register)", 401, 403)
 REGISTER_EDITOR = Rule("the CoE and administrators (the register of services)", SIGN_IN, 404)
 
 
@@ -163,6 +165,9 @@ DECLARED: dict[tuple[str, str], Declared] = {
     ),
     ("GET", "/register/priorities"): Declared(REGISTER_EDITOR, "/register/priorities"),
     ("GET", "/register/returns/new"): Declared(REGISTER_EDITOR, "/register/returns/new"),
+    ("PUT", "/api/register/services/{slug}/returns/{month}"): Declared(
+        REGISTER_API, "/api/register/services/planning-appeal/returns/2026-10"
+    ),
     ("POST", "/register/returns/new"): Declared(
         REGISTER_EDITOR, "/register/returns/new", {"service": "planning-appeal", "month": "2026-10"}
     ),
@@ -333,6 +338,9 @@ def _request(client: Browserless, declared: Declared, w: World, who: str):
     if declared.rule is API_POLICY_OFFICER:
         document = read_yaml(EXAMPLES / "02-new-service-alpha-amber.yaml")["submission"]
         return client.client.post(path, json={"submission": {**document, "submitter": who}})
+    if declared.rule is REGISTER_API:
+        figures = {name: "not provided" for name in FIGURES}
+        return client.client.put(path, json={"figures": figures, "reason": "x"})
     if declared.form is None:
         return client.get(path)
     return client.post(path, declared.form)
