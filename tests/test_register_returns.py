@@ -172,3 +172,24 @@ def test_the_kpis_of_each_service_each_dg_and_all_come_from_the_returns(people):
     overall = kpis.overall["digital_take_up"][-1][1]
     assert overall.value == Decimal("0.2") and (overall.counted, overall.left_out) == (1, 1)
     assert kpis.overall["digital_take_up"][0][1].missing == "no_services"  # no returns then
+
+
+def test_the_kpis_take_the_same_few_statements_whatever_the_number_of_services(people):
+    from sqlalchemy import event
+
+    from services.register_kpis import register_kpis
+
+    def statements_for(count: int) -> int:
+        rows = [{"slug": f"s{n}-{count}", "dg": "EST" if n % 2 else "HSS"} for n in range(count)]
+        with session_scope(people) as session:
+            import_services(session, services_csv(*rows), "coe.one")
+            import_returns(session, returns_csv(*({"service": r["slug"]} for r in rows)), "coe.one")
+        seen = []
+        listener = lambda *_args: seen.append(1)  # noqa: E731
+        event.listen(people, "before_cursor_execute", listener)
+        with session_scope(people, read_only=True) as session:
+            register_kpis(session)
+        event.remove(people, "before_cursor_execute", listener)
+        return len(seen)
+
+    assert statements_for(2) == statements_for(20)
