@@ -260,3 +260,34 @@ def service_by_slug(session: Session, slug: str) -> Service:
             _("There is no service {slug} on the register.", slug=slug), field="service"
         )
     return service
+
+
+TYPE_CODE = re.compile(r"^[a-z][a-z_]{0,31}$")
+
+
+def save_transaction_type(
+    session: Session, code: str, name_cy: str, name_en: str, actor_id: str
+) -> TransactionType:
+    """Add a transaction type, or rename one, and log it: the types are data the CoE keeps."""
+    require_editor(session, actor_id)
+    ensure_transaction_types(session)
+    if not TYPE_CODE.match(code):
+        raise ValidationError(
+            _("A type's code is lower-case letters and underscores, up to 32, such as payment."),
+            field="code",
+        )
+    for field, name in (("name_cy", name_cy), ("name_en", name_en)):
+        if not name.strip() or len(name) > 200:
+            raise ValidationError(
+                _("Name the type in Welsh and in English, each up to 200 characters."),
+                field=field,
+            )
+    kind = session.get(TransactionType, code) or TransactionType(code=code, name_cy="", name_en="")
+    before = {"cy": kind.name_cy, "en": kind.name_en}
+    kind.name_cy, kind.name_en = name_cy.strip(), name_en.strip()
+    session.add(kind)
+    if before != {"cy": kind.name_cy, "en": kind.name_en}:
+        payload = {"code": code, "name": {"cy": kind.name_cy, "en": kind.name_en}}
+        append_many(session, [NewEntry("register.transaction_type_saved", actor_id, None, payload)])
+    session.flush()
+    return kind

@@ -70,3 +70,29 @@ def test_someone_outside_the_coe_is_refused(initialised, capsys, tmp_path):
     )
     assert code == 2
     assert "Only the Digital Centre of Excellence and administrators" in err
+
+
+def test_the_coe_adds_a_transaction_type_and_a_service_can_use_it(initialised, capsys, tmp_path):
+    code, out, err = dfr(
+        capsys, "register", "type", "appeal", "--cy", "Apelio", "--en", "Appealing", "--as", COE
+    )
+    assert code == 0, err
+    assert "Transaction type appeal: Appealing." in out
+    services = tmp_path / "services.csv"
+    services.write_text(services_csv({"transaction_type": "appeal"}), encoding="utf-8")
+    assert dfr(capsys, "register", "import-services", str(services), "--as", COE)[0] == 0
+    code, _out, err = dfr(
+        capsys,
+        "--lang",
+        "cy",
+        "register",
+        "type",
+        "Bad Code",
+        "--cy",
+        "x",
+        "--en",
+        "y",
+        "--as",
+        COE,
+    )
+    assert code == 2 and "llythrennau bach" in err

@@ -17,7 +17,7 @@ from dfr.i18n import _, get_language, gettext
 from models.db import session_scope
 from models.directory import Directorate
 from models.register_kpis import KPIS, MISSING, KpiValue
-from services.register import import_services
+from services.register import import_services, save_transaction_type
 from services.register_csv import decode
 from services.register_kpis import register_kpis, shown
 from services.register_priorities import priorities
@@ -158,3 +158,18 @@ def priorities_cmd(
                         weight=scored.criterion.weight,
                     )
                 )
+
+
+@register_app.command("type")
+def type_cmd(
+    code: Annotated[str, typer.Argument(help="The type's code, such as payment.")],
+    name_cy: Annotated[str, typer.Option("--cy", help="Its name in Welsh.")],
+    name_en: Annotated[str, typer.Option("--en", help="Its name in English.")],
+    actor: Person,
+) -> None:
+    """Add a type of transaction to the register, or rename one (logged)."""
+    hints.given_with(actor="--as", code="CODE", name_cy="--cy", name_en="--en")
+    with session_scope() as session:
+        kind = save_transaction_type(session, code, name_cy, name_en, actor)
+        name = kind.name(get_language())
+    say(_("Transaction type {code}: {name}.", code=code, name=name))
