@@ -7,6 +7,7 @@ from bench import (
     bench_intake,
     bench_peers,
     bench_production,
+    bench_register,
     bench_startup,
     bench_sweep,
     bench_web,
@@ -22,6 +23,8 @@ def main() -> None:
     bench_peers.main()
     print("\n== reminder sweep")
     bench_sweep.main()
+    print("\n== the register's KPIs (1,000 services x 60 months)")
+    bench_register.main()
     print("\n== flows under a Prefect server")
     bench_flows.main()
     print("\n== web pages (50,000 submissions, 20 concurrent clients)")

@@ -33,3 +33,15 @@ def long_date(value: date | datetime | str | None, language: str) -> str:
 def _day(value: date, language: str) -> str:
     # Babel takes ~0.3 ms a date; a queue page shows dozens of the same few dates.
     return format_date(value, DAY, locale=BABEL_LOCALE.get(language, "en_GB"))
+
+
+@lru_cache(maxsize=512)
+def long_month(value: date, language: str) -> str:
+    """A month in words: `Ebrill 2026` / `April 2026` (the register's monthly figures)."""
+    return format_date(value, "LLLL y", locale=BABEL_LOCALE.get(language, "en_GB"))
+
+
+@lru_cache(maxsize=512)
+def short_month(value: date, language: str) -> str:
+    """A month as a chart's axis names it: `Ebr 26` / `Apr 26`."""
+    return format_date(value, "LLL yy", locale=BABEL_LOCALE.get(language, "en_GB"))

@@ -13,6 +13,8 @@ from models.notification import Notification
 from models.overview_counts import OpenTaskCount, SubmissionCount
 from models.reminders import Reminder
 from models.review import Action, Decision, PanelMember, ReviewTask, StandardRating
+from models.service_register import Service, TransactionType
+from models.service_returns import MonthlyReturn
 from models.sign_in import SignInAttempt, WebSession
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
 
@@ -27,6 +29,7 @@ __all__ = [
     "EventEmission",
     "LogEntry",
     "LogHead",
+    "MonthlyReturn",
     "Notification",
     "OpenTaskCount",
     "PanelMember",
@@ -35,9 +38,11 @@ __all__ = [
     "Reminder",
     "ReviewTask",
     "RoleAssignment",
+    "Service",
     "SignInAttempt",
     "StandardRating",
     "Submission",
     "SubmissionCount",
+    "TransactionType",
     "WebSession",
 ]

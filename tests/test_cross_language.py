@@ -25,7 +25,9 @@ from dfr.settings import get_settings
 from flows.digest import week_start_for
 from models.db import engine_for, session_scope
 from models.notification import Notification
+from models.register_kpis import KPIS
 from models.review import Action, Decision, ReviewTask
+from models.service_register import CHANNELS, CUSTOMER_TYPES, PHASES
 from models.submission import Submission
 from models.working_days import london_today
 from notifications.digest import queue_digests
@@ -34,6 +36,8 @@ from notifications.render import MESSAGES
 from services.actions import confirm_done, report_done, send_back
 from services.decide import DecisionRequest, record_decision
 from services.digests import record_digests
+from services.register_examples import load_register_examples
+from services.register_publication import KPI_FIELDS, RETURN_FIELDS, SERVICE_FIELDS
 from services.reminders import sweep
 from services.scenarios import run_scenario
 from services.submit import submit
@@ -97,6 +101,7 @@ def world(site: Site) -> World:
         week = week_start_for(today)
         record_digests(session, week)
         queue_digests(session, week, reg, settings)
+    load_register_examples(engine, ROOT / "examples" / "register")  # the public register
     return World(ran, assessment, ran["12-changes-requested.yaml"])
 
 
@@ -130,6 +135,13 @@ def _walk(site: Site, world: World, language: str) -> dict[str, str]:
     pages["page not found"] = _expect(anonymous.get("/no-such-page"), 404)
     for path in ("/help", "/accessibility", "/privacy"):
         pages[path] = _expect(anonymous.get(path))
+    for path in ("/services", "/services?dg=SF&phase=live", "/open-data", "/services/dg/SF"):
+        pages[path] = _expect(anonymous.get(path))
+    for path in ("/services-summary",):
+        pages[path] = _expect(anonymous.get(path))
+    for slug in ("planning-appeal", "landfill-disposals-tax", "woodland-creation-grant"):
+        pages[f"register: {slug}"] = _expect(anonymous.get(f"/services/{slug}"))
+    pages["register: service not found"] = _expect(anonymous.get("/services/no-such"), 404)
     anonymous.close()
 
     officer = Browserless(site)  # submits a procurement with example 04's texts and answers
@@ -173,6 +185,12 @@ def _walk(site: Site, world: World, language: str) -> dict[str, str]:
     pages["reassign"] = _expect(admin.get(reassign))
     pages["reassign, refused"] = _expect(admin.post(reassign, {}), 400)
     pages["cover (administrator)"] = _expect(admin.get("/cover"))
+    pages["register upload"] = _expect(admin.get("/register/upload"))
+    pages["register priorities"] = _expect(admin.get("/register/priorities"))
+    pages["register: record a return"] = _expect(admin.get("/register/returns/new"))
+    pages["register: record a return, refused"] = _expect(
+        admin.post("/register/returns/new", {"service": "planning-appeal", "month": "x"}), 400
+    )
     pages["find submissions"] = _expect(admin.get("/submissions?sort=oldest"))
     pages["find submissions, refused"] = _expect(admin.get("/submissions?state=x"), 400)
     pages["cover, refused"] = _expect(admin.post("/cover", {}), 400)
@@ -242,6 +260,10 @@ def test_the_command_line_speaks_one_language(world: World, cli: Any, language: 
         for name, sid in world.submissions.items()
     }
     outputs["tasks"] = cli("--lang", language, "tasks")
+    outputs["register kpis"] = cli("--lang", language, "register", "kpis")
+    outputs["register priorities"] = cli(
+        "--lang", language, "register", "priorities", "--as", "carys.llewelyn", "--top", "3"
+    )
     outputs["show, not found"] = cli("--lang", language, "show", "99999")
     outputs["decide, refused"] = cli(
         "--lang", language, "decide", str(world.assessment.submission_id), "--stage",
@@ -293,7 +315,13 @@ IDS = re.compile(
 )
 # Names a person is meant to read as they are: the cookies the privacy page lists, as their
 # browser shows them.
-SHOWN_AS_NAMED = {"dfr_session", "dfr_lang"}
+# And the register's open data columns and codes, which its data dictionary (/open-data) names
+# as the files spell them.
+OPEN_DATA_NAMES = {
+    *SERVICE_FIELDS, *RETURN_FIELDS, *KPI_FIELDS, *KPIS, *PHASES, *CUSTOMER_TYPES, *CHANNELS,
+    "not_applicable", "not_provided",
+}  # fmt: skip
+SHOWN_AS_NAMED = {"dfr_session", "dfr_lang", *OPEN_DATA_NAMES}
 RAW_MARKDOWN = re.compile(r"\*\*|^\s*- ", re.M)
 MARKDOWN_HINT = "Say why you decided this. You can use Markdown: **bold**, lists, links."
 TEXTAREA = re.compile(r"<textarea\b.*?</textarea>", re.S)  # holds what the person typed

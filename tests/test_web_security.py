@@ -19,7 +19,9 @@ from models.audit import LogEntry
 from models.db import engine_for, session_scope
 from models.draft import Draft
 from models.review import Action, Decision
+from models.service_returns import FIGURES
 from models.submission import Submission
+from services.register_examples import load_register_examples
 from services.scenarios import run_scenario
 from tests.conftest import ROOT
 from tests.factories import open_task, submit_row
@@ -45,6 +47,7 @@ class World:
 def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template) -> Iterator[World]:
     with live_site(tmp_path_factory.mktemp("web-sec"), sqlite_template) as site:
         engine = engine_for(site.database_url)
+        load_register_examples(engine, ROOT / "examples" / "register")
         reg = registry()
         with session_scope(engine) as session:
             data = read_yaml(EXAMPLES / "02-new-service-alpha-amber.yaml")
@@ -112,6 +115,8 @@ ACTION_SETTER = Rule(
     "the reviewer who set the condition (or their cover), of a visible submission", SIGN_IN, 404
 )
 API_POLICY_OFFICER = Rule("policy officer, JSON API", 401, 403)
+REGISTER_API = Rule("the CoE and administrators, JSON API (the register)", 401, 403)
+REGISTER_EDITOR = Rule("the CoE and administrators (the register of services)", SIGN_IN, 404)
 
 
 @dataclass(frozen=True)
@@ -143,6 +148,29 @@ DECLARED: dict[tuple[str, str], Declared] = {
     ("GET", "/help"): Declared(PUBLIC, "/help"),
     ("GET", "/accessibility"): Declared(PUBLIC, "/accessibility"),
     ("GET", "/privacy"): Declared(PUBLIC, "/privacy"),
+    # The register of services: published to anyone; changed by the CoE and administrators.
+    ("GET", "/services"): Declared(PUBLIC, "/services?dg=EST"),
+    ("GET", "/services/{slug}"): Declared(PUBLIC, "/services/planning-appeal"),
+    ("GET", "/services/dg/{code}"): Declared(PUBLIC, "/services/dg/SF"),
+    ("GET", "/services-summary"): Declared(PUBLIC, "/services-summary"),
+    ("GET", "/open-data"): Declared(PUBLIC, "/open-data"),
+    **{
+        ("GET", f"/open-data/{name}"): Declared(PUBLIC, f"/open-data/{name}")
+        for kind in ("services", "returns", "kpis")
+        for name in (f"{kind}.csv", f"{kind}.json")
+    },
+    ("GET", "/register/upload"): Declared(REGISTER_EDITOR, "/register/upload"),
+    ("POST", "/register/upload"): Declared(
+        REGISTER_EDITOR, "/register/upload", {"kind": "services", "reason": ""}
+    ),
+    ("GET", "/register/priorities"): Declared(REGISTER_EDITOR, "/register/priorities"),
+    ("GET", "/register/returns/new"): Declared(REGISTER_EDITOR, "/register/returns/new"),
+    ("PUT", "/api/register/services/{slug}/returns/{month}"): Declared(
+        REGISTER_API, "/api/register/services/planning-appeal/returns/2026-10"
+    ),
+    ("POST", "/register/returns/new"): Declared(
+        REGISTER_EDITOR, "/register/returns/new", {"service": "planning-appeal", "month": "2026-10"}
+    ),
     ("GET", "/assets"): Declared(PUBLIC, "/assets/manifest.json"),
     ("GET", "/static/govuk"): Declared(PUBLIC, "/static/govuk/govuk-frontend.min.css"),
     ("GET", "/static/app"): Declared(PUBLIC, "/static/app/app.css"),
@@ -314,6 +342,9 @@ def _request(client: Browserless, declared: Declared, w: World, who: str):
     if declared.rule is API_POLICY_OFFICER:
         document = read_yaml(EXAMPLES / "02-new-service-alpha-amber.yaml")["submission"]
         return client.client.post(path, json={"submission": {**document, "submitter": who}})
+    if declared.rule is REGISTER_API:
+        figures = {name: "not provided" for name in FIGURES}
+        return client.client.put(path, json={"figures": figures, "reason": "x"})
     if declared.form is None:
         return client.get(path)
     return client.post(path, declared.form)

@@ -54,11 +54,13 @@ audit_app = command_group("The tamper-evident decision log.")
 checklists_app = command_group("Checklist definitions.")
 notifications_app = command_group("Notifications and their delivery.")
 actions_app = command_group("Conditions and amber actions: mark done, confirm, send back.")
+register_app = command_group("The register of transactional services and its KPIs.")
 app.add_typer(actions_app, name="actions")
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 app.add_typer(checklists_app, name="checklists")
 app.add_typer(notifications_app, name="notifications")
+app.add_typer(register_app, name="register")
 
 
 def say(lines: list[str] | str) -> None:

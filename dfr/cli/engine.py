@@ -23,6 +23,8 @@ from dfr.errors import DfrError, ValidationError
 from dfr.i18n import _, _n
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
     from dfr.settings import Settings
 
 
@@ -192,6 +194,27 @@ def demo(
         for step in result.steps:
             say("  → " + step)
         say(_("Outcome: {state}", state=render.state_name(s.state)))
+    _load_demo_register(engine)
+
+
+def _load_demo_register(engine: Engine) -> None:
+    """The demo register of services and its returns (examples/register/), if shipped."""
+    from dfr.settings import get_settings
+    from services.register_examples import load_register_examples
+
+    loaded = load_register_examples(engine, get_settings().examples_dir / "register")
+    if loaded is not None:
+        say(
+            "\n"
+            + _(
+                "Register of services: {added} added, {changed} changed; returns: {recorded} "
+                "recorded, {corrected} corrected.",
+                added=loaded.services.added,
+                changed=loaded.services.changed,
+                recorded=loaded.returns.recorded,
+                corrected=loaded.returns.corrected,
+            )
+        )
 
 
 def _tell_people(submission_id: int) -> None:

@@ -1,0 +1,98 @@
+"""The four KPIs as the register publishes them: per service, per DG and overall, for each of
+the last 12 months. One query reads the returns of every service in the window (the number of
+statements does not grow with the number of services); the formulas are `models.register_kpis`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlmodel import Session, col, select
+
+from models.register_kpis import KPIS, KpiValue, combine, kpis_of, months_ending
+from models.service_register import Service
+from models.service_returns import Figure, MonthlyReturn, figures_of
+from models.working_days import london_today
+
+# A KPI's monthly values, oldest first: (first day of the month, value).
+Series = list[tuple[date, KpiValue]]
+
+
+@dataclass(frozen=True)
+class RegisterKpis:
+    """Every service's KPIs and each group's, over the same months."""
+
+    months: list[date]
+    by_service: dict[int, dict[str, Series]]
+    by_dg: dict[str, dict[str, Series]]
+    overall: dict[str, Series]
+
+
+def latest_month(session: Session) -> date:
+    """The newest month any return is for; the month before this one when there are none."""
+    newest = session.exec(
+        select(MonthlyReturn).order_by(col(MonthlyReturn.month).desc()).limit(1)
+    ).first()
+    if newest is not None:
+        return newest.month
+    this_month = london_today().replace(day=1)
+    return months_ending(this_month, 2)[0]
+
+
+def _series(per_month: dict[date, dict[str, KpiValue]], months: list[date]) -> dict[str, Series]:
+    return {kpi: [(month, per_month[month][kpi]) for month in months] for kpi in KPIS}
+
+
+def register_kpis(
+    session: Session, last: date | None = None, services: list[Service] | None = None
+) -> RegisterKpis:
+    """The KPIs of every service on the register (or of `services`) for the 12 months ending
+    with `last` (default: the newest month with a return), and of each DG and all of them."""
+    months = months_ending(last or latest_month(session))
+    chosen = services if services is not None else list(session.exec(select(Service)).all())
+    # Plain rows, not ORM objects: a page of KPIs reads thousands of returns.
+    window = select(MonthlyReturn.__table__).where(  # type: ignore[attr-defined]
+        col(MonthlyReturn.month) >= months[0], col(MonthlyReturn.month) <= months[-1]
+    )
+    figures: dict[tuple[int, date], dict[str, Figure]] = {
+        (row.service_id, row.month): figures_of(row._mapping, row.not_applicable)
+        for row in session.connection().execute(window)
+    }
+    by_service: dict[int, dict[str, Series]] = {}
+    members: dict[str, list[int]] = defaultdict(list)
+    computed: dict[int, dict[date, dict[str, KpiValue]]] = {}
+    for service in chosen:
+        sid = service.id or 0
+        computed[sid] = {month: kpis_of(figures.get((sid, month))) for month in months}
+        by_service[sid] = _series(computed[sid], months)
+        members[service.dg_code].append(sid)
+
+    def group(ids: list[int]) -> dict[str, Series]:
+        return {
+            kpi: [(m, combine(computed[sid][m][kpi] for sid in ids)) for m in months]
+            for kpi in KPIS
+        }
+
+    return RegisterKpis(
+        months,
+        by_service,
+        {dg: group(ids) for dg, ids in sorted(members.items())},
+        group([service.id or 0 for service in chosen]),
+    )
+
+
+MONEY_KPIS = frozenset({"cost_per_transaction"})
+
+
+def shown(kpi: str, value: KpiValue) -> str | None:
+    """A KPI's value as people read it (£12.50, 70.0%), or None when it is missing: a page
+    says why instead (`MISSING`), never a number."""
+    number = value.value
+    if number is None:
+        return None
+    if kpi in MONEY_KPIS:
+        return f"£{number.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+    return f"{(number * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"

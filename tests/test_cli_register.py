@@ -1,0 +1,98 @@
+"""`dfr register import-services | import-returns | kpis`: the CoE loads its spreadsheets; a
+file with bad rows is refused with every bad row listed, in the language asked for, exit 2,
+nothing stored."""
+
+from __future__ import annotations
+
+from dfr.cli.main import main
+from tests.register_data import returns_csv, services_csv
+
+COE = "carys.llewelyn"
+
+
+def dfr(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_the_coe_loads_the_register_and_its_returns_and_reads_the_kpis(
+    initialised, capsys, tmp_path
+):
+    services, returns = tmp_path / "services.csv", tmp_path / "returns.csv"
+    services.write_text(services_csv({}), encoding="utf-8")
+    returns.write_text(
+        returns_csv({"completed_online": "40", "started_online": "50"}), encoding="utf-8"
+    )
+    code, out, err = dfr(capsys, "register", "import-services", str(services), "--as", COE)
+    assert code == 0, err
+    assert "1 added, 0 changed, 0 unchanged" in out
+    code, out, err = dfr(capsys, "register", "import-returns", str(returns), "--as", COE)
+    assert code == 0, err
+    assert "1 recorded" in out
+    code, out, err = dfr(capsys, "register", "kpis")
+    assert code == 0, err
+    # 40 of 80 completed online; £10 over 80 completed; 20 of 50 satisfied; 40 of 50 started
+    assert "KPIs for 2026-04:" in out
+    assert "Economy, Science and Transport" in out
+    assert "Digital take-up: 50.0%" in out
+    assert "Cost per transaction: £0.13" in out
+    assert "User satisfaction: 40.0%" in out
+    assert "Completion rate: 80.0%" in out
+    assert "Health and Social Services" not in out  # no services there
+    code, out, _err = dfr(capsys, "--lang", "cy", "register", "kpis")
+    assert "Defnydd digidol: 50.0%" in out and "Pob gwasanaeth" in out
+
+
+def test_a_bad_file_is_refused_with_every_bad_row_and_nothing_is_stored(
+    initialised, capsys, tmp_path
+):
+    services = tmp_path / "services.csv"
+    services.write_text(
+        services_csv({"dg": "XYZ"}, {"slug": "two", "phase": "gamma"}), encoding="utf-8"
+    )
+    code, out, err = dfr(
+        capsys, "--lang", "cy", "register", "import-services", str(services), "--as", COE
+    )
+    assert code == 2 and out == ""
+    assert "Ni fewnforiwyd y ffeil" in err
+    assert "Llinell 2, colofn dg: Does dim CG XYZ." in err
+    assert "Llinell 3, colofn phase:" in err
+    code, out, _err = dfr(capsys, "register", "kpis")
+    assert "Economy, Science and Transport" not in out
+
+
+def test_someone_outside_the_coe_is_refused(initialised, capsys, tmp_path):
+    services = tmp_path / "services.csv"
+    services.write_text(services_csv({}), encoding="utf-8")
+    code, _out, err = dfr(
+        capsys, "register", "import-services", str(services), "--as", "rhian.evans"
+    )
+    assert code == 2
+    assert "Only the Digital Centre of Excellence and administrators" in err
+
+
+def test_the_coe_adds_a_transaction_type_and_a_service_can_use_it(initialised, capsys, tmp_path):
+    code, out, err = dfr(
+        capsys, "register", "type", "appeal", "--cy", "Apelio", "--en", "Appealing", "--as", COE
+    )
+    assert code == 0, err
+    assert "Transaction type appeal: Appealing." in out
+    services = tmp_path / "services.csv"
+    services.write_text(services_csv({"transaction_type": "appeal"}), encoding="utf-8")
+    assert dfr(capsys, "register", "import-services", str(services), "--as", COE)[0] == 0
+    code, _out, err = dfr(
+        capsys,
+        "--lang",
+        "cy",
+        "register",
+        "type",
+        "Bad Code",
+        "--cy",
+        "x",
+        "--en",
+        "y",
+        "--as",
+        COE,
+    )
+    assert code == 2 and "llythrennau bach" in err
