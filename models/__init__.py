@@ -5,6 +5,7 @@ Every operation that changes state takes a Session and runs inside the caller's 
 so a failure changes nothing.
 """
 
+from models.assessment_panel import AssessmentBooking, EvidenceLink, InterestDeclaration
 from models.audit import EventEmission, LogEntry, LogHead
 from models.digest import Digest
 from models.directory import Delegation, Directorate, Person, RoleAssignment
@@ -17,6 +18,7 @@ from models.submission import ChecklistAnswers, RaisedFlag, Submission
 
 __all__ = [
     "Action",
+    "AssessmentBooking",
     "ChecklistAnswers",
     "Decision",
     "Delegation",
@@ -24,6 +26,8 @@ __all__ = [
     "Directorate",
     "Draft",
     "EventEmission",
+    "EvidenceLink",
+    "InterestDeclaration",
     "LogEntry",
     "LogHead",
     "Notification",

@@ -110,6 +110,8 @@ class TemplateFacts:
             context.update(self._chased(submission, entry, language))
         elif message.startswith("action_"):
             context.update(self._action_step(submission, entry, language))
+        elif message in {"assessment_booked", "panel_conflict"}:
+            context.update(self._panel(submission, entry, language))
         elif message == "final_outcome":
             context["state"] = label(labels.STATES, payload.get("state", "withdrawn"), language)
             context["actions"] = self._actions(submission, language)
@@ -175,6 +177,40 @@ class TemplateFacts:
             "note": payload.get("note", ""),
             "evidence": payload.get("evidence_url", ""),
             "reason": payload.get("reason", ""),
+        }
+
+    def _panel(self, submission: Submission, entry: LogEntry, language: str) -> dict[str, Any]:
+        """An assessment's date and panel, or a panel member's conflict of interests."""
+        payload = entry.payload
+
+        def name(person_id: str | None) -> str:
+            person = self.directory.person(person_id or "")
+            return person.name if person else (person_id or "—")
+
+        link = MarkdownText(f"{self.base_url}/submissions/{submission.id}/assessment")
+        if entry.event == "panel.conflict_declared":
+            seat = payload.get("discipline")
+            return {
+                "member": name(payload.get("person_id")),
+                "seat": label(labels.DISCIPLINES, seat, language)
+                if seat
+                else label(labels.PANEL_ROLES, payload.get("panel_role", ""), language),
+                "detail": payload.get("detail", ""),
+                "assessment_link": link,
+            }
+        return {
+            "date": long_date(payload["assessment_date"], language),
+            "lead": name(payload.get("lead_id")),
+            "panel": [
+                {
+                    "discipline": label(labels.DISCIPLINES, seat["discipline"], language),
+                    "name": name(seat["person_id"]),
+                }
+                for seat in payload.get("panel") or []
+            ],
+            "observers": [name(p) for p in payload.get("observers") or []],
+            "changed": entry.event == "panel.member_replaced" or bool(payload.get("rebooked")),
+            "assessment_link": link,
         }
 
     def _chased(self, submission: Submission, entry: LogEntry, language: str) -> dict[str, Any]:

@@ -1,0 +1,74 @@
+"""assessment bookings, panel members' declarations of interests, evidence links"""
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "0007"
+down_revision: str | None = "0006"
+
+_STR = sqlmodel.sql.sqltypes.AutoString
+
+
+def upgrade() -> None:
+    op.create_table(
+        "assessment_booking",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("submission_id", sa.Integer(), nullable=False),
+        sa.Column("assessment_date", sa.Date(), nullable=False),
+        sa.Column("booked_by_id", _STR(), nullable=False),
+        sa.Column("booked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["booked_by_id"], ["person.id"]),
+        sa.ForeignKeyConstraint(["submission_id"], ["submission.id"]),
+        sa.ForeignKeyConstraint(["task_id"], ["review_task.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("task_id"),
+    )
+    op.create_index(
+        "ix_assessment_booking_submission_id", "assessment_booking", ["submission_id"]
+    )
+    op.create_table(
+        "interest_declaration",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", _STR(), nullable=False),
+        sa.Column("panel_role", _STR(length=16), nullable=False),
+        sa.Column("discipline", _STR(length=32), nullable=True),
+        sa.Column("conflicted", sa.Boolean(), nullable=False),
+        sa.Column("detail", _STR(), nullable=False),
+        sa.Column("declared_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("log_seq", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["person_id"], ["person.id"]),
+        sa.ForeignKeyConstraint(["task_id"], ["review_task.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("task_id", "person_id"),
+    )
+    op.create_index("ix_interest_declaration_task_id", "interest_declaration", ["task_id"])
+    op.create_table(
+        "evidence_link",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("submission_id", sa.Integer(), nullable=False),
+        sa.Column("kind", _STR(length=16), nullable=False),
+        sa.Column("url", _STR(length=2000), nullable=False),
+        sa.Column("description", _STR(length=200), nullable=False),
+        sa.Column("added_by_id", _STR(), nullable=False),
+        sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["added_by_id"], ["person.id"]),
+        sa.ForeignKeyConstraint(["submission_id"], ["submission.id"]),
+        sa.ForeignKeyConstraint(["task_id"], ["review_task.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_evidence_link_task_id", "evidence_link", ["task_id"])
+    op.create_index("ix_evidence_link_submission_id", "evidence_link", ["submission_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_evidence_link_submission_id", "evidence_link")
+    op.drop_index("ix_evidence_link_task_id", "evidence_link")
+    op.drop_table("evidence_link")
+    op.drop_index("ix_interest_declaration_task_id", "interest_declaration")
+    op.drop_table("interest_declaration")
+    op.drop_index("ix_assessment_booking_submission_id", "assessment_booking")
+    op.drop_table("assessment_booking")
