@@ -18,10 +18,10 @@ from models.db import read_write_commits
 # Each module adds its commands to `app`; `dfr --help` lists them in this order: a
 # submission's life first, then administration, then the engine.
 # isort: off
-from dfr.cli import submissions, reviews, actions, notifications, admin, engine, worker
+from dfr.cli import submissions, reviews, actions, assessments, notifications, admin, engine, worker
 # isort: on
 
-COMMANDS = (submissions, reviews, actions, notifications, admin, engine, worker)
+COMMANDS = (submissions, reviews, actions, assessments, notifications, admin, engine, worker)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,216 @@
+"""`dfr assessments …`: booking a Service Standard assessment and its panel, declaring
+interests, replacing a panel member, adding evidence, and showing where it stands. The rules
+are in `services.panels`; this module parses, calls and prints."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from dfr.cli import hints, telling
+from dfr.cli.app import app, say
+from dfr.dates import long_date
+from dfr.errors import ValidationError
+from dfr.i18n import _, get_language
+from dfr.labels import DISCIPLINES, EVIDENCE_KINDS, PANEL_ROLES, label
+from models.db import session_scope
+from models.queries import parse_reference
+from services.panel_view import PanelView, load_visitor, panel_view
+from services.panels import add_evidence, book_assessment, declare_interests, replace_assessor
+
+assessments_app = typer.Typer(
+    no_args_is_help=True,
+    help="Service Standard assessments: book the date and panel, declare interests, evidence.",
+)
+app.add_typer(assessments_app, name="assessments")
+
+Reference = Annotated[str, typer.Argument(help="Submission number or DFR-00012.")]
+Person = Annotated[str, typer.Option("--as", help="Your person id.")]
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(
+            _("{value} is not a date; write YYYY-MM-DD.", value=value), field="date"
+        ) from None
+
+
+def _seats(values: list[str]) -> dict[str, str]:
+    """`DISCIPLINE=PERSON` pairs."""
+    seats: dict[str, str] = {}
+    for value in values:
+        discipline, sep, person = value.partition("=")
+        if not sep:
+            raise ValidationError(
+                _("Write each panel seat as DISCIPLINE=PERSON, e.g. design=ben.taylor."),
+                field="panel",
+            )
+        seats[discipline.strip()] = person.strip()
+    return seats
+
+
+def _told(submission_id: int, line: str) -> None:
+    told = telling.tell_people([submission_id], "an assessment step")
+    say(line)
+    telling.say_how_it_went(told)
+
+
+def view_lines(view: PanelView) -> list[str]:
+    """The assessment as `dfr assessments show` prints it."""
+    language = get_language()
+    s = view.submission
+    lines = [f"{s.reference} · {s.title(language)}"]
+    if view.booking:
+        lines.append(
+            _("Assessment date: {date}", date=long_date(view.booking.assessment_date, language))
+        )
+    else:
+        lines.append(
+            _(
+                "Not booked yet: book it on or after {date}.",
+                date=long_date(view.earliest, language),
+            )
+        )
+    lines.append(_("Panel:"))
+    for seat in view.seats:
+        what = (
+            label(DISCIPLINES, seat.discipline)
+            if seat.discipline
+            else label(PANEL_ROLES, seat.role)
+        )
+        who = seat.person.name if seat.person else _("nobody yet")
+        if seat.person is None:
+            declared = ""
+        elif seat.declaration is None:
+            declared = _("interests not declared yet")
+        else:
+            declared = _("no conflict of interests")
+        lines.append(f"  {what}: {who}" + (f" ({declared})" if declared else ""))
+    for name, declaration in view.conflicts:
+        lines.append(
+            _(
+                "Conflict of interests declared by {person}: {detail}",
+                person=name,
+                detail=declaration.detail,
+            )
+        )
+    if view.evidence:
+        lines.append(_("Evidence for the panel:"))
+        lines += [
+            f"  {label(EVIDENCE_KINDS, e.kind)}: {e.description} <{e.url}>" for e in view.evidence
+        ]
+    return lines
+
+
+@assessments_app.command("show")
+def show(reference: Reference, actor: Person) -> None:
+    """Where the open assessment of a submission stands: date, panel, declarations, evidence."""
+    hints.given_with(actor="--as")
+    with session_scope(read_only=True) as session:
+        view = panel_view(session, load_visitor(session, actor), parse_reference(reference))
+        say(view_lines(view))
+
+
+@assessments_app.command("book")
+def book(
+    reference: Reference,
+    when: Annotated[str, typer.Option("--date", help="The assessment date, YYYY-MM-DD.")],
+    actor: Person,
+    seat: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--panel",
+            help="DISCIPLINE=PERSON (repeatable): user_research, design, "
+            "technical, and performance at beta and live.",
+        ),
+    ] = None,
+    observer: Annotated[
+        list[str] | None, typer.Option("--observer", help="An observer's person id (repeatable).")
+    ] = None,
+) -> None:
+    """The Digital CoE or the lead assessor books the assessment date and its panel."""
+    hints.given_with(actor="--as", date="--date", panel="--panel", observers="--observer")
+    submission_id = parse_reference(reference)
+    with session_scope() as session:
+        booking = book_assessment(
+            session, submission_id, actor, _day(when), _seats(seat or []), observer or []
+        )
+        day = long_date(booking.assessment_date, get_language())
+    _told(
+        submission_id,
+        _("Booked: the assessment is on {date}. The team and the panel are told.", date=day),
+    )
+
+
+@assessments_app.command("declare")
+def declare(
+    reference: Reference,
+    actor: Person,
+    conflict: Annotated[
+        str | None,
+        typer.Option("--conflict", help="What the conflict of interests is, and why."),
+    ] = None,
+) -> None:
+    """A panel member declares their interests: none, or --conflict with what and why."""
+    hints.given_with(actor="--as", detail="--conflict")
+    submission_id = parse_reference(reference)
+    with session_scope() as session:
+        declared = declare_interests(
+            session, submission_id, actor, conflict is not None, conflict or ""
+        )
+    if declared.conflicted:
+        line = _(
+            "Recorded: a conflict of interests. You are no longer on this panel; the Digital "
+            "Centre of Excellence is asked to replace you."
+        )
+    else:
+        line = _("Recorded: no conflict of interests.")
+    _told(submission_id, line)
+
+
+@assessments_app.command("replace")
+def replace(
+    reference: Reference,
+    discipline: Annotated[
+        str, typer.Option("--seat", help="user_research, design, technical or performance.")
+    ],
+    person: Annotated[str, typer.Option("--with", help="The new assessor's person id.")],
+    actor: Person,
+) -> None:
+    """Put someone else in a panel seat (after a conflict of interests); the date stays."""
+    hints.given_with(actor="--as", discipline="--seat", **{"panel." + discipline: "--with"})
+    submission_id = parse_reference(reference)
+    with session_scope() as session:
+        replace_assessor(session, submission_id, actor, discipline, person)
+    _told(
+        submission_id,
+        _(
+            "Replaced: {person} now takes the {seat} seat.",
+            person=person,
+            seat=label(DISCIPLINES, discipline),
+        ),
+    )
+
+
+@assessments_app.command("evidence")
+def evidence(
+    reference: Reference,
+    kind: Annotated[
+        str, typer.Option("--kind", help="research, design, code, performance or other.")
+    ],
+    url: Annotated[str, typer.Option("--url", help="The link (https://…).")],
+    description: Annotated[
+        str, typer.Option("--description", help="What it shows, in a few words.")
+    ],
+    actor: Person,
+) -> None:
+    """The submitter adds a link to the team's evidence for the panel."""
+    hints.given_with(actor="--as", kind="--kind", evidence="--url", description="--description")
+    submission_id = parse_reference(reference)
+    with session_scope() as session:
+        add_evidence(session, submission_id, actor, kind, url, description)
+    _told(submission_id, _("Added: the panel can open the link from the assessment page."))
