@@ -105,6 +105,13 @@ EVENTS = {
     "assessment.evidence_added": N_("Evidence added for the panel"),
 }
 
+PHASES = {
+    "discovery": N_("discovery"),
+    "alpha": N_("alpha"),
+    "beta": N_("beta"),
+    "live": N_("live"),
+}
+
 # The seats of a Service Standard assessment panel (models/assessment_panel.py).
 DISCIPLINES = {
     "user_research": N_("user research"),
