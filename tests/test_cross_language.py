@@ -34,6 +34,7 @@ from notifications.render import MESSAGES
 from services.actions import confirm_done, report_done, send_back
 from services.decide import DecisionRequest, record_decision
 from services.digests import record_digests
+from services.panels import add_evidence, book_assessment, declare_interests
 from services.reminders import sweep
 from services.scenarios import run_scenario
 from services.submit import submit
@@ -72,6 +73,19 @@ def world(site: Site) -> World:
         )
         assessment = open_task(session, sid.submission_id)
         session.expunge(assessment)
+    with session_scope(engine) as session:  # its panel booked; one member declares a conflict
+        panel = {
+            "user_research": "lowri.price",
+            "design": "ben.taylor",
+            "technical": "aled.griffiths",
+        }
+        day = london_today() + timedelta(weeks=6)
+        book_assessment(session, sid.submission_id, "carys.llewelyn", day, panel)
+        declare_interests(session, sid.submission_id, "lowri.price", False)
+        declare_interests(session, sid.submission_id, "ben.taylor", True, "Fi a'i dyluniodd.")
+        add_evidence(
+            session, sid.submission_id, "iwan.parry", "research", "https://example.org/r", "Ymchwil"
+        )
     with session_scope(engine) as session:  # conditions and actions reported done, answered
         owed = session.exec(
             select(Action)
@@ -171,12 +185,31 @@ def _walk(site: Site, world: World, language: str) -> dict[str, str]:
     task = world.assessment
     reassign = f"/submissions/{task.submission_id}/reassign/{task.id}"
     pages["reassign"] = _expect(admin.get(reassign))
+    pages["assessment (administrator)"] = _expect(
+        admin.get(f"/submissions/{task.submission_id}/assessment")
+    )
     pages["reassign, refused"] = _expect(admin.post(reassign, {}), 400)
     pages["cover (administrator)"] = _expect(admin.get("/cover"))
     pages["find submissions"] = _expect(admin.get("/submissions?sort=oldest"))
     pages["find submissions, refused"] = _expect(admin.get("/submissions?state=x"), 400)
     pages["cover, refused"] = _expect(admin.post("/cover", {}), 400)
     admin.close()
+
+    coe = Browserless(site)
+    coe.sign_in("carys.llewelyn", language)
+    assessment = f"/submissions/{task.submission_id}/assessment"
+    pages["assessment (CoE)"] = _expect(coe.get(assessment))
+    pages["assessment, refused"] = _expect(coe.post(f"{assessment}/book", {}), 400)
+    coe.close()
+    team = Browserless(site)
+    team.sign_in("iwan.parry", language)
+    pages["assessment (its team)"] = _expect(team.get(assessment))
+    pages["assessment evidence, refused"] = _expect(team.post(f"{assessment}/evidence", {}), 400)
+    team.close()
+    panel_member = Browserless(site)
+    panel_member.sign_in("aled.griffiths", language)
+    pages["assessment (a panel member)"] = _expect(panel_member.get(assessment))
+    panel_member.close()
 
     leader = Browserless(site)
     pages["your work (DG Digital Leader)"] = leader.sign_in("rhian.evans", language).text
