@@ -174,7 +174,7 @@ def test_the_assessment_page_in_a_browser(browser: Browser, site: Site, language
     assert heading == gettext("Service Standard assessment", language)
     assert page.locator("html").get_attribute("lang") == language
     day = london_today() + timedelta(weeks=6)
-    page.fill("#date", str(day.day))
+    page.fill("#date-day", str(day.day))
     page.fill("#date-month", str(day.month))
     page.fill("#date-year", str(day.year))
     with page.expect_navigation():
