@@ -102,7 +102,9 @@ def messages_for(
         return [("assessment_booked", people(directory, told, settings))]
     if entry.event == "panel.conflict_declared":
         # The Digital CoE replaces them (the DG's Digital Leader when it has nobody).
-        coe = [p for p in directory.role_holders(Role.COE, s.dg_code) if p != entry.actor_id]
+        coe: list[str | None] = [
+            p for p in directory.role_holders(Role.COE, s.dg_code) if p != entry.actor_id
+        ]
         return [("panel_conflict", people(directory, coe or [leader], settings))]
     if entry.event in {"submission.completed", "submission.withdrawn"}:
         told = [s.submitter_id, leader] if entry.event == "submission.completed" else [leader]

@@ -165,9 +165,11 @@ def test_a_conflict_takes_the_assessor_off_and_the_coe_replaces_them(
         declare_interests(session, sid, "ur.one", False, on=TODAY)
         declare_interests(session, sid, "ur.one", False, on=TODAY)  # the same again: a no-op
     assert events(people, sid).count("panel.interests_declared") == 1
-    with pytest.raises(ValidationError, match="Say what the conflict"):
-        with session_scope(people) as session:
-            declare_interests(session, sid, "design.one", True, "  ", on=TODAY)
+    with (
+        pytest.raises(ValidationError, match="Say what the conflict"),
+        session_scope(people) as session,
+    ):
+        declare_interests(session, sid, "design.one", True, "  ", on=TODAY)
     with session_scope(people) as session:
         declare_interests(session, sid, "design.one", True, "I built its prototype.", on=TODAY)
     assert "design.one" not in members(people, sid)
@@ -178,9 +180,11 @@ def test_a_conflict_takes_the_assessor_off_and_the_coe_replaces_them(
         ).one()
     assert conflict.recipient_id == "coe.one" and "I built its prototype." in conflict.body_markdown
 
-    with pytest.raises(ValidationError, match="declared a conflict"):
-        with session_scope(people) as session:
-            replace_assessor(session, sid, "coe.one", "design", "design.one", on=TODAY)
+    with (
+        pytest.raises(ValidationError, match="declared a conflict"),
+        session_scope(people) as session,
+    ):
+        replace_assessor(session, sid, "coe.one", "design", "design.one", on=TODAY)
     with session_scope(people) as session:
         replace_assessor(session, sid, "coe.one", "design", "design.two", on=TODAY)
     assert members(people, sid)["design.two"] == "design"
@@ -204,12 +208,13 @@ def test_only_panel_members_declare(people, assessment):
     sid, _lead = assessment
     book(people, sid)
     before = log_count(people)
-    with pytest.raises(PermissionDeniedError, match="Only members of this assessment's panel"):
-        with session_scope(people) as session:
-            declare_interests(session, sid, "dl.est", False, on=TODAY)
-    with pytest.raises(NotFoundError):
-        with session_scope(people) as session:
-            declare_interests(session, sid, "design.two", False, on=TODAY)  # sees nothing
+    with (
+        pytest.raises(PermissionDeniedError, match="Only members of this assessment's panel"),
+        session_scope(people) as session,
+    ):
+        declare_interests(session, sid, "dl.est", False, on=TODAY)
+    with pytest.raises(NotFoundError), session_scope(people) as session:
+        declare_interests(session, sid, "design.two", False, on=TODAY)  # sees nothing
     assert log_count(people) == before
 
 
@@ -219,12 +224,16 @@ def test_the_team_adds_evidence_links_for_the_panel(people, assessment):
         add_evidence(
             session, sid, "policy.est", "research", "https://example.org/r", "Round 3 findings"
         )
-    with pytest.raises(ValidationError, match="web address starting with https://"):
-        with session_scope(people) as session:
-            add_evidence(session, sid, "policy.est", "code", "javascript:alert(1)", "Code")
-    with pytest.raises(PermissionDeniedError, match="Only the person who made the submission"):
-        with session_scope(people) as session:
-            add_evidence(session, sid, lead, "code", "https://example.org/c", "Code")
+    with (
+        pytest.raises(ValidationError, match="web address starting with https://"),
+        session_scope(people) as session,
+    ):
+        add_evidence(session, sid, "policy.est", "code", "javascript:alert(1)", "Code")
+    with (
+        pytest.raises(PermissionDeniedError, match="Only the person who made the submission"),
+        session_scope(people) as session,
+    ):
+        add_evidence(session, sid, lead, "code", "https://example.org/c", "Code")
     with session_scope(people) as session:
         links = session.exec(select(EvidenceLink)).all()
         assert [(e.kind, e.description) for e in links] == [("research", "Round 3 findings")]

@@ -47,8 +47,8 @@ def test_an_assessment_is_booked_declared_and_its_panel_mended(initialised, caps
 
     code, out, err = dfr(capsys, "assessments", "declare", "1", "--as", "lowri.price")
     assert code == 0 and "Recorded: no conflict of interests." in out
-    code, out, err = dfr(capsys, "--lang", "cy", "assessments", "declare", "1",
-                         "--conflict", "Fi a ddyluniodd y prototeip.", "--as", "ben.taylor")  # fmt: skip
+    code, out, err = dfr(capsys, "--lang", "cy", "assessments", "declare", "1", "--conflict",
+                         "Fi a ddyluniodd y prototeip.", "--as", "ben.taylor")  # fmt: skip
     assert code == 0, err
     assert "Cofnodwyd: gwrthdaro buddiannau." in out
     code, out, err = dfr(capsys, "assessments", "replace", "1", "--seat", "design",

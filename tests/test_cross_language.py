@@ -79,8 +79,8 @@ def world(site: Site) -> World:
             "design": "ben.taylor",
             "technical": "aled.griffiths",
         }
-        day = london_today() + timedelta(weeks=6)
-        book_assessment(session, sid.submission_id, "carys.llewelyn", day, panel)
+        on = london_today() + timedelta(weeks=6)
+        book_assessment(session, sid.submission_id, "carys.llewelyn", on, panel)
         declare_interests(session, sid.submission_id, "lowri.price", False)
         declare_interests(session, sid.submission_id, "ben.taylor", True, "Fi a'i dyluniodd.")
         add_evidence(
