@@ -103,6 +103,7 @@ EVENTS = {
     "panel.interests_declared": N_("No conflict of interests declared"),
     "panel.conflict_declared": N_("Conflict of interests declared"),
     "assessment.evidence_added": N_("Evidence added for the panel"),
+    "assessment.rated": N_("An assessor's ratings sent to the lead"),
 }
 
 PHASES = {

@@ -6,6 +6,7 @@ so a failure changes nothing.
 """
 
 from models.assessment_panel import AssessmentBooking, EvidenceLink, InterestDeclaration
+from models.assessment_rating import AssessorRating, SettlementDraft
 from models.audit import EventEmission, LogEntry, LogHead
 from models.digest import Digest
 from models.directory import Delegation, Directorate, Person, RoleAssignment
@@ -19,6 +20,7 @@ from models.submission import ChecklistAnswers, RaisedFlag, Submission
 __all__ = [
     "Action",
     "AssessmentBooking",
+    "AssessorRating",
     "ChecklistAnswers",
     "Decision",
     "Delegation",
@@ -37,6 +39,7 @@ __all__ = [
     "Reminder",
     "ReviewTask",
     "RoleAssignment",
+    "SettlementDraft",
     "SignInAttempt",
     "StandardRating",
     "Submission",

@@ -110,6 +110,14 @@ class TemplateFacts:
             context.update(self._chased(submission, entry, language))
         elif message.startswith("action_"):
             context.update(self._action_step(submission, entry, language))
+        elif message == "ratings_sent":
+            actor = self.directory.person(entry.actor_id or "")
+            context["assessor"] = actor.name if actor else entry.actor_id
+            context["seat"] = label(labels.DISCIPLINES, payload.get("discipline") or "", language)
+            context["count"] = len(payload.get("ratings") or {})
+            context["ratings_link"] = MarkdownText(
+                f"{self.base_url}/submissions/{submission.id}/assessment/ratings"
+            )
         elif message in {"assessment_booked", "panel_conflict"}:
             context.update(self._panel(submission, entry, language))
         elif message == "final_outcome":

@@ -36,6 +36,7 @@ MESSAGES = (
     "action_sent_back",
     "assessment_booked",
     "panel_conflict",
+    "ratings_sent",
 )
 # Bump a message's version whenever its templates change; each notification stores it.
 # escalation 2: names the level; digest 2: titled by the week it covers

@@ -60,7 +60,7 @@ T = TypeVar("T")
 DESCRIPTION_LIMIT = 200
 
 
-def _logged(what: str, actor_id: str, submission_id: int, step: Callable[[], T]) -> T:
+def logged_step(what: str, actor_id: str, submission_id: int, step: Callable[[], T]) -> T:
     """Run `step`; a refusal is logged with the person and the submission, then raised."""
     try:
         return step()
@@ -69,7 +69,7 @@ def _logged(what: str, actor_id: str, submission_id: int, step: Callable[[], T])
         raise
 
 
-def _visible(
+def visible_for(
     session: Session, actor_id: str, submission_id: int, on: date
 ) -> tuple[Actor, Submission]:
     """The actor and the submission (locked), or "not found" alike for a missing submission
@@ -321,7 +321,7 @@ def book_assessment(
 ) -> AssessmentBooking:
     """Book (or book again) the assessment's date and panel; see the module docstring."""
     today = on or london_today()
-    return _logged(
+    return logged_step(
         "assessment booking",
         actor_id,
         submission_id,
@@ -338,7 +338,7 @@ def _book(
     observers: Sequence[str],
     on: date,
 ) -> AssessmentBooking:
-    actor, submission = _visible(session, actor_id, submission_id, on)
+    actor, submission = visible_for(session, actor_id, submission_id, on)
     task = open_assessment(session, submission)
     _require_arranger(session, actor, task, on)
     if task.assignee_id is None:
@@ -399,7 +399,7 @@ def replace_assessor(
     """Put `person_id` in the `discipline` seat of a booked panel (after a conflict, or an
     assessor who cannot come); the date stays."""
     today = on or london_today()
-    return _logged(
+    return logged_step(
         "panel replacement",
         actor_id,
         submission_id,
@@ -410,7 +410,7 @@ def replace_assessor(
 def _replace(
     session: Session, submission_id: int, actor_id: str, discipline: str, person_id: str, on: date
 ) -> PanelMember:
-    actor, submission = _visible(session, actor_id, submission_id, on)
+    actor, submission = visible_for(session, actor_id, submission_id, on)
     task = open_assessment(session, submission)
     _require_arranger(session, actor, task, on)
     booking = booking_of(session, task.id or 0)
@@ -466,7 +466,7 @@ def declare_interests(
     what it is and why (which takes them off the panel). Declaring the same again changes
     nothing; a member who declared none may declare a conflict later."""
     today = on or london_today()
-    return _logged(
+    return logged_step(
         "declaration of interests",
         person_id,
         submission_id,
@@ -477,7 +477,7 @@ def declare_interests(
 def _declare(
     session: Session, submission_id: int, person_id: str, conflicted: bool, detail: str, on: date
 ) -> InterestDeclaration:
-    _actor, submission = _visible(session, person_id, submission_id, on)
+    _actor, submission = visible_for(session, person_id, submission_id, on)
     task = open_assessment(session, submission)
     detail = detail.strip()
     if conflicted and not detail:
@@ -544,7 +544,7 @@ def add_evidence(
 ) -> EvidenceLink:
     """The submitter gives the panel a link to the team's evidence."""
     today = on or london_today()
-    return _logged(
+    return logged_step(
         "evidence link",
         actor_id,
         submission_id,
@@ -561,7 +561,7 @@ def _add_evidence(
     description: str,
     on: date,
 ) -> EvidenceLink:
-    _actor, submission = _visible(session, actor_id, submission_id, on)
+    _actor, submission = visible_for(session, actor_id, submission_id, on)
     task = open_assessment(session, submission)
     if actor_id != submission.submitter_id:
         raise PermissionDeniedError(

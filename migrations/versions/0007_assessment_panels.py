@@ -1,4 +1,5 @@
-"""assessment bookings, panel members' declarations of interests, evidence links"""
+"""assessment bookings, panel members' declarations of interests, evidence links; each
+assessor's ratings and the lead's draft of the settled ones"""
 
 import sqlalchemy as sa
 import sqlmodel
@@ -62,9 +63,43 @@ def upgrade() -> None:
     )
     op.create_index("ix_evidence_link_task_id", "evidence_link", ["task_id"])
     op.create_index("ix_evidence_link_submission_id", "evidence_link", ["submission_id"])
+    op.create_table(
+        "assessor_rating",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", _STR(), nullable=False),
+        sa.Column("standard_id", _STR(length=32), nullable=False),
+        sa.Column("rating", _STR(length=8), nullable=False),
+        sa.Column("done_well", _STR(), nullable=False),
+        sa.Column("to_explore", _STR(), nullable=False),
+        sa.Column("final", sa.Boolean(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["person_id"], ["person.id"]),
+        sa.ForeignKeyConstraint(["task_id"], ["review_task.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("task_id", "person_id", "standard_id"),
+    )
+    op.create_index("ix_assessor_rating_task_id", "assessor_rating", ["task_id"])
+    op.create_table(
+        "settlement_draft",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("saved_by_id", _STR(), nullable=False),
+        sa.Column("ratings", sa.JSON(), nullable=False),
+        sa.Column("outcome", _STR(length=8), nullable=False),
+        sa.Column("rationale", _STR(), nullable=False),
+        sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["saved_by_id"], ["person.id"]),
+        sa.ForeignKeyConstraint(["task_id"], ["review_task.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("task_id"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("settlement_draft")
+    op.drop_index("ix_assessor_rating_task_id", "assessor_rating")
+    op.drop_table("assessor_rating")
     op.drop_index("ix_evidence_link_submission_id", "evidence_link")
     op.drop_index("ix_evidence_link_task_id", "evidence_link")
     op.drop_table("evidence_link")
