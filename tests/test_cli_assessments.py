@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlmodel import select
+
 from dfr.cli.main import main
 from dfr.dates import long_date
+from models.db import engine_for, session_scope
+from models.review import ReviewTask
 from models.working_days import london_today
 from tests.conftest import ROOT
 
@@ -77,3 +81,34 @@ def test_a_submitter_cannot_book_and_nothing_is_written(initialised, capsys):
     assert "Only the Digital Centre of Excellence or this assessment's lead assessor" in err
     code, out, err = dfr(capsys, "assessments", "show", "1", "--as", "iwan.parry")
     assert "Not booked yet" in out
+
+
+def test_assessors_rate_and_the_lead_settles_from_the_command_line(initialised, capsys, tmp_path):
+    at_assessment(capsys)
+    day = (london_today() + timedelta(weeks=6)).isoformat()
+    assert dfr(capsys, "assessments", "book", "1", "--date", day, *PANEL,
+               "--as", "carys.llewelyn")[0] == 0  # fmt: skip
+    with session_scope(engine_for(initialised), read_only=True) as session:
+        lead = session.exec(select(ReviewTask.assignee_id).where(ReviewTask.status == "open")).one()
+    assert lead
+    for person in ("lowri.price", "ben.taylor", "aled.griffiths", lead):
+        assert dfr(capsys, "assessments", "declare", "1", "--as", person)[0] == 0
+    mine = tmp_path / "ur.yaml"
+    mine.write_text("w03: {rating: amber, done_well: Ymchwil dda, to_explore: Gadael gofal}\n")
+    code, out, err = dfr(capsys, "assessments", "rate", "1", "--ratings-file", str(mine),
+                         "--as", "lowri.price")  # fmt: skip
+    assert code == 2 and "Rate every standard you cover before you send your ratings: w05." in err
+    code, out, err = dfr(capsys, "assessments", "rate", "1", "--ratings-file", str(mine),
+                         "--draft", "--as", "lowri.price")  # fmt: skip
+    assert code == 0 and "Saved a draft of 1 rating." in out
+    mine.write_text("w03: {rating: amber, done_well: Ymchwil dda, to_explore: Gadael gofal}\n"
+                    "w05: green\n")  # fmt: skip
+    code, out, err = dfr(capsys, "assessments", "rate", "1", "--ratings-file", str(mine),
+                         "--as", "lowri.price")  # fmt: skip
+    assert code == 0 and "Sent 2 ratings to the lead assessor." in out
+    code, out, err = dfr(capsys, "assessments", "notes", "1", "--as", lead)
+    assert code == 0, err
+    assert "Lowri Price: amber" in out and "Done well: Ymchwil dda" in out
+    assert "Waiting for ratings from: Ben Taylor, Aled Griffiths." in out
+    code, out, err = dfr(capsys, "assessments", "notes", "1", "--as", "lowri.price")
+    assert code == 2 and "Only the lead assessor" in err

@@ -5,20 +5,25 @@ are in `services.panels`; this module parses, calls and prints."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from checklists.loader import read_yaml
 from dfr.cli import hints, telling
-from dfr.cli.app import app, say
+from dfr.cli.app import app, checklist_registry, say
 from dfr.dates import long_date
-from dfr.errors import ValidationError
-from dfr.i18n import _, get_language
-from dfr.labels import DISCIPLINES, EVIDENCE_KINDS, PANEL_ROLES, label
+from dfr.errors import PermissionDeniedError, ValidationError
+from dfr.i18n import _, _n, get_language
+from dfr.labels import DISCIPLINES, EVIDENCE_KINDS, OUTCOMES, PANEL_ROLES, label
 from models.db import session_scope
 from models.queries import parse_reference
+from services.decide import StandardAssessment
+from services.decision_input import parse_ratings
 from services.panel_view import PanelView, load_visitor, panel_view
 from services.panels import add_evidence, book_assessment, declare_interests, replace_assessor
+from services.ratings import rating_sheet, save_ratings, settle
 
 assessments_app = typer.Typer(
     no_args_is_help=True,
@@ -214,3 +219,126 @@ def evidence(
     with session_scope() as session:
         add_evidence(session, submission_id, actor, kind, url, description)
     _told(submission_id, _("Added: the panel can open the link from the assessment page."))
+
+
+# -- rating ---------------------------------------------------------------------------------
+
+RatingsFile = Annotated[
+    Path,
+    typer.Option("--ratings-file", help="YAML: STANDARD: {rating, done_well, to_explore}."),
+]
+
+
+def _notes(path: Path) -> dict[str, StandardAssessment]:
+    loaded = read_yaml(path) or {}
+    if not isinstance(loaded, dict):
+        raise ValidationError(
+            _("{file} must map each standard to a rating, e.g. `w01: green`.", file=str(path)),
+            field="ratings",
+        )
+    return parse_ratings(loaded)
+
+
+@assessments_app.command("rate")
+def rate(
+    reference: Reference,
+    ratings_file: RatingsFile,
+    actor: Person,
+    draft: Annotated[
+        bool, typer.Option("--draft", help="Save them as a draft; do not send them yet.")
+    ] = False,
+) -> None:
+    """An assessor rates the standards their seat covers, and sends them to the lead."""
+    hints.given_with(actor="--as", ratings="--ratings-file")
+    submission_id = parse_reference(reference)
+    with session_scope() as session:
+        rows = save_ratings(
+            session,
+            submission_id,
+            actor,
+            _notes(ratings_file),
+            checklist_registry(),
+            final=not draft,
+        )
+    if draft:
+        say(
+            _n(
+                "Saved a draft of {count} rating.",
+                "Saved a draft of {count} ratings.",
+                len(rows),
+                count=len(rows),
+            )
+        )
+        return
+    _told(
+        submission_id,
+        _n(
+            "Sent {count} rating to the lead assessor.",
+            "Sent {count} ratings to the lead assessor.",
+            len(rows),
+            count=len(rows),
+        ),
+    )
+
+
+@assessments_app.command("notes")
+def notes(reference: Reference, actor: Person) -> None:
+    """The lead assessor reads every assessor's ratings and notes, standard by standard."""
+    hints.given_with(actor="--as")
+    with session_scope(read_only=True) as session:
+        sheet = rating_sheet(session, actor, parse_reference(reference), checklist_registry())
+        if not sheet.is_lead:
+            raise PermissionDeniedError(
+                _("Only the lead assessor (or someone covering for them) settles the ratings."),
+                field="actor",
+            )
+        lines = []
+        for standard in sheet.standards:
+            lines.append(f"{standard}:")
+            for name, note in sheet.notes.get(standard, []):
+                lines.append(f"  {name}: {label(OUTCOMES, note.rating)}")
+                if note.done_well:
+                    lines.append("    " + _("Done well: {text}", text=note.done_well))
+                if note.to_explore:
+                    lines.append("    " + _("Needs to explore: {text}", text=note.to_explore))
+        if sheet.waiting_for:
+            lines.append(
+                _("Waiting for ratings from: {names}.", names=", ".join(sheet.waiting_for))
+            )
+        say(lines)
+
+
+@assessments_app.command("settle")
+def settle_cmd(
+    reference: Reference,
+    outcome: Annotated[
+        str, typer.Option("--outcome", help="The overall result: green, amber or red.")
+    ],
+    rationale: Annotated[str, typer.Option("--rationale", help="Why (Markdown).")],
+    ratings_file: RatingsFile,
+    actor: Person,
+) -> None:
+    """The lead assessor settles each standard's rating and the overall result."""
+    hints.given_with(
+        actor="--as", outcome="--outcome", rationale="--rationale", ratings="--ratings-file"
+    )
+    submission_id = parse_reference(reference)
+    with session_scope() as session:
+        decision = settle(
+            session,
+            submission_id,
+            actor,
+            _notes(ratings_file),
+            outcome,
+            rationale,
+            checklist_registry(),
+        )
+        seq = decision.log_seq
+    _told(
+        submission_id,
+        _(
+            "Settled: the overall result is {outcome} (decision-log entry {seq}).",
+            outcome=label(OUTCOMES, outcome),
+            seq=seq,
+        ),
+    )
