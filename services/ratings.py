@@ -25,7 +25,7 @@ from checklists.loader import Registry
 from dfr.errors import PermissionDeniedError, TransitionError, ValidationError
 from dfr.i18n import _
 from models import audit, text_limits
-from models.assessment_panel import InterestDeclaration
+from models.assessment_panel import InterestDeclaration, disciplines_for
 from models.assessment_rating import AssessorRating, SettlementDraft, covered_by
 from models.directory import Person
 from models.review import Decision, ReviewTask
@@ -76,7 +76,11 @@ def _standards(task: ReviewTask, registry: Registry) -> list[str]:
 def seats(session: Session, task: ReviewTask, registry: Registry) -> tuple[list[str], list[Seat]]:
     """Every standard of the assessment, and each rater's seat: the lead first."""
     standards = _standards(task, registry)
-    members = [m for m in panel_members(session, task.id or 0) if m.panel_role == "assessor"]
+    order = disciplines_for("live")  # every seat, in the panel's order
+    members = sorted(
+        (m for m in panel_members(session, task.id or 0) if m.panel_role == "assessor"),
+        key=lambda m: order.index(m.discipline) if m.discipline in order else len(order),
+    )
     disciplines = {m.discipline or "" for m in members}
     found = []
     if task.assignee_id:
