@@ -14,6 +14,7 @@ A refusal writes nothing and is logged (`dfr.services.ratings`, INFO).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -66,6 +67,11 @@ class RatingSheet:
     @property
     def sent(self) -> bool:
         return bool(self.my_ratings) and all(r.final for r in self.my_ratings.values())
+
+
+def numbers(standards: list[str]) -> str:
+    """Standards by their numbers, as people name them (`w03`, `uk10` → `3, 10`)."""
+    return ", ".join(str(int(digits)) if (digits := re.sub(r"\D", "", s)) else s for s in standards)
 
 
 def _standards(task: ReviewTask, registry: Registry) -> list[str]:
@@ -218,13 +224,16 @@ def _check_notes(
     extra = sorted(set(ratings) - set(allowed))
     if extra:
         raise ValidationError(
-            _("You do not rate these standards in this assessment: {ids}.", ids=", ".join(extra)),
+            _(
+                "You do not rate these standards in this assessment: {numbers}.",
+                numbers=numbers(extra),
+            ),
             field=f"ratings.{extra[0]}",
         )
     for standard, note in sorted(ratings.items()):
         if note.rating not in (*RATINGS, *(("",) if draft else ())):
             raise ValidationError(
-                _("Ratings must be red, amber or green; check: {ids}.", ids=standard),
+                _("Rate standard {number} red, amber or green.", number=numbers([standard])),
                 field=f"ratings.{standard}",
             )
         within(note.done_well, text_limits.ASSESSMENT_NOTE, f"ratings.{standard}")
@@ -234,8 +243,8 @@ def _check_notes(
         if missing:
             raise ValidationError(
                 _(
-                    "Rate every standard you cover before you send your ratings: {ids}.",
-                    ids=", ".join(missing),
+                    "Rate every standard you cover before you send your ratings: {numbers}.",
+                    numbers=numbers(missing),
                 ),
                 field=f"ratings.{missing[0]}",
             )
@@ -361,7 +370,7 @@ def _draft(
     for standard, note in ratings.items():
         if note.rating not in (*RATINGS, ""):
             raise ValidationError(
-                _("Ratings must be red, amber or green; check: {ids}.", ids=standard),
+                _("Rate standard {number} red, amber or green.", number=numbers([standard])),
                 field=f"ratings.{standard}",
             )
         within(note.done_well, text_limits.ASSESSMENT_NOTE, f"ratings.{standard}")

@@ -97,7 +97,7 @@ def test_assessors_rate_and_the_lead_settles_from_the_command_line(initialised, 
     mine.write_text("w03: {rating: amber, done_well: Ymchwil dda, to_explore: Gadael gofal}\n")
     code, out, err = dfr(capsys, "assessments", "rate", "1", "--ratings-file", str(mine),
                          "--as", "lowri.price")  # fmt: skip
-    assert code == 2 and "Rate every standard you cover before you send your ratings: w05." in err
+    assert code == 2 and "Rate every standard you cover before you send your ratings: 5." in err
     code, out, err = dfr(capsys, "assessments", "rate", "1", "--ratings-file", str(mine),
                          "--draft", "--as", "lowri.price")  # fmt: skip
     assert code == 0 and "Saved a draft of 1 rating." in out

@@ -32,9 +32,11 @@ from notifications.digest import queue_digests
 from notifications.queue import queue_for_submissions
 from notifications.render import MESSAGES
 from services.actions import confirm_done, report_done, send_back
-from services.decide import DecisionRequest, record_decision
+from services.decide import DecisionRequest, StandardAssessment, record_decision
 from services.digests import record_digests
 from services.panels import add_evidence, book_assessment, declare_interests
+from services.ratings import save_ratings
+from services.reassign import reassign
 from services.reminders import sweep
 from services.scenarios import run_scenario
 from services.submit import submit
@@ -73,6 +75,10 @@ def world(site: Site) -> World:
         )
         assessment = open_task(session, sid.submission_id)
         session.expunge(assessment)
+    with session_scope(engine) as session:  # led by Siân Davies, who reads Welsh
+        if assessment.assignee_id != "sian.davies":
+            reassign(session, sid.submission_id, assessment.stage, "sian.davies", "Cymraeg.", ADMIN)
+            assessment.assignee_id = "sian.davies"
     with session_scope(engine) as session:  # its panel booked; one member declares a conflict
         panel = {
             "user_research": "lowri.price",
@@ -86,6 +92,17 @@ def world(site: Site) -> World:
         add_evidence(
             session, sid.submission_id, "iwan.parry", "research", "https://example.org/r", "Ymchwil"
         )
+        notes = {
+            "w03": StandardAssessment("amber", "Da.", "Mwy."),
+            "w05": StandardAssessment("green"),
+        }
+        save_ratings(session, sid.submission_id, "lowri.price", notes, reg, final=True)
+    with session_scope(engine) as session:  # then by Mark Wilson, who reads English
+        reassign(session, sid.submission_id, assessment.stage, "mark.wilson", "Absence.", ADMIN)
+        assessment.assignee_id = "mark.wilson"
+        declare_interests(session, sid.submission_id, "aled.griffiths", False)
+        tech = {s: StandardAssessment("green") for s in ("w09", "w10", "w11")}
+        save_ratings(session, sid.submission_id, "aled.griffiths", tech, reg, final=True)
     with session_scope(engine) as session:  # conditions and actions reported done, answered
         owed = session.exec(
             select(Action)
@@ -209,6 +226,10 @@ def _walk(site: Site, world: World, language: str) -> dict[str, str]:
     panel_member = Browserless(site)
     panel_member.sign_in("aled.griffiths", language)
     pages["assessment (a panel member)"] = _expect(panel_member.get(assessment))
+    pages["ratings (an assessor)"] = _expect(panel_member.get(f"{assessment}/ratings"))
+    pages["ratings, refused"] = _expect(
+        panel_member.post(f"{assessment}/ratings", {"action": "send"}), 400
+    )
     panel_member.close()
 
     leader = Browserless(site)
@@ -221,6 +242,8 @@ def _walk(site: Site, world: World, language: str) -> dict[str, str]:
     review = f"/submissions/{task.submission_id}/review/{task.id}"
     pages["submission (its assessor)"] = _expect(assessor.get(f"/submissions/{task.submission_id}"))
     pages["assessment form"] = _expect(assessor.get(review))
+    ratings = f"/submissions/{task.submission_id}/assessment/ratings"
+    pages["ratings (the lead)"] = _expect(assessor.get(ratings))
     pages["assessment form, refused"] = _expect(assessor.post(review, {}), 400)
     assessor.close()
 

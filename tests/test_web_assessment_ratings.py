@@ -60,9 +60,9 @@ def test_an_assessor_rates_and_the_lead_reads_the_notes(site: Site, language: st
     assert refused.status_code == 400
     beside = re.search(r'<p id="rating-w05-error"', refused.text)
     assert beside is not None
-    assert t("Rate every standard you cover before you send your ratings: {ids}.", ids="w05") in (
-        seen(refused)
-    )
+    assert t(
+        "Rate every standard you cover before you send your ratings: {numbers}.", numbers="5"
+    ) in (seen(refused))
     assert "24 interviews" in refused.text  # what was typed is kept
     drafted = researcher.post(path, {**half, "action": "draft"})
     assert drafted.status_code == 200 and drafted.url.path == path
