@@ -104,7 +104,12 @@ EVENTS = {
     "panel.conflict_declared": N_("Conflict of interests declared"),
     "assessment.evidence_added": N_("Evidence added for the panel"),
     "assessment.rated": N_("An assessor's ratings sent to the lead"),
+    "report.drafted": N_("Assessment report drafted"),
+    "report.sent": N_("Assessment report sent to the team"),
 }
+
+# What the reminder sweep chases besides reviews and actions.
+REPORTS = {"report": N_("The assessment report")}
 
 PHASES = {
     "discovery": N_("discovery"),

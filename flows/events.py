@@ -36,6 +36,8 @@ EVENT_NAMES = {
     "panel.conflict_declared": "dfr.panel.conflict_declared",
     "assessment.evidence_added": "dfr.assessment.evidence_added",
     "assessment.rated": "dfr.assessment.rated",
+    "report.drafted": "dfr.report.drafted",
+    "report.sent": "dfr.report.sent",
 }
 _NAMESPACE = uuid.UUID("8d3b7f52-5a2e-4c59-9d0e-2f6f0c1f7a11")
 

@@ -7,6 +7,7 @@ so a failure changes nothing.
 
 from models.assessment_panel import AssessmentBooking, EvidenceLink, InterestDeclaration
 from models.assessment_rating import AssessorRating, SettlementDraft
+from models.assessment_report import AssessmentReport, ReportSection
 from models.audit import EventEmission, LogEntry, LogHead
 from models.digest import Digest
 from models.directory import Delegation, Directorate, Person, RoleAssignment
@@ -20,6 +21,7 @@ from models.submission import ChecklistAnswers, RaisedFlag, Submission
 __all__ = [
     "Action",
     "AssessmentBooking",
+    "AssessmentReport",
     "AssessorRating",
     "ChecklistAnswers",
     "Decision",
@@ -37,6 +39,7 @@ __all__ = [
     "Person",
     "RaisedFlag",
     "Reminder",
+    "ReportSection",
     "ReviewTask",
     "RoleAssignment",
     "SettlementDraft",

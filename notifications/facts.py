@@ -14,6 +14,7 @@ from dfr.dates import long_date
 from dfr.labels import label
 from dfr.settings import Settings
 from models.action_lifecycle import SUBMITTER_HOLDS
+from models.assessment_report import AssessmentReport
 from models.audit import LogEntry
 from models.directory_lookup import DirectoryLookup
 from models.review import Action, Decision, ReviewTask
@@ -46,6 +47,7 @@ class TemplateFacts:
         self.actions: dict[int, list[Action]] = {}
         self.decision_at: dict[int, int] = {}  # log seq -> decision id
         self.assignee: dict[int, str | None] = {}  # review task id -> assignee
+        self.report_lead: dict[int, str] = {}  # assessment report id -> its lead
         for ids in batches(sorted(submissions)):
             self._read(session, ids)
 
@@ -73,6 +75,12 @@ class TemplateFacts:
             select(Decision.id, Decision.log_seq).where(col(Decision.submission_id).in_(ids))
         ).all():
             self.decision_at[seq] = decision_id or 0
+        for report_id, lead in session.exec(
+            select(AssessmentReport.id, AssessmentReport.lead_id).where(
+                col(AssessmentReport.submission_id).in_(ids)
+            )
+        ).all():
+            self.report_lead[report_id or 0] = lead
         for task_id, assignee in session.exec(
             select(ReviewTask.id, ReviewTask.assignee_id).where(
                 col(ReviewTask.submission_id).in_(ids)
@@ -117,6 +125,14 @@ class TemplateFacts:
             context["count"] = len(payload.get("ratings") or {})
             context["ratings_link"] = MarkdownText(
                 f"{self.base_url}/submissions/{submission.id}/assessment/ratings"
+            )
+        elif message == "report_sent":
+            actor = self.directory.person(entry.actor_id or "")
+            context["lead"] = actor.name if actor else entry.actor_id
+            context["result"] = label(labels.OUTCOMES, payload["result"], language)
+            context["date"] = long_date(payload["assessed_on"], language)
+            context["report_link"] = MarkdownText(
+                f"{self.base_url}/submissions/{submission.id}/assessment/report"
             )
         elif message in {"assessment_booked", "panel_conflict"}:
             context.update(self._panel(submission, entry, language))
@@ -228,6 +244,9 @@ class TemplateFacts:
         if payload["item_kind"] == "task":
             what = label(labels.STAGES, payload["what"], language)
             owner_id = self.assignee.get(payload["item_id"])
+        elif payload["item_kind"] == "report":
+            what = label(labels.REPORTS, "report", language)
+            owner_id = self.report_lead.get(payload["item_id"])
         else:
             action = next(
                 (a for a in self.actions.get(submission.id or 0, []) if a.id == payload["item_id"]),

@@ -100,6 +100,9 @@ def messages_for(
         told = [s.submitter_id, payload.get("lead_id"), *panel, *(payload.get("observers") or [])]
         told = [p for p in told if p != entry.actor_id]
         return [("assessment_booked", people(directory, told, settings))]
+    if entry.event == "report.sent":
+        told = [s.submitter_id, leader, *(payload.get("panel") or [])]
+        return [("report_sent", people(directory, told, settings))]
     if entry.event == "assessment.rated":
         return [("ratings_sent", people(directory, [payload.get("lead_id")], settings))]
     if entry.event == "panel.conflict_declared":

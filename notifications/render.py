@@ -37,6 +37,7 @@ MESSAGES = (
     "assessment_booked",
     "panel_conflict",
     "ratings_sent",
+    "report_sent",
 )
 # Bump a message's version whenever its templates change; each notification stores it.
 # escalation 2: names the level; digest 2: titled by the week it covers

@@ -34,6 +34,7 @@ from models.submission import Submission
 from models.text_limits import within
 from models.working_days import london_today
 from services.access import holds_review
+from services.assessment_reports import draft_report
 from services.decide import DecisionRequest, StandardAssessment, record_decision
 from services.panels import logged_step, open_assessment, panel_members, visible_for
 
@@ -427,6 +428,7 @@ def settle(
             submission_id, task.stage, outcome, rationale, person_id, ratings=dict(ratings)
         )
         decision = record_decision(session, request, registry, today)
+        draft_report(session, submission, task, decision, today)
         for draft in session.exec(
             select(SettlementDraft).where(SettlementDraft.task_id == task.id)
         ).all():

@@ -1,5 +1,5 @@
 """assessment bookings, panel members' declarations of interests, evidence links; each
-assessor's ratings and the lead's draft of the settled ones"""
+assessor's ratings and the lead's draft of the settled ones; the assessment report"""
 
 import sqlalchemy as sa
 import sqlmodel
@@ -94,9 +94,52 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("task_id"),
     )
+    op.create_table(
+        "assessment_report",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("submission_id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("decision_id", sa.Integer(), nullable=False),
+        sa.Column("lead_id", _STR(), nullable=False),
+        sa.Column("assessed_on", sa.Date(), nullable=False),
+        sa.Column("due_date", sa.Date(), nullable=False),
+        sa.Column("result", _STR(length=8), nullable=False),
+        sa.Column("summary_cy", _STR(), nullable=False),
+        sa.Column("summary_en", _STR(), nullable=False),
+        sa.Column("status", _STR(length=16), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["decision_id"], ["decision.id"]),
+        sa.ForeignKeyConstraint(["lead_id"], ["person.id"]),
+        sa.ForeignKeyConstraint(["submission_id"], ["submission.id"]),
+        sa.ForeignKeyConstraint(["task_id"], ["review_task.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("task_id"),
+    )
+    op.create_index(
+        "ix_assessment_report_submission_id", "assessment_report", ["submission_id"]
+    )
+    op.create_table(
+        "report_section",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("standard_id", _STR(length=32), nullable=False),
+        sa.Column("rating", _STR(length=8), nullable=False),
+        sa.Column("done_well_cy", _STR(), nullable=False),
+        sa.Column("done_well_en", _STR(), nullable=False),
+        sa.Column("to_explore_cy", _STR(), nullable=False),
+        sa.Column("to_explore_en", _STR(), nullable=False),
+        sa.ForeignKeyConstraint(["report_id"], ["assessment_report.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("report_id", "standard_id"),
+    )
+    op.create_index("ix_report_section_report_id", "report_section", ["report_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_report_section_report_id", "report_section")
+    op.drop_table("report_section")
+    op.drop_index("ix_assessment_report_submission_id", "assessment_report")
+    op.drop_table("assessment_report")
     op.drop_table("settlement_draft")
     op.drop_index("ix_assessor_rating_task_id", "assessor_rating")
     op.drop_table("assessor_rating")
