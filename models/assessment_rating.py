@@ -7,6 +7,7 @@ The lead settles each standard's rating and the overall result with the decision
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -44,6 +45,11 @@ COVERS: dict[str, dict[str, tuple[str, ...]]] = {
         "uk14": ("technical",),
     },
 }
+
+
+def numbers(standards: list[str]) -> str:
+    """Standards by their numbers, as people name them (`w03`, `uk10` → `3, 10`). Pure."""
+    return ", ".join(str(int(digits)) if (digits := re.sub(r"\D", "", s)) else s for s in standards)
 
 
 def covered_by(

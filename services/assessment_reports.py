@@ -22,6 +22,7 @@ from dfr.errors import NotFoundError, PermissionDeniedError, TransitionError, Va
 from dfr.i18n import _
 from models import audit, text_limits
 from models.assessment_panel import AssessmentBooking
+from models.assessment_rating import numbers
 from models.assessment_report import (
     LANGUAGES,
     AssessmentReport,
@@ -137,6 +138,22 @@ def _view(session: Session, person_id: str, submission_id: int, on: date) -> Rep
     return ReportView(submission, report, sections, missing, may_edit)
 
 
+def described(missing: list[str]) -> str:
+    """What a language version lacks, as people name it: "the summary; standard 1: done well"."""
+    parts = []
+    for item in missing:
+        if item == "summary":
+            parts.append(_("the summary"))
+            continue
+        standard, _sep, part = item.partition(".")
+        parts.append(
+            _("standard {number}: done well", number=numbers([standard]))
+            if part == "done_well"
+            else _("standard {number}: needs to explore", number=numbers([standard]))
+        )
+    return "; ".join(parts) or _("nothing")
+
+
 def report_view(
     session: Session, person_id: str, submission_id: int, on: date | None = None
 ) -> ReportView:
@@ -216,8 +233,8 @@ def send_report(
                 _(
                     "The report cannot be sent until it is complete in Welsh and English. "
                     "Missing in Welsh: {cy}. Missing in English: {en}.",
-                    cy=", ".join(view.missing["cy"]) or _("nothing"),
-                    en=", ".join(view.missing["en"]) or _("nothing"),
+                    cy=described(view.missing["cy"]),
+                    en=described(view.missing["en"]),
                 ),
                 field="report",
             )

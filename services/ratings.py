@@ -14,7 +14,6 @@ A refusal writes nothing and is logged (`dfr.services.ratings`, INFO).
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -27,7 +26,7 @@ from dfr.errors import PermissionDeniedError, TransitionError, ValidationError
 from dfr.i18n import _
 from models import audit, text_limits
 from models.assessment_panel import InterestDeclaration, disciplines_for
-from models.assessment_rating import AssessorRating, SettlementDraft, covered_by
+from models.assessment_rating import AssessorRating, SettlementDraft, covered_by, numbers
 from models.directory import Person
 from models.review import Decision, ReviewTask
 from models.submission import Submission
@@ -68,11 +67,6 @@ class RatingSheet:
     @property
     def sent(self) -> bool:
         return bool(self.my_ratings) and all(r.final for r in self.my_ratings.values())
-
-
-def numbers(standards: list[str]) -> str:
-    """Standards by their numbers, as people name them (`w03`, `uk10` → `3, 10`)."""
-    return ", ".join(str(int(digits)) if (digits := re.sub(r"\D", "", s)) else s for s in standards)
 
 
 def _standards(task: ReviewTask, registry: Registry) -> list[str]:

@@ -145,24 +145,28 @@ def due_items(session: Session, today: date, policy: Policy) -> list[Chase]:
     ).all()
     # (kind, id, submission, what, due date, owner): a task's owner is its assignee, an
     # action's the submitter, a report's its lead.
-    items = [
-        ("task", task.id or 0, submission, task.stage, task.due_date, task.assignee_id)
-        for task, submission in tasks
-        if task.due_date is not None
-    ] + [
-        (
-            "action",
-            action.id or 0,
-            submission,
-            f"{action.kind}:{action.reference}",
-            action.due_date,
-            submission.submitter_id,
-        )
-        for action, submission in actions
-    ] + [
-        ("report", report.id or 0, submission, "report", report.due_date, report.lead_id)
-        for report, submission in reports
-    ]
+    items = (
+        [
+            ("task", task.id or 0, submission, task.stage, task.due_date, task.assignee_id)
+            for task, submission in tasks
+            if task.due_date is not None
+        ]
+        + [
+            (
+                "action",
+                action.id or 0,
+                submission,
+                f"{action.kind}:{action.reference}",
+                action.due_date,
+                submission.submitter_id,
+            )
+            for action, submission in actions
+        ]
+        + [
+            ("report", report.id or 0, submission, "report", report.due_date, report.lead_id)
+            for report, submission in reports
+        ]
+    )
     chases = [
         Chase(kind, item_id, submission, what, due, step, owner)
         for kind, item_id, submission, what, due, owner in items

@@ -61,7 +61,10 @@ def test_a_report_is_not_sent_without_both_languages(people, settled):
         session_scope(people) as session,
     ):
         send_report(session, settled, "lead.one", on=ASSESSED)
-    assert "Missing in Welsh: summary, w01.done_well" in refused.value.message
+    assert (
+        "Missing in Welsh: the summary; standard 1: done well; standard 2: done well"
+        in refused.value.message
+    )
     assert log_count(people) == before
 
 
