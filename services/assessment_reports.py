@@ -32,7 +32,7 @@ from models.assessment_report import (
 )
 from models.directory import Person
 from models.lifecycle import Role
-from models.review import Decision, PanelMember, ReviewTask, StandardRating
+from models.review import Action, Decision, PanelMember, ReviewTask, StandardRating
 from models.submission import Submission
 from models.text_limits import within
 from models.working_days import london_today
@@ -98,6 +98,8 @@ class ReportView:
     sections: list[ReportSection]
     missing: dict[str, list[str]]  # language → what it lacks
     may_edit: bool
+    panel: list[tuple[str, str, str | None]]  # (name, panel role, discipline), the lead first
+    actions: list[Action]  # the amber actions the decision set, with their due dates
 
     @property
     def complete(self) -> dict[str, bool]:
@@ -135,7 +137,22 @@ def _view(session: Session, person_id: str, submission_id: int, on: date) -> Rep
         ).all()
     )
     missing = {language: missing_in(report, sections, language) for language in LANGUAGES}
-    return ReportView(submission, report, sections, missing, may_edit)
+    lead = session.get(Person, report.lead_id)
+    panel = [(lead.name if lead else report.lead_id, "lead", None)] + [
+        (person.name, member.panel_role, member.discipline)
+        for member in session.exec(
+            select(PanelMember)
+            .where(PanelMember.task_id == report.task_id, PanelMember.panel_role != "lead")
+            .order_by(col(PanelMember.panel_role), col(PanelMember.discipline))
+        ).all()
+        if (person := session.get(Person, member.person_id)) is not None
+    ]
+    actions = list(
+        session.exec(
+            select(Action).where(Action.decision_id == report.decision_id).order_by(col(Action.id))
+        ).all()
+    )
+    return ReportView(submission, report, sections, missing, may_edit, panel, actions)
 
 
 def described(missing: list[str]) -> str:

@@ -160,5 +160,5 @@ def settle_ratings(
 
     response = _take(request, visitor, submission_id, form, background, final)
     if isinstance(response, RedirectResponse):
-        return RedirectResponse(f"/submissions/{submission_id}", status_code=303)
+        return RedirectResponse(f"/submissions/{submission_id}/assessment/report", status_code=303)
     return response
