@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from dfr.errors import NotFoundError, PermissionDeniedError, TransitionError, ValidationError
 from dfr.settings import get_settings
@@ -50,7 +50,7 @@ def test_the_report_is_drafted_in_the_leads_language_and_due_in_7_working_days(p
         assert view.report.summary_en == "Ready for beta." and view.report.summary_cy == ""
         assert view.complete == {"cy": False, "en": True}
         assert view.missing["cy"][:2] == ["summary", "w01.done_well"]
-        event = session.exec(select(LogEntry.event).order_by(LogEntry.seq.desc())).first()  # type: ignore[attr-defined]
+        event = session.exec(select(LogEntry.event).order_by(col(LogEntry.seq).desc())).first()
         assert event == "report.drafted"
 
 
