@@ -40,6 +40,7 @@ from services.reassign import reassign
 from services.reminders import sweep
 from services.scenarios import run_scenario
 from services.submit import submit
+from tests.assessment_support import assess_and_report
 from tests.conftest import ROOT
 from tests.cross_language import LANGUAGES, Sources, visible_text
 from tests.factories import open_task
@@ -57,6 +58,7 @@ class World:
     submissions: dict[str, int]  # example file name -> submission id
     assessment: ReviewTask  # open, with standards to rate
     changes_requested: int
+    reported: int  # its assessment report sent to the team
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +105,20 @@ def world(site: Site) -> World:
         declare_interests(session, sid.submission_id, "aled.griffiths", False)
         tech = {s: StandardAssessment("green") for s in ("w09", "w10", "w11")}
         save_ratings(session, sid.submission_id, "aled.griffiths", tech, reg, final=True)
+    with session_scope(engine) as session:  # a second one assessed, and its report sent
+        reported = submit(session, read_yaml(EXAMPLES / "02-new-service-alpha-amber.yaml"), reg)
+        first = open_task(session, reported.submission_id)
+        request = DecisionRequest(
+            reported.submission_id, first.stage, "approve", "Iawn.", first.assignee_id or ""
+        )
+        record_decision(session, request, reg)
+    lead = assess_and_report(engine, reg, reported.submission_id, london_today())
+    with session_scope(engine) as session:  # its amber action closed (it is written in Welsh)
+        for action_id in session.exec(
+            select(Action.id).where(Action.submission_id == reported.submission_id)
+        ).all():
+            report_done(session, action_id or 0, "iwan.parry", "Gwnaed.", "https://example.org/e")
+            confirm_done(session, action_id or 0, lead)
     with session_scope(engine) as session:  # conditions and actions reported done, answered
         owed = session.exec(
             select(Action)
@@ -123,12 +139,12 @@ def world(site: Site) -> World:
         with session_scope(engine) as session:
             sweep(session, today + timedelta(days=day))
     with session_scope(engine) as session:
-        everything = [*ran.values(), sid.submission_id]
+        everything = [*ran.values(), sid.submission_id, reported.submission_id]
         queue_for_submissions(session, everything, reg, settings)
         week = week_start_for(today)
         record_digests(session, week)
         queue_digests(session, week, reg, settings)
-    return World(ran, assessment, ran["12-changes-requested.yaml"])
+    return World(ran, assessment, ran["12-changes-requested.yaml"], reported.submission_id)
 
 
 def _form_values(answers: dict[str, Any]) -> dict[str, Any]:
@@ -221,6 +237,9 @@ def _walk(site: Site, world: World, language: str) -> dict[str, str]:
     team = Browserless(site)
     team.sign_in("iwan.parry", language)
     pages["assessment (its team)"] = _expect(team.get(assessment))
+    pages["assessment report (its team)"] = _expect(
+        team.get(f"/submissions/{world.reported}/assessment/report")
+    )
     pages["assessment evidence, refused"] = _expect(team.post(f"{assessment}/evidence", {}), 400)
     team.close()
     panel_member = Browserless(site)
