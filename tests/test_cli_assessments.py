@@ -8,11 +8,13 @@ from datetime import timedelta
 
 from sqlmodel import select
 
+from checklists.loader import registry
 from dfr.cli.main import main
 from dfr.dates import long_date
 from models.db import engine_for, session_scope
 from models.review import ReviewTask
 from models.working_days import london_today
+from tests.assessment_support import assess_and_report
 from tests.conftest import ROOT
 
 EXAMPLE = ROOT / "examples" / "submissions" / "02-new-service-alpha-amber.yaml"
@@ -112,3 +114,34 @@ def test_assessors_rate_and_the_lead_settles_from_the_command_line(initialised, 
     assert "Waiting for ratings from: Ben Taylor, Aled Griffiths." in out
     code, out, err = dfr(capsys, "assessments", "notes", "1", "--as", "lowri.price")
     assert code == 2 and "Only the lead assessor" in err
+
+
+def test_the_report_is_read_written_and_sent_from_the_command_line(initialised, capsys, tmp_path):
+    at_assessment(capsys)
+    engine = engine_for(initialised)
+    lead = assess_and_report(engine, registry(), 1, london_today(), send=False)
+    code, out, err = dfr(capsys, "assessments", "report", "1", "--as", lead)
+    assert code == 0, err
+    assert "Result: amber" in out and "Welsh: complete" in out and "English: complete" in out
+    assert "w12: amber" in out and "Needs to explore: A baseline for paper costs." in out
+    code, out, err = dfr(capsys, "assessments", "write-report", "1", "--language", "fr",
+                         "--summary", "Non.", "--as", lead)  # fmt: skip
+    assert code == 2 and "Welsh (cy) or English (en)" in err
+    notes = tmp_path / "notes.yaml"
+    notes.write_text("w12: {done_well: Four KPIs., to_explore: ''}\n")
+    code, out, err = dfr(capsys, "assessments", "write-report", "1", "--language", "en",
+                         "--notes-file", str(notes), "--as", lead)  # fmt: skip
+    assert code == 0 and "Still missing in this version: standard 12: needs to explore." in out
+    notes.write_text("w12: {done_well: Four KPIs., to_explore: A paper-cost baseline.}\n")
+    code, out, err = dfr(capsys, "assessments", "write-report", "1", "--language", "en",
+                         "--notes-file", str(notes), "--as", lead)  # fmt: skip
+    assert code == 0 and "Still missing in this version: nothing." in out
+    code, out, err = dfr(capsys, "assessments", "send-report", "1", "--as", "carys.llewelyn")
+    assert code == 2 and "Only the lead assessor" in err
+    code, out, err = dfr(capsys, "assessments", "send-report", "1", "--as", "lowri.price")
+    assert code == 2 and "There is no assessment report for DFR-00001 yet." in err  # a draft
+    code, out, err = dfr(capsys, "assessments", "send-report", "1", "--as", lead)
+    assert code == 0, err
+    assert "Sent: the team, the panel and the DG's Digital Leader are told." in out
+    code, out, err = dfr(capsys, "--lang", "cy", "assessments", "report", "1", "--as", "iwan.parry")
+    assert code == 0 and "Canlyniad: ambr" in out

@@ -19,6 +19,7 @@ from dfr.i18n import _, _n, get_language
 from dfr.labels import DISCIPLINES, EVIDENCE_KINDS, OUTCOMES, PANEL_ROLES, label
 from models.db import session_scope
 from models.queries import parse_reference
+from services.assessment_reports import described, edit_report, report_view, send_report
 from services.decide import StandardAssessment
 from services.decision_input import parse_ratings
 from services.panel_view import PanelView, load_visitor, panel_view
@@ -342,3 +343,75 @@ def settle_cmd(
             seq=seq,
         ),
     )
+
+
+# -- the report -----------------------------------------------------------------------------
+
+
+@assessments_app.command("report")
+def report(reference: Reference, actor: Person) -> None:
+    """The assessment report: its result, each standard, and which languages are complete."""
+    hints.given_with(actor="--as")
+    language = get_language()
+    with session_scope(read_only=True) as session:
+        view = report_view(session, actor, parse_reference(reference))
+        r = view.report
+        lines = [
+            f"{view.submission.reference} · {view.submission.title(language)}",
+            _("Assessment date: {date}", date=long_date(r.assessed_on, language)),
+            _("Result: {result}", result=label(OUTCOMES, r.result)),
+            _("Report due: {date}", date=long_date(r.due_date, language)),
+        ]
+        for code, name in (("cy", _("Welsh")), ("en", _("English"))):
+            state = _("complete") if view.complete[code] else described(view.missing[code])
+            lines.append(f"{name}: {state}")
+        lines += [r.summary(language), ""]
+        for section in view.sections:
+            lines.append(f"{section.standard_id}: {label(OUTCOMES, section.rating)}")
+            if section.text("done_well", language):
+                lines.append(
+                    "  " + _("Done well: {text}", text=section.text("done_well", language))
+                )
+            if section.text("to_explore", language):
+                lines.append(
+                    "  " + _("Needs to explore: {text}", text=section.text("to_explore", language))
+                )
+        say(lines)
+
+
+@assessments_app.command("write-report")
+def write_report(
+    reference: Reference,
+    language: Annotated[str, typer.Option("--language", help="cy or en: the version to write.")],
+    actor: Person,
+    summary: Annotated[str | None, typer.Option("--summary", help="The summary.")] = None,
+    notes_file: Annotated[
+        Path | None,
+        typer.Option("--notes-file", help="YAML: STANDARD: {done_well, to_explore}."),
+    ] = None,
+) -> None:
+    """The lead writes one language version of the report."""
+    hints.given_with(actor="--as", language="--language", summary="--summary")
+    raw = (read_yaml(notes_file) or {}) if notes_file else {}
+    if not isinstance(raw, dict):
+        raise ValidationError(
+            _("{file} must map each standard to its notes.", file=str(notes_file)), field="notes"
+        )
+    notes = {
+        str(k): (str((v or {}).get("done_well", "")), str((v or {}).get("to_explore", "")))
+        for k, v in raw.items()
+    }
+    with session_scope() as session:
+        view = edit_report(session, parse_reference(reference), actor, language, summary, notes)
+        left = described(view.missing[language])
+    say(_("Saved. Still missing in this version: {what}.", what=left))
+
+
+@assessments_app.command("send-report")
+def send_report_cmd(reference: Reference, actor: Person) -> None:
+    """The lead sends the report to the team, once it is complete in Welsh and English."""
+    hints.given_with(actor="--as")
+    submission_id = parse_reference(reference)
+    with session_scope() as session:
+        send_report(session, submission_id, actor)
+    _told(submission_id, _("Sent: the team, the panel and the DG's Digital Leader are told."))
