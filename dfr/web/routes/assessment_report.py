@@ -65,6 +65,7 @@ def send(
     request: Request,
     submission_id: RowId,
     visitor: CurrentVisitor,
+    form: PostedForm,  # checks the CSRF token
     background: BackgroundTasks,
 ) -> Response:
     with session_scope() as session:
