@@ -5,15 +5,17 @@ only once it is sent; a stranger is told it does not exist."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Browser
 
 from checklists.loader import registry
 from dfr.i18n import gettext
 from models.db import engine_for, session_scope
 from services.decide import StandardAssessment as Note
 from services.ratings import save_ratings, settle
+from tests.browser import axe_violations, describe
 from tests.test_web_assessment import SUBMITTER, seen, signed_in
 from tests.test_web_assessment_ratings import PANEL, booked
-from tests.web_support import Site
+from tests.web_support import PASSWORD, Site
 
 COVERS = {"lowri.price": ["w03", "w05"], "ben.taylor": ["w02", "w04", "w05"],
           "aled.griffiths": ["w09", "w10", "w11"]}  # fmt: skip
@@ -80,3 +82,24 @@ def test_the_lead_completes_both_languages_and_sends_the_report(site: Site, lang
     assert stranger.get(path).status_code == 404
     for client in (team, leader, stranger):
         client.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_the_report_page_in_a_browser(browser: Browser, site: Site, language: str):
+    sid, lead = settled(site)
+    context = browser.new_context(base_url=site.url)
+    page = context.new_page()
+    page.goto(f"/language/{language}?next=/sign-in")
+    page.select_option("#person", lead)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button")
+    page.goto(f"/submissions/{sid}/assessment/report")
+    assert page.locator("h1").inner_text() == gettext("Assessment report", language)
+    main = page.locator("main").inner_text()
+    assert gettext("Language versions", language) in main
+    assert gettext("Send the report to the team", language) in main
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
+    context.close()
