@@ -14,7 +14,8 @@ from models.db import session_scope
 from models.review import ReviewTask
 from services.assessment_reports import edit_report, report_view, send_report
 from services.decide import StandardAssessment as Note
-from services.panels import book_assessment, declare_interests
+from services.panel_declarations import declare_interests
+from services.panels import book_assessment
 from services.ratings import save_ratings, settle
 
 ALPHA_PANEL = {"user_research": "lowri.price", "design": "ben.taylor",

@@ -19,8 +19,9 @@ from models.notification import Notification
 from models.review import PanelMember, ReviewTask
 from notifications.queue import queue_for_submission
 from services.access import load_actor
+from services.panel_declarations import add_evidence, declare_interests
 from services.panel_view import panel_view
-from services.panels import add_evidence, book_assessment, declare_interests, replace_assessor
+from services.panels import book_assessment, replace_assessor
 from tests.factories import SERVICE, decide, log_count, make_submission
 
 TODAY = date(2027, 1, 4)  # a Monday

@@ -16,7 +16,8 @@ from models.notification import Notification
 from models.review import Decision, ReviewTask, StandardRating
 from notifications.queue import queue_for_submission
 from services.decide import StandardAssessment as Note
-from services.panels import book_assessment, declare_interests
+from services.panel_declarations import declare_interests
+from services.panels import book_assessment
 from services.ratings import rating_sheet, save_draft, save_ratings, settle
 from tests.factories import SERVICE, decide, log_count, make_submission
 

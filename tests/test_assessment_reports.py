@@ -19,7 +19,7 @@ from models.reminders import Reminder
 from notifications.queue import queue_for_submission
 from services.assessment_reports import edit_report, report_view, send_report
 from services.decide import StandardAssessment as Note
-from services.panels import declare_interests
+from services.panel_declarations import declare_interests
 from services.ratings import settle
 from services.reminders import sweep
 from tests.factories import log_count

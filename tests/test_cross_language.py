@@ -34,7 +34,8 @@ from notifications.render import MESSAGES
 from services.actions import confirm_done, report_done, send_back
 from services.decide import DecisionRequest, StandardAssessment, record_decision
 from services.digests import record_digests
-from services.panels import add_evidence, book_assessment, declare_interests
+from services.panel_declarations import add_evidence, declare_interests
+from services.panels import book_assessment
 from services.ratings import save_ratings
 from services.reassign import reassign
 from services.reminders import sweep

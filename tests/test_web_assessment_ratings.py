@@ -16,7 +16,8 @@ from dfr.i18n import gettext
 from models.db import engine_for, session_scope
 from models.review import ReviewTask
 from models.working_days import london_today
-from services.panels import book_assessment, declare_interests
+from services.panel_declarations import declare_interests
+from services.panels import book_assessment
 from tests.browser import axe_violations, describe
 from tests.test_web_assessment import COE, at_assessment, seen, signed_in
 from tests.web_support import PASSWORD, Site

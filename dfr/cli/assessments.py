@@ -22,8 +22,9 @@ from models.queries import parse_reference
 from services.assessment_reports import described, edit_report, report_view, send_report
 from services.decide import StandardAssessment
 from services.decision_input import parse_ratings
+from services.panel_declarations import add_evidence, declare_interests
 from services.panel_view import PanelView, load_visitor, panel_view
-from services.panels import add_evidence, book_assessment, declare_interests, replace_assessor
+from services.panels import book_assessment, replace_assessor
 from services.ratings import rating_sheet, save_ratings, settle
 
 assessments_app = typer.Typer(

@@ -23,8 +23,9 @@ from dfr.web.templating import render_form
 from flows.start import after_commit_in_background
 from models.assessment_panel import EVIDENCE_KINDS, disciplines_for
 from models.db import session_scope
+from services.panel_declarations import add_evidence, declare_interests
 from services.panel_view import panel_view
-from services.panels import add_evidence, book_assessment, declare_interests, replace_assessor
+from services.panels import book_assessment, replace_assessor
 
 router = APIRouter()
 PATH = "/submissions/{submission_id}/assessment"
