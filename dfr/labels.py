@@ -98,6 +98,46 @@ EVENTS = {
     "action.reported_done": N_("Condition or action reported done"),
     "action.confirmed": N_("Condition or action confirmed done"),
     "action.sent_back": N_("Condition or action sent back"),
+    "assessment.booked": N_("Assessment booked"),
+    "panel.member_replaced": N_("Panel member replaced"),
+    "panel.interests_declared": N_("No conflict of interests declared"),
+    "panel.conflict_declared": N_("Conflict of interests declared"),
+    "assessment.evidence_added": N_("Evidence added for the panel"),
+    "assessment.rated": N_("An assessor's ratings sent to the lead"),
+    "report.drafted": N_("Assessment report drafted"),
+    "report.sent": N_("Assessment report sent to the team"),
+}
+
+# What the reminder sweep chases besides reviews and actions.
+REPORTS = {"report": N_("The assessment report")}
+
+PHASES = {
+    "discovery": N_("discovery"),
+    "alpha": N_("alpha"),
+    "beta": N_("beta"),
+    "live": N_("live"),
+}
+
+# The seats of a Service Standard assessment panel (models/assessment_panel.py).
+DISCIPLINES = {
+    "user_research": N_("user research"),
+    "design": N_("design"),
+    "technical": N_("technology"),
+    "performance": N_("performance analysis"),
+}
+
+PANEL_ROLES = {
+    "lead": N_("lead assessor"),
+    "assessor": N_("assessor"),
+    "observer": N_("observer"),
+}
+
+EVIDENCE_KINDS = {
+    "research": N_("user research"),
+    "design": N_("designs"),
+    "code": N_("source code"),
+    "performance": N_("performance framework"),
+    "other": N_("other evidence"),
 }
 
 ACTION_STATUSES = {

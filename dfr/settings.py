@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     second_escalation_after_working_days: int = Field(
         default=5, gt=0, description="Escalate to the Digital CoE this long after the due date."
     )
+    assessment_notice_weeks: int = Field(
+        default=4,
+        ge=0,
+        description="Book a Service Standard assessment at least this many weeks ahead.",
+    )
     draft_retention_days: int = Field(
         default=28,
         ge=1,

@@ -30,6 +30,14 @@ EVENT_NAMES = {
     "action.reported_done": "dfr.action.reported_done",
     "action.confirmed": "dfr.action.confirmed",
     "action.sent_back": "dfr.action.sent_back",
+    "assessment.booked": "dfr.assessment.booked",
+    "panel.member_replaced": "dfr.panel.member_replaced",
+    "panel.interests_declared": "dfr.panel.interests_declared",
+    "panel.conflict_declared": "dfr.panel.conflict_declared",
+    "assessment.evidence_added": "dfr.assessment.evidence_added",
+    "assessment.rated": "dfr.assessment.rated",
+    "report.drafted": "dfr.report.drafted",
+    "report.sent": "dfr.report.sent",
 }
 _NAMESPACE = uuid.UUID("8d3b7f52-5a2e-4c59-9d0e-2f6f0c1f7a11")
 

@@ -5,6 +5,9 @@ Every operation that changes state takes a Session and runs inside the caller's 
 so a failure changes nothing.
 """
 
+from models.assessment_panel import AssessmentBooking, EvidenceLink, InterestDeclaration
+from models.assessment_rating import AssessorRating, SettlementDraft
+from models.assessment_report import AssessmentReport, ReportSection
 from models.audit import EventEmission, LogEntry, LogHead
 from models.digest import Digest
 from models.directory import Delegation, Directorate, Person, RoleAssignment
@@ -20,6 +23,9 @@ from models.submission import ChecklistAnswers, RaisedFlag, Submission
 
 __all__ = [
     "Action",
+    "AssessmentBooking",
+    "AssessmentReport",
+    "AssessorRating",
     "ChecklistAnswers",
     "Decision",
     "Delegation",
@@ -27,6 +33,8 @@ __all__ = [
     "Directorate",
     "Draft",
     "EventEmission",
+    "EvidenceLink",
+    "InterestDeclaration",
     "LogEntry",
     "LogHead",
     "MonthlyReturn",
@@ -36,9 +44,11 @@ __all__ = [
     "Person",
     "RaisedFlag",
     "Reminder",
+    "ReportSection",
     "ReviewTask",
     "RoleAssignment",
     "Service",
+    "SettlementDraft",
     "SignInAttempt",
     "StandardRating",
     "Submission",

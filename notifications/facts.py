@@ -14,6 +14,7 @@ from dfr.dates import long_date
 from dfr.labels import label
 from dfr.settings import Settings
 from models.action_lifecycle import SUBMITTER_HOLDS
+from models.assessment_report import AssessmentReport
 from models.audit import LogEntry
 from models.directory_lookup import DirectoryLookup
 from models.review import Action, Decision, ReviewTask
@@ -46,6 +47,7 @@ class TemplateFacts:
         self.actions: dict[int, list[Action]] = {}
         self.decision_at: dict[int, int] = {}  # log seq -> decision id
         self.assignee: dict[int, str | None] = {}  # review task id -> assignee
+        self.report_lead: dict[int, str] = {}  # assessment report id -> its lead
         for ids in batches(sorted(submissions)):
             self._read(session, ids)
 
@@ -73,6 +75,12 @@ class TemplateFacts:
             select(Decision.id, Decision.log_seq).where(col(Decision.submission_id).in_(ids))
         ).all():
             self.decision_at[seq] = decision_id or 0
+        for report_id, lead in session.exec(
+            select(AssessmentReport.id, AssessmentReport.lead_id).where(
+                col(AssessmentReport.submission_id).in_(ids)
+            )
+        ).all():
+            self.report_lead[report_id or 0] = lead
         for task_id, assignee in session.exec(
             select(ReviewTask.id, ReviewTask.assignee_id).where(
                 col(ReviewTask.submission_id).in_(ids)
@@ -110,6 +118,24 @@ class TemplateFacts:
             context.update(self._chased(submission, entry, language))
         elif message.startswith("action_"):
             context.update(self._action_step(submission, entry, language))
+        elif message == "ratings_sent":
+            actor = self.directory.person(entry.actor_id or "")
+            context["assessor"] = actor.name if actor else entry.actor_id
+            context["seat"] = label(labels.DISCIPLINES, payload.get("discipline") or "", language)
+            context["count"] = len(payload.get("ratings") or {})
+            context["ratings_link"] = MarkdownText(
+                f"{self.base_url}/submissions/{submission.id}/assessment/ratings"
+            )
+        elif message == "report_sent":
+            actor = self.directory.person(entry.actor_id or "")
+            context["lead"] = actor.name if actor else entry.actor_id
+            context["result"] = label(labels.OUTCOMES, payload["result"], language)
+            context["date"] = long_date(payload["assessed_on"], language)
+            context["report_link"] = MarkdownText(
+                f"{self.base_url}/submissions/{submission.id}/assessment/report"
+            )
+        elif message in {"assessment_booked", "panel_conflict"}:
+            context.update(self._panel(submission, entry, language))
         elif message == "final_outcome":
             context["state"] = label(labels.STATES, payload.get("state", "withdrawn"), language)
             context["actions"] = self._actions(submission, language)
@@ -189,6 +215,40 @@ class TemplateFacts:
             "reason": payload.get("reason", ""),
         }
 
+    def _panel(self, submission: Submission, entry: LogEntry, language: str) -> dict[str, Any]:
+        """An assessment's date and panel, or a panel member's conflict of interests."""
+        payload = entry.payload
+
+        def name(person_id: str | None) -> str:
+            person = self.directory.person(person_id or "")
+            return person.name if person else (person_id or "—")
+
+        link = MarkdownText(f"{self.base_url}/submissions/{submission.id}/assessment")
+        if entry.event == "panel.conflict_declared":
+            seat = payload.get("discipline")
+            return {
+                "member": name(payload.get("person_id")),
+                "seat": label(labels.DISCIPLINES, seat, language)
+                if seat
+                else label(labels.PANEL_ROLES, payload.get("panel_role", ""), language),
+                "detail": payload.get("detail", ""),
+                "assessment_link": link,
+            }
+        return {
+            "date": long_date(payload["assessment_date"], language),
+            "lead": name(payload.get("lead_id")),
+            "panel": [
+                {
+                    "discipline": label(labels.DISCIPLINES, seat["discipline"], language),
+                    "name": name(seat["person_id"]),
+                }
+                for seat in payload.get("panel") or []
+            ],
+            "observers": [name(p) for p in payload.get("observers") or []],
+            "changed": entry.event == "panel.member_replaced" or bool(payload.get("rebooked")),
+            "assessment_link": link,
+        }
+
     def _chased(self, submission: Submission, entry: LogEntry, language: str) -> dict[str, Any]:
         """What a reminder or escalation is about, who holds it, and when it was due."""
         payload = entry.payload
@@ -196,6 +256,9 @@ class TemplateFacts:
         if payload["item_kind"] == "task":
             what = label(labels.STAGES, payload["what"], language)
             owner_id = self.assignee.get(payload["item_id"])
+        elif payload["item_kind"] == "report":
+            what = label(labels.REPORTS, "report", language)
+            owner_id = self.report_lead.get(payload["item_id"])
         else:
             action = next(
                 (a for a in self.actions.get(submission.id or 0, []) if a.id == payload["item_id"]),

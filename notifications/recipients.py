@@ -9,6 +9,7 @@ from dfr.settings import Settings
 from models.audit import LogEntry
 from models.directory import Directorate, Person
 from models.directory_lookup import DirectoryLookup
+from models.lifecycle import Role
 from models.submission import Submission
 
 
@@ -94,6 +95,22 @@ def messages_for(
     if entry.event in {"action.confirmed", "action.sent_back"}:
         message = "action_confirmed" if entry.event == "action.confirmed" else "action_sent_back"
         return [(message, people(directory, [s.submitter_id], settings))]
+    if entry.event in {"assessment.booked", "panel.member_replaced"}:
+        panel = [member["person_id"] for member in payload.get("panel") or []]
+        told = [s.submitter_id, payload.get("lead_id"), *panel, *(payload.get("observers") or [])]
+        told = [p for p in told if p != entry.actor_id]
+        return [("assessment_booked", people(directory, told, settings))]
+    if entry.event == "report.sent":
+        told = [s.submitter_id, leader, *(payload.get("panel") or [])]
+        return [("report_sent", people(directory, told, settings))]
+    if entry.event == "assessment.rated":
+        return [("ratings_sent", people(directory, [payload.get("lead_id")], settings))]
+    if entry.event == "panel.conflict_declared":
+        # The Digital CoE replaces them (the DG's Digital Leader when it has nobody).
+        coe: list[str | None] = [
+            p for p in directory.role_holders(Role.COE, s.dg_code) if p != entry.actor_id
+        ]
+        return [("panel_conflict", people(directory, coe or [leader], settings))]
     if entry.event in {"submission.completed", "submission.withdrawn"}:
         told = [s.submitter_id, leader] if entry.event == "submission.completed" else [leader]
         return [("final_outcome", people(directory, told, settings) + feed)]

@@ -34,6 +34,10 @@ MESSAGES = (
     "action_reported_done",
     "action_confirmed",
     "action_sent_back",
+    "assessment_booked",
+    "panel_conflict",
+    "ratings_sent",
+    "report_sent",
 )
 # Bump a message's version whenever its templates change; each notification stores it.
 # escalation 2: names the level; digest 2: titled by the week it covers

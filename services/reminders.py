@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from models import audit
 from models.action_lifecycle import SUBMITTER_HOLDS
+from models.assessment_report import AssessmentReport
 from models.directory import Delegation, Directorate, RoleAssignment
 from models.lifecycle import ACTIONS_ESCALATE_TO, ESCALATION_LADDER, STAGES, Role, Stage
 from models.reminders import Policy, Reminder, escalation_for, step_for
@@ -85,6 +86,8 @@ class Escalations:
 def _first_level(chase: Chase) -> Role:
     if chase.item_kind == "task":
         return STAGES[Stage(chase.what)].escalate_to
+    if chase.item_kind == "report":
+        return STAGES[Stage.SERVICE_ASSESSMENT].escalate_to
     return ACTIONS_ESCALATE_TO
 
 
@@ -134,23 +137,36 @@ def due_items(session: Session, today: date, policy: Policy) -> list[Chase]:
         # submitter for it (sent back, it is theirs again).
         .where(col(Action.status).in_(SUBMITTER_HOLDS), col(Action.due_date) <= horizon)
     ).all()
+    # An assessment report is chased like a review until it is sent: its lead holds it.
+    reports = session.exec(
+        select(AssessmentReport, Submission)
+        .join(Submission, col(Submission.id) == col(AssessmentReport.submission_id))
+        .where(AssessmentReport.status == "draft", col(AssessmentReport.due_date) <= horizon)
+    ).all()
     # (kind, id, submission, what, due date, owner): a task's owner is its assignee, an
-    # action's the submitter.
-    items = [
-        ("task", task.id or 0, submission, task.stage, task.due_date, task.assignee_id)
-        for task, submission in tasks
-        if task.due_date is not None
-    ] + [
-        (
-            "action",
-            action.id or 0,
-            submission,
-            f"{action.kind}:{action.reference}",
-            action.due_date,
-            submission.submitter_id,
-        )
-        for action, submission in actions
-    ]
+    # action's the submitter, a report's its lead.
+    items = (
+        [
+            ("task", task.id or 0, submission, task.stage, task.due_date, task.assignee_id)
+            for task, submission in tasks
+            if task.due_date is not None
+        ]
+        + [
+            (
+                "action",
+                action.id or 0,
+                submission,
+                f"{action.kind}:{action.reference}",
+                action.due_date,
+                submission.submitter_id,
+            )
+            for action, submission in actions
+        ]
+        + [
+            ("report", report.id or 0, submission, "report", report.due_date, report.lead_id)
+            for report, submission in reports
+        ]
+    )
     chases = [
         Chase(kind, item_id, submission, what, due, step, owner)
         for kind, item_id, submission, what, due, owner in items

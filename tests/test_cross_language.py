@@ -34,13 +34,18 @@ from notifications.digest import queue_digests
 from notifications.queue import queue_for_submissions
 from notifications.render import MESSAGES
 from services.actions import confirm_done, report_done, send_back
-from services.decide import DecisionRequest, record_decision
+from services.decide import DecisionRequest, StandardAssessment, record_decision
 from services.digests import record_digests
+from services.panel_declarations import add_evidence, declare_interests
+from services.panels import book_assessment
+from services.ratings import save_ratings
+from services.reassign import reassign
 from services.register_examples import load_register_examples
 from services.register_publication import KPI_FIELDS, RETURN_FIELDS, SERVICE_FIELDS
 from services.reminders import sweep
 from services.scenarios import run_scenario
 from services.submit import submit
+from tests.assessment_support import assess_and_report
 from tests.conftest import ROOT
 from tests.cross_language import LANGUAGES, Sources, visible_text
 from tests.factories import open_task
@@ -58,6 +63,7 @@ class World:
     submissions: dict[str, int]  # example file name -> submission id
     assessment: ReviewTask  # open, with standards to rate
     changes_requested: int
+    reported: int  # its assessment report sent to the team
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +82,48 @@ def world(site: Site) -> World:
         )
         assessment = open_task(session, sid.submission_id)
         session.expunge(assessment)
+    with session_scope(engine) as session:  # led by Siân Davies, who reads Welsh
+        if assessment.assignee_id != "sian.davies":
+            reassign(session, sid.submission_id, assessment.stage, "sian.davies", "Cymraeg.", ADMIN)
+            assessment.assignee_id = "sian.davies"
+    with session_scope(engine) as session:  # its panel booked; one member declares a conflict
+        panel = {
+            "user_research": "lowri.price",
+            "design": "ben.taylor",
+            "technical": "aled.griffiths",
+        }
+        on = london_today() + timedelta(weeks=6)
+        book_assessment(session, sid.submission_id, "carys.llewelyn", on, panel)
+        declare_interests(session, sid.submission_id, "lowri.price", False)
+        declare_interests(session, sid.submission_id, "ben.taylor", True, "Fi a'i dyluniodd.")
+        add_evidence(
+            session, sid.submission_id, "iwan.parry", "research", "https://example.org/r", "Ymchwil"
+        )
+        notes = {
+            "w03": StandardAssessment("amber", "Da.", "Mwy."),
+            "w05": StandardAssessment("green"),
+        }
+        save_ratings(session, sid.submission_id, "lowri.price", notes, reg, final=True)
+    with session_scope(engine) as session:  # then by Mark Wilson, who reads English
+        reassign(session, sid.submission_id, assessment.stage, "mark.wilson", "Absence.", ADMIN)
+        assessment.assignee_id = "mark.wilson"
+        declare_interests(session, sid.submission_id, "aled.griffiths", False)
+        tech = {s: StandardAssessment("green") for s in ("w09", "w10", "w11")}
+        save_ratings(session, sid.submission_id, "aled.griffiths", tech, reg, final=True)
+    with session_scope(engine) as session:  # a second one assessed, and its report sent
+        reported = submit(session, read_yaml(EXAMPLES / "02-new-service-alpha-amber.yaml"), reg)
+        first = open_task(session, reported.submission_id)
+        request = DecisionRequest(
+            reported.submission_id, first.stage, "approve", "Iawn.", first.assignee_id or ""
+        )
+        record_decision(session, request, reg)
+    lead = assess_and_report(engine, reg, reported.submission_id, london_today())
+    with session_scope(engine) as session:  # its amber action closed (it is written in Welsh)
+        for action_id in session.exec(
+            select(Action.id).where(Action.submission_id == reported.submission_id)
+        ).all():
+            report_done(session, action_id or 0, "iwan.parry", "Gwnaed.", "https://example.org/e")
+            confirm_done(session, action_id or 0, lead)
     with session_scope(engine) as session:  # conditions and actions reported done, answered
         owed = session.exec(
             select(Action)
@@ -96,13 +144,13 @@ def world(site: Site) -> World:
         with session_scope(engine) as session:
             sweep(session, today + timedelta(days=day))
     with session_scope(engine) as session:
-        everything = [*ran.values(), sid.submission_id]
+        everything = [*ran.values(), sid.submission_id, reported.submission_id]
         queue_for_submissions(session, everything, reg, settings)
         week = week_start_for(today)
         record_digests(session, week)
         queue_digests(session, week, reg, settings)
     load_register_examples(engine, ROOT / "examples" / "register")  # the public register
-    return World(ran, assessment, ran["12-changes-requested.yaml"])
+    return World(ran, assessment, ran["12-changes-requested.yaml"], reported.submission_id)
 
 
 def _form_values(answers: dict[str, Any]) -> dict[str, Any]:
@@ -183,6 +231,9 @@ def _walk(site: Site, world: World, language: str) -> dict[str, str]:
     task = world.assessment
     reassign = f"/submissions/{task.submission_id}/reassign/{task.id}"
     pages["reassign"] = _expect(admin.get(reassign))
+    pages["assessment (administrator)"] = _expect(
+        admin.get(f"/submissions/{task.submission_id}/assessment")
+    )
     pages["reassign, refused"] = _expect(admin.post(reassign, {}), 400)
     pages["cover (administrator)"] = _expect(admin.get("/cover"))
     pages["register upload"] = _expect(admin.get("/register/upload"))
@@ -196,6 +247,29 @@ def _walk(site: Site, world: World, language: str) -> dict[str, str]:
     pages["cover, refused"] = _expect(admin.post("/cover", {}), 400)
     admin.close()
 
+    coe = Browserless(site)
+    coe.sign_in("carys.llewelyn", language)
+    assessment = f"/submissions/{task.submission_id}/assessment"
+    pages["assessment (CoE)"] = _expect(coe.get(assessment))
+    pages["assessment, refused"] = _expect(coe.post(f"{assessment}/book", {}), 400)
+    coe.close()
+    team = Browserless(site)
+    team.sign_in("iwan.parry", language)
+    pages["assessment (its team)"] = _expect(team.get(assessment))
+    pages["assessment report (its team)"] = _expect(
+        team.get(f"/submissions/{world.reported}/assessment/report")
+    )
+    pages["assessment evidence, refused"] = _expect(team.post(f"{assessment}/evidence", {}), 400)
+    team.close()
+    panel_member = Browserless(site)
+    panel_member.sign_in("aled.griffiths", language)
+    pages["assessment (a panel member)"] = _expect(panel_member.get(assessment))
+    pages["ratings (an assessor)"] = _expect(panel_member.get(f"{assessment}/ratings"))
+    pages["ratings, refused"] = _expect(
+        panel_member.post(f"{assessment}/ratings", {"action": "send"}), 400
+    )
+    panel_member.close()
+
     leader = Browserless(site)
     pages["your work (DG Digital Leader)"] = leader.sign_in("rhian.evans", language).text
     pages["DG overview (its leader)"] = _expect(leader.get("/dg/EST"))
@@ -206,6 +280,8 @@ def _walk(site: Site, world: World, language: str) -> dict[str, str]:
     review = f"/submissions/{task.submission_id}/review/{task.id}"
     pages["submission (its assessor)"] = _expect(assessor.get(f"/submissions/{task.submission_id}"))
     pages["assessment form"] = _expect(assessor.get(review))
+    ratings = f"/submissions/{task.submission_id}/assessment/ratings"
+    pages["ratings (the lead)"] = _expect(assessor.get(ratings))
     pages["assessment form, refused"] = _expect(assessor.post(review, {}), 400)
     assessor.close()
 

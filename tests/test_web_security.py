@@ -241,6 +241,30 @@ DECLARED: dict[tuple[str, str], Declared] = {
         "/submissions/{w.conditions}/actions/{w.action_id}/send-back",
         {"reason": "Not yet"},
     ),
+    **{
+        (method, f"/submissions/{{submission_id}}/assessment{tail}"): Declared(
+            VISIBLE_SUBMISSION, f"/submissions/{{w.in_review}}/assessment{path}", form
+        )
+        for method, tail, path, form in [
+            ("GET", "", "", None),
+            ("POST", "/book", "/book", {"date-day": "1", "date-month": "1", "date-year": "2031"}),
+            ("POST", "/replace", "/replace", {"discipline": "design", "seat-design": "x"}),
+            ("POST", "/declare", "/declare", {"conflicted": "no"}),
+            (
+                "POST",
+                "/evidence",
+                "/evidence",
+                {"kind": "code", "url": "https://example.org", "description": "Code"},
+            ),
+            ("GET", "/ratings", "/ratings", None),
+            ("POST", "/ratings", "/ratings", {"action": "draft"}),
+            ("POST", "/ratings/settle", "/ratings/settle", {"action": "draft"}),
+            ("GET", "/report", "/report", None),
+            ("POST", "/report/send", "/report/send", {}),
+            ("GET", "/report/{language}", "/report/cy", None),
+            ("POST", "/report/{language}", "/report/cy", {"summary": "Crynodeb"}),
+        ]
+    },
     ("GET", "/dg/{dg_code}"): Declared(DG_OVERSEER, "/dg/EST"),
     ("POST", "/api/submissions"): Declared(API_POLICY_OFFICER, "/api/submissions"),
 }

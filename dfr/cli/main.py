@@ -21,10 +21,21 @@ from dfr.i18n import _
 # Each module adds its commands to `app`; `dfr --help` lists them in this order: a
 # submission's life first, then administration, then the engine.
 # isort: off
-from dfr.cli import submissions, reviews, actions, notifications, admin, register, engine, worker
+from dfr.cli import submissions, reviews, actions, assessments, notifications, admin
+from dfr.cli import register, engine, worker
 # isort: on
 
-COMMANDS = (submissions, reviews, actions, notifications, admin, register, engine, worker)
+COMMANDS = (
+    submissions,
+    reviews,
+    actions,
+    assessments,
+    notifications,
+    admin,
+    register,
+    engine,
+    worker,
+)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,167 @@
+"""Rating an assessment: each assessor rates the standards their seat covers, saving drafts
+and then sending them to the lead; a conflicted, undeclared or observing member cannot rate;
+the lead sees every note side by side, saves a draft and settles the ratings by the existing
+rules once every assessor has sent theirs. Refusals write nothing."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import select
+
+from dfr.errors import PermissionDeniedError, TransitionError, ValidationError
+from models.db import session_scope
+from models.notification import Notification
+from models.review import Decision, ReviewTask, StandardRating
+from notifications.queue import queue_for_submission
+from services.decide import StandardAssessment as Note
+from services.panel_declarations import declare_interests
+from services.panels import book_assessment
+from services.ratings import rating_sheet, save_draft, save_ratings, settle
+from tests.factories import SERVICE, decide, log_count, make_submission
+
+TODAY = date(2027, 1, 4)
+PANEL = {"user_research": "ur.one", "design": "design.one", "technical": "tech.one",
+         "performance": "perf.one"}  # fmt: skip
+COVERS = {
+    "lead.one": ["w01", "w06", "w07", "w08"],
+    "ur.one": ["w03", "w05"],
+    "design.one": ["w02", "w04", "w05"],
+    "tech.one": ["w09", "w10", "w11"],
+    "perf.one": ["w12"],
+}
+
+
+@pytest.fixture
+def booked(people, checklist_registry) -> int:
+    """A beta service booked with its panel (led by lead.one, observed by design.two); every
+    assessor but perf.one has declared no conflict."""
+    sid = make_submission(people, checklist_registry, **{**SERVICE, "service_phase": "beta"})
+    decide(people, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
+    with session_scope(people) as session:
+        task = session.exec(select(ReviewTask).where(ReviewTask.status == "open")).one()
+        assert task.assignee_id == "lead.one"
+        book_assessment(
+            session, sid, "coe.one", TODAY + timedelta(weeks=5), PANEL, ["design.two"], on=TODAY
+        )
+        for person in ("lead.one", "ur.one", "design.one", "tech.one", "design.two"):
+            declare_interests(session, sid, person, False, on=TODAY)
+    return sid
+
+
+def rate(engine, registry, sid, person, notes, *, final=True):
+    with session_scope(engine) as session:
+        return save_ratings(session, sid, person, notes, registry, final=final, on=TODAY)
+
+
+def greens(person: str, colour: str = "green") -> dict[str, Note]:
+    return {s: Note(colour, f"{person} saw good work", "") for s in COVERS[person]}
+
+
+def test_an_assessor_saves_a_draft_then_sends_and_the_lead_is_told(
+    people, booked, checklist_registry
+):
+    before = log_count(people)
+    rate(people, checklist_registry, booked, "ur.one", {"w03": Note("amber")}, final=False)
+    assert log_count(people) == before  # a draft is not a step
+    with pytest.raises(ValidationError, match="Rate every standard you cover") as refused:
+        rate(people, checklist_registry, booked, "ur.one", {"w03": Note("amber")})
+    assert refused.value.field == "ratings.w05"
+    rows = rate(
+        people,
+        checklist_registry,
+        booked,
+        "ur.one",
+        {"w03": Note("amber", "24 interviews", "Care leavers"), "w05": Note("green")},
+    )
+    assert [(r.standard_id, r.rating, r.final) for r in rows] == [
+        ("w03", "amber", True),
+        ("w05", "green", True),
+    ]
+    assert log_count(people) == before + 1
+    from dfr.settings import get_settings
+
+    with session_scope(people) as session:
+        queue_for_submission(session, booked, checklist_registry, get_settings())
+        told = session.exec(
+            select(Notification).where(Notification.message == "ratings_sent")
+        ).one()
+    assert told.recipient_id == "lead.one"
+    assert "Researcher (user research) has sent you their ratings of 2 standards" in (
+        told.body_markdown
+    )
+
+
+@pytest.mark.parametrize(
+    ("person", "notes", "refusal", "message"),
+    [
+        (
+            "ur.one",
+            {"w09": Note("green")},
+            ValidationError,
+            "do not rate these standards in this assessment: 9",
+        ),
+        ("ur.one", {"w03": Note("purple")}, ValidationError, "Rate standard 3 red, amber or green"),
+        ("design.two", {}, PermissionDeniedError, "observers do not"),
+        ("perf.one", greens("perf.one"), TransitionError, "Declare your interests"),
+    ],
+)
+def test_who_may_rate_what(people, booked, checklist_registry, person, notes, refusal, message):
+    before = log_count(people)
+    with pytest.raises(refusal, match=message):
+        rate(people, checklist_registry, booked, person, notes)
+    assert log_count(people) == before
+
+
+def test_a_conflicted_assessor_cannot_rate(people, booked, checklist_registry):
+    with session_scope(people) as session:
+        declare_interests(session, booked, "perf.one", True, "I set up its analytics.", on=TODAY)
+    with pytest.raises(PermissionDeniedError, match="declared a conflict of interests"):
+        rate(people, checklist_registry, booked, "perf.one", greens("perf.one"))
+
+
+def test_the_lead_sees_notes_side_by_side_drafts_and_settles(people, booked, checklist_registry):
+    with session_scope(people) as session:
+        declare_interests(session, booked, "perf.one", False, on=TODAY)
+    for person in ("ur.one", "design.one", "tech.one"):
+        rate(people, checklist_registry, booked, person, greens(person))
+    with session_scope(people) as session:
+        sheet = rating_sheet(session, "lead.one", booked, checklist_registry, on=TODAY)
+        assert sheet.is_lead and sheet.mine is not None
+        assert sheet.mine.standards == COVERS["lead.one"]
+        assert sheet.waiting_for == ["Analyst"]
+        assert [name for name, _r in sheet.notes["w05"]] == ["Researcher", "Designer"]
+    everything = {s: Note("green") for s in [f"w{n:02d}" for n in range(1, 13)]}
+    everything["w12"] = Note("amber", "Four KPIs", "A baseline for paper costs")
+    with (
+        pytest.raises(TransitionError, match="Waiting for ratings from: Analyst"),
+        session_scope(people) as session,
+    ):
+        settle(session, booked, "lead.one", everything, "amber", "Mostly good.",
+               checklist_registry, on=TODAY)  # fmt: skip
+    with session_scope(people) as session:
+        save_draft(session, booked, "lead.one", everything, "amber", "Draft.", on=TODAY)
+    with (
+        pytest.raises(PermissionDeniedError, match="Only the lead assessor"),
+        session_scope(people) as session,
+    ):
+        save_draft(session, booked, "ur.one", everything, "amber", "Mine.", on=TODAY)
+    rate(people, checklist_registry, booked, "perf.one", {"w12": Note("amber", "KPIs", "Baseline")})
+    with session_scope(people) as session:
+        sheet = rating_sheet(session, "lead.one", booked, checklist_registry, on=TODAY)
+        assert sheet.waiting_for == [] and sheet.draft is not None
+        assert sheet.draft.rationale == "Draft."
+    with (
+        pytest.raises(ValidationError, match="overall rating must be amber"),
+        session_scope(people) as session,
+    ):
+        settle(session, booked, "lead.one", everything, "green", "All good.",
+               checklist_registry, on=TODAY)  # fmt: skip
+    with session_scope(people) as session:
+        decision = settle(session, booked, "lead.one", everything, "amber", "Mostly good.",
+                          checklist_registry, on=TODAY)  # fmt: skip
+        assert decision.outcome == "amber"
+    with session_scope(people) as session:
+        stored = session.exec(select(StandardRating)).all()
+        assert len(stored) == 12 and session.exec(select(Decision)).all()
