@@ -115,9 +115,22 @@ def read_yaml(path: Path) -> Any:
                 "{file} is not valid YAML ({position}): {problem}. Fix the syntax and try again.",
                 file=str(path),
                 position=position,
-                problem=yaml_problem(getattr(err, "problem", None) or str(err)),
+                problem=yaml_problem(
+                    getattr(err, "problem", None) or str(err),
+                    _line_at(path, mark.line) if mark else "",
+                    mark.column if mark else 0,
+                ),
             )
         ) from None
+
+
+def _line_at(path: Path, number: int) -> str:
+    """Line `number` (0-based) of a file that failed to parse, to name what was found there."""
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return lines[number] if 0 <= number < len(lines) else ""
 
 
 def _pydantic_problem(err: PydanticValidationError, data: Any) -> tuple[str, str]:

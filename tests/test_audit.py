@@ -105,7 +105,7 @@ def test_edited_submission_state_is_detected(logged):
     result = verify_everything(logged)
     assert (
         not result.ok
-        and "DFR-00002 is approved but the decision log says changes_requested" in result.reason
+        and "DFR-00002 is approved but the decision log says changes requested" in result.reason
     )
 
 

@@ -217,6 +217,16 @@ BROKEN_YAML = [
         "nid yw \\q yn ddihangiad",
     ),
     (
+        "submission: {kind: initiative\n",
+        "a mapping in curly brackets is not closed: add the missing closing bracket",
+        "nid yw mapiad mewn cromfachau cyrliog wedi'i gau",
+    ),
+    (
+        "submission:\n  title: *nope\n",
+        "*nope refers to an anchor &nope that the file does not define",
+        "mae *nope yn cyfeirio at angor &nope",
+    ),
+    (
         'submission:\n  title: "never closed\n',
         "a quoted text is not closed: add the missing quotation mark",
         "nid yw testun mewn dyfynodau wedi'i gau",
