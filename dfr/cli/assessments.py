@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from services.decide import StandardAssessment
     from services.panel_view import PanelView
 
+
 def long_date(value: date | None, language: str) -> str:
     """`dfr.dates.long_date`, imported when first used (it loads Babel's date formats)."""
     from dfr.dates import long_date as in_words
