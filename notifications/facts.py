@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from checklists.loader import Registry
+from checklists.standards import every_standard_name
 from dfr import labels
 from dfr.dates import long_date
 from dfr.labels import label
@@ -48,6 +49,7 @@ class TemplateFacts:
         self.decision_at: dict[int, int] = {}  # log seq -> decision id
         self.assignee: dict[int, str | None] = {}  # review task id -> assignee
         self.report_lead: dict[int, str] = {}  # assessment report id -> its lead
+        self.standard_names: dict[str, dict[str, str]] = {}  # language -> standard id -> name
         for ids in batches(sorted(submissions)):
             self._read(session, ids)
 
@@ -154,14 +156,9 @@ class TemplateFacts:
 
     def _standard(self, standard_id: str, language: str) -> str:
         """A standard by its number and title (`3. Understand users…`), not its id."""
-        for checklist_id in self.registry.ids():
-            checklist = self.registry.get(checklist_id)
-            if checklist.definition.kind != "assessment":
-                continue
-            for number, question in enumerate(checklist.definition.questions, start=1):
-                if question.id == standard_id:
-                    return f"{number}. {question.text.get(language)}"
-        return standard_id
+        if language not in self.standard_names:  # once per language in a queueing run
+            self.standard_names[language] = every_standard_name(self.registry, language)
+        return self.standard_names[language].get(standard_id, standard_id)
 
     def _flag_texts(self, submission: Submission, language: str) -> list[str]:
         key = (submission.id or 0, submission.round)

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from checklists.answers import RATINGS
 from checklists.loader import Registry
+from checklists.standards import standard_names
 from dfr import labels
 from dfr.dates import long_date
 from dfr.errors import (
@@ -46,7 +47,6 @@ from models.submission import Submission
 from models.text_limits import within
 from models.working_days import london_today
 from services.access import holds_review, refusal_for
-from services.describe import standard_names
 from services.intake import locked_submission
 from services.refusals import REFUSALS, log_refusal
 from services.stages import cancel_open_actions, cancel_remaining, open_task, remaining_tasks

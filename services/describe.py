@@ -4,13 +4,13 @@ id such as `lucy.green` or `w01`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from checklists.loader import Checklist, Registry
+from checklists.loader import Registry
 from checklists.schema import Text
+from checklists.standards import standard_names
 from dfr import labels
 from dfr.i18n import _
 from dfr.labels import label
@@ -39,15 +39,6 @@ class Names:
                 "{kind}, standard {standard}", kind=kind, standard=self.standard(action.reference)
             )
         return kind[:1].upper() + kind[1:]
-
-
-def standard_names(checklists: Iterable[Checklist], language: str) -> dict[str, str]:
-    """Each standard's number and title, e.g. `3. Understand users and their needs`."""
-    return {
-        question.id: f"{number}. {question.text.get(language)}"
-        for checklist in checklists
-        for number, question in enumerate(checklist.definition.questions, start=1)
-    }
 
 
 def names_for(

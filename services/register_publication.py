@@ -21,7 +21,7 @@ from models.directory import Directorate
 from models.register_kpis import KPIS, KpiValue
 from models.service_register import CHANNELS, Service, TransactionType
 from models.service_returns import FIGURES, SATISFACTION_SCALE, MonthlyReturn
-from services.register import service_by_slug
+from services.register import COLUMNS, service_by_slug
 from services.register_kpis import RegisterKpis, Series, register_kpis
 
 LICENCE = "Open Government Licence v3.0"
@@ -142,20 +142,8 @@ def figure_labels() -> list[tuple[str, str]]:
 
 # -- open data -------------------------------------------------------------------------------
 
-SERVICE_FIELDS = (
-    "slug",
-    "name_cy",
-    "name_en",
-    "description_cy",
-    "description_en",
-    "dg",
-    "transaction_type",
-    "customer_type",
-    "channels",
-    "assisted_digital",
-    "phase",
-    "web_address",
-)
+# The open data has the baseline import's columns, so a download can be imported again.
+SERVICE_FIELDS = COLUMNS
 
 
 def service_records(session: Session) -> list[dict[str, Any]]:

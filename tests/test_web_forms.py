@@ -13,6 +13,7 @@ import pytest
 from sqlmodel import col, select
 
 from checklists.loader import read_yaml, registry
+from checklists.standards import standard_names
 from dfr import labels
 from dfr.dates import long_date
 from dfr.i18n import gettext
@@ -24,7 +25,6 @@ from models.draft import Draft
 from models.review import ReviewTask
 from models.submission import Submission
 from services.decide import DecisionRequest, record_decision
-from services.describe import standard_names
 from services.submit import submit
 from tests.conftest import ROOT
 from tests.factories import open_task

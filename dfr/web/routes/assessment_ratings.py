@@ -16,6 +16,7 @@ from starlette.responses import RedirectResponse, Response
 
 from checklists.answers import RATINGS
 from checklists.loader import registry
+from checklists.standards import standard_names
 from dfr.errors import TransitionError, ValidationError
 from dfr.i18n import _, get_language
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
@@ -24,7 +25,6 @@ from dfr.web.templating import render_form
 from flows.start import after_commit_in_background
 from models.db import session_scope
 from services.decide import StandardAssessment
-from services.describe import standard_names
 from services.ratings import RatingSheet, rating_sheet, save_draft, save_ratings, settle
 
 router = APIRouter()

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from checklists.loader import registry
+from checklists.standards import standard_names
 from dfr.errors import NotFoundError, TransitionError, ValidationError
 from dfr.i18n import _, get_language
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
@@ -22,7 +23,6 @@ from models.assessment_report import LANGUAGES
 from models.db import session_scope
 from models.review import ReviewTask
 from services.assessment_reports import ReportView, described, edit_report, report_view, send_report
-from services.describe import standard_names
 
 router = APIRouter()
 PATH = "/submissions/{submission_id}/assessment/report"

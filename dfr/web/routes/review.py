@@ -16,6 +16,7 @@ from starlette.responses import RedirectResponse, Response
 
 from checklists.answers import RATINGS
 from checklists.loader import Checklist, registry
+from checklists.standards import standard_names
 from dfr.errors import PermissionDeniedError, ValidationError
 from dfr.i18n import _, get_language
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
@@ -35,7 +36,6 @@ from services.decide import (
     decidable_task,
     record_decision,
 )
-from services.describe import standard_names
 
 router = APIRouter()
 CONDITION_ROWS = 3
