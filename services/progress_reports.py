@@ -176,6 +176,25 @@ def preview(session: Session, quarter: Quarter, actor_id: str, language: str) ->
     return render_html(report.figures, report.lessons(language), language)
 
 
+def documents(session: Session, quarter: Quarter, actor_id: str) -> dict[tuple[str, str], bytes]:
+    """The report's HTML and PDF in each language, by (language, format): as published, or
+    the draft as it stands (marked as a draft)."""
+    report = draft_for(session, quarter, actor_id)
+    if report.status == PUBLISHED:
+        return {
+            (f.language, f.format): f.content
+            for f in session.exec(
+                select(ProgressReportFile).where(ProgressReportFile.report_id == report.id)
+            ).all()
+        }
+    made: dict[tuple[str, str], bytes] = {}
+    for language in LANGUAGES:
+        html = render_html(report.figures, report.lessons(language), language)
+        made[(language, "html")] = html.encode()
+        made[(language, "pdf")] = render_pdf(html)
+    return made
+
+
 def public_url(quarter: Quarter | str, language: str, format: str = "html") -> str:
     """A published report's stable address, per language and format."""
     slug = Quarter.parse(str(quarter)).slug

@@ -349,3 +349,33 @@ def test_each_language_has_none_of_the_others_words(quarter_of_work, checklist_r
         assert word in english_only and word not in words(pages["cy"])
     for word in ("cyflwyniadau", "chwarter", "gwersi"):
         assert word in welsh_only and word not in words(pages["en"])
+
+
+def test_the_scheduled_flow_drafts_the_last_quarter_once(people):
+    import asyncio
+
+    from flows.progress import progress_report
+
+    first = asyncio.run(progress_report.fn())
+    again = asyncio.run(progress_report.fn())
+    last = Quarter.last_complete(london_today())
+    assert first == {"quarter": str(last), "report": "created"}
+    assert again == {"quarter": str(last), "report": "refreshed"}
+    with session_scope(people) as session:
+        assert session.exec(select(ProgressReport.quarter)).all() == [str(last)]
+
+
+def test_the_cli_generates_one_draft_and_refuses_anyone_but_the_coe(initialised, capsys):
+    from dfr.cli.main import main
+
+    last = Quarter.last_complete(london_today())
+    assert main(["progress", "generate", "--as", "carys.llewelyn"]) == 0
+    assert f"Draft progress report for {last} made." in capsys.readouterr().out
+    assert main(["--lang", "cy", "progress", "generate", "--as", "carys.llewelyn"]) == 0
+    assert f"Mae'r adroddiad cynnydd drafft ar gyfer {last} wedi'i ddiweddaru." in (
+        capsys.readouterr().out
+    )
+    assert main(["progress", "publish", "--quarter", str(last), "--as", "angharad.wyn"]) != 0
+    assert f"There is no progress report for {last}." in capsys.readouterr().err
+    assert main(["progress", "generate", "--quarter", "2026-Q7", "--as", "carys.llewelyn"]) != 0
+    assert "is not a quarter" in capsys.readouterr().err

@@ -117,6 +117,9 @@ ACTION_SETTER = Rule(
 API_POLICY_OFFICER = Rule("policy officer, JSON API", 401, 403)
 REGISTER_API = Rule("the CoE and administrators, JSON API (the register)", 401, 403)
 REGISTER_EDITOR = Rule("the CoE and administrators (the register of services)", SIGN_IN, 404)
+PROGRESS_EDITOR = Rule("the CoE and administrators (progress reports)", SIGN_IN, 404)
+# A published progress report is anyone's; a draft (or no report) is "not found" for everyone.
+PUBLISHED_REPORT = Rule("public, once published (progress reports)", 404, 404)
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,23 @@ DECLARED: dict[tuple[str, str], Declared] = {
     ),
     ("POST", "/register/returns/new"): Declared(
         REGISTER_EDITOR, "/register/returns/new", {"service": "planning-appeal", "month": "2026-10"}
+    ),
+    # The quarterly progress reports: published to anyone; made by the CoE and administrators.
+    ("GET", "/progress"): Declared(PUBLIC, "/progress"),
+    ("GET", "/progress/{slug}/{document}"): Declared(PUBLISHED_REPORT, "/progress/2026-q2/en.pdf"),
+    ("GET", "/progress/manage"): Declared(PROGRESS_EDITOR, "/progress/manage"),
+    ("POST", "/progress/manage"): Declared(
+        PROGRESS_EDITOR, "/progress/manage", {"quarter": "2026-Q2"}
+    ),
+    ("GET", "/progress/manage/{slug}"): Declared(PROGRESS_EDITOR, "/progress/manage/2026-q2"),
+    ("GET", "/progress/manage/{slug}/preview/{language}"): Declared(
+        PROGRESS_EDITOR, "/progress/manage/2026-q2/preview/cy"
+    ),
+    ("POST", "/progress/manage/{slug}/lessons"): Declared(
+        PROGRESS_EDITOR, "/progress/manage/2026-q2/lessons", {"lessons_cy": "a", "lessons_en": "b"}
+    ),
+    ("POST", "/progress/manage/{slug}/publish"): Declared(
+        PROGRESS_EDITOR, "/progress/manage/2026-q2/publish", {}
     ),
     ("GET", "/assets"): Declared(PUBLIC, "/assets/manifest.json"),
     ("GET", "/static/govuk"): Declared(PUBLIC, "/static/govuk/govuk-frontend.min.css"),
