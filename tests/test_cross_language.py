@@ -25,6 +25,7 @@ from dfr.settings import get_settings
 from flows.digest import week_start_for
 from models.db import engine_for, session_scope
 from models.notification import Notification
+from models.quarter import Quarter
 from models.register_kpis import KPIS
 from models.review import Action, Decision, ReviewTask
 from models.service_register import CHANNELS, CUSTOMER_TYPES, PHASES
@@ -238,6 +239,18 @@ def _walk(site: Site, world: World, language: str) -> dict[str, str]:
     pages["cover (administrator)"] = _expect(admin.get("/cover"))
     pages["register upload"] = _expect(admin.get("/register/upload"))
     pages["register priorities"] = _expect(admin.get("/register/priorities"))
+    pages["progress reports (public)"] = _expect(admin.get("/progress"))
+    pages["progress reports (CoE)"] = _expect(admin.get("/progress/manage"))
+    pages["progress report, refused"] = _expect(
+        admin.post("/progress/manage", {"quarter": "x"}), 400
+    )
+    quarter = Quarter.last_complete(london_today())
+    pages["progress report draft"] = _expect(
+        admin.post("/progress/manage", {"quarter": str(quarter)})
+    )
+    pages["progress report preview"] = _expect(
+        admin.get(f"/progress/manage/{quarter.slug}/preview/{language}")
+    )
     pages["register: record a return"] = _expect(admin.get("/register/returns/new"))
     pages["register: record a return, refused"] = _expect(
         admin.post("/register/returns/new", {"service": "planning-appeal", "month": "x"}), 400
