@@ -22,15 +22,16 @@ from datetime import UTC, datetime
 from sqlmodel import Session, col, select
 
 from checklists.loader import Registry
+from dfr.dates import long_date
 from dfr.errors import NotFoundError, TransitionError
-from dfr.i18n import LANGUAGES, _
+from dfr.i18n import LANGUAGES, _, get_language
 from models import audit, text_limits
 from models.lifecycle import Role
 from models.progress_report import PUBLISHED, ProgressReport, ProgressReportFile
 from models.quarter import Quarter
 from models.text_limits import within
 from services.access import load_actor
-from services.progress_figures import progress_figures
+from services.progress_figures import LONDON, progress_figures
 from services.progress_render import render_html, render_pdf
 
 log = logging.getLogger("dfr.services.progress_reports")
@@ -84,12 +85,12 @@ def generate(
     `actor_id` None: the schedule. A quarter that has not ended is refused."""
     _require_coe(session, actor_id, quarter)
     now = today or datetime.now(UTC)
-    if quarter.next.start > now.date():
+    if quarter.next.start > now.astimezone(LONDON).date():
         raise TransitionError(
             _(
                 "{quarter} has not ended yet: a report can be generated from {day}.",
                 quarter=str(quarter),
-                day=quarter.next.start.isoformat(),
+                day=long_date(quarter.next.start, get_language()),
             ),
             field="quarter",
         )
