@@ -16,6 +16,7 @@ from models.notification import Notification
 from models.overview_counts import OpenTaskCount, SubmissionCount
 from models.reminders import Reminder
 from models.review import Action, Decision, PanelMember, ReviewTask, StandardRating
+from models.service_links import LateReturnReminder, ProposalDismissal, ServiceLink
 from models.service_register import Service, TransactionType
 from models.service_returns import MonthlyReturn
 from models.sign_in import SignInAttempt, WebSession
@@ -35,6 +36,7 @@ __all__ = [
     "EventEmission",
     "EvidenceLink",
     "InterestDeclaration",
+    "LateReturnReminder",
     "LogEntry",
     "LogHead",
     "MonthlyReturn",
@@ -42,12 +44,14 @@ __all__ = [
     "OpenTaskCount",
     "PanelMember",
     "Person",
+    "ProposalDismissal",
     "RaisedFlag",
     "Reminder",
     "ReportSection",
     "ReviewTask",
     "RoleAssignment",
     "Service",
+    "ServiceLink",
     "SettlementDraft",
     "SignInAttempt",
     "StandardRating",
