@@ -85,6 +85,25 @@ def choose_for_draft(session: Session, person_id: str, draft_id: int, choice: st
     return draft
 
 
+def draft_choice(session: Session, person_id: str, draft_id: int) -> tuple[Draft, str]:
+    """The owner's draft and its choice as `read_choice` takes it (empty, `new` or a slug)."""
+    draft = open_draft(session, person_id, draft_id)
+    if draft.service_link == CREATES:
+        return draft, NEW
+    service = session.get(Service, draft.service_id) if draft.service_id else None
+    return draft, service.slug if service else ""
+
+
+def draft_service_name(session: Session, draft: Draft, language: str) -> str:
+    """What the draft says of its service, in words, for its check page."""
+    if draft.service_link == CREATES:
+        return _("It creates a new service, not on the register yet")
+    service = session.get(Service, draft.service_id) if draft.service_id else None
+    if service is None:
+        return _("None: it does not build or change a service on the register")
+    return _("It changes {service}", service=service.name(language))
+
+
 def link_of(session: Session, submission_id: int) -> ServiceLink | None:
     return session.exec(
         select(ServiceLink).where(ServiceLink.submission_id == submission_id)
@@ -106,8 +125,9 @@ def set_link(
     nothing is logged when nothing changes. No permission check: the callers make it."""
     link = link_of(session, submission_id)
     service_id = service.id if service else None
-    if link is not None and kind == CREATES and link.kind == CREATES and service is None:
-        return link  # "a new service" again: keep the entry the CoE may have added for it
+    same_new_service = service is None or service.id == link.service_id if link else False
+    if link is not None and link.kind == CREATES and kind is not None and same_new_service:
+        return link  # the new service again, or the entry the CoE added for it
     if link is None and kind is None:
         return None
     if link is not None and (link.kind, link.service_id) == (kind, service_id):

@@ -105,7 +105,7 @@ def test_a_late_return_is_chased_once_then_escalated_to_the_digital_leader(owned
     assert "was due by **12 June 2026**. You are its owner" in owner.body_markdown
     assert "Trwydded" not in owner.body_markdown
     assert leader.recipient_id == "dl.est" and leader.language == "cy"
-    assert leader.subject == "Yn dal yn hwyr: ffurflen Ebrill 2026 ar gyfer Trwydded bysgota"
+    assert leader.subject == "Yn dal yn hwyr: ffurflen ddata Ebrill 2026 ar gyfer Trwydded bysgota"
     assert "Policy EST sy'n berchen ar y gwasanaeth" in leader.body_markdown
     assert "Fishing licence" not in leader.body_markdown
     assert owner.idempotency_key == "return-late:1:2026-05:reminder:policy.est:outbox"
@@ -132,9 +132,10 @@ def test_the_coe_turns_a_candidate_into_a_draft_in_their_language(owned):
         assert draft.title_cy == "Trawsnewid Trwydded bysgota" and draft.title_en == ""
         assert "Trwydded bysgota" in draft.summary_cy and draft.summary_en == ""
         assert draft.service_link == "changes"
-        assert draft.service_id == session.exec(
-            select(Service.id).where(Service.slug == "fishing-licence")
-        ).one()
+        assert (
+            draft.service_id
+            == session.exec(select(Service.id).where(Service.slug == "fishing-licence")).one()
+        )
 
 
 def test_a_second_draft_for_the_same_candidate_is_refused_saying_where_the_first_is(owned):

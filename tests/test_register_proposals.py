@@ -28,7 +28,7 @@ def approved(people, checklist_registry) -> int:
     return sid
 
 
-def _proposed(engine) -> list[int]:
+def _proposed(engine) -> list[int | None]:
     with session_scope(engine) as session:
         return [p.submission.id for p in pending_proposals(session, "coe.one")]
 
