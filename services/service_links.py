@@ -161,6 +161,12 @@ def carry_from_draft(session: Session, draft: Draft, submission_id: int) -> None
     set_link(session, submission_id, draft.service_link, service, draft.person_id)
 
 
+def linked_slug(session: Session, link: ServiceLink | None) -> str | None:
+    """The address of the service a link names (None: no link, or a new service not added)."""
+    service = session.get(Service, link.service_id) if link and link.service_id else None
+    return service.slug if service else None
+
+
 def may_link(actor: Actor, submission: Submission) -> bool:
     """The submitter, the Digital CoE and administrators."""
     return submission.submitter_id == actor.id or actor.holds(Role.COE, Role.ADMIN)

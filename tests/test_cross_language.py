@@ -27,9 +27,9 @@ from models.db import engine_for, session_scope
 from models.notification import Notification
 from models.register_kpis import KPIS
 from models.review import Action, Decision, ReviewTask
-from models.service_register import CHANNELS, CUSTOMER_TYPES, PHASES
+from models.service_register import CHANNELS, CUSTOMER_TYPES, PHASES, Service
 from models.submission import Submission
-from models.working_days import london_today
+from models.working_days import add_working_days, london_today
 from notifications.digest import queue_digests
 from notifications.queue import queue_for_submissions
 from notifications.render import MESSAGES
@@ -41,6 +41,8 @@ from services.panels import book_assessment
 from services.ratings import save_ratings
 from services.reassign import reassign
 from services.register_examples import load_register_examples
+from services.register_late_returns import chase_late_returns, return_due
+from services.register_owners import set_owner
 from services.register_publication import KPI_FIELDS, RETURN_FIELDS, SERVICE_FIELDS
 from services.reminders import sweep
 from services.scenarios import run_scenario
@@ -150,7 +152,28 @@ def world(site: Site) -> World:
         record_digests(session, week)
         queue_digests(session, week, reg, settings)
     load_register_examples(engine, ROOT / "examples" / "register")  # the public register
+    chase_a_late_return(engine, settings)
     return World(ran, assessment, ran["12-changes-requested.yaml"], reported.submission_id)
+
+
+def chase_a_late_return(engine: Any, settings: Any) -> None:
+    """Last month's return late for two services owned for a year: a reminder to each owner
+    (Iwan Parry reads Welsh, Lucy Green English), then an escalation to each DG's Digital
+    Leader (LGC's reads English, EST's Welsh)."""
+    last_month = (london_today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    with session_scope(engine) as session:
+        for slug, owner in (
+            ("council-tax-reduction", "iwan.parry"),
+            ("mytravelpass", "lucy.green"),
+        ):
+            set_owner(session, "carys.llewelyn", slug, owner)
+            service = session.exec(select(Service).where(Service.slug == slug)).one()
+            service.created_at = service.created_at - timedelta(days=365)
+            session.add(service)
+    due = return_due(last_month, settings.return_due_working_day)
+    for day in (due + timedelta(days=1), add_working_days(due, 30)):
+        with session_scope(engine) as session:
+            chase_late_returns(session, day, settings)
 
 
 def _form_values(answers: dict[str, Any]) -> dict[str, Any]:
@@ -252,6 +275,13 @@ def _walk(site: Site, world: World, language: str) -> dict[str, str]:
     assessment = f"/submissions/{task.submission_id}/assessment"
     pages["assessment (CoE)"] = _expect(coe.get(assessment))
     pages["assessment, refused"] = _expect(coe.post(f"{assessment}/book", {}), 400)
+    pages["register desk (CoE)"] = _expect(coe.get("/register"))
+    proposal = world.submissions["09-discovery-obligation.yaml"]
+    pages["register proposal"] = _expect(coe.get(f"/register/proposals/{proposal}"))
+    pages["register proposal, refused"] = _expect(
+        coe.post(f"/register/proposals/{proposal}/dismiss", {"reason": ""}), 400
+    )
+    pages["register service (CoE)"] = _expect(coe.get("/register/services/mytravelpass"))
     coe.close()
     team = Browserless(site)
     team.sign_in("iwan.parry", language)
@@ -339,6 +369,9 @@ def test_the_command_line_speaks_one_language(world: World, cli: Any, language: 
     outputs["register kpis"] = cli("--lang", language, "register", "kpis")
     outputs["register priorities"] = cli(
         "--lang", language, "register", "priorities", "--as", "carys.llewelyn", "--top", "3"
+    )
+    outputs["register proposals"] = cli(
+        "--lang", language, "register", "proposals", "--as", "carys.llewelyn"
     )
     outputs["show, not found"] = cli("--lang", language, "show", "99999")
     outputs["decide, refused"] = cli(

@@ -59,11 +59,10 @@ def proposals_cmd(actor: Person) -> None:
         found = pending_proposals(session, actor)
         lines = [
             _(
-                "{reference}: {title} ({dg}), proposed as {slug}",
+                "{reference}: {title} ({dg})",
                 reference=p.submission.reference,
                 title=p.submission.title(language),
                 dg=p.submission.dg_code,
-                slug=p.entry["slug"],
             )
             for p in found
         ]
