@@ -90,17 +90,19 @@ def late_returns(session: Session, today: date, settings: Settings) -> list[Late
             )
         ).all()
     )
+    # Each month's due date and step today, worked out once for every service.
+    steps: dict[date, tuple[date, str]] = {}
+    for month in months:
+        due = return_due(month, settings.return_due_working_day)
+        if today > due:
+            escalate_on = add_working_days(due, settings.return_escalate_after_working_days)
+            steps[month] = (due, "escalation" if today >= escalate_on else "reminder")
     owed = []
     for service in services:
         added = service.created_at.date().replace(day=1)
-        for month in months:
+        for month, (due, step) in steps.items():
             if month < added or (service.id, month) in entered:
                 continue
-            due = return_due(month, settings.return_due_working_day)
-            if today <= due:
-                continue
-            escalate_on = add_working_days(due, settings.return_escalate_after_working_days)
-            step = "escalation" if today >= escalate_on else "reminder"
             if (service.id, month, step) not in sent:
                 owed.append(LateReturn(service, month, due, step))
     return owed
@@ -147,16 +149,21 @@ def chase_late_returns(session: Session, today: date, settings: Settings) -> int
         ],
     )
     base, now, rows = settings.base_url.rstrip("/"), datetime.now(UTC), []
+    # One executemany each for the steps and the messages: the statement count stays fixed.
+    session.execute(
+        insert(LateReturnReminder),
+        [
+            {
+                "service_id": late.service.id or 0,
+                "month": late.month,
+                "step": late.step,
+                "sent_on": today,
+                "log_seq": entry.seq,
+            }
+            for late, entry in zip(owed, entries, strict=True)
+        ],
+    )
     for late, entry in zip(owed, entries, strict=True):
-        session.add(
-            LateReturnReminder(
-                service_id=late.service.id or 0,
-                month=late.month,
-                step=late.step,
-                sent_on=today,
-                log_seq=entry.seq,
-            )
-        )
         dg = dgs[late.service.dg_code]
         owner = people.get(late.service.owner_id or "")
         told = owner if late.step == "reminder" else people.get(dg.digital_leader_id or "")
@@ -192,7 +199,6 @@ def chase_late_returns(session: Session, today: date, settings: Settings) -> int
                     "created_at": now,
                 }
             )
-    session.flush()
     if rows:
         session.execute(insert(Notification), rows)
     session.flush()
