@@ -93,8 +93,15 @@ def test_a_service_page_shows_only_the_submissions_its_reader_may_see(loaded: Si
     assert "Cerdyn teithio rhatach" in page
     assert submission.reference not in page and submission.title_cy not in page
     assert "Dim un y gallwch ei weld." in page and "None that you can see." not in page
+    desk = _page(owner.get("/register"))
+    assert "Y gwasanaethau rydych yn berchen arnynt" in desk and "Cerdyn teithio rhatach" in desk
+    assert "Cynigion i'r gofrestr" not in desk and "FyNgherdynTeithio" not in desk
+    returns = _page(owner.get("/register/returns/new?service=concessionary-travel-pass"))
+    assert "Cerdyn teithio rhatach" in returns and "FyNgherdynTeithio" not in returns
     stranger = _as(loaded, "iwan.parry", "en")
     assert stranger.get("/register/services/concessionary-travel-pass").status_code == 404
+    assert stranger.get("/register").status_code == 404
+    assert stranger.get("/register/returns/new").status_code == 404
     missing = stranger.get("/register/services/no-such-service")
     assert missing.status_code == 404
     for client in (coe, owner, stranger):
@@ -210,3 +217,47 @@ def test_the_coe_turns_a_candidate_into_a_draft_once(loaded: Site):
     assert [d.id for d in drafts] == [draft_id]  # the refusals wrote nothing
     coe.close()
     officer.close()
+
+
+def test_assessments_show_on_the_coes_page_once_sent_and_in_public_once_published(
+    loaded: Site,
+):
+    from models.assessment_report import AssessmentReport
+    from models.working_days import london_today
+    from services.decide import DecisionRequest, record_decision
+    from services.service_links import set_link
+    from tests.assessment_support import assess_and_report
+    from tests.factories import open_task
+
+    engine, reg = engine_for(loaded.database_url), registry(ROOT / "checklists" / "data")
+    submission, task = submit_example(loaded, EXAMPLES / "02-new-service-alpha-amber.yaml")
+    sid = submission.id or 0
+    with session_scope(engine) as session:
+        request = DecisionRequest(sid, task.stage, "approve", "Iawn.", task.assignee_id or "")
+        record_decision(session, request, reg)
+        assert open_task(session, sid).stage == "service_assessment"
+        service = session.exec(select(Service).where(Service.slug == "road-works-permit")).one()
+        set_link(session, sid, "changes", service, "carys.llewelyn")
+    public = Browserless(loaded)
+    assert "Service Standard assessments" not in _page(public.get("/services/road-works-permit"))
+    assess_and_report(engine, reg, sid, london_today())  # the report sent to the team
+    coe = _as(loaded, "james.oconnor", "en")
+    record = _page(coe.get("/register/services/road-works-permit"))
+    assert "alpha assessment on" in record and ": amber" in record
+    page = _page(public.get("/services/road-works-permit"))
+    assert "Service Standard assessments" not in page  # sent, not published
+    with session_scope(engine) as session:
+        report = session.exec(
+            select(AssessmentReport).where(AssessmentReport.submission_id == sid)
+        ).one()
+        report.status = "published"
+        session.add(report)
+    page = _page(public.get("/services/road-works-permit"))
+    assert "Service Standard assessments" in page and "alpha assessment on" in page
+    assert submission.reference not in page and submission.title_en not in page
+    public.get("/language/cy?next=/services/road-works-permit")
+    welsh = _page(public.get("/services/road-works-permit"))
+    assert "Asesiadau Safon Gwasanaeth" in welsh and "Asesiad alffa ar" in welsh
+    assert ": ambr" in welsh and "Service Standard assessments" not in welsh
+    coe.close()
+    public.close()
