@@ -60,6 +60,24 @@ class DirectoryLookup:
                 )
         return self._holders[key]
 
+    def knows_holders(self, role: Role, dg_code: str) -> bool:
+        """Whether `role_holders(role, dg_code)` has been read already."""
+        return (role.value, dg_code) in self._holders
+
+    def remember(
+        self,
+        dg_code: str,
+        on: date,
+        holders: dict[Role, list[str]],
+        cover: dict[str, str],
+    ) -> None:
+        """Keep role holders and absence cover that the caller read together (one query for
+        what a step needs, instead of one per role and per person)."""
+        for role, people in holders.items():
+            self._holders[(role.value, dg_code)] = people
+        for person_id, delegate in cover.items():
+            self._cover[(person_id, on)] = delegate
+
     def roles_of(self, person_id: str) -> list[HeldRole]:
         """The roles `person_id` holds (in one DG or across all)."""
         if person_id not in self._roles:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from models.directory import Delegation, RoleAssignment
 from models.directory_lookup import DirectoryLookup
@@ -21,6 +21,55 @@ def least_loaded(candidates: Sequence[str], open_tasks: Mapping[str, int]) -> st
     if not candidates:
         return None
     return min(sorted(candidates), key=lambda person: open_tasks.get(person, 0))
+
+
+def read_candidates(
+    session: Session,
+    stage: Stage,
+    dg_code: str,
+    scrutiny: str | None,
+    on: date,
+    directory: DirectoryLookup,
+    workload: Workload,
+) -> None:
+    """Read, in one query, who holds the roles `stage` needs in `dg_code`, how many open
+    reviews each has and who covers for each on `on`, into `directory` and `workload` (the
+    Digital Leader, named by the DG itself, is read as before)."""
+    roles = [
+        r
+        for r in eligible_roles(stage, scrutiny)
+        if r != Role.DIGITAL_LEADER and not directory.knows_holders(r, dg_code)
+    ]
+    if not roles:
+        return
+    holder = col(RoleAssignment.person_id)
+    open_count = (
+        select(func.count())
+        .where(col(ReviewTask.assignee_id) == holder, ReviewTask.status == "open")
+        .scalar_subquery()
+    )
+    delegate = (
+        select(Delegation.delegate_id)
+        .where(
+            col(Delegation.person_id) == holder,
+            col(Delegation.starts_on) <= on,
+            col(Delegation.ends_on) >= on,
+        )
+        .order_by(col(Delegation.id).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = session.exec(
+        select(RoleAssignment.role, holder, open_count, delegate).where(
+            col(RoleAssignment.role).in_([r.value for r in roles]),
+            or_(col(RoleAssignment.dg_code).is_(None), RoleAssignment.dg_code == dg_code),
+        )
+    ).all()
+    holders: dict[Role, list[str]] = {r: [] for r in roles}
+    for role, person, _count, _delegate in rows:
+        holders[Role(role)].append(person)
+    directory.remember(dg_code, on, holders, {p: d or p for _r, p, _c, d in rows})
+    workload.seed({person: count for _r, person, count, _d in rows})
 
 
 def candidates_for(
@@ -65,6 +114,11 @@ class Workload:
             self._open.update({person: found.get(person, 0) for person in missing})
         return {person: self._open[person] for person in people}
 
+    def seed(self, counts: Mapping[str, int]) -> None:
+        """Open-task counts read along with something else, for people not counted yet."""
+        for person, count in counts.items():
+            self._open.setdefault(person, count)
+
     def assigned(self, person_id: str) -> None:
         self._open[person_id] = self.of([person_id])[person_id] + 1
 
@@ -106,6 +160,8 @@ def choose_assignee(
     """
     on = on or london_today()
     directory = directory or DirectoryLookup(session)
+    workload = workload or Workload(session)
+    read_candidates(session, stage, dg_code, scrutiny, on, directory, workload)
     people = candidates_for(session, stage, dg_code, scrutiny, submitter_id, directory)
     chosen: str | None = None
     if stage == Stage.DIGITAL_OPTIONS_REVIEW and scrutiny != "coe":
@@ -113,7 +169,7 @@ def choose_assignee(
         if leader and leader in people:
             chosen = leader
     if chosen is None:
-        load = workload.of(people) if workload else open_task_counts(session, people)
+        load = workload.of(people)
         chosen = least_loaded(people, load)
     if chosen is None:
         return None
