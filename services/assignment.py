@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import String, func, literal, union_all
 from sqlmodel import Session, col, or_, select
 
 from models.directory import Delegation, RoleAssignment
@@ -32,26 +33,53 @@ def read_candidates(
     directory: DirectoryLookup,
     workload: Workload,
 ) -> None:
-    """Read, in one query, who holds the roles `stage` needs in `dg_code`, how many open
-    reviews each has and who covers for each on `on`, into `directory` and `workload` (the
-    Digital Leader, named by the DG itself, is read as before)."""
+    """Read, in one query, who holds the roles `stage` needs in `dg_code` (the DG's Digital
+    Leader, named by the DG, included), how many open reviews each has and who covers for
+    each on `on`, into `directory` and `workload`."""
+    eligible = eligible_roles(stage, scrutiny)
     roles = [
-        r
-        for r in eligible_roles(stage, scrutiny)
-        if r != Role.DIGITAL_LEADER and not directory.knows_holders(r, dg_code)
+        r for r in eligible if r != Role.DIGITAL_LEADER and not directory.knows_holders(r, dg_code)
     ]
-    if not roles:
+    leader = directory.leader(dg_code) if Role.DIGITAL_LEADER in eligible else None
+    parts: list[Any] = []
+    if roles:
+        parts.append(
+            _with_load_and_cover(
+                select(col(RoleAssignment.role), col(RoleAssignment.person_id)),
+                col(RoleAssignment.person_id),
+                on,
+            ).where(
+                col(RoleAssignment.role).in_([r.value for r in roles]),
+                or_(col(RoleAssignment.dg_code).is_(None), RoleAssignment.dg_code == dg_code),
+            )
+        )
+    if leader is not None and not directory.knows_cover(leader, on):
+        person = literal(leader, String)
+        parts.append(_with_load_and_cover(select(literal("", String), person), person, on))
+    if not parts:
         return
-    holder = col(RoleAssignment.person_id)
+    query: Any = parts[0] if len(parts) == 1 else union_all(*parts)
+    rows: list[Any] = list(session.execute(query).all())
+    holders: dict[Role, list[str]] = {r: [] for r in roles}
+    for role, person_id, _count, _delegate in rows:
+        if role:
+            holders[Role(role)].append(person_id)
+    directory.remember(dg_code, on, holders, {p: d or p for _r, p, _c, d in rows})
+    workload.seed({person_id: count for _r, person_id, count, _d in rows})
+
+
+def _with_load_and_cover(query: Any, person: Any, on: date) -> Any:
+    """`query` with two more columns: `person`'s open reviews, and who covers for them on
+    `on` (the latest delegation running then), or None."""
     open_count = (
         select(func.count())
-        .where(col(ReviewTask.assignee_id) == holder, ReviewTask.status == "open")
+        .where(col(ReviewTask.assignee_id) == person, ReviewTask.status == "open")
         .scalar_subquery()
     )
     delegate = (
         select(Delegation.delegate_id)
         .where(
-            col(Delegation.person_id) == holder,
+            col(Delegation.person_id) == person,
             col(Delegation.starts_on) <= on,
             col(Delegation.ends_on) >= on,
         )
@@ -59,17 +87,7 @@ def read_candidates(
         .limit(1)
         .scalar_subquery()
     )
-    rows = session.exec(
-        select(RoleAssignment.role, holder, open_count, delegate).where(
-            col(RoleAssignment.role).in_([r.value for r in roles]),
-            or_(col(RoleAssignment.dg_code).is_(None), RoleAssignment.dg_code == dg_code),
-        )
-    ).all()
-    holders: dict[Role, list[str]] = {r: [] for r in roles}
-    for role, person, _count, _delegate in rows:
-        holders[Role(role)].append(person)
-    directory.remember(dg_code, on, holders, {p: d or p for _r, p, _c, d in rows})
-    workload.seed({person: count for _r, person, count, _d in rows})
+    return query.add_columns(open_count, delegate)
 
 
 def candidates_for(

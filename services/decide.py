@@ -27,8 +27,10 @@ from dfr.errors import (
 )
 from dfr.i18n import _, get_language
 from dfr.labels import label
+from dfr.settings import get_settings
 from models import audit, text_limits
 from models.action_lifecycle import OUTSTANDING
+from models.audit import LogEntry
 from models.dates import AMBER_ACTION_MONTHS, add_months
 from models.directory import Person
 from models.directory_lookup import DirectoryLookup
@@ -356,6 +358,13 @@ def _locked_with_outstanding(session: Session, submission_id: int) -> tuple[Subm
 def apply_decision(
     session: Session, request: DecisionRequest, plan: DecisionPlan, on: date
 ) -> Decision:
+    """Write a checked decision (see `_apply`)."""
+    return _apply(session, request, plan, on)[0]
+
+
+def _apply(
+    session: Session, request: DecisionRequest, plan: DecisionPlan, on: date
+) -> tuple[Decision, list[LogEntry]]:
     """Write a checked decision: the log entries, the decision and its follow-ups, the next
     stage (or the end), and the submission's new state from the lifecycle table. The step's
     log entries (the decision, the stage it opens, the submission's completion) are appended
@@ -409,7 +418,8 @@ def apply_decision(
                 {"state": move.target.value},
             )
         )
-    recorded = audit.append_many(session, entries, at=now)[0]
+    logged = audit.append_many(session, entries, at=now)
+    recorded = logged[0]
     decision = Decision(
         task_id=task.id or 0,
         submission_id=submission.id or 0,
@@ -425,16 +435,36 @@ def apply_decision(
         session.flush()  # the decision's id, for its conditions and ratings
         _record_follow_ups(session, submission, task, decision, request, plan.ambers, on)
     session.flush()
-    return decision
+    return decision, logged
 
 
 def record_decision(
-    session: Session, request: DecisionRequest, registry: Registry, on: date | None = None
+    session: Session,
+    request: DecisionRequest,
+    registry: Registry,
+    on: date | None = None,
+    *,
+    announce: bool = False,
 ) -> Decision:
-    """Write the decision and its consequences, or raise and change nothing."""
+    """Write the decision and its consequences, or raise and change nothing. With
+    `announce`, the notifications its log entries call for are queued in the same
+    transaction (`services.announce.queue_step_notifications`)."""
     on = on or london_today()
     plan = check_decision(session, request, registry, on)
-    return apply_decision(session, request, plan, on)
+    decision, logged = _apply(session, request, plan, on)
+    if announce:
+        from services.announce import queue_step_notifications  # templates: only if asked
+
+        queue_step_notifications(
+            session,
+            logged,
+            plan.submission,
+            registry,
+            get_settings(),
+            directory=plan.directory,
+            decision_at={decision.log_seq: decision.id or 0},
+        )
+    return decision
 
 
 def _record_follow_ups(
