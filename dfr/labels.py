@@ -106,6 +106,9 @@ EVENTS = {
     "assessment.rated": N_("An assessor's ratings sent to the lead"),
     "report.drafted": N_("Assessment report drafted"),
     "report.sent": N_("Assessment report sent to the team"),
+    "report.published": N_("Assessment report published"),
+    "report.corrected": N_("Published assessment report corrected"),
+    "report.withdrawn": N_("Published assessment report withdrawn"),
 }
 
 # What the reminder sweep chases besides reviews and actions.
