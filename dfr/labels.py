@@ -121,6 +121,22 @@ PHASES = {
     "live": N_("live"),
 }
 
+# The headings of a published assessment report (each language version has its own).
+REPORT_HEADINGS = {
+    "dg": N_("Directorate-General"),
+    "phase": N_("Phase"),
+    "assessed_on": N_("Assessment date"),
+    "lead_assessor": N_("Lead assessor"),
+    "panel": N_("Panel"),
+    "result": N_("Result"),
+    "about": N_("About the service"),
+    "found": N_("What the panel found"),
+    "standards": N_("The standards"),
+    "done_well": N_("What the team has done well"),
+    "to_explore": N_("What the team needs to explore"),
+    "reassessment": N_("reassessment"),
+}
+
 # The seats of a Service Standard assessment panel (models/assessment_panel.py).
 DISCIPLINES = {
     "user_research": N_("user research"),

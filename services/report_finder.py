@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from dfr.errors import NotFoundError, ValidationError
 from dfr.i18n import _
+from dfr.labels import N_
 from models.db import session_scope
 from models.directory import Directorate
 from models.published_report import (
@@ -114,15 +115,15 @@ def finder_filters(session: Session, query: Mapping[str, list[str]]) -> ReportFi
         )
     dgs = _chosen(
         query.get("dg", []), directorates(session), "dg",
-        "There is no directorate-general “{value}”. Choose one from the list.",
+        N_("There is no directorate-general “{value}”. Choose one from the list."),
     )  # fmt: skip
     phases = _chosen(
         query.get("phase", []), FINDER_PHASES, "phase",
-        "“{value}” is not a phase. Choose alpha, beta, live or reassessment.",
+        N_("“{value}” is not a phase. Choose alpha, beta, live or reassessment."),
     )  # fmt: skip
     results = _chosen(
         query.get("result", []), RESULTS, "result",
-        "“{value}” is not a result. Choose red, amber or green.",
+        N_("“{value}” is not a result. Choose red, amber or green."),
     )  # fmt: skip
     assessed_from = _date(one("from"), _("from"), "assessed_from")
     assessed_to = _date(one("to"), _("to"), "assessed_to")
