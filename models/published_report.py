@@ -183,4 +183,6 @@ def search_text(snapshot: dict[str, Any], slug: str) -> str:
     parts = [slug, snapshot["reference"], snapshot["lead_assessor"], *public_texts(snapshot)]
     parts += [name for s in snapshot["standards"] for name in s["name"].values()]
     parts += list(snapshot["dg_name"].values())
-    return " ".join(" ".join(parts).lower().split())
+    # Each distinct word once: the finder matches each searched word anywhere in this text, so
+    # repeats (the same note under 14 standards) would only make every search read more.
+    return " ".join(dict.fromkeys(" ".join(parts).lower().split()))

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from dfr.errors import NotFoundError, ValidationError
@@ -172,6 +173,7 @@ def find_reports(session: Session, filters: ReportFilters) -> FinderPage:
     page = min(filters.page, pages)
     reports = session.exec(
         select(PublishedReport)
+        .options(defer(PublishedReport.search_text))  # type: ignore[arg-type]
         .where(*where)
         .order_by(col(PublishedReport.assessed_on).desc(), col(PublishedReport.id).desc())
         .offset((page - 1) * PAGE_SIZE)
