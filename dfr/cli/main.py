@@ -22,7 +22,7 @@ from dfr.i18n import _
 # submission's life first, then administration, then the engine.
 # isort: off
 from dfr.cli import submissions, reviews, actions, assessments, notifications, admin
-from dfr.cli import register, engine, worker
+from dfr.cli import register, reports, engine, worker
 # isort: on
 
 COMMANDS = (
@@ -33,6 +33,7 @@ COMMANDS = (
     notifications,
     admin,
     register,
+    reports,
     engine,
     worker,
 )
