@@ -38,6 +38,9 @@ EVENT_NAMES = {
     "assessment.rated": "dfr.assessment.rated",
     "report.drafted": "dfr.report.drafted",
     "report.sent": "dfr.report.sent",
+    "report.published": "dfr.report.published",
+    "report.corrected": "dfr.report.corrected",
+    "report.withdrawn": "dfr.report.withdrawn",
 }
 _NAMESPACE = uuid.UUID("8d3b7f52-5a2e-4c59-9d0e-2f6f0c1f7a11")
 

@@ -14,6 +14,7 @@ from models.directory import Delegation, Directorate, Person, RoleAssignment
 from models.draft import Draft
 from models.notification import Notification
 from models.overview_counts import OpenTaskCount, SubmissionCount
+from models.published_report import PublishedReport, PublishedReportVersion
 from models.reminders import Reminder
 from models.review import Action, Decision, PanelMember, ReviewTask, StandardRating
 from models.service_links import LateReturnReminder, ProposalDismissal, ServiceLink
@@ -45,6 +46,8 @@ __all__ = [
     "PanelMember",
     "Person",
     "ProposalDismissal",
+    "PublishedReport",
+    "PublishedReportVersion",
     "RaisedFlag",
     "Reminder",
     "ReportSection",

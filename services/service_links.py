@@ -25,6 +25,7 @@ from models.assessment_report import AssessmentReport
 from models.directory import Directorate, Person
 from models.draft import Draft
 from models.lifecycle import Role
+from models.published_report import PublishedReport
 from models.service_links import CHANGES, CREATES, ServiceLink
 from models.service_register import Service
 from models.submission import Submission
@@ -35,8 +36,7 @@ from services.drafts import open_draft
 NEW = "new"  # the choice that says a submission creates a new service
 EVENT_LINKED = "register.submission_linked"
 EVENT_UNLINKED = "register.submission_unlinked"
-# The state a report reaches when it is published (report publication); only then is it public.
-PUBLISHED = "published"
+PUBLISHED = "published"  # a publication the public sees (`PublishedReport.status`)
 LINKERS = N_(
     "Only the submitter, the Digital Centre of Excellence and administrators can say which "
     "service a submission changes."
@@ -222,6 +222,7 @@ class Assessed:
     phase: str | None
     result: str
     assessed_on: date
+    report: str | None = None  # the published report's address (`/reports/<slug>`), if any
 
 
 @dataclass(frozen=True)
@@ -242,21 +243,30 @@ class ServiceRecord:
     may_edit: bool  # the CoE or an administrator (owner and register entry)
 
 
-def _assessments(
-    session: Session, submissions: dict[int, Submission], statuses: set[str] | None
-) -> dict[int, list[Assessed]]:
-    """Each submission's assessments whose report is past its draft (or in `statuses`)."""
+def _assessments(session: Session, submissions: dict[int, Submission]) -> dict[int, list[Assessed]]:
+    """Each submission's assessments whose report has been sent to the team (a draft is the
+    panel's), with the published report's address where there is one."""
     found: dict[int, list[Assessed]] = {sid: [] for sid in submissions}
     if not submissions:
         return found
+    published = {
+        p.report_id: p.slug
+        for p in session.exec(
+            select(PublishedReport).where(
+                col(PublishedReport.submission_id).in_(list(submissions)),
+                PublishedReport.status == PUBLISHED,
+            )
+        ).all()
+    }
     query = select(AssessmentReport).where(
-        col(AssessmentReport.submission_id).in_(list(submissions))
+        col(AssessmentReport.submission_id).in_(list(submissions)),
+        AssessmentReport.status != "draft",
     )
     for report in session.exec(query.order_by(col(AssessmentReport.assessed_on))).all():
-        shown = report.status in statuses if statuses else report.status != "draft"
-        if shown:
-            phase = submissions[report.submission_id].phase
-            found[report.submission_id].append(Assessed(phase, report.result, report.assessed_on))
+        phase = submissions[report.submission_id].phase
+        found[report.submission_id].append(
+            Assessed(phase, report.result, report.assessed_on, published.get(report.id or 0))
+        )
     return found
 
 
@@ -292,7 +302,7 @@ def service_record(
         for link, s in _linked_to(session, service)
         if may_see(session, actor, s, today)
     }
-    assessments = _assessments(session, {sid: s for sid, (_l, s) in visible.items()}, None)
+    assessments = _assessments(session, {sid: s for sid, (_l, s) in visible.items()})
     dg = session.get(Directorate, service.dg_code)
     assert dg is not None
     return ServiceRecord(
@@ -305,8 +315,17 @@ def service_record(
 
 
 def published_assessments(session: Session, service: Service) -> list[Assessed]:
-    """The assessments of submissions linked to `service` whose report is published: what
-    the public page may show (no submission's title, reference or anything else of it)."""
-    submissions = {s.id or 0: s for _link, s in _linked_to(session, service)}
-    found = _assessments(session, submissions, {PUBLISHED})
-    return sorted((a for items in found.values() for a in items), key=lambda a: a.assessed_on)
+    """The published reports (not withdrawn) of submissions linked to `service`: what the
+    public page may show, as the report finder shows them (phase, result, date, address) and
+    nothing else of the submission."""
+    linked = select(ServiceLink.submission_id).where(ServiceLink.service_id == service.id)
+    return [
+        Assessed(p.phase, p.result, p.assessed_on, p.slug)
+        for p in session.exec(
+            select(PublishedReport)
+            .where(
+                col(PublishedReport.submission_id).in_(linked), PublishedReport.status == PUBLISHED
+            )
+            .order_by(col(PublishedReport.assessed_on))
+        ).all()
+    ]

@@ -39,6 +39,7 @@ from tests.factories import (
     decide,
     log_count,
     make_submission,
+    publish_report_row,
     submission_data,
 )
 from tests.register_data import services_csv
@@ -186,12 +187,17 @@ def test_the_service_record_shows_only_what_the_reader_may_see(register, checkli
 def test_the_public_side_shows_only_published_assessments(register, checklist_registry):
     sid = make_submission(register, checklist_registry, **SERVICE)
     _assessed(register, checklist_registry, sid)
-    _report_is(register, sid, "published")
+    _report_is(register, sid, "sent")
     with session_scope(register) as session:
         link_submission(session, "coe.one", sid, "fishing-licence")
-        record = service_record(session, "coe.one", "fishing-licence")
-        [shown] = published_assessments(session, record.service)
-        assert (shown.phase, shown.result) == ("alpha", "green")
+        service = service_record(session, "coe.one", "fishing-licence").service
+        assert published_assessments(session, service) == []  # sent is not published
+    publish_report_row(register, sid, "fishing-alpha")
+    with session_scope(register) as session:
+        [shown] = published_assessments(session, service)
+        assert (shown.phase, shown.result, shown.report) == ("alpha", "green", "fishing-alpha")
+        [linked] = service_record(session, "coe.one", "fishing-licence").linked
+        assert linked.assessments[0].report == "fishing-alpha"
 
 
 def test_the_submission_page_offers_the_choice_to_its_submitter_only(register, checklist_registry):

@@ -222,12 +222,11 @@ def test_the_coe_turns_a_candidate_into_a_draft_once(loaded: Site):
 def test_assessments_show_on_the_coes_page_once_sent_and_in_public_once_published(
     loaded: Site,
 ):
-    from models.assessment_report import AssessmentReport
     from models.working_days import london_today
     from services.decide import DecisionRequest, record_decision
     from services.service_links import set_link
     from tests.assessment_support import assess_and_report
-    from tests.factories import open_task
+    from tests.factories import open_task, publish_report_row
 
     engine, reg = engine_for(loaded.database_url), registry(ROOT / "checklists" / "data")
     submission, task = submit_example(loaded, EXAMPLES / "02-new-service-alpha-amber.yaml")
@@ -246,13 +245,9 @@ def test_assessments_show_on_the_coes_page_once_sent_and_in_public_once_publishe
     assert "alpha assessment on" in record and ": amber" in record
     page = _page(public.get("/services/road-works-permit"))
     assert "Service Standard assessments" not in page  # sent, not published
-    with session_scope(engine) as session:
-        report = session.exec(
-            select(AssessmentReport).where(AssessmentReport.submission_id == sid)
-        ).one()
-        report.status = "published"
-        session.add(report)
+    publish_report_row(engine, sid, "road-works-alpha")
     page = _page(public.get("/services/road-works-permit"))
+    assert 'href="/reports/road-works-alpha"' in page
     assert "Service Standard assessments" in page and "alpha assessment on" in page
     assert submission.reference not in page and submission.title_en not in page
     public.get("/language/cy?next=/services/road-works-permit")

@@ -22,7 +22,7 @@ from dfr.i18n import _
 # submission's life first, then administration, then the engine.
 # isort: off
 from dfr.cli import submissions, reviews, actions, assessments, notifications, admin
-from dfr.cli import register, register_links, engine, worker
+from dfr.cli import register, register_links, reports, engine, worker
 # isort: on
 
 COMMANDS = (
@@ -34,6 +34,7 @@ COMMANDS = (
     admin,
     register,
     register_links,
+    reports,
     engine,
     worker,
 )
