@@ -15,6 +15,7 @@ from models.draft import Draft
 from models.notification import Notification
 from models.overview_counts import OpenTaskCount, SubmissionCount
 from models.reminders import Reminder
+from models.report_response import ReportChallenge, ReportFeedback
 from models.review import Action, Decision, PanelMember, ReviewTask, StandardRating
 from models.service_register import Service, TransactionType
 from models.service_returns import MonthlyReturn
@@ -44,6 +45,8 @@ __all__ = [
     "Person",
     "RaisedFlag",
     "Reminder",
+    "ReportChallenge",
+    "ReportFeedback",
     "ReportSection",
     "ReviewTask",
     "RoleAssignment",
