@@ -511,3 +511,17 @@ def response_view(
         may_give_feedback=team and report.status == "accepted" and feedback is None,
         feedback=feedback if team else None,
     )
+
+
+def report_task_for(session: Session, person_id: str, submission_id: int) -> int | None:
+    """The assessment (review task) whose report the submission page links `person_id` to:
+    the latest report's, when they may read it (a draft is the panel's); None otherwise."""
+    exists = session.exec(
+        select(AssessmentReport.id).where(AssessmentReport.submission_id == submission_id)
+    ).first()
+    if exists is None:
+        return None
+    try:
+        return report_view(session, person_id, submission_id).report.task_id
+    except NotFoundError:
+        return None

@@ -25,7 +25,7 @@ def feedback_rows(engine) -> int:
         return session.exec(select(func.count()).select_from(ReportFeedback)).one()
 
 
-def test_feedback_waits_for_the_final_report(people, sent):
+def test_feedback_waits_for_the_final_report(people, sent):  # noqa: F811
     before = log_count(people)
     with (
         pytest.raises(TransitionError, match="once its report is final"),
@@ -35,7 +35,7 @@ def test_feedback_waits_for_the_final_report(people, sent):
     assert log_count(people) == before and feedback_rows(people) == 0
 
 
-def test_the_team_gives_feedback_once_and_it_counts_in_the_figures(people, sent):
+def test_the_team_gives_feedback_once_and_it_counts_in_the_figures(people, sent):  # noqa: F811
     with session_scope(people) as session:
         accept_report(session, sent, TEAM, on=CLOSES)
         given = give_feedback(session, sent, TEAM, "satisfied", "  Clear and fair.  ", on=CLOSES)
@@ -85,7 +85,13 @@ def test_figures_come_month_by_month(people):
     ],
 )
 def test_wrong_feedback_is_refused_and_writes_nothing(
-    people, sent, person, score, comment, refusal, message
+    people,
+    sent,  # noqa: F811
+    person,
+    score,
+    comment,
+    refusal,
+    message,
 ):
     with session_scope(people) as session:
         accept_report(session, sent, TEAM, on=CLOSES)

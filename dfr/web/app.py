@@ -31,6 +31,7 @@ from dfr.web.routes import (
     register_api,
     register_priorities,
     register_upload,
+    report_response,
     review,
     submissions,
     submit,
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         actions,
         assessment,
         assessment_ratings,
+        report_response,  # before assessment_report: its /{language} would take /challenge
         assessment_report,
         review,
         reassign,
