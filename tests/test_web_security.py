@@ -115,6 +115,8 @@ ACTION_SETTER = Rule(
     "the reviewer who set the condition (or their cover), of a visible submission", SIGN_IN, 404
 )
 API_POLICY_OFFICER = Rule("policy officer, JSON API", 401, 403)
+REPORT_API = Rule("the team or panel of a visible submission, JSON API", 401, 404)
+SATISFACTION_API = Rule("the CoE, administrators and Digital Leaders, JSON API", 401, 403)
 REGISTER_API = Rule("the CoE and administrators, JSON API (the register)", 401, 403)
 REGISTER_EDITOR = Rule("the CoE and administrators (the register of services)", SIGN_IN, 404)
 
@@ -123,7 +125,7 @@ REGISTER_EDITOR = Rule("the CoE and administrators (the register of services)", 
 class Declared:
     rule: Rule
     path: str  # a real path, `{w.…}` filled from the World
-    form: dict[str, str] | None = None  # for a POST: a valid-looking form
+    form: dict[str, Any] | None = None  # for a POST: a valid-looking form (or JSON body)
 
 
 COVER_DAYS = {"starts-day": "1", "starts-month": "12", "starts-year": "2030"}
@@ -263,14 +265,48 @@ DECLARED: dict[tuple[str, str], Declared] = {
             ("POST", "/report/send", "/report/send", {}),
             ("GET", "/report/{language}", "/report/cy", None),
             ("POST", "/report/{language}", "/report/cy", {"summary": "Crynodeb"}),
+            ("POST", "/report/accept", "/report/accept", {}),
+            ("GET", "/report/challenge", "/report/challenge", None),
+            (
+                "POST",
+                "/report/challenge",
+                "/report/challenge",
+                {"standards": "w12", "reason-w12": "Why"},
+            ),
+            ("GET", "/report/challenge/answer", "/report/challenge/answer", None),
+            (
+                "POST",
+                "/report/challenge/answer",
+                "/report/challenge/answer",
+                {"rating-w12": "green", "rationale-w12": "Why"},
+            ),
+            ("GET", "/report/feedback", "/report/feedback", None),
+            ("POST", "/report/feedback", "/report/feedback", {"score": "5"}),
         ]
     },
+    **{
+        (method, f"/api/v1/submissions/{{submission_id}}/report{tail}"): Declared(
+            REPORT_API, f"/api/v1/submissions/{{w.in_review}}/report{tail}", form
+        )
+        for method, tail, form in [
+            ("GET", "", None),
+            ("POST", "/accept", {}),
+            ("POST", "/challenge", {"challenges": {"w12": "Why"}}),
+            ("POST", "/challenge/answer", {"answers": {"w12": {"rating": "green"}}}),
+            ("POST", "/feedback", {"score": 5}),
+        ]
+    },
+    ("GET", "/api/v1/assessments/satisfaction"): Declared(
+        SATISFACTION_API, "/api/v1/assessments/satisfaction"
+    ),
     ("GET", "/dg/{dg_code}"): Declared(DG_OVERSEER, "/dg/EST"),
     ("POST", "/api/submissions"): Declared(API_POLICY_OFFICER, "/api/submissions"),
 }
 # Sign-in and sign-out are checked on their own; the JSON API (no form, no CSRF token) in
 # test_web_api.
-NOT_FORMS = {"/sign-in", "/sign-out", "/api/submissions"}
+NOT_FORMS = {"/sign-in", "/sign-out", "/api/submissions"} | {
+    d.path for d in DECLARED.values() if d.rule is REPORT_API
+}
 
 
 def _walk(routes: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -366,6 +402,8 @@ def _request(client: Browserless, declared: Declared, w: World, who: str):
     if declared.rule is API_POLICY_OFFICER:
         document = read_yaml(EXAMPLES / "02-new-service-alpha-amber.yaml")["submission"]
         return client.client.post(path, json={"submission": {**document, "submitter": who}})
+    if declared.rule is REPORT_API and declared.form is not None:
+        return client.client.post(path, json=declared.form)
     if declared.rule is REGISTER_API:
         figures = {name: "not provided" for name in FIGURES}
         return client.client.put(path, json={"figures": figures, "reason": "x"})

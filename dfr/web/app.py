@@ -31,6 +31,7 @@ from dfr.web.routes import (
     register_api,
     register_priorities,
     register_upload,
+    report_api,
     report_response,
     review,
     submissions,
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         find,
         overview,
         api,
+        report_api,
     ):
         app.include_router(module.router)
     add_error_pages(app)
