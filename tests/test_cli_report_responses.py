@@ -41,6 +41,8 @@ def test_the_team_challenges_the_lead_answers_and_the_team_gives_feedback(initia
                          "w12=green:The baselines are in the framework.", "--as", lead)  # fmt: skip
     assert code == 0, err
     assert "Answered. The report is final; the result is green." in out
+    code, out, err = dfr(capsys, "--lang", "cy", "assessments", "report", "1", "--as", TEAM)
+    assert code == 0 and "terfynol ar ôl ateb y panel i her y tîm" in out, err
     code, out, err = dfr(capsys, "assessments", "accept-report", "1", "--as", TEAM)
     assert code == 0 and "final after the panel's answer to the team's challenge" in out
     code, out, err = dfr(capsys, "assessments", "feedback", "1", "--score", "7", "--as", TEAM)
