@@ -15,6 +15,7 @@ from dfr.settings import get_settings
 from models.assessment_report import AssessmentReport, ReportSection
 from models.audit import LogEntry
 from models.db import session_scope
+from models.directory import Delegation
 from models.notification import Notification
 from models.report_response import ReportChallenge
 from models.review import Action
@@ -302,3 +303,24 @@ def test_the_team_is_not_reminded_after_silence_accepted_the_report(people, sent
         accept_by_silence(session, CLOSES + timedelta(days=1))
         made = sweep(session, CLOSES + timedelta(days=1))
         assert [r for r in made if r.item_kind == "response"] == []
+
+
+def test_whoever_covers_for_the_submitter_or_the_lead_may_act_for_them(people, sent):
+    with session_scope(people) as session:
+        for absent, cover in ((TEAM, "cm.est"), (LEAD, "lead.two")):
+            session.add(
+                Delegation(
+                    person_id=absent, delegate_id=cover, starts_on=ASSESSED, ends_on=CLOSES,
+                    reason="Leave",
+                )
+            )  # fmt: skip
+    with session_scope(people) as session:
+        challenge_report(session, sent, "cm.est", {"w12": "We disagree."}, on=CLOSES)
+        answer = {"w12": StandardAnswer("amber", "The rating stands.")}
+        report = answer_challenge(session, sent, "lead.two", answer, on=CLOSES)
+        assert report.accepted_how == "after_challenge"
+    with (
+        pytest.raises(NotFoundError, match="No submission"),
+        session_scope(people) as session,
+    ):  # their cover has ended: the submission is not theirs to see
+        accept_report(session, sent, "cm.est", on=CLOSES + timedelta(days=1))

@@ -81,6 +81,12 @@ def test_the_team_challenges_the_lead_answers_and_the_team_gives_feedback(
     assert gettext("final after the panel's answer to the team's challenge", language) in text
     assert gettext("rating changed", language).capitalize() in text
     assert panel.get(f"{path}/feedback").status_code == 404  # the survey is the team's
+    history = seen(team.get(f"/submissions/{sid}"))  # the rating as sent stays in the history
+    assert gettext("The panel answered the challenge; the report is final", language) in history
+    before_after = gettext("From {before} to {after}", language).format(
+        before=gettext("amber", language), after=gettext("green", language)
+    )
+    assert before_after in history
 
     survey = team.get(f"{path}/feedback")
     assert survey.status_code == 200
