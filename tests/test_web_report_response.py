@@ -97,6 +97,13 @@ def test_the_team_challenges_the_lead_answers_and_the_team_gives_feedback(
     assert thanked.status_code == 200
     assert t("Thank you: your feedback on the assessment has been recorded.") in seen(thanked)
     assert team.get(f"{path}/feedback").status_code == 404  # once per report
+    assert team.get("/assessments/satisfaction").status_code == 403
+    coe = signed_in(site, "carys.llewelyn", language)
+    figures = seen(coe.get("/assessments/satisfaction"))
+    assert t("Satisfaction with assessments") in figures and "Teg a chlir." in figures
+    assert t("Satisfied or very satisfied") in figures
+    assert words("Satisfied or very satisfied", OTHER[language]) not in figures
+    coe.close()
     for client in (team, panel):
         client.close()
 

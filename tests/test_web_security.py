@@ -117,6 +117,7 @@ ACTION_SETTER = Rule(
 API_POLICY_OFFICER = Rule("policy officer, JSON API", 401, 403)
 REPORT_API = Rule("the team or panel of a visible submission, JSON API", 401, 404)
 SATISFACTION_API = Rule("the CoE, administrators and Digital Leaders, JSON API", 401, 403)
+SATISFACTION_PAGE = Rule("the CoE, administrators and Digital Leaders (figures)", SIGN_IN, 403)
 REGISTER_API = Rule("the CoE and administrators, JSON API (the register)", 401, 403)
 REGISTER_EDITOR = Rule("the CoE and administrators (the register of services)", SIGN_IN, 404)
 
@@ -296,6 +297,7 @@ DECLARED: dict[tuple[str, str], Declared] = {
             ("POST", "/feedback", {"score": 5}),
         ]
     },
+    ("GET", "/assessments/satisfaction"): Declared(SATISFACTION_PAGE, "/assessments/satisfaction"),
     ("GET", "/api/v1/assessments/satisfaction"): Declared(
         SATISFACTION_API, "/api/v1/assessments/satisfaction"
     ),

@@ -13,16 +13,19 @@ from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from dfr.dates import long_month
 from dfr.errors import DfrError, NotFoundError, PermissionDeniedError, TransitionError
-from dfr.i18n import _
+from dfr.i18n import _, get_language
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
 from dfr.web.forms import FormErrors, RowId, text
 from dfr.web.routes.assessment_report import PATH, report_names, report_page_with
-from dfr.web.templating import render_form
+from dfr.web.templating import render, render_form
 from flows.start import after_commit_in_background
+from models.dates import add_months
 from models.db import session_scope
 from models.report_response import SATISFACTION
-from services.report_feedback import give_feedback
+from models.working_days import london_today
+from services.report_feedback import give_feedback, satisfaction_figures
 from services.report_responses import (
     ResponseView,
     StandardAnswer,
@@ -257,4 +260,32 @@ def feedback(
     background.add_task(after_commit_in_background, submission_id)
     return RedirectResponse(
         f"{PATH.format(submission_id=submission_id)}?feedback=thanks", status_code=303
+    )
+
+
+# -- the satisfaction figures -----------------------------------------------------------------
+
+
+@router.get("/assessments/satisfaction")
+async def satisfaction_page(request: Request, visitor: CurrentVisitor) -> Response:
+    """The team's satisfaction with assessments, month by month over the last year (or one
+    DG's: `?dg=EST`), for the performance figures."""
+    today = london_today()
+    dg = request.query_params.get("dg") or None
+    with session_scope(read_only=True) as session:
+        figures = satisfaction_figures(session, visitor.id, add_months(today, -11), today, dg)
+    return render(
+        request,
+        "satisfaction.html",
+        title=_("Satisfaction with assessments"),
+        rows=[
+            (
+                long_month(f.month, get_language()),
+                f.count,
+                "—" if f.share_satisfied is None else f"{f.share_satisfied:.0%}",
+            )
+            for f in reversed(figures)
+        ],
+        comments=[c for f in reversed(figures) for c in f.comments],
+        dg=dg,
     )
