@@ -111,6 +111,9 @@ EVENTS = {
     "report.challenged": N_("Assessment report challenged by the team"),
     "report.challenge_decided": N_("The panel answered the challenge; the report is final"),
     "report.feedback_given": N_("Feedback on the assessment given"),
+    "report.published": N_("Assessment report published"),
+    "report.corrected": N_("Published assessment report corrected"),
+    "report.withdrawn": N_("Published assessment report withdrawn"),
 }
 
 # What the reminder sweep chases besides reviews and actions.
@@ -144,6 +147,22 @@ PHASES = {
     "alpha": N_("alpha"),
     "beta": N_("beta"),
     "live": N_("live"),
+}
+
+# The headings of a published assessment report (each language version has its own).
+REPORT_HEADINGS = {
+    "dg": N_("Directorate-General"),
+    "phase": N_("Phase"),
+    "assessed_on": N_("Assessment date"),
+    "lead_assessor": N_("Lead assessor"),
+    "panel": N_("Panel"),
+    "result": N_("Result"),
+    "about": N_("About the service"),
+    "found": N_("What the panel found"),
+    "standards": N_("The standards"),
+    "done_well": N_("What the team has done well"),
+    "to_explore": N_("What the team needs to explore"),
+    "reassessment": N_("reassessment"),
 }
 
 # The seats of a Service Standard assessment panel (models/assessment_panel.py).

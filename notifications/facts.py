@@ -1,5 +1,6 @@
 """What the message templates say about submissions: read for a whole queueing run in a few
-queries per 500 submissions (flags, actions, decisions, review tasks), never per log entry."""
+queries per 500 submissions (flags, actions, decisions, review tasks), never per log entry;
+each kind of fact only when a message needs it."""
 
 from __future__ import annotations
 
@@ -43,52 +44,93 @@ class TemplateFacts:
     ) -> None:
         self.submissions, self.directory, self.registry = submissions, directory, registry
         self.base_url = settings.base_url.rstrip("/")
-        self.pins: dict[tuple[int, int], dict[str, int]] = {}
-        self.raised: dict[tuple[int, int], list[RaisedFlag]] = {}
-        self.actions: dict[int, list[Action]] = {}
-        self.decision_at: dict[int, int] = {}  # log seq -> decision id
-        self.assignee: dict[int, str | None] = {}  # review task id -> assignee
-        self.report_lead: dict[int, str] = {}  # assessment report id -> its lead
+        self._session = session
+        self._read: set[str] = set()  # the facts read so far (each on first use)
+        self._pins: dict[tuple[int, int], dict[str, int]] = {}
+        self._raised: dict[tuple[int, int], list[RaisedFlag]] = {}
+        self._action_rows: dict[int, list[Action]] = {}
+        self._decision_at: dict[int, int] = {}  # log seq -> decision id
+        self._assignee: dict[int, str | None] = {}  # review task id -> assignee
+        self._report_lead: dict[int, str] = {}  # assessment report id -> its lead
         self.standard_names: dict[str, dict[str, str]] = {}  # language -> standard id -> name
-        for ids in batches(sorted(submissions)):
-            self._read(session, ids)
 
-    def _read(self, session: Session, ids: list[int]) -> None:
-        for sid, round_, checklist_id, version in session.exec(
-            select(
-                ChecklistAnswers.submission_id,
-                ChecklistAnswers.round,
-                ChecklistAnswers.checklist_id,
-                ChecklistAnswers.checklist_version,
-            ).where(col(ChecklistAnswers.submission_id).in_(ids))
-        ).all():
-            self.pins.setdefault((sid, round_), {})[checklist_id] = version
-        for flag in session.exec(
-            select(RaisedFlag)
-            .where(col(RaisedFlag.submission_id).in_(ids))
-            .order_by(col(RaisedFlag.id))
-        ).all():
-            self.raised.setdefault((flag.submission_id, flag.round), []).append(flag)
-        for action in session.exec(
-            select(Action).where(col(Action.submission_id).in_(ids)).order_by(col(Action.id))
-        ).all():
-            self.actions.setdefault(action.submission_id, []).append(action)
-        for decision_id, seq in session.exec(
-            select(Decision.id, Decision.log_seq).where(col(Decision.submission_id).in_(ids))
-        ).all():
-            self.decision_at[seq] = decision_id or 0
-        for report_id, lead in session.exec(
-            select(AssessmentReport.id, AssessmentReport.lead_id).where(
-                col(AssessmentReport.submission_id).in_(ids)
-            )
-        ).all():
-            self.report_lead[report_id or 0] = lead
-        for task_id, assignee in session.exec(
-            select(ReviewTask.id, ReviewTask.assignee_id).where(
-                col(ReviewTask.submission_id).in_(ids)
-            )
-        ).all():
-            self.assignee[task_id or 0] = assignee
+    def knows_decisions(self, decision_at: dict[int, int]) -> None:
+        """The decisions of the entries being queued (log seq -> decision id), as the step
+        that wrote them knows them: not read again."""
+        self._decision_at.update(decision_at)
+        self._read.add("decisions")
+
+    def _batches(self, fact: str) -> list[list[int]]:
+        """The submissions' ids in batches, the first time `fact` is needed; else none."""
+        if fact in self._read:
+            return []
+        self._read.add(fact)
+        return batches(sorted(self.submissions))
+
+    @property
+    def pins(self) -> dict[tuple[int, int], dict[str, int]]:
+        for ids in self._batches("pins"):
+            for sid, round_, checklist_id, version in self._session.exec(
+                select(
+                    ChecklistAnswers.submission_id,
+                    ChecklistAnswers.round,
+                    ChecklistAnswers.checklist_id,
+                    ChecklistAnswers.checklist_version,
+                ).where(col(ChecklistAnswers.submission_id).in_(ids))
+            ).all():
+                self._pins.setdefault((sid, round_), {})[checklist_id] = version
+        return self._pins
+
+    @property
+    def raised(self) -> dict[tuple[int, int], list[RaisedFlag]]:
+        for ids in self._batches("flags"):
+            for flag in self._session.exec(
+                select(RaisedFlag)
+                .where(col(RaisedFlag.submission_id).in_(ids))
+                .order_by(col(RaisedFlag.id))
+            ).all():
+                self._raised.setdefault((flag.submission_id, flag.round), []).append(flag)
+        return self._raised
+
+    @property
+    def actions(self) -> dict[int, list[Action]]:
+        for ids in self._batches("actions"):
+            for action in self._session.exec(
+                select(Action).where(col(Action.submission_id).in_(ids)).order_by(col(Action.id))
+            ).all():
+                self._action_rows.setdefault(action.submission_id, []).append(action)
+        return self._action_rows
+
+    @property
+    def decision_at(self) -> dict[int, int]:
+        for ids in self._batches("decisions"):
+            for decision_id, seq in self._session.exec(
+                select(Decision.id, Decision.log_seq).where(col(Decision.submission_id).in_(ids))
+            ).all():
+                self._decision_at[seq] = decision_id or 0
+        return self._decision_at
+
+    @property
+    def report_lead(self) -> dict[int, str]:
+        for ids in self._batches("reports"):
+            for report_id, lead in self._session.exec(
+                select(AssessmentReport.id, AssessmentReport.lead_id).where(
+                    col(AssessmentReport.submission_id).in_(ids)
+                )
+            ).all():
+                self._report_lead[report_id or 0] = lead
+        return self._report_lead
+
+    @property
+    def assignee(self) -> dict[int, str | None]:
+        for ids in self._batches("tasks"):
+            for task_id, assignee in self._session.exec(
+                select(ReviewTask.id, ReviewTask.assignee_id).where(
+                    col(ReviewTask.submission_id).in_(ids)
+                )
+            ).all():
+                self._assignee[task_id or 0] = assignee
+        return self._assignee
 
     def context(
         self, message: str, entry: LogEntry, recipient: Recipient, language: str

@@ -64,13 +64,46 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _truncate_all(engine: Engine) -> None:
-    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        conn.execute(
-            text("INSERT INTO decision_log_head (id, seq, hash) VALUES (1, 0, :h)"), {"h": "0" * 64}
+_PG_RESET: dict[str, str] = {}
+
+
+def _pg_reset_statement(engine: Engine) -> str:
+    """One script that empties every table of the database but Alembic's (with triggers and
+    foreign-key checks off for the session, so the order does not matter), restarts every
+    sequence and puts the log back at its start. DELETE on mostly empty tables is far faster than
+    TRUNCATE, which makes new files for each of them (about 0.25 s a test)."""
+    key = engine.url.render_as_string(hide_password=False)
+    if key not in _PG_RESET:
+        with engine.connect() as conn:
+            tables = conn.execute(
+                text(
+                    "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version' ORDER BY tablename"
+                )
+            ).scalars()
+            deletes = [f"DELETE FROM {t};" for t in tables]
+            sequences = conn.execute(
+                text(
+                    "SELECT quote_literal(quote_ident(sequencename)) FROM pg_sequences "
+                    "WHERE schemaname = 'public'"
+                )
+            ).scalars()
+            restarts = ", ".join(f"setval({s}, 1, false)" for s in sequences)
+        _PG_RESET[key] = "\n".join(
+            [
+                "SET LOCAL session_replication_role = replica;",
+                *deletes,
+                f"SELECT {restarts};" if restarts else "",
+                "INSERT INTO decision_log_head (id, seq, hash) VALUES (1, 0, repeat('0', 64));",
+            ]
         )
+    return _PG_RESET[key]
+
+
+def _truncate_all(engine: Engine) -> None:
+    script = _pg_reset_statement(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(script)
 
 
 def empty_database(engine: Engine) -> None:
