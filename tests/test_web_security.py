@@ -99,6 +99,7 @@ class Rule:
 
 
 PUBLIC = Rule("public", OPEN, OPEN)
+UNPUBLISHED = Rule("public once published (not found before)", 404, 404)
 SIGNED_IN = Rule("signed-in", SIGN_IN, OPEN)
 POLICY_OFFICER = Rule("policy officer", SIGN_IN, 403)
 DRAFT_OWNER = Rule("owner-only (drafts)", SIGN_IN, 404)
@@ -157,6 +158,16 @@ DECLARED: dict[tuple[str, str], Declared] = {
     ("GET", "/services/dg/{code}"): Declared(PUBLIC, "/services/dg/SF"),
     ("GET", "/services-summary"): Declared(PUBLIC, "/services-summary"),
     ("GET", "/open-data"): Declared(PUBLIC, "/open-data"),
+    # Published assessment reports: the finder and open data are anyone's; a report that is not
+    # published (here: none is) is not found, by anyone.
+    ("GET", "/reports"): Declared(PUBLIC, "/reports?dg=EST&result=green"),
+    ("GET", "/reports/feed.atom"): Declared(PUBLIC, "/reports/feed.atom"),
+    ("GET", "/reports/{slug}"): Declared(UNPUBLISHED, "/reports/dfr-00002-alpha-2030-01-07"),
+    **{
+        ("GET", f"/open-data/{name}"): Declared(PUBLIC, f"/open-data/{name}")
+        for kind in ("reports", "report-ratings")
+        for name in (f"{kind}.csv", f"{kind}.json")
+    },
     **{
         ("GET", f"/open-data/{name}"): Declared(PUBLIC, f"/open-data/{name}")
         for kind in ("services", "returns", "kpis")
@@ -283,6 +294,14 @@ DECLARED: dict[tuple[str, str], Declared] = {
             ),
             ("GET", "/report/feedback", "/report/feedback", None),
             ("POST", "/report/feedback", "/report/feedback", {"score": "5"}),
+            ("GET", "/report/publication", "/report/publication", None),
+            ("POST", "/report/publication/publish", "/report/publication/publish", {}),
+            (
+                "POST",
+                "/report/publication/{step}",
+                "/report/publication/withdraw",
+                {"reason-cy": "Rheswm", "reason-en": "Reason"},
+            ),
         ]
     },
     **{
@@ -377,12 +396,12 @@ def test_a_route_added_without_a_rule_is_named():
 
     app = create_app()
     extra = APIRouter()
-    extra.get("/reports/{report_id}")(lambda report_id: report_id)
-    extra.post("/reports/{report_id}/publish", include_in_schema=False)(lambda report_id: 1)
+    extra.get("/widgets/{widget_id}")(lambda widget_id: widget_id)
+    extra.post("/widgets/{widget_id}/publish", include_in_schema=False)(lambda widget_id: 1)
     app.include_router(extra)
     problem = undeclared(app_routes(app))
     assert problem is not None
-    assert "GET /reports/{report_id}, POST /reports/{report_id}/publish" in problem
+    assert "GET /widgets/{widget_id}, POST /widgets/{widget_id}/publish" in problem
     assert "visible-submission" in problem  # the rules to choose from
 
 
