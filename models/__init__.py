@@ -16,6 +16,7 @@ from models.notification import Notification
 from models.overview_counts import OpenTaskCount, SubmissionCount
 from models.published_report import PublishedReport, PublishedReportVersion
 from models.reminders import Reminder
+from models.report_response import ReportChallenge, ReportFeedback
 from models.review import Action, Decision, PanelMember, ReviewTask, StandardRating
 from models.service_links import LateReturnReminder, ProposalDismissal, ServiceLink
 from models.service_register import Service, TransactionType
@@ -50,6 +51,8 @@ __all__ = [
     "PublishedReportVersion",
     "RaisedFlag",
     "Reminder",
+    "ReportChallenge",
+    "ReportFeedback",
     "ReportSection",
     "ReviewTask",
     "RoleAssignment",

@@ -178,6 +178,8 @@ class TemplateFacts:
             context["report_link"] = MarkdownText(
                 f"{self.base_url}/submissions/{submission.id}/assessment/report"
             )
+        elif message in {"report_accepted", "report_challenged", "challenge_decided"}:
+            context.update(self._response(submission, entry, message, language))
         elif message in {"assessment_booked", "panel_conflict"}:
             context.update(self._panel(submission, entry, language))
         elif message == "final_outcome":
@@ -288,6 +290,40 @@ class TemplateFacts:
             "assessment_link": link,
         }
 
+    def _response(
+        self, submission: Submission, entry: LogEntry, message: str, language: str
+    ) -> dict[str, Any]:
+        """The team's answer to a report, or the panel's to a challenge: who, which standards
+        (by number and title), the result now, and where to read it and give feedback."""
+        payload = entry.payload
+        actor = self.directory.person(entry.actor_id or "")
+        report_link = f"{self.base_url}/submissions/{submission.id}/assessment/report"
+        context: dict[str, Any] = {
+            "actor": actor.name if actor else "",
+            "result": label(labels.OUTCOMES, payload.get("result", ""), language),
+            "report_link": MarkdownText(report_link),
+            "feedback_link": MarkdownText(f"{report_link}/feedback"),
+            "silence": payload.get("accepted_how") == "silence",
+            "standards": [],
+        }
+        if message == "report_challenged":
+            context["due"] = long_date(payload["challenge_due"], language)
+            context["standards"] = [
+                {"name": self._standard(sid, language), "reason": challenge["reason"]}
+                for sid, challenge in sorted(payload.get("standards", {}).items())
+            ]
+        elif message == "challenge_decided":
+            context["standards"] = [
+                {
+                    "name": self._standard(sid, language),
+                    "answer": label(labels.CHALLENGE_ANSWERS, answer["answer"], language),
+                    "rating": label(labels.OUTCOMES, answer["to"], language),
+                    "rationale": answer["rationale"],
+                }
+                for sid, answer in sorted(payload.get("answers", {}).items())
+            ]
+        return context
+
     def _chased(self, submission: Submission, entry: LogEntry, language: str) -> dict[str, Any]:
         """What a reminder or escalation is about, who holds it, and when it was due."""
         payload = entry.payload
@@ -295,9 +331,12 @@ class TemplateFacts:
         if payload["item_kind"] == "task":
             what = label(labels.STAGES, payload["what"], language)
             owner_id = self.assignee.get(payload["item_id"])
-        elif payload["item_kind"] == "report":
-            what = label(labels.REPORTS, "report", language)
+        elif payload["item_kind"] in ("report", "challenge"):
+            what = label(labels.REPORTS, payload["item_kind"], language)
             owner_id = self.report_lead.get(payload["item_id"])
+        elif payload["item_kind"] == "response":
+            what = label(labels.REPORTS, "response", language)
+            owner_id = submission.submitter_id
         else:
             action = next(
                 (a for a in self.actions.get(submission.id or 0, []) if a.id == payload["item_id"]),

@@ -21,6 +21,9 @@ from models.db import session_scope
 from models.notification import Notification
 from models.submission import Submission
 from tests.factories import decide, load_people, submission_data
+from tests.test_assessment_ratings import booked  # noqa: F401 - fixture
+from tests.test_assessment_reports import settled  # noqa: F401 - fixture
+from tests.test_report_responses import sent  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.prefect
 
@@ -280,3 +283,32 @@ def test_dfr_serve_registers_the_scheduled_deployments(prefect_server, tmp_path)
     finally:
         server.terminate()
         server.wait(30)
+
+
+def test_the_daily_sweep_accepts_a_report_by_silence_once_and_tells_prefect(
+    engine,
+    outbox,
+    checklist_registry,
+    sent,  # noqa: F811 - the fixture imported above
+):
+    """Silence for 10 working days: the scheduled sweep records the report as accepted, tells
+    the team and the panel, and Prefect hears of it; running it again does nothing again."""
+    from datetime import timedelta
+
+    from tests.test_report_responses import CLOSES
+
+    day = (CLOSES + timedelta(days=1)).isoformat()
+    asyncio.run(remind(today=day))
+    with session_scope(engine) as session:
+        told = session.exec(
+            select(Notification.recipient_id).where(Notification.message == "report_accepted")
+        ).all()
+        entries = session.exec(
+            select(LogEntry).where(LogEntry.event == "report.accepted_by_silence")
+        ).all()
+    assert "policy.est" in told and len(entries) == 1
+    events = this_tests_events(engine, [sent])
+    assert "dfr.report.accepted" in {e.event for e in events}
+    before = (count(engine, LogEntry), count(engine, Notification))
+    asyncio.run(remind(today=day))
+    assert (count(engine, LogEntry), count(engine, Notification)) == before

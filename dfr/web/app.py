@@ -33,7 +33,9 @@ from dfr.web.routes import (
     register_links_api,
     register_priorities,
     register_upload,
+    report_api,
     report_publication,
+    report_response,
     reports,
     review,
     submissions,
@@ -77,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         actions,
         assessment,
         assessment_ratings,
+        report_response,  # before assessment_report: its /{language} would take /challenge
         assessment_report,
         review,
         reassign,
@@ -84,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         find,
         overview,
         api,
+        report_api,
     ):
         app.include_router(module.router)
     add_error_pages(app)
