@@ -15,8 +15,11 @@ from models.draft import Draft
 from models.notification import Notification
 from models.overview_counts import OpenTaskCount, SubmissionCount
 from models.progress_report import ProgressReport, ProgressReportFile
+from models.published_report import PublishedReport, PublishedReportVersion
 from models.reminders import Reminder
+from models.report_response import ReportChallenge, ReportFeedback
 from models.review import Action, Decision, PanelMember, ReviewTask, StandardRating
+from models.service_links import LateReturnReminder, ProposalDismissal, ServiceLink
 from models.service_register import Service, TransactionType
 from models.service_returns import MonthlyReturn
 from models.sign_in import SignInAttempt, WebSession
@@ -36,6 +39,7 @@ __all__ = [
     "EventEmission",
     "EvidenceLink",
     "InterestDeclaration",
+    "LateReturnReminder",
     "LogEntry",
     "LogHead",
     "MonthlyReturn",
@@ -45,12 +49,18 @@ __all__ = [
     "Person",
     "ProgressReport",
     "ProgressReportFile",
+    "ProposalDismissal",
+    "PublishedReport",
+    "PublishedReportVersion",
     "RaisedFlag",
     "Reminder",
+    "ReportChallenge",
+    "ReportFeedback",
     "ReportSection",
     "ReviewTask",
     "RoleAssignment",
     "Service",
+    "ServiceLink",
     "SettlementDraft",
     "SignInAttempt",
     "StandardRating",

@@ -29,6 +29,7 @@ from models.assessment_report import (
     ReportSection,
     missing_in,
     report_due,
+    response_due,
 )
 from models.directory import Person
 from models.lifecycle import Role
@@ -257,6 +258,7 @@ def send_report(
             )
         report = view.report
         report.status, report.sent_at = "sent", datetime.now(UTC)
+        report.response_due = response_due(today)  # the team's 10 working days to answer
         session.add(report)
         panel = session.exec(
             select(PanelMember.person_id).where(PanelMember.task_id == report.task_id)
@@ -272,6 +274,7 @@ def send_report(
                 "result": report.result,
                 "assessed_on": report.assessed_on.isoformat(),
                 "panel": sorted(set(panel) - {person_id}),
+                "response_due": report.response_due.isoformat(),
             },
         )
         session.flush()

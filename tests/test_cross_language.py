@@ -28,9 +28,9 @@ from models.notification import Notification
 from models.quarter import Quarter
 from models.register_kpis import KPIS
 from models.review import Action, Decision, ReviewTask
-from models.service_register import CHANNELS, CUSTOMER_TYPES, PHASES
+from models.service_register import CHANNELS, CUSTOMER_TYPES, PHASES, Service
 from models.submission import Submission
-from models.working_days import london_today
+from models.working_days import add_working_days, london_today
 from notifications.digest import queue_digests
 from notifications.queue import queue_for_submissions
 from notifications.render import MESSAGES
@@ -42,8 +42,16 @@ from services.panels import book_assessment
 from services.ratings import save_ratings
 from services.reassign import reassign
 from services.register_examples import load_register_examples
+from services.register_late_returns import chase_late_returns, return_due
+from services.register_owners import set_owner
 from services.register_publication import KPI_FIELDS, RETURN_FIELDS, SERVICE_FIELDS
 from services.reminders import sweep
+from services.report_responses import (
+    StandardAnswer,
+    accept_report,
+    answer_challenge,
+    challenge_report,
+)
 from services.scenarios import run_scenario
 from services.submit import submit
 from tests.assessment_support import assess_and_report
@@ -64,7 +72,8 @@ class World:
     submissions: dict[str, int]  # example file name -> submission id
     assessment: ReviewTask  # open, with standards to rate
     changes_requested: int
-    reported: int  # its assessment report sent to the team
+    reported: int  # its assessment report sent, challenged, and the challenge answered
+    pending: int  # another report sent, waiting for the team's answer
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +134,13 @@ def world(site: Site) -> World:
         ).all():
             report_done(session, action_id or 0, "iwan.parry", "Gwnaed.", "https://example.org/e")
             confirm_done(session, action_id or 0, lead)
+    with session_scope(engine) as session:  # the team challenges it; the panel upholds
+        challenge_report(session, reported.submission_id, "iwan.parry", {"w12": "Mae gennym."})
+        upheld = {"w12": StandardAnswer("amber", "Dim llinell sylfaen eto.")}
+        answer_challenge(session, reported.submission_id, lead, upheld)
+    accepted, pending = _sent_report(engine), _sent_report(engine)  # one accepted, one waits
+    with session_scope(engine) as session:
+        accept_report(session, accepted, "iwan.parry")
     with session_scope(engine) as session:  # conditions and actions reported done, answered
         owed = session.exec(
             select(Action)
@@ -145,13 +161,48 @@ def world(site: Site) -> World:
         with session_scope(engine) as session:
             sweep(session, today + timedelta(days=day))
     with session_scope(engine) as session:
-        everything = [*ran.values(), sid.submission_id, reported.submission_id]
+        everything = [*ran.values(), sid.submission_id, reported.submission_id, accepted, pending]
         queue_for_submissions(session, everything, reg, settings)
         week = week_start_for(today)
         record_digests(session, week)
         queue_digests(session, week, reg, settings)
     load_register_examples(engine, ROOT / "examples" / "register")  # the public register
-    return World(ran, assessment, ran["12-changes-requested.yaml"], reported.submission_id)
+    chase_a_late_return(engine, settings)
+    return World(ran, assessment, ran["12-changes-requested.yaml"], reported.submission_id, pending)
+
+
+def _sent_report(engine: Any) -> int:
+    """Example 02 approved and assessed, its report sent to the team."""
+    reg = registry()
+    with session_scope(engine) as session:
+        made = submit(session, read_yaml(EXAMPLES / "02-new-service-alpha-amber.yaml"), reg)
+        first = open_task(session, made.submission_id)
+        request = DecisionRequest(
+            made.submission_id, first.stage, "approve", "Iawn.", first.assignee_id or ""
+        )
+        record_decision(session, request, reg)
+    assess_and_report(engine, reg, made.submission_id, london_today())
+    return made.submission_id
+
+
+def chase_a_late_return(engine: Any, settings: Any) -> None:
+    """Last month's return late for two services owned for a year: a reminder to each owner
+    (Iwan Parry reads Welsh, Lucy Green English), then an escalation to each DG's Digital
+    Leader (LGC's reads English, EST's Welsh)."""
+    last_month = (london_today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    with session_scope(engine) as session:
+        for slug, owner in (
+            ("council-tax-reduction", "iwan.parry"),
+            ("mytravelpass", "lucy.green"),
+        ):
+            set_owner(session, "carys.llewelyn", slug, owner)
+            service = session.exec(select(Service).where(Service.slug == slug)).one()
+            service.created_at = service.created_at - timedelta(days=365)
+            session.add(service)
+    due = return_due(last_month, settings.return_due_working_day)
+    for day in (due + timedelta(days=1), add_working_days(due, 30)):
+        with session_scope(engine) as session:
+            chase_late_returns(session, day, settings)
 
 
 def _form_values(answers: dict[str, Any]) -> dict[str, Any]:
@@ -265,6 +316,13 @@ def _walk(site: Site, world: World, language: str) -> dict[str, str]:
     assessment = f"/submissions/{task.submission_id}/assessment"
     pages["assessment (CoE)"] = _expect(coe.get(assessment))
     pages["assessment, refused"] = _expect(coe.post(f"{assessment}/book", {}), 400)
+    pages["register desk (CoE)"] = _expect(coe.get("/register"))
+    proposal = world.submissions["09-discovery-obligation.yaml"]
+    pages["register proposal"] = _expect(coe.get(f"/register/proposals/{proposal}"))
+    pages["register proposal, refused"] = _expect(
+        coe.post(f"/register/proposals/{proposal}/dismiss", {"reason": ""}), 400
+    )
+    pages["register service (CoE)"] = _expect(coe.get("/register/services/mytravelpass"))
     coe.close()
     team = Browserless(site)
     team.sign_in("iwan.parry", language)
@@ -272,6 +330,14 @@ def _walk(site: Site, world: World, language: str) -> dict[str, str]:
     pages["assessment report (its team)"] = _expect(
         team.get(f"/submissions/{world.reported}/assessment/report")
     )
+    report = f"/submissions/{world.reported}/assessment/report"
+    pages["assessment feedback (its team)"] = _expect(team.get(f"{report}/feedback"))
+    pages["assessment feedback, refused"] = _expect(team.post(f"{report}/feedback", {}), 400)
+    waiting = f"/submissions/{world.pending}/assessment/report"
+    pages["assessment report, waiting for its team"] = _expect(team.get(waiting))
+    pages["report challenge"] = _expect(team.get(f"{waiting}/challenge"))
+    refused = team.post(f"{waiting}/challenge", {"standards": "w12"})
+    pages["report challenge, refused"] = _expect(refused, 400)
     pages["assessment evidence, refused"] = _expect(team.post(f"{assessment}/evidence", {}), 400)
     team.close()
     panel_member = Browserless(site)
@@ -352,6 +418,9 @@ def test_the_command_line_speaks_one_language(world: World, cli: Any, language: 
     outputs["register kpis"] = cli("--lang", language, "register", "kpis")
     outputs["register priorities"] = cli(
         "--lang", language, "register", "priorities", "--as", "carys.llewelyn", "--top", "3"
+    )
+    outputs["register proposals"] = cli(
+        "--lang", language, "register", "proposals", "--as", "carys.llewelyn"
     )
     outputs["show, not found"] = cli("--lang", language, "show", "99999")
     outputs["decide, refused"] = cli(

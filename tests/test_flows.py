@@ -21,6 +21,9 @@ from models.db import session_scope
 from models.notification import Notification
 from models.submission import Submission
 from tests.factories import decide, load_people, submission_data
+from tests.test_assessment_ratings import booked  # noqa: F401 - fixture
+from tests.test_assessment_reports import settled  # noqa: F401 - fixture
+from tests.test_report_responses import sent  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.prefect
 
@@ -134,6 +137,34 @@ def test_the_daily_sweep_tells_people_what_a_failed_follow_up_left_untold(
     assert "policy.est" in told
     again = asyncio.run(remind())
     assert again["caught_up"] == 0
+
+
+def test_the_daily_sweep_chases_a_late_register_return_once(engine, outbox):
+    """A service owned since March 2026 with no return for May: the sweep on 15 June (May's
+    was due on 12 June) reminds its owner, and delivers the message; a second sweep, nothing."""
+    from datetime import UTC, datetime
+
+    from services.register import import_services, service_by_slug
+    from services.register_owners import set_owner
+    from tests.register_data import services_csv
+
+    with session_scope(engine) as session:
+        import_services(session, services_csv({}), "coe.one")
+        set_owner(session, "coe.one", "fishing-licence", "policy.est")
+        service = service_by_slug(session, "fishing-licence")
+        service.created_at = datetime(2026, 5, 1, tzinfo=UTC)
+        session.add(service)
+    asyncio.run(remind(today="2026-06-15"))
+    with session_scope(engine) as session:
+        told = session.exec(select(Notification).where(Notification.message == "return_late")).all()
+    assert [(n.recipient_id, n.status) for n in told] == [("policy.est", "delivered")]
+    assert told[0].subject == "Late: the May 2026 return for Fishing licence"
+    asyncio.run(remind(today="2026-06-15"))
+    with session_scope(engine) as session:
+        again = session.exec(
+            select(Notification).where(Notification.message == "return_late")
+        ).all()
+    assert len(again) == 1
 
 
 def test_domain_events_reach_prefect_with_submission_and_dg(engine, outbox, checklist_registry):
@@ -252,3 +283,32 @@ def test_dfr_serve_registers_the_scheduled_deployments(prefect_server, tmp_path)
     finally:
         server.terminate()
         server.wait(30)
+
+
+def test_the_daily_sweep_accepts_a_report_by_silence_once_and_tells_prefect(
+    engine,
+    outbox,
+    checklist_registry,
+    sent,  # noqa: F811 - the fixture imported above
+):
+    """Silence for 10 working days: the scheduled sweep records the report as accepted, tells
+    the team and the panel, and Prefect hears of it; running it again does nothing again."""
+    from datetime import timedelta
+
+    from tests.test_report_responses import CLOSES
+
+    day = (CLOSES + timedelta(days=1)).isoformat()
+    asyncio.run(remind(today=day))
+    with session_scope(engine) as session:
+        told = session.exec(
+            select(Notification.recipient_id).where(Notification.message == "report_accepted")
+        ).all()
+        entries = session.exec(
+            select(LogEntry).where(LogEntry.event == "report.accepted_by_silence")
+        ).all()
+    assert "policy.est" in told and len(entries) == 1
+    events = this_tests_events(engine, [sent])
+    assert "dfr.report.accepted" in {e.event for e in events}
+    before = (count(engine, LogEntry), count(engine, Notification))
+    asyncio.run(remind(today=day))
+    assert (count(engine, LogEntry), count(engine, Notification)) == before
