@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +18,12 @@ from dfr.i18n import _
 from models.db import session_scope
 from models.submission import Submission
 from models.submission_file import parse_submission
+from models.working_days import london_today
 from services.decide import DecisionRequest, record_decision
 from services.decision_input import parse_conditions, parse_ratings
 from services.intake import resubmit, withdraw
 from services.reassign import reassign
+from services.scenario_assessments import STEPS
 from services.submit import submit
 
 
@@ -43,8 +45,12 @@ def run_scenario(
     """Submit the scenario's submission and apply its steps, each in its own transaction.
 
     `after(submission_id)` runs after each write (the CLI starts the follow-up flows there).
+    A scenario with `start_days_ago: N` is submitted N days before `on` (today), and a step
+    with `day: D` is taken D days after that: an assessment booked weeks ahead, then held.
     """
     data = read_yaml(path)
+    if "start_days_ago" in data:
+        on = (on or london_today()) - timedelta(days=int(data["start_days_ago"]))
     parsed = parse_submission(data)
     with session_scope(engine) as session:
         existing = session.exec(
@@ -71,7 +77,11 @@ def _apply_step(
     engine: Engine, registry: Registry, sid: int, step: Mapping[str, Any], on: date | None
 ) -> str:
     ((kind, body),) = step.items()
+    if "day" in body:
+        on = (on or london_today()) + timedelta(days=int(body["day"]))
     with session_scope(engine) as session:
+        if kind in STEPS:
+            return STEPS[kind](session, registry, sid, body, on or london_today())
         if kind == "decide":
             decision = record_decision(
                 session,
@@ -106,5 +116,10 @@ def _apply_step(
             )
             return f"{task.stage}: reassigned to {task.assignee_id} ({body['as']})"
     raise ValidationError(
-        _("Unknown scenario step {step}; use decide, reassign, resubmit or withdraw.", step=kind)
+        _(
+            "Unknown scenario step {step}; use decide, reassign, resubmit, withdraw or one of "
+            "the assessment's steps: {steps}.",
+            step=kind,
+            steps=", ".join(STEPS),
+        )
     )
