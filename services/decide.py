@@ -30,6 +30,7 @@ from dfr.labels import label
 from dfr.settings import get_settings
 from models import audit, text_limits
 from models.action_lifecycle import OUTSTANDING
+from models.assessment_panel import AssessmentBooking
 from models.audit import LogEntry
 from models.dates import AMBER_ACTION_MONTHS, add_months
 from models.directory import Person
@@ -81,6 +82,9 @@ class DecisionRequest:
     actor_id: str
     conditions: Sequence[Condition] = ()
     ratings: Mapping[str, StandardAssessment] = field(default_factory=dict)
+    # Settled from the panel's ratings (`services.ratings.settle`): once a panel is booked,
+    # the only way an assessment's result is decided.
+    settled_by_panel: bool = False
 
 
 def _open_task(
@@ -292,6 +296,23 @@ def check_decision(
         raise
 
 
+def _check_panel_path(session: Session, task: ReviewTask, request: DecisionRequest) -> None:
+    """A booked panel's assessment is decided by settling its ratings, never around them."""
+    if task.stage != Stage.SERVICE_ASSESSMENT or request.settled_by_panel:
+        return
+    booked = session.exec(
+        select(AssessmentBooking.id).where(AssessmentBooking.task_id == task.id)
+    ).first()
+    if booked is not None:
+        raise TransitionError(
+            _(
+                "This assessment has a panel: its result is settled from the panel's ratings. "
+                "Settle it on the assessment's ratings page, or with `dfr assessments settle`."
+            ),
+            field="outcome",
+        )
+
+
 def _check_decision(
     session: Session, request: DecisionRequest, registry: Registry, on: date
 ) -> DecisionPlan:
@@ -310,6 +331,7 @@ def _check_decision(
             field="outcome",
         )
     actor = _check_actor(session, submission, task, request.actor_id, on)
+    _check_panel_path(session, task, request)
     within(request.rationale, text_limits.RATIONALE, "rationale")
     for standard, assessed in sorted(request.ratings.items()):
         within(assessed.done_well, text_limits.ASSESSMENT_NOTE, f"ratings.{standard}")

@@ -419,7 +419,13 @@ def settle(
                 field="ratings",
             )
         request = DecisionRequest(
-            submission_id, task.stage, outcome, rationale, person_id, ratings=dict(ratings)
+            submission_id,
+            task.stage,
+            outcome,
+            rationale,
+            person_id,
+            ratings=dict(ratings),
+            settled_by_panel=True,
         )
         decision = record_decision(session, request, registry, today)
         draft_report(session, submission, task, decision, today)

@@ -165,3 +165,25 @@ def test_the_lead_sees_notes_side_by_side_drafts_and_settles(people, booked, che
     with session_scope(people) as session:
         stored = session.exec(select(StandardRating)).all()
         assert len(stored) == 12 and session.exec(select(Decision)).all()
+
+
+def test_once_a_panel_is_booked_the_lead_cannot_decide_around_its_ratings(
+    people, booked, checklist_registry
+):
+    """The old decision form and `dfr decide` refuse a booked assessment: its result is settled
+    from the panel's ratings, and the refusal says where; nothing is written."""
+    from services.decide import DecisionRequest, record_decision
+
+    before = log_count(people)
+    ratings = {f"w{n:02d}": Note("green", "Good") for n in range(1, 15)}
+    request = DecisionRequest(booked, "service_assessment", "green", "All good.", "lead.one",
+                              ratings=ratings)  # fmt: skip
+    with session_scope(people) as session, pytest.raises(TransitionError) as refused:
+        record_decision(session, request, checklist_registry, TODAY)
+    assert "settled from the panel's ratings" in refused.value.message
+    assert "dfr assessments settle" in refused.value.message
+    assert log_count(people) == before
+    with session_scope(people, read_only=True) as session:
+        assert (
+            session.exec(select(Decision).where(Decision.stage == "service_assessment")).all() == []
+        )
