@@ -134,7 +134,7 @@ def plan(engine: Engine, statement: str, parameters: object) -> str:
     only where no index can serve the query."""
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":
-            conn.execute(text("SET enable_seqscan = off"))
+            conn.execute(text("SET LOCAL enable_seqscan = off"))
             rows = conn.exec_driver_sql(f"EXPLAIN {statement}", parameters)  # type: ignore[arg-type]
             return "\n".join(row[0] for row in rows)
         rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)  # type: ignore[arg-type]
