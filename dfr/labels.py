@@ -89,6 +89,7 @@ EVENTS = {
     "submission.resubmitted": N_("Resubmitted after changes"),
     "submission.withdrawn": N_("Withdrawn"),
     "submission.completed": N_("Finished"),
+    "submission.acknowledged": N_("Acknowledged to the submitter"),
     "task.opened": N_("Review opened"),
     "task.reassigned": N_("Review reassigned"),
     "decision.recorded": N_("Decision recorded"),

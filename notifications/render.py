@@ -38,6 +38,7 @@ MESSAGES = (
     "panel_conflict",
     "ratings_sent",
     "report_sent",
+    "acknowledged",
 )
 # Bump a message's version whenever its templates change; each notification stores it.
 # escalation 2: names the level; digest 2: titled by the week it covers
