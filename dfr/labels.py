@@ -117,6 +117,7 @@ PHASES = {
     "alpha": N_("alpha"),
     "beta": N_("beta"),
     "live": N_("live"),
+    "reassessment": N_("reassessment"),
 }
 
 # The seats of a Service Standard assessment panel (models/assessment_panel.py).

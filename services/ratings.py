@@ -35,6 +35,7 @@ from models.working_days import london_today
 from services.access import holds_review
 from services.assessment_reports import draft_report
 from services.decide import DecisionRequest, StandardAssessment, record_decision
+from services.panel_declarations import require_ready_to_settle
 from services.panels import logged_step, open_assessment, panel_members, visible_for
 
 log = logging.getLogger("dfr.services.ratings")
@@ -406,6 +407,7 @@ def settle(
         _actor, submission = visible_for(session, person_id, submission_id, today)
         task = open_assessment(session, submission)
         _require_lead(session, task, person_id, today)
+        require_ready_to_settle(session, task, today)
         _all, found = seats(session, task, registry)
         names = {p.id: p.name for p in (session.get(Person, s.person_id) for s in found) if p}
         waiting = _waiting_for(session, task, found, names)

@@ -14,7 +14,7 @@ from dfr.dates import long_date
 from models.db import engine_for, session_scope
 from models.review import ReviewTask
 from models.working_days import london_today
-from tests.assessment_support import assess_and_report
+from tests.assessment_support import COE_LEAD, assess_and_report
 from tests.conftest import ROOT
 
 EXAMPLE = ROOT / "examples" / "submissions" / "02-new-service-alpha-amber.yaml"
@@ -35,6 +35,11 @@ def at_assessment(capsys) -> None:
     code, _out, err = dfr(
         capsys, "decide", "1", "--stage", "digital_options_review", "--outcome", "approve",
         "--rationale", "Iawn.", "--as", "carys.llewelyn",
+    )  # fmt: skip
+    assert code == 0, err
+    code, _out, err = dfr(
+        capsys, "reassign", "1", "--stage", "service_assessment", "--to", COE_LEAD,
+        "--reason", "A CoE-led panel.", "--as", "carys.llewelyn",
     )  # fmt: skip
     assert code == 0, err
 

@@ -45,7 +45,7 @@ from services.register_publication import KPI_FIELDS, RETURN_FIELDS, SERVICE_FIE
 from services.reminders import sweep
 from services.scenarios import run_scenario
 from services.submit import submit
-from tests.assessment_support import assess_and_report
+from tests.assessment_support import COE_LEAD, assess_and_report
 from tests.conftest import ROOT
 from tests.cross_language import LANGUAGES, Sources, visible_text
 from tests.factories import open_task
@@ -82,10 +82,10 @@ def world(site: Site) -> World:
         )
         assessment = open_task(session, sid.submission_id)
         session.expunge(assessment)
-    with session_scope(engine) as session:  # led by Siân Davies, who reads Welsh
-        if assessment.assignee_id != "sian.davies":
-            reassign(session, sid.submission_id, assessment.stage, "sian.davies", "Cymraeg.", ADMIN)
-            assessment.assignee_id = "sian.davies"
+    with session_scope(engine) as session:  # led by Tomos Rhys (Digital CoE), who reads Welsh
+        if assessment.assignee_id != COE_LEAD:
+            reassign(session, sid.submission_id, assessment.stage, COE_LEAD, "Cymraeg.", ADMIN)
+            assessment.assignee_id = COE_LEAD
     with session_scope(engine) as session:  # its panel booked; one member declares a conflict
         panel = {
             "user_research": "lowri.price",

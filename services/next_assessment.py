@@ -1,0 +1,88 @@
+"""After an assessment: what the next assessment of the same submission carries over from the
+ones before it (GDS service assessments).
+
+- Amber: the service goes ahead, and its amber actions are closed within 3 months and before
+  the next assessment: a next assessment cannot be booked while any is still outstanding
+  (open, sent back, or reported done and not yet confirmed). The refusal names each one by
+  its standard and says how to close it (`services.actions`).
+- Red: the service pauses, fixes and is reassessed on the red standards only
+  (`services.decide` opens the reassessment with those standards as its scope; the panel rates
+  only them, `services.ratings`; its report's phase is "reassessment").
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from checklists.loader import Registry
+from checklists.standards import standard_names
+from dfr.dates import long_date
+from dfr.errors import TransitionError
+from dfr.i18n import _, get_language
+from models.action_lifecycle import OUTSTANDING
+from models.lifecycle import Stage
+from models.review import Action, Decision, ReviewTask
+
+REASSESSMENT = "reassessment"
+
+
+def is_reassessment(task: ReviewTask) -> bool:
+    """A reassessment of red standards (a second or later attempt of the assessment). Pure."""
+    return task.stage == Stage.SERVICE_ASSESSMENT and task.attempt > 1
+
+
+def phase_of(task: ReviewTask, phase: str | None) -> str:
+    """The phase a report gives: `reassessment`, or the service's phase. Pure."""
+    return REASSESSMENT if is_reassessment(task) else (phase or "")
+
+
+def names_of(registry: Registry, task: ReviewTask, standard_ids: list[str]) -> list[str]:
+    """Standards as people name them (`3. Understand users…`), in the reader's language."""
+    checklist = registry.get(task.checklist_id or "", task.checklist_version)
+    names = standard_names([checklist], get_language())
+    return [names.get(s, s) for s in standard_ids]
+
+
+def reassessed_standards(registry: Registry, task: ReviewTask) -> list[str]:
+    """The names of the standards a reassessment covers (none for a first assessment)."""
+    return names_of(registry, task, list(task.scope or [])) if is_reassessment(task) else []
+
+
+def open_amber_actions(session: Session, task: ReviewTask) -> list[Action]:
+    """Amber actions set by the earlier assessments of the submission and still outstanding."""
+    return list(
+        session.exec(
+            select(Action)
+            .join(Decision, col(Decision.id) == col(Action.decision_id))
+            .where(
+                Action.submission_id == task.submission_id,
+                Action.kind == "amber_action",
+                col(Action.status).in_(OUTSTANDING),
+                Decision.stage == Stage.SERVICE_ASSESSMENT.value,
+                Decision.task_id != task.id,
+            )
+            .order_by(col(Action.reference))
+        ).all()
+    )
+
+
+def refuse_while_amber_open(session: Session, task: ReviewTask, registry: Registry) -> None:
+    """Refuse to book `task` while amber actions from an earlier assessment are outstanding."""
+    actions = open_amber_actions(session, task)
+    if not actions:
+        return
+    names = names_of(registry, task, [a.reference for a in actions])
+    language = get_language()
+    listed = "; ".join(
+        _("{standard} (due {date})", standard=name, date=long_date(a.due_date, language))
+        for name, a in zip(names, actions, strict=True)
+    )
+    raise TransitionError(
+        _(
+            "The next assessment cannot be booked while amber actions from the last one are "
+            "open: {actions}. To close each one, the team marks it done on the submission page "
+            "with a link to its evidence, and the lead assessor who set it confirms it.",
+            actions=listed,
+        ),
+        field="date",
+    )
