@@ -37,7 +37,7 @@ from models.submission import Submission
 from models.text_limits import within
 from models.working_days import london_today
 from services.access import holds_review
-from services.next_assessment import phase_of
+from services.next_assessment import phase_of, word_amber_actions
 from services.panels import logged_step, visible_for
 
 
@@ -262,6 +262,7 @@ def send_report(
         report = view.report
         report.status, report.sent_at = "sent", datetime.now(UTC)
         session.add(report)
+        word_amber_actions(session, report, view.sections)
         panel = session.exec(
             select(PanelMember.person_id).where(PanelMember.task_id == report.task_id)
         ).all()

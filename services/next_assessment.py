@@ -5,6 +5,8 @@ ones before it (GDS service assessments).
   the next assessment: a next assessment cannot be booked while any is still outstanding
   (open, sent back, or reported done and not yet confirmed). The refusal names each one by
   its standard and says how to close it (`services.actions`).
+  Each amber action is what the report says the team needs to explore for that standard, in
+  Welsh and English once the report is sent (`word_amber_actions`).
 - Red: the service pauses, fixes and is reassessed on the red standards only
   (`services.decide` opens the reassessment with those standards as its scope; the panel rates
   only them, `services.ratings`; its report's phase is "reassessment").
@@ -20,6 +22,7 @@ from dfr.dates import long_date
 from dfr.errors import TransitionError
 from dfr.i18n import _, get_language
 from models.action_lifecycle import OUTSTANDING
+from models.assessment_report import AssessmentReport, ReportSection
 from models.lifecycle import Stage
 from models.review import Action, Decision, ReviewTask
 
@@ -86,3 +89,26 @@ def refuse_while_amber_open(session: Session, task: ReviewTask, registry: Regist
         ),
         field="date",
     )
+
+
+def word_amber_actions(
+    session: Session, report: AssessmentReport, sections: list[ReportSection]
+) -> list[Action]:
+    """When the report is sent (complete in both languages), each amber action says what its
+    standard's "needs to explore" says, in Welsh and in English: the team reads it in its own
+    language on the submission page and in every reminder."""
+    by_standard = {s.standard_id: s for s in sections}
+    worded = []
+    for action in session.exec(
+        select(Action).where(
+            Action.decision_id == report.decision_id, Action.kind == "amber_action"
+        )
+    ).all():
+        section = by_standard.get(action.reference)
+        if section is None or not (section.to_explore_cy and section.to_explore_en):
+            continue
+        action.text = section.to_explore_en
+        action.extra = {**(action.extra or {}), "text_cy": section.to_explore_cy}
+        session.add(action)
+        worded.append(action)
+    return worded

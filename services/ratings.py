@@ -323,6 +323,20 @@ def _task_for(session: Session, submission_id: int) -> ReviewTask | None:
     ).one_or_none()
 
 
+def _require_amber_actions(ratings: Mapping[str, StandardAssessment]) -> None:
+    """An amber standard says what the team needs to explore: it becomes their amber action."""
+    for standard, note in sorted(ratings.items()):
+        if note.rating == "amber" and not note.to_explore.strip():
+            raise ValidationError(
+                _(
+                    "Say what the team needs to explore for standard {number}: for an amber "
+                    "standard it becomes the team's amber action, due in 3 months.",
+                    number=numbers([standard]),
+                ),
+                field=f"ratings.{standard}",
+            )
+
+
 def _require_lead(session: Session, task: ReviewTask, person_id: str, on: date) -> None:
     if not holds_review(session, task.assignee_id, person_id, on):
         raise PermissionDeniedError(
@@ -420,6 +434,7 @@ def settle(
                 ),
                 field="ratings",
             )
+        _require_amber_actions(ratings)
         request = DecisionRequest(
             submission_id, task.stage, outcome, rationale, person_id, ratings=dict(ratings)
         )

@@ -239,3 +239,38 @@ def _coe_lead(engine) -> None:
     }
     with session_scope(engine) as session:
         load_directory(session, parse_directory({"people": [person]}))
+
+
+def test_an_amber_standard_says_what_to_explore_and_its_action_is_in_both_languages(
+    people, checklist_registry
+):
+    from dfr.errors import ValidationError
+    from services.assessment_reports import edit_report, send_report
+
+    sid = at_assessment(people, checklist_registry)
+    book(people, sid)
+    everything = _rated(people, checklist_registry, sid)
+    with session_scope(people) as session:
+        declare_interests(session, sid, "lead.one", False, on=TODAY)
+    everything["w12"] = Note("amber", "Four KPIs.")
+    before = log_count(people)
+    with pytest.raises(ValidationError) as refused, session_scope(people) as session:
+        settle(session, sid, "lead.one", everything, "amber", "Good.", checklist_registry, on=HELD)
+    assert refused.value.field == "ratings.w12"
+    assert refused.value.message == (
+        "Say what the team needs to explore for standard 12: for an amber standard it becomes "
+        "the team's amber action, due in 3 months."
+    )
+    assert log_count(people) == before
+    everything["w12"] = Note("amber", "Four KPIs.", "A baseline for paper costs.")
+    with session_scope(people) as session:
+        settle(session, sid, "lead.one", everything, "amber", "Good.", checklist_registry, on=HELD)
+        for language, words in (("en", "A baseline for paper costs."),
+                                ("cy", "Llinell sylfaen ar gyfer costau papur.")):  # fmt: skip
+            notes = {"w12": ("Pedwar DPA." if language == "cy" else "Four KPIs.", words)}
+            edit_report(session, sid, "lead.one", language, "Da. / Good.", notes, on=HELD)
+        send_report(session, sid, "lead.one", on=HELD)
+    with session_scope(people, read_only=True) as session:
+        action = session.exec(select(Action).where(Action.kind == "amber_action")).one()
+    assert action.text_in("en") == "A baseline for paper costs."
+    assert action.text_in("cy") == "Llinell sylfaen ar gyfer costau papur."

@@ -33,6 +33,7 @@ from models.working_days import london_today
 from notifications.digest import queue_digests
 from notifications.queue import queue_for_submissions
 from notifications.render import MESSAGES
+from services.acknowledgements import acknowledge_due
 from services.actions import confirm_done, report_done, send_back
 from services.decide import DecisionRequest, StandardAssessment, record_decision
 from services.digests import record_digests
@@ -142,6 +143,7 @@ def world(site: Site) -> World:
     today = london_today()
     for day in range(0, 120, 3):  # every step of the reminders and escalations, in time
         with session_scope(engine) as session:
+            acknowledge_due(session, today + timedelta(days=day))  # those nobody opened
             sweep(session, today + timedelta(days=day))
     with session_scope(engine) as session:
         everything = [*ran.values(), sid.submission_id, reported.submission_id]
