@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import Browser
 from sqlmodel import select
 
 from checklists.loader import registry
@@ -21,8 +22,9 @@ from services.decide import DecisionRequest, record_decision
 from services.decide import StandardAssessment as Note
 from services.reassign import reassign
 from tests.assessment_support import COE_LEAD
+from tests.browser import axe_violations, describe
 from tests.test_web_assessment import COE, PANEL, day_fields, seen, signed_in
-from tests.web_support import Site, submit_example
+from tests.web_support import PASSWORD, Site, submit_example
 
 EXAMPLE_02 = "02-new-service-alpha-amber.yaml"
 
@@ -87,23 +89,7 @@ def test_a_coe_led_panel_needs_a_lead_from_the_coe(site: Site, language: str):
 def test_a_reassessment_lists_its_standards_and_waits_for_the_amber_actions(
     site: Site, language: str
 ):
-    sid, assessment = _at_assessment(site)
-    engine, reg = engine_for(site.database_url), registry()
-    with session_scope(engine) as session:  # assessed red on 3, amber on 12
-        ratings = {q: Note("green") for q in reg.get("service_standard_wales").questions}
-        ratings["w03"] = Note("red", "", "Ymchwil gyda phobl sy'n cael trafferth ar-lein.")
-        ratings["w12"] = Note("amber", "", "Llinell sylfaen ar gyfer costau papur.")
-        lead = assessment.assignee_id or ""
-        record_decision(
-            session,
-            DecisionRequest(sid, assessment.stage, "red", "Coch.", lead, ratings=ratings),
-            reg,
-        )
-        again = session.exec(
-            select(ReviewTask).where(ReviewTask.submission_id == sid, ReviewTask.status == "open")
-        ).one()
-        if again.assignee_id != COE_LEAD:
-            reassign(session, sid, again.stage, COE_LEAD, "CoE-led.", COE)
+    sid = _reassessed(site)
     coe = signed_in(site, COE, language)
     path = f"/submissions/{sid}/assessment"
     page = seen(coe.get(path))
@@ -126,6 +112,64 @@ def test_a_reassessment_lists_its_standards_and_waits_for_the_amber_actions(
     data = {"en": "12. Use data to make decisions", "cy": "12. Defnyddio data"}
     assert data[language] in text and _bookings(site, sid) == 0
     coe.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_the_reassessment_page_and_its_refusal_in_a_browser(
+    browser: Browser, site: Site, language: str
+):
+    sid = _reassessed(site)
+    context = browser.new_context(base_url=site.url)
+    page = context.new_page()
+    page.goto(f"/language/{language}?next=/sign-in")
+    page.select_option("#person", COE)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button")
+    page.goto(f"/submissions/{sid}/assessment")
+    assert page.locator("#reassessing").inner_text() == gettext(
+        "A reassessment of these standards only", language
+    )
+    no_violations(page)
+    day = london_today() + timedelta(weeks=6)
+    page.fill("#date-day", str(day.day))
+    page.fill("#date-month", str(day.month))
+    page.fill("#date-year", str(day.year))
+    with page.expect_navigation():
+        page.click("form[action$='/book'] button")
+    assert page.locator(".govuk-error-summary").is_visible()
+    no_violations(page)
+    context.close()
+
+
+def no_violations(page) -> None:
+    """axe-core finds nothing on the page."""
+    found = axe_violations(page)
+    assert found == [], describe(found)
+
+
+def _reassessed(site: Site) -> int:
+    """Example 02 assessed red on standard 3 and amber on 12: its reassessment of standard 3
+    is open, led by the Digital CoE's lead assessor, the amber action still open."""
+    sid, assessment = _at_assessment(site)
+    engine, reg = engine_for(site.database_url), registry()
+    with session_scope(engine) as session:  # assessed red on 3, amber on 12
+        ratings = {q: Note("green") for q in reg.get("service_standard_wales").questions}
+        ratings["w03"] = Note("red", "", "Ymchwil gyda phobl sy'n cael trafferth ar-lein.")
+        ratings["w12"] = Note("amber", "", "Llinell sylfaen ar gyfer costau papur.")
+        lead = assessment.assignee_id or ""
+        record_decision(
+            session,
+            DecisionRequest(sid, assessment.stage, "red", "Coch.", lead, ratings=ratings),
+            reg,
+        )
+        again = session.exec(
+            select(ReviewTask).where(ReviewTask.submission_id == sid, ReviewTask.status == "open")
+        ).one()
+        if again.assignee_id != COE_LEAD:
+            reassign(session, sid, again.stage, COE_LEAD, "CoE-led.", COE)
+    return sid
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])
