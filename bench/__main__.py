@@ -8,6 +8,7 @@ from bench import (
     bench_peers,
     bench_production,
     bench_register,
+    bench_reports,
     bench_startup,
     bench_sweep,
     bench_web,
@@ -29,6 +30,8 @@ def main() -> None:
     bench_flows.main()
     print("\n== web pages (50,000 submissions, 20 concurrent clients)")
     bench_web.main()
+    print("\n== published assessment reports (finder under load, CSV memory)")
+    bench_reports.main()
     print("\n== production: Prefect server, work pool and workers on PostgreSQL")
     bench_production.main()
 

@@ -107,16 +107,63 @@ EVENTS = {
     "assessment.rated": N_("An assessor's ratings sent to the lead"),
     "report.drafted": N_("Assessment report drafted"),
     "report.sent": N_("Assessment report sent to the team"),
+    "report.accepted": N_("Assessment report accepted by the team"),
+    "report.accepted_by_silence": N_("Assessment report accepted: no answer in 10 working days"),
+    "report.challenged": N_("Assessment report challenged by the team"),
+    "report.challenge_decided": N_("The panel answered the challenge; the report is final"),
+    "report.feedback_given": N_("Feedback on the assessment given"),
+    "report.published": N_("Assessment report published"),
+    "report.corrected": N_("Published assessment report corrected"),
+    "report.withdrawn": N_("Published assessment report withdrawn"),
 }
 
 # What the reminder sweep chases besides reviews and actions.
-REPORTS = {"report": N_("The assessment report")}
+REPORTS = {
+    "report": N_("The assessment report"),
+    "response": N_("Your answer to the assessment report (accept or challenge)"),
+    "challenge": N_("The panel's answer to the challenge of the assessment report"),
+}
+
+# How an assessment report became final (models/assessment_report.py `ACCEPTED_HOW`).
+ACCEPTED_HOW = {
+    "accepted": N_("accepted by the team"),
+    "silence": N_("accepted: the team did not answer within 10 working days"),
+    "after_challenge": N_("final after the panel's answer to the team's challenge"),
+}
+
+# A challenged standard's answer (models/report_response.py `ANSWERS`).
+CHALLENGE_ANSWERS = {"upheld": N_("rating upheld"), "changed": N_("rating changed")}
+
+# The satisfaction survey's five points (models/report_response.py `SATISFACTION`).
+SATISFACTION = {
+    "very_satisfied": N_("Very satisfied"),
+    "satisfied": N_("Satisfied"),
+    "neither": N_("Neither satisfied nor dissatisfied"),
+    "dissatisfied": N_("Dissatisfied"),
+    "very_dissatisfied": N_("Very dissatisfied"),
+}
 
 PHASES = {
     "discovery": N_("discovery"),
     "alpha": N_("alpha"),
     "beta": N_("beta"),
     "live": N_("live"),
+    "reassessment": N_("reassessment"),
+}
+
+# The headings of a published assessment report (each language version has its own).
+REPORT_HEADINGS = {
+    "dg": N_("Directorate-General"),
+    "phase": N_("Phase"),
+    "assessed_on": N_("Assessment date"),
+    "lead_assessor": N_("Lead assessor"),
+    "panel": N_("Panel"),
+    "result": N_("Result"),
+    "about": N_("About the service"),
+    "found": N_("What the panel found"),
+    "standards": N_("The standards"),
+    "done_well": N_("What the team has done well"),
+    "to_explore": N_("What the team needs to explore"),
     "reassessment": N_("reassessment"),
 }
 

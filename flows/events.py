@@ -39,6 +39,14 @@ EVENT_NAMES = {
     "assessment.rated": "dfr.assessment.rated",
     "report.drafted": "dfr.report.drafted",
     "report.sent": "dfr.report.sent",
+    "report.accepted": "dfr.report.accepted",
+    "report.accepted_by_silence": "dfr.report.accepted",
+    "report.challenged": "dfr.report.challenged",
+    "report.challenge_decided": "dfr.report.challenge_decided",
+    "report.feedback_given": "dfr.report.feedback_given",
+    "report.published": "dfr.report.published",
+    "report.corrected": "dfr.report.corrected",
+    "report.withdrawn": "dfr.report.withdrawn",
 }
 _NAMESPACE = uuid.UUID("8d3b7f52-5a2e-4c59-9d0e-2f6f0c1f7a11")
 

@@ -18,12 +18,13 @@ from models.working_days import london_today
 from services.acknowledgements import acknowledge_due
 from services.drafts import discard_stale_drafts
 from services.reminders import sweep
+from services.report_responses import accept_by_silence
 
 
 @blocking_task("sweep-reminders")
 def sweep_reminders(today: str | None = None) -> list[int]:
-    """Record the reminders and escalations owed on `today` (London date); return the
-    submissions they concern."""
+    """Record the assessment reports accepted by the team's silence, then the reminders and
+    escalations owed on `today` (London date); return the submissions they concern."""
     settings = get_settings()
     policy = Policy(
         remind_before=settings.remind_before_working_days,
@@ -31,8 +32,9 @@ def sweep_reminders(today: str | None = None) -> list[int]:
     )
     day = date.fromisoformat(today) if today else london_today()
     with session_scope() as session:
+        accepted = accept_by_silence(session, day)
         made = sweep(session, day, policy)
-        return sorted({r.submission_id for r in made})
+        return sorted({r.submission_id for r in made} | {r.submission_id for r in accepted})
 
 
 @blocking_task("acknowledge-submissions")

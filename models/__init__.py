@@ -15,7 +15,9 @@ from models.directory import Delegation, Directorate, Person, RoleAssignment
 from models.draft import Draft
 from models.notification import Notification
 from models.overview_counts import OpenTaskCount, SubmissionCount
+from models.published_report import PublishedReport, PublishedReportVersion
 from models.reminders import Reminder
+from models.report_response import ReportChallenge, ReportFeedback
 from models.review import Action, Decision, PanelMember, ReviewTask, StandardRating
 from models.service_register import Service, TransactionType
 from models.service_returns import MonthlyReturn
@@ -44,8 +46,12 @@ __all__ = [
     "OpenTaskCount",
     "PanelMember",
     "Person",
+    "PublishedReport",
+    "PublishedReportVersion",
     "RaisedFlag",
     "Reminder",
+    "ReportChallenge",
+    "ReportFeedback",
     "ReportSection",
     "ReviewTask",
     "RoleAssignment",

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, insert
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from checklists.canonical import sha256_hex
 from dfr.i18n import _
@@ -114,15 +114,23 @@ def _current_key() -> bytes:
 
 
 def _locked_head(session: Session) -> tuple[LogHead | None, LogHead | None]:
-    """The head, locked, then its anchor. Two statements: on PostgreSQL the second one's
-    snapshot, taken once the head's lock is held, sees the anchor the previous appender wrote
-    (even the first one, inserted while this transaction waited)."""
-    head = session.exec(
-        select(LogHead).where(LogHead.id == HEAD_ID).with_for_update()
-    ).one_or_none()
-    anchor = session.exec(
-        select(LogHead).where(LogHead.id == ANCHOR_ID).with_for_update()
-    ).one_or_none()
+    """The head and its anchor, locked, in one statement. On PostgreSQL a row locked by the
+    previous appender is read again once its lock is released (so both rows are current),
+    but an anchor that appender *inserted* (the first ever) is not in this statement's
+    snapshot: then, and only then, a second statement, taken with the head's lock held,
+    looks for it."""
+    rows = session.exec(
+        select(LogHead)
+        .where(col(LogHead.id).in_((HEAD_ID, ANCHOR_ID)))
+        .order_by(col(LogHead.id))
+        .with_for_update()
+    ).all()
+    found = {row.id: row for row in rows}
+    head, anchor = found.get(HEAD_ID), found.get(ANCHOR_ID)
+    if head is not None and head.seq > 0 and anchor is None:
+        anchor = session.exec(
+            select(LogHead).where(LogHead.id == ANCHOR_ID).with_for_update()
+        ).one_or_none()
     return head, anchor
 
 

@@ -8,6 +8,7 @@ submission. Single intake uses the same code with a fresh lookup.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlmodel import Session, col, or_, select
@@ -38,6 +39,20 @@ class DirectoryLookup:
             self._people[person_id] = self.session.get(Person, person_id)
         return self._people[person_id]
 
+    def people(self, person_ids: Iterable[str]) -> None:
+        """Read these people, those not read yet, in one query (`person` then has them)."""
+        missing = sorted({p for p in person_ids if p not in self._people})
+        if not missing:
+            return
+        found: dict[str, Person] = {}
+        for start in range(0, len(missing), 500):  # well inside every parameter limit
+            batch = missing[start : start + 500]
+            found.update(
+                (p.id, p)
+                for p in self.session.exec(select(Person).where(col(Person.id).in_(batch)))
+            )
+        self._people.update((p, found.get(p)) for p in missing)
+
     def role_holders(self, role: Role, dg_code: str) -> list[str]:
         """Who holds `role` for `dg_code` (in that DG or across all DGs)."""
         key = (role.value, dg_code)
@@ -59,6 +74,28 @@ class DirectoryLookup:
                     ).all()
                 )
         return self._holders[key]
+
+    def knows_holders(self, role: Role, dg_code: str) -> bool:
+        """Whether `role_holders(role, dg_code)` has been read already."""
+        return (role.value, dg_code) in self._holders
+
+    def knows_cover(self, person_id: str, on: date) -> bool:
+        """Whether `covering(person_id, on)` has been read already."""
+        return (person_id, on) in self._cover
+
+    def remember(
+        self,
+        dg_code: str,
+        on: date,
+        holders: dict[Role, list[str]],
+        cover: dict[str, str],
+    ) -> None:
+        """Keep role holders and absence cover that the caller read together (one query for
+        what a step needs, instead of one per role and per person)."""
+        for role, people in holders.items():
+            self._holders[(role.value, dg_code)] = people
+        for person_id, delegate in cover.items():
+            self._cover[(person_id, on)] = delegate
 
     def roles_of(self, person_id: str) -> list[HeldRole]:
         """The roles `person_id` holds (in one DG or across all)."""

@@ -1,5 +1,6 @@
 """What the message templates say about submissions: read for a whole queueing run in a few
-queries per 500 submissions (flags, actions, decisions, review tasks), never per log entry."""
+queries per 500 submissions (flags, actions, decisions, review tasks), never per log entry;
+each kind of fact only when a message needs it."""
 
 from __future__ import annotations
 
@@ -43,52 +44,93 @@ class TemplateFacts:
     ) -> None:
         self.submissions, self.directory, self.registry = submissions, directory, registry
         self.base_url = settings.base_url.rstrip("/")
-        self.pins: dict[tuple[int, int], dict[str, int]] = {}
-        self.raised: dict[tuple[int, int], list[RaisedFlag]] = {}
-        self.actions: dict[int, list[Action]] = {}
-        self.decision_at: dict[int, int] = {}  # log seq -> decision id
-        self.assignee: dict[int, str | None] = {}  # review task id -> assignee
-        self.report_lead: dict[int, str] = {}  # assessment report id -> its lead
+        self._session = session
+        self._read: set[str] = set()  # the facts read so far (each on first use)
+        self._pins: dict[tuple[int, int], dict[str, int]] = {}
+        self._raised: dict[tuple[int, int], list[RaisedFlag]] = {}
+        self._action_rows: dict[int, list[Action]] = {}
+        self._decision_at: dict[int, int] = {}  # log seq -> decision id
+        self._assignee: dict[int, str | None] = {}  # review task id -> assignee
+        self._report_lead: dict[int, str] = {}  # assessment report id -> its lead
         self.standard_names: dict[str, dict[str, str]] = {}  # language -> standard id -> name
-        for ids in batches(sorted(submissions)):
-            self._read(session, ids)
 
-    def _read(self, session: Session, ids: list[int]) -> None:
-        for sid, round_, checklist_id, version in session.exec(
-            select(
-                ChecklistAnswers.submission_id,
-                ChecklistAnswers.round,
-                ChecklistAnswers.checklist_id,
-                ChecklistAnswers.checklist_version,
-            ).where(col(ChecklistAnswers.submission_id).in_(ids))
-        ).all():
-            self.pins.setdefault((sid, round_), {})[checklist_id] = version
-        for flag in session.exec(
-            select(RaisedFlag)
-            .where(col(RaisedFlag.submission_id).in_(ids))
-            .order_by(col(RaisedFlag.id))
-        ).all():
-            self.raised.setdefault((flag.submission_id, flag.round), []).append(flag)
-        for action in session.exec(
-            select(Action).where(col(Action.submission_id).in_(ids)).order_by(col(Action.id))
-        ).all():
-            self.actions.setdefault(action.submission_id, []).append(action)
-        for decision_id, seq in session.exec(
-            select(Decision.id, Decision.log_seq).where(col(Decision.submission_id).in_(ids))
-        ).all():
-            self.decision_at[seq] = decision_id or 0
-        for report_id, lead in session.exec(
-            select(AssessmentReport.id, AssessmentReport.lead_id).where(
-                col(AssessmentReport.submission_id).in_(ids)
-            )
-        ).all():
-            self.report_lead[report_id or 0] = lead
-        for task_id, assignee in session.exec(
-            select(ReviewTask.id, ReviewTask.assignee_id).where(
-                col(ReviewTask.submission_id).in_(ids)
-            )
-        ).all():
-            self.assignee[task_id or 0] = assignee
+    def knows_decisions(self, decision_at: dict[int, int]) -> None:
+        """The decisions of the entries being queued (log seq -> decision id), as the step
+        that wrote them knows them: not read again."""
+        self._decision_at.update(decision_at)
+        self._read.add("decisions")
+
+    def _batches(self, fact: str) -> list[list[int]]:
+        """The submissions' ids in batches, the first time `fact` is needed; else none."""
+        if fact in self._read:
+            return []
+        self._read.add(fact)
+        return batches(sorted(self.submissions))
+
+    @property
+    def pins(self) -> dict[tuple[int, int], dict[str, int]]:
+        for ids in self._batches("pins"):
+            for sid, round_, checklist_id, version in self._session.exec(
+                select(
+                    ChecklistAnswers.submission_id,
+                    ChecklistAnswers.round,
+                    ChecklistAnswers.checklist_id,
+                    ChecklistAnswers.checklist_version,
+                ).where(col(ChecklistAnswers.submission_id).in_(ids))
+            ).all():
+                self._pins.setdefault((sid, round_), {})[checklist_id] = version
+        return self._pins
+
+    @property
+    def raised(self) -> dict[tuple[int, int], list[RaisedFlag]]:
+        for ids in self._batches("flags"):
+            for flag in self._session.exec(
+                select(RaisedFlag)
+                .where(col(RaisedFlag.submission_id).in_(ids))
+                .order_by(col(RaisedFlag.id))
+            ).all():
+                self._raised.setdefault((flag.submission_id, flag.round), []).append(flag)
+        return self._raised
+
+    @property
+    def actions(self) -> dict[int, list[Action]]:
+        for ids in self._batches("actions"):
+            for action in self._session.exec(
+                select(Action).where(col(Action.submission_id).in_(ids)).order_by(col(Action.id))
+            ).all():
+                self._action_rows.setdefault(action.submission_id, []).append(action)
+        return self._action_rows
+
+    @property
+    def decision_at(self) -> dict[int, int]:
+        for ids in self._batches("decisions"):
+            for decision_id, seq in self._session.exec(
+                select(Decision.id, Decision.log_seq).where(col(Decision.submission_id).in_(ids))
+            ).all():
+                self._decision_at[seq] = decision_id or 0
+        return self._decision_at
+
+    @property
+    def report_lead(self) -> dict[int, str]:
+        for ids in self._batches("reports"):
+            for report_id, lead in self._session.exec(
+                select(AssessmentReport.id, AssessmentReport.lead_id).where(
+                    col(AssessmentReport.submission_id).in_(ids)
+                )
+            ).all():
+                self._report_lead[report_id or 0] = lead
+        return self._report_lead
+
+    @property
+    def assignee(self) -> dict[int, str | None]:
+        for ids in self._batches("tasks"):
+            for task_id, assignee in self._session.exec(
+                select(ReviewTask.id, ReviewTask.assignee_id).where(
+                    col(ReviewTask.submission_id).in_(ids)
+                )
+            ).all():
+                self._assignee[task_id or 0] = assignee
+        return self._assignee
 
     def context(
         self, message: str, entry: LogEntry, recipient: Recipient, language: str
@@ -136,6 +178,8 @@ class TemplateFacts:
             context["report_link"] = MarkdownText(
                 f"{self.base_url}/submissions/{submission.id}/assessment/report"
             )
+        elif message in {"report_accepted", "report_challenged", "challenge_decided"}:
+            context.update(self._response(submission, entry, message, language))
         elif message in {"assessment_booked", "panel_conflict"}:
             context.update(self._panel(submission, entry, language))
         elif message == "acknowledged":
@@ -250,6 +294,40 @@ class TemplateFacts:
             "assessment_link": link,
         }
 
+    def _response(
+        self, submission: Submission, entry: LogEntry, message: str, language: str
+    ) -> dict[str, Any]:
+        """The team's answer to a report, or the panel's to a challenge: who, which standards
+        (by number and title), the result now, and where to read it and give feedback."""
+        payload = entry.payload
+        actor = self.directory.person(entry.actor_id or "")
+        report_link = f"{self.base_url}/submissions/{submission.id}/assessment/report"
+        context: dict[str, Any] = {
+            "actor": actor.name if actor else "",
+            "result": label(labels.OUTCOMES, payload.get("result", ""), language),
+            "report_link": MarkdownText(report_link),
+            "feedback_link": MarkdownText(f"{report_link}/feedback"),
+            "silence": payload.get("accepted_how") == "silence",
+            "standards": [],
+        }
+        if message == "report_challenged":
+            context["due"] = long_date(payload["challenge_due"], language)
+            context["standards"] = [
+                {"name": self._standard(sid, language), "reason": challenge["reason"]}
+                for sid, challenge in sorted(payload.get("standards", {}).items())
+            ]
+        elif message == "challenge_decided":
+            context["standards"] = [
+                {
+                    "name": self._standard(sid, language),
+                    "answer": label(labels.CHALLENGE_ANSWERS, answer["answer"], language),
+                    "rating": label(labels.OUTCOMES, answer["to"], language),
+                    "rationale": answer["rationale"],
+                }
+                for sid, answer in sorted(payload.get("answers", {}).items())
+            ]
+        return context
+
     def _chased(self, submission: Submission, entry: LogEntry, language: str) -> dict[str, Any]:
         """What a reminder or escalation is about, who holds it, and when it was due."""
         payload = entry.payload
@@ -257,9 +335,12 @@ class TemplateFacts:
         if payload["item_kind"] == "task":
             what = label(labels.STAGES, payload["what"], language)
             owner_id = self.assignee.get(payload["item_id"])
-        elif payload["item_kind"] == "report":
-            what = label(labels.REPORTS, "report", language)
+        elif payload["item_kind"] in ("report", "challenge"):
+            what = label(labels.REPORTS, payload["item_kind"], language)
             owner_id = self.report_lead.get(payload["item_id"])
+        elif payload["item_kind"] == "response":
+            what = label(labels.REPORTS, "response", language)
+            owner_id = submission.submitter_id
         else:
             action = next(
                 (a for a in self.actions.get(submission.id or 0, []) if a.id == payload["item_id"]),

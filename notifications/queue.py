@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -66,8 +66,24 @@ def queue_for_submissions(
         entries += session.exec(
             select(LogEntry).where(col(LogEntry.submission_id).in_(batch))
         ).all()
-    directory, renderer = DirectoryLookup(session), _Renderer()
-    facts = TemplateFacts(session, submissions, directory, registry, settings)
+    facts = TemplateFacts(session, submissions, DirectoryLookup(session), registry, settings)
+    return queue_entries(session, entries, facts, settings, existing)
+
+
+def queue_entries(
+    session: Session,
+    entries: Sequence[LogEntry],
+    facts: TemplateFacts,
+    settings: Settings,
+    existing: set[str] | None = None,
+) -> int:
+    """Add the notification rows `entries` call for (those of `facts.submissions`), but for
+    the idempotency keys in `existing`, with one executemany; return how many. Entries
+    appended in the caller's own transaction need no `existing`: their seqs are new, and
+    every key starts with its entry's seq."""
+    existing = set() if existing is None else existing
+    directory, renderer, submissions = facts.directory, _Renderer(), facts.submissions
+    directory.people([p for e in entries for p in _named_in(e, submissions[e.submission_id or 0])])
     now, rows = datetime.now(UTC), []
     for entry in sorted(entries, key=lambda e: e.seq):
         sid = entry.submission_id or 0
@@ -112,6 +128,12 @@ def queue_for_submissions(
         session.flush()
         session.connection().execute(insert(Notification.__table__), rows)  # type: ignore[attr-defined]
     return len(rows)
+
+
+def _named_in(entry: LogEntry, submission: Submission) -> list[str]:
+    """The people an entry is likely to tell or name (read together, not one by one)."""
+    named = [submission.submitter_id, entry.actor_id, entry.payload.get("assignee_id")]
+    return [p for p in named if isinstance(p, str)]
 
 
 def queue_for_submission(

@@ -105,6 +105,17 @@ def messages_for(
     if entry.event == "report.sent":
         told = [s.submitter_id, leader, *(payload.get("panel") or [])]
         return [("report_sent", people(directory, told, settings))]
+    if entry.event in {"report.accepted", "report.accepted_by_silence"}:
+        # The team is asked for its feedback; the panel and the DG's Digital Leader told.
+        told = [s.submitter_id, leader, *(payload.get("panel") or [])]
+        return [("report_accepted", people(directory, told, settings))]
+    if entry.event == "report.challenged":
+        told = [payload.get("lead_id"), *(payload.get("panel") or []), leader]
+        return [("report_challenged", people(directory, told, settings))]
+    if entry.event == "report.challenge_decided":
+        told = [s.submitter_id, leader, *(payload.get("panel") or [])]
+        told = [p for p in told if p != entry.actor_id]
+        return [("challenge_decided", people(directory, told, settings))]
     if entry.event == "assessment.rated":
         return [("ratings_sent", people(directory, [payload.get("lead_id")], settings))]
     if entry.event == "panel.conflict_declared":

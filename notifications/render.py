@@ -38,6 +38,9 @@ MESSAGES = (
     "panel_conflict",
     "ratings_sent",
     "report_sent",
+    "report_accepted",
+    "report_challenged",
+    "challenge_decided",
     "acknowledged",
 )
 # Bump a message's version whenever its templates change; each notification stores it.

@@ -33,13 +33,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import and_, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from dfr.errors import NotFoundError, PermissionDeniedError
 from dfr.i18n import _
 from dfr.request_id import log_fields
 from models.audit import LogEntry
-from models.directory import Directorate, Person, RoleAssignment
+from models.directory import Delegation, Directorate, Person, RoleAssignment
 from models.lifecycle import Role, Stage
 from models.permissions import HeldRole, decide_refusal, eligible_roles, holds_role
 from models.review import Decision, PanelMember, ReviewTask
@@ -252,18 +254,82 @@ def refusal_for(
 
     A person covering for someone (an active delegation) may decide what that person could.
     """
-    if session.get(Person, person_id) is None:
-        return _("Unknown person {person}. Check the person id.", person=person_id)
-    acting_for = [person_id, *delegators_of(session, person_id, on)]
-    dg = session.get(Directorate, submission.dg_code)
-    return decide_refusal(
-        actor_id=person_id,
-        submitter_id=submission.submitter_id,
-        roles=held_roles(session, acting_for),
-        stage=stage,
-        dg_code=submission.dg_code,
-        scrutiny=submission.scrutiny,
-        is_digital_leader=dg is not None and dg.digital_leader_id in acting_for,
+    return load_decider(session, person_id, submission.dg_code, on).refusal(submission, stage)
+
+
+@dataclass(frozen=True)
+class Decider:
+    """A person as the decision rules see them on one day, for one DG: whom they cover for,
+    the roles they hold or act in, and that DG's Digital Leader. Read in one query."""
+
+    person_id: str
+    person: Person | None
+    covers: tuple[str, ...]  # the people whose reviews they cover today
+    roles: tuple[HeldRole, ...]  # theirs and those of the people they cover
+    dg_leader: str | None
+
+    def holds(self, assignee_id: str | None) -> bool:
+        """`holds_review`, from what was read."""
+        if self.person_id == assignee_id:
+            return True
+        return assignee_id is not None and assignee_id in self.covers
+
+    def refusal(self, submission: Submission, stage: Stage) -> str | None:
+        """`refusal_for`, from what was read."""
+        if self.person is None:
+            return _("Unknown person {person}. Check the person id.", person=self.person_id)
+        acting_for = (self.person_id, *self.covers)
+        return decide_refusal(
+            actor_id=self.person_id,
+            submitter_id=submission.submitter_id,
+            roles=self.roles,
+            stage=stage,
+            dg_code=submission.dg_code,
+            scrutiny=submission.scrutiny,
+            is_digital_leader=self.dg_leader is not None and self.dg_leader in acting_for,
+        )
+
+
+def load_decider(session: Session, person_id: str, dg_code: str, on: date) -> Decider:
+    """The person, whom they cover for on `on`, their roles and those people's, and the
+    Digital Leader of `dg_code`: one query (a row per cover and role)."""
+    covering = and_(
+        col(Delegation.delegate_id) == col(Person.id),
+        col(Delegation.starts_on) <= on,
+        col(Delegation.ends_on) >= on,
+    )
+    rows = session.execute(
+        sa_select(
+            Person,
+            col(Directorate.digital_leader_id),
+            col(Delegation.person_id),
+            col(RoleAssignment.id),
+            col(RoleAssignment.role),
+            col(RoleAssignment.dg_code),
+            col(RoleAssignment.discipline),
+        )
+        .select_from(Person)
+        .outerjoin(Directorate, col(Directorate.code) == dg_code)
+        .outerjoin(Delegation, covering)
+        .outerjoin(
+            RoleAssignment,
+            or_(
+                col(RoleAssignment.person_id) == col(Person.id),
+                col(RoleAssignment.person_id) == col(Delegation.person_id),
+            ),
+        )
+        .where(col(Person.id) == person_id)
+    ).all()
+    if not rows:
+        return Decider(person_id, None, (), (), None)
+    covers = sorted({r[2] for r in rows if r[2] is not None})
+    roles = {r[3]: HeldRole(r[4], r[5], r[6]) for r in rows if r[3] is not None}
+    return Decider(
+        person_id,
+        rows[0][0],
+        tuple(covers),
+        tuple(roles[i] for i in sorted(roles)),
+        rows[0][1],
     )
 
 

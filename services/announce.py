@@ -18,8 +18,10 @@ from sqlmodel import Session, col, func, select
 from checklists.loader import Registry
 from dfr.settings import Settings
 from models.audit import EventEmission, LogEntry
+from models.directory_lookup import DirectoryLookup
 from models.submission import Submission
-from notifications.queue import queue_for_submissions
+from notifications.facts import TemplateFacts
+from notifications.queue import queue_entries, queue_for_submissions
 
 _BATCH = 500  # ids per IN (...) list
 _ANNOUNCE_LOCK = 0x0DF2_A770  # PostgreSQL advisory lock key
@@ -38,6 +40,36 @@ def queue_notifications(
     that are missing; return how many."""
     lock_announcing(session)
     return queue_for_submissions(session, submission_ids, registry, settings)
+
+
+def queue_step_notifications(
+    session: Session,
+    entries: Sequence[LogEntry],
+    submission: Submission,
+    registry: Registry,
+    settings: Settings,
+    *,
+    directory: DirectoryLookup | None = None,
+    decision_at: dict[int, int] | None = None,
+) -> int:
+    """In the step's own transaction, add the notification rows the log entries it just
+    appended call for; return how many. Rows are persisted with their idempotency keys
+    before anything is delivered, and if the step fails they go with it. No announcing lock
+    and no look-up of existing keys: nobody else can see these entries before the step
+    commits, and every key starts with its entry's (new) seq; the follow-up run that later
+    reaches the same entries finds their keys and adds nothing. `directory`: the step's
+    lookup (people and DGs it read are not read again); `decision_at`: the step's decision
+    (log seq -> id)."""
+    facts = TemplateFacts(
+        session,
+        {submission.id or 0: submission},
+        directory or DirectoryLookup(session),
+        registry,
+        settings,
+    )
+    if decision_at is not None:
+        facts.knows_decisions(decision_at)
+    return queue_entries(session, entries, facts, settings)
 
 
 def unpublished_entries(

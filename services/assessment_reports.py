@@ -29,6 +29,7 @@ from models.assessment_report import (
     ReportSection,
     missing_in,
     report_due,
+    response_due,
 )
 from models.directory import Person
 from models.lifecycle import Role
@@ -261,6 +262,7 @@ def send_report(
             )
         report = view.report
         report.status, report.sent_at = "sent", datetime.now(UTC)
+        report.response_due = response_due(today)  # the team's 10 working days to answer
         session.add(report)
         word_amber_actions(session, report, view.sections)
         panel = session.exec(
@@ -277,6 +279,7 @@ def send_report(
                 "result": report.result,
                 "assessed_on": report.assessed_on.isoformat(),
                 "panel": sorted(set(panel) - {person_id}),
+                "response_due": report.response_due.isoformat(),
             },
         )
         session.flush()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlalchemy import String, func, literal, union_all
+from sqlmodel import Session, col, or_, select
 
 from models.directory import Delegation, RoleAssignment
 from models.directory_lookup import DirectoryLookup
@@ -21,6 +22,72 @@ def least_loaded(candidates: Sequence[str], open_tasks: Mapping[str, int]) -> st
     if not candidates:
         return None
     return min(sorted(candidates), key=lambda person: open_tasks.get(person, 0))
+
+
+def read_candidates(
+    session: Session,
+    stage: Stage,
+    dg_code: str,
+    scrutiny: str | None,
+    on: date,
+    directory: DirectoryLookup,
+    workload: Workload,
+) -> None:
+    """Read, in one query, who holds the roles `stage` needs in `dg_code` (the DG's Digital
+    Leader, named by the DG, included), how many open reviews each has and who covers for
+    each on `on`, into `directory` and `workload`."""
+    eligible = eligible_roles(stage, scrutiny)
+    roles = [
+        r for r in eligible if r != Role.DIGITAL_LEADER and not directory.knows_holders(r, dg_code)
+    ]
+    leader = directory.leader(dg_code) if Role.DIGITAL_LEADER in eligible else None
+    parts: list[Any] = []
+    if roles:
+        parts.append(
+            _with_load_and_cover(
+                select(col(RoleAssignment.role), col(RoleAssignment.person_id)),
+                col(RoleAssignment.person_id),
+                on,
+            ).where(
+                col(RoleAssignment.role).in_([r.value for r in roles]),
+                or_(col(RoleAssignment.dg_code).is_(None), RoleAssignment.dg_code == dg_code),
+            )
+        )
+    if leader is not None and not directory.knows_cover(leader, on):
+        person = literal(leader, String)
+        parts.append(_with_load_and_cover(select(literal("", String), person), person, on))
+    if not parts:
+        return
+    query: Any = parts[0] if len(parts) == 1 else union_all(*parts)
+    rows: list[Any] = list(session.execute(query).all())
+    holders: dict[Role, list[str]] = {r: [] for r in roles}
+    for role, person_id, _count, _delegate in rows:
+        if role:
+            holders[Role(role)].append(person_id)
+    directory.remember(dg_code, on, holders, {p: d or p for _r, p, _c, d in rows})
+    workload.seed({person_id: count for _r, person_id, count, _d in rows})
+
+
+def _with_load_and_cover(query: Any, person: Any, on: date) -> Any:
+    """`query` with two more columns: `person`'s open reviews, and who covers for them on
+    `on` (the latest delegation running then), or None."""
+    open_count = (
+        select(func.count())
+        .where(col(ReviewTask.assignee_id) == person, ReviewTask.status == "open")
+        .scalar_subquery()
+    )
+    delegate = (
+        select(Delegation.delegate_id)
+        .where(
+            col(Delegation.person_id) == person,
+            col(Delegation.starts_on) <= on,
+            col(Delegation.ends_on) >= on,
+        )
+        .order_by(col(Delegation.id).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return query.add_columns(open_count, delegate)
 
 
 def candidates_for(
@@ -65,6 +132,11 @@ class Workload:
             self._open.update({person: found.get(person, 0) for person in missing})
         return {person: self._open[person] for person in people}
 
+    def seed(self, counts: Mapping[str, int]) -> None:
+        """Open-task counts read along with something else, for people not counted yet."""
+        for person, count in counts.items():
+            self._open.setdefault(person, count)
+
     def assigned(self, person_id: str) -> None:
         self._open[person_id] = self.of([person_id])[person_id] + 1
 
@@ -106,6 +178,8 @@ def choose_assignee(
     """
     on = on or london_today()
     directory = directory or DirectoryLookup(session)
+    workload = workload or Workload(session)
+    read_candidates(session, stage, dg_code, scrutiny, on, directory, workload)
     people = candidates_for(session, stage, dg_code, scrutiny, submitter_id, directory)
     chosen: str | None = None
     if stage == Stage.DIGITAL_OPTIONS_REVIEW and scrutiny != "coe":
@@ -113,7 +187,7 @@ def choose_assignee(
         if leader and leader in people:
             chosen = leader
     if chosen is None:
-        load = workload.of(people) if workload else open_task_counts(session, people)
+        load = workload.of(people)
         chosen = least_loaded(people, load)
     if chosen is None:
         return None

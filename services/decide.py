@@ -27,10 +27,13 @@ from dfr.errors import (
 )
 from dfr.i18n import _, get_language
 from dfr.labels import label
+from dfr.settings import get_settings
 from models import audit, text_limits
 from models.action_lifecycle import OUTSTANDING
+from models.audit import LogEntry
 from models.dates import AMBER_ACTION_MONTHS, add_months
 from models.directory import Person
+from models.directory_lookup import DirectoryLookup
 from models.lifecycle import (
     FINAL_STATES,
     STAGES,
@@ -46,7 +49,7 @@ from models.review import Action, Decision, ReviewTask, StandardRating
 from models.submission import Submission
 from models.text_limits import within
 from models.working_days import london_today
-from services.access import holds_review, refusal_for
+from services.access import load_decider
 from services.intake import locked_submission
 from services.refusals import REFUSALS, log_refusal
 from services.stages import cancel_open_actions, cancel_remaining, open_task, remaining_tasks
@@ -80,7 +83,10 @@ class DecisionRequest:
     ratings: Mapping[str, StandardAssessment] = field(default_factory=dict)
 
 
-def _open_task(session: Session, submission: Submission, stage: str) -> ReviewTask:
+def _open_task(
+    session: Session, submission: Submission, stage: str, remaining: Sequence[ReviewTask]
+) -> ReviewTask:
+    """The open task of `stage` among the submission's open and pending ones."""
     try:
         wanted = Stage(stage)
     except ValueError:
@@ -92,19 +98,10 @@ def _open_task(session: Session, submission: Submission, stage: str) -> ReviewTa
             ),
             field="stage",
         ) from None
-    task = session.exec(
-        select(ReviewTask).where(
-            ReviewTask.submission_id == submission.id,
-            ReviewTask.stage == wanted.value,
-            ReviewTask.status == "open",
-        )
-    ).one_or_none()
+    open_now = [t for t in remaining if t.status == "open"]
+    task = next((t for t in open_now if t.stage == wanted.value), None)
     if task is None:
-        current = session.exec(
-            select(ReviewTask.stage).where(
-                ReviewTask.submission_id == submission.id, ReviewTask.status == "open"
-            )
-        ).one_or_none()
+        current = open_now[0].stage if open_now else None
         raise TransitionError(
             _(
                 "The {stage} of {reference} is not open for a decision (the submission is "
@@ -123,14 +120,15 @@ def _check_actor(
     session: Session, submission: Submission, task: ReviewTask, actor_id: str, on: date
 ) -> Actor:
     """The actor as a reviewer of the open stage, or the reason they may not decide it."""
-    refusal = refusal_for(session, submission, Stage(task.stage), actor_id, on)
-    if refusal is None and not holds_review(session, task.assignee_id, actor_id, on):
+    decider = load_decider(session, actor_id, submission.dg_code, on)
+    refusal = decider.refusal(submission, Stage(task.stage))
+    if refusal is None and not decider.holds(task.assignee_id):
         # Probe 3 of issue 12: the stage table names the reviewer; anyone else with the right
         # to decide takes the review over first (a reassignment, logged with a reason).
         refusal = _not_yours(session, task)
     if refusal is None:
         return Actor.STAGE_REVIEWER
-    if session.get(Person, actor_id) is None:
+    if decider.person is None:
         raise NotFoundError(refusal, field="actor")
     raise PermissionDeniedError(refusal, field="actor")
 
@@ -271,6 +269,7 @@ class DecisionPlan:
     later: list[ReviewTask]  # the stages still to come after this one, in route order
     reds: list[str]
     ambers: list[str]
+    directory: DirectoryLookup  # the directory as this step reads it
 
 
 def check_decision(
@@ -296,8 +295,9 @@ def check_decision(
 def _check_decision(
     session: Session, request: DecisionRequest, registry: Registry, on: date
 ) -> DecisionPlan:
-    submission = locked_submission(session, request.submission_id)
-    task = _open_task(session, submission, request.stage)
+    submission, outstanding = _locked_with_outstanding(session, request.submission_id)
+    remaining = remaining_tasks(session, submission.id or 0)
+    task = _open_task(session, submission, request.stage, remaining)
     rule = STAGES[Stage(task.stage)]
     if request.outcome not in rule.outcomes:
         raise ValidationError(
@@ -319,52 +319,107 @@ def _check_decision(
     _check_conditions(request, on)
     reds = _check_ratings(request, task, registry)
 
-    later = [t for t in remaining_tasks(session, submission.id or 0) if t.id != task.id]
+    later = [t for t in remaining if t.id != task.id]
     ambers = sorted(s for s, a in request.ratings.items() if a.rating == "amber")
-    outstanding = session.exec(
-        select(Action.id).where(
-            Action.submission_id == submission.id,
-            col(Action.kind).in_(("condition", "amber_action")),
-            col(Action.status).in_(OUTSTANDING),
-        )
-    ).first()
     action = action_for(
         request.outcome,
         is_last_stage=not later,
         has_conditions=bool(request.conditions or ambers or outstanding),
     )
     move = apply(submission.state, action, actor)
-    return DecisionPlan(submission, task, rule, action, move, later, reds, ambers)
+    return DecisionPlan(
+        submission, task, rule, action, move, later, reds, ambers, DirectoryLookup(session)
+    )
+
+
+def _locked_with_outstanding(session: Session, submission_id: int) -> tuple[Submission, bool]:
+    """The submission, row-locked for the rest of the transaction, and whether conditions or
+    amber actions of earlier decisions are still outstanding: one query."""
+    outstanding = (
+        select(Action.id)
+        .where(
+            col(Action.submission_id) == col(Submission.id),
+            col(Action.kind).in_(("condition", "amber_action")),
+            col(Action.status).in_(OUTSTANDING),
+        )
+        .exists()
+    )
+    found = session.exec(
+        select(Submission, outstanding)
+        .where(Submission.id == submission_id)
+        .with_for_update(of=Submission)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if found is None:
+        return locked_submission(session, submission_id), False  # raises: no such submission
+    return found[0], bool(found[1])
 
 
 def apply_decision(
     session: Session, request: DecisionRequest, plan: DecisionPlan, on: date
 ) -> Decision:
-    """Write a checked decision: the log entry, the decision and its follow-ups, the next
-    stage (or the end), and the submission's new state from the lifecycle table."""
+    """Write a checked decision (see `_apply`)."""
+    return _apply(session, request, plan, on)[0]
+
+
+def _apply(
+    session: Session, request: DecisionRequest, plan: DecisionPlan, on: date
+) -> tuple[Decision, list[LogEntry]]:
+    """Write a checked decision: the log entries, the decision and its follow-ups, the next
+    stage (or the end), and the submission's new state from the lifecycle table. The step's
+    log entries (the decision, the stage it opens, the submission's completion) are appended
+    together, with one update of the log's head."""
     submission, task, action, move = plan.submission, plan.task, plan.action, plan.move
     now = datetime.now(UTC)
-    entry = audit.append(
-        session,
-        event="decision.recorded",
-        actor_id=request.actor_id,
-        submission_id=submission.id,
-        payload={
-            "task_id": task.id,
-            "stage": task.stage,
-            "attempt": task.attempt,
-            "outcome": request.outcome,
-            "action": action,
-            "rationale": request.rationale,
-            "conditions": [{"text": c.text, "due": c.due.isoformat()} for c in request.conditions],
-            "ratings": {
-                s: {"rating": a.rating, "done_well": a.done_well, "to_explore": a.to_explore}
-                for s, a in sorted(request.ratings.items())
+    entries = [
+        audit.NewEntry(
+            "decision.recorded",
+            request.actor_id,
+            submission.id,
+            {
+                "task_id": task.id,
+                "stage": task.stage,
+                "attempt": task.attempt,
+                "outcome": request.outcome,
+                "action": action,
+                "rationale": request.rationale,
+                "conditions": [
+                    {"text": c.text, "due": c.due.isoformat()} for c in request.conditions
+                ],
+                "ratings": {
+                    s: {"rating": a.rating, "done_well": a.done_well, "to_explore": a.to_explore}
+                    for s, a in sorted(request.ratings.items())
+                },
+                "state": {"from": submission.state, "to": move.target.value},
             },
-            "state": {"from": submission.state, "to": move.target.value},
-        },
-        at=now,
-    )
+        )
+    ]
+    task.status, task.closed_at = "decided", now
+    session.add(task)
+    if action == "advance":
+        open_task(session, submission, plan.later[0], on, log=entries, directory=plan.directory)
+    elif action == "reassess":
+        _open_reassessment(session, submission, task, plan.reds, on, entries)
+    elif action == "request_changes":
+        cancel_remaining(session, submission.id or 0, plan.later)
+    elif action == "reject":
+        cancel_remaining(session, submission.id or 0, plan.later)
+        cancel_open_actions(session, submission.id or 0)
+    submission.state = move.target.value
+    submission.version += 1
+    submission.updated_at = now
+    session.add(submission)
+    if move.target in FINAL_STATES:
+        entries.append(
+            audit.NewEntry(
+                "submission.completed",
+                request.actor_id,
+                submission.id,
+                {"state": move.target.value},
+            )
+        )
+    logged = audit.append_many(session, entries, at=now)
+    recorded = logged[0]
     decision = Decision(
         task_id=task.id or 0,
         submission_id=submission.id or 0,
@@ -373,46 +428,43 @@ def apply_decision(
         rationale=request.rationale,
         actor_id=request.actor_id,
         decided_at=now,
-        log_seq=entry.seq,
+        log_seq=recorded.seq,
     )
     session.add(decision)
+    if request.conditions or request.ratings or task.stage == Stage.SERVICE_ASSESSMENT:
+        session.flush()  # the decision's id, for its conditions and ratings
+        _record_follow_ups(session, submission, task, decision, request, plan.ambers, on)
     session.flush()
-    _record_follow_ups(session, submission, task, decision, request, plan.ambers, on)
-    task.status, task.closed_at = "decided", now
-    session.add(task)
-
-    if action == "advance":
-        open_task(session, submission, plan.later[0], on)
-    elif action == "reassess":
-        _open_reassessment(session, submission, task, plan.reds, on)
-    elif action == "request_changes":
-        cancel_remaining(session, submission.id or 0)
-    elif action == "reject":
-        cancel_remaining(session, submission.id or 0)
-        cancel_open_actions(session, submission.id or 0)
-    submission.state = move.target.value
-    submission.version += 1
-    submission.updated_at = now
-    session.add(submission)
-    if move.target in FINAL_STATES:
-        audit.append(
-            session,
-            event="submission.completed",
-            actor_id=request.actor_id,
-            submission_id=submission.id,
-            payload={"state": move.target.value},
-        )
-    session.flush()
-    return decision
+    return decision, logged
 
 
 def record_decision(
-    session: Session, request: DecisionRequest, registry: Registry, on: date | None = None
+    session: Session,
+    request: DecisionRequest,
+    registry: Registry,
+    on: date | None = None,
+    *,
+    announce: bool = False,
 ) -> Decision:
-    """Write the decision and its consequences, or raise and change nothing."""
+    """Write the decision and its consequences, or raise and change nothing. With
+    `announce`, the notifications its log entries call for are queued in the same
+    transaction (`services.announce.queue_step_notifications`)."""
     on = on or london_today()
     plan = check_decision(session, request, registry, on)
-    return apply_decision(session, request, plan, on)
+    decision, logged = _apply(session, request, plan, on)
+    if announce:
+        from services.announce import queue_step_notifications  # templates: only if asked
+
+        queue_step_notifications(
+            session,
+            logged,
+            plan.submission,
+            registry,
+            get_settings(),
+            directory=plan.directory,
+            decision_at={decision.log_seq: decision.id or 0},
+        )
+    return decision
 
 
 def _record_follow_ups(
@@ -466,7 +518,12 @@ def _record_follow_ups(
 
 
 def _open_reassessment(
-    session: Session, submission: Submission, task: ReviewTask, reds: list[str], on: date
+    session: Session,
+    submission: Submission,
+    task: ReviewTask,
+    reds: list[str],
+    on: date,
+    log: list[audit.NewEntry],
 ) -> ReviewTask:
     """Red: pause, fix, then reassess only the red points (GDS service assessments)."""
     again = ReviewTask(
@@ -483,4 +540,4 @@ def _open_reassessment(
     )
     session.add(again)
     session.flush()
-    return open_task(session, submission, again, on)
+    return open_task(session, submission, again, on, log=log)

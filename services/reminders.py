@@ -3,7 +3,12 @@ escalation owed today, once per item, step and due date.
 
 Reminders go to whoever holds the item; escalations go to the stage's `escalate_to` role (the
 DG's Digital Leader for the submitter's conditions, amber actions and obligations), then up
-the ladder in models/lifecycle.py, never back to the holder or their absence cover."""
+the ladder in models/lifecycle.py, never back to the holder or their absence cover.
+
+A sent assessment report waits for the team's answer: the team is reminded before its last
+day and on it, never escalated (silence counts as acceptance, recorded by
+`services.report_responses.accept_by_silence`, which the same scheduled sweep runs first). A
+challenged report waits for the panel: its lead is chased and escalated like a review."""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import and_, insert, or_
 from sqlmodel import Session, col, select
 
 from models import audit
@@ -86,7 +91,7 @@ class Escalations:
 def _first_level(chase: Chase) -> Role:
     if chase.item_kind == "task":
         return STAGES[Stage(chase.what)].escalate_to
-    if chase.item_kind == "report":
+    if chase.item_kind in ("report", "challenge"):
         return STAGES[Stage.SERVICE_ASSESSMENT].escalate_to
     return ACTIONS_ESCALATE_TO
 
@@ -121,6 +126,20 @@ def _payload(chase: Chase, escalations: Escalations) -> dict[str, Any]:
     return payload
 
 
+Item = tuple[str, int, Submission, str, date, str | None]
+
+
+def _awaited(report: AssessmentReport, submission: Submission) -> Item | None:
+    """A report waiting for an answer: the team's (sent) or its lead's (challenged)."""
+    if report.status == "sent" and report.response_due:
+        return ("response", report.id or 0, submission, "response", report.response_due,
+                submission.submitter_id)  # fmt: skip
+    if report.status == "challenged" and report.challenge_due:
+        return ("challenge", report.id or 0, submission, "challenge", report.challenge_due,
+                report.lead_id)  # fmt: skip
+    return None
+
+
 def due_items(session: Session, today: date, policy: Policy) -> list[Chase]:
     """Open tasks and actions that have reached a step not yet sent. A fixed number of queries,
     whatever the number of open items: only those due within the reminder window are read."""
@@ -143,9 +162,28 @@ def due_items(session: Session, today: date, policy: Policy) -> list[Chase]:
         .join(Submission, col(Submission.id) == col(AssessmentReport.submission_id))
         .where(AssessmentReport.status == "draft", col(AssessmentReport.due_date) <= horizon)
     ).all()
+    # A sent report waits for the team's answer; a challenged one for its lead's.
+    answers = session.exec(
+        select(AssessmentReport, Submission)
+        .join(Submission, col(Submission.id) == col(AssessmentReport.submission_id))
+        .where(
+            or_(
+                and_(
+                    col(AssessmentReport.status) == "sent",
+                    col(AssessmentReport.response_due) <= horizon,
+                    col(AssessmentReport.response_due) >= today,  # after it: silence accepts
+                ),
+                and_(
+                    col(AssessmentReport.status) == "challenged",
+                    col(AssessmentReport.challenge_due) <= horizon,
+                ),
+            )
+        )
+    ).all()
     # (kind, id, submission, what, due date, owner): a task's owner is its assignee, an
-    # action's the submitter, a report's its lead.
-    items = (
+    # action's the submitter, a report's its lead; the team's answer to a report is its
+    # submitter's, the answer to a challenge the lead's.
+    items: list[Item] = (
         [
             ("task", task.id or 0, submission, task.stage, task.due_date, task.assignee_id)
             for task, submission in tasks
@@ -166,6 +204,7 @@ def due_items(session: Session, today: date, policy: Policy) -> list[Chase]:
             ("report", report.id or 0, submission, "report", report.due_date, report.lead_id)
             for report, submission in reports
         ]
+        + [item for report, submission in answers if (item := _awaited(report, submission))]
     )
     chases = [
         Chase(kind, item_id, submission, what, due, step, owner)

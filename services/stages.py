@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ from sqlmodel import Session, col, select
 from models import audit
 from models.action_lifecycle import OUTSTANDING
 from models.dates import due_date_for
+from models.directory_lookup import DirectoryLookup
 from models.lifecycle import STAGES, Stage
 from models.review import Action, PanelMember, ReviewTask
 from models.submission import Submission
@@ -39,17 +41,38 @@ def opened_payload(
     }
 
 
-def open_task(session: Session, submission: Submission, task: ReviewTask, on: date) -> ReviewTask:
-    """Make `task` the current stage: assign it, give it a due date, log it."""
+def open_task(
+    session: Session,
+    submission: Submission,
+    task: ReviewTask,
+    on: date,
+    *,
+    log: list[audit.NewEntry] | None = None,
+    directory: DirectoryLookup | None = None,
+) -> ReviewTask:
+    """Make `task` the current stage: assign it, give it a due date, log it. With `log`, the
+    `task.opened` entry is added to it for the caller to append with the step's other entries
+    (one head update a step); otherwise it is appended here. `directory`: the step's lookup,
+    so that people and roles it already read are not read again."""
     stage = Stage(task.stage)
+    # Chosen before the task changes, so the task is written in one UPDATE (a query would
+    # otherwise flush it half-changed first).
+    assignee_id = choose_assignee(
+        session,
+        stage,
+        submission.dg_code,
+        submission.scrutiny,
+        submission.submitter_id,
+        on,
+        directory=directory,
+    )
     task.status = "open"
     task.opened_at = datetime.now(UTC)
     task.due_date = due_date_for(on, STAGES[stage].due_working_days)
-    task.assignee_id = choose_assignee(
-        session, stage, submission.dg_code, submission.scrutiny, submission.submitter_id, on
-    )
+    task.assignee_id = assignee_id
     session.add(task)
-    session.flush()
+    if task.id is None or stage == Stage.SERVICE_ASSESSMENT:
+        session.flush()  # its id, for the log entry and the panel
     panel: list[dict[str, str]] = []
     if stage == Stage.SERVICE_ASSESSMENT:
         if task.assignee_id:
@@ -68,12 +91,11 @@ def open_task(session: Session, submission: Submission, task: ReviewTask, on: da
                 )
             )
             panel.append({"person_id": person_id, "discipline": discipline})
-    audit.append(
-        session,
-        event="task.opened",
-        actor_id=None,
-        submission_id=submission.id,
-        payload=opened_payload(
+    entry = audit.NewEntry(
+        "task.opened",
+        None,
+        submission.id,
+        opened_payload(
             task.id or 0,
             task.stage,
             task.round,
@@ -84,6 +106,10 @@ def open_task(session: Session, submission: Submission, task: ReviewTask, on: da
             task.due_date,
         ),
     )
+    if log is not None:
+        log.append(entry)
+    else:
+        audit.append_many(session, [entry])
     return task
 
 
@@ -100,10 +126,15 @@ def remaining_tasks(session: Session, submission_id: int) -> list[ReviewTask]:
     )
 
 
-def cancel_remaining(session: Session, submission_id: int) -> list[int]:
-    """Cancel every open or pending task (after reject, withdraw, or request changes)."""
+def cancel_remaining(
+    session: Session, submission_id: int, remaining: Sequence[ReviewTask] | None = None
+) -> list[int]:
+    """Cancel every open or pending task (after reject, withdraw, or request changes);
+    `remaining`: those tasks, when the caller has read them already."""
     cancelled = []
-    for task in remaining_tasks(session, submission_id):
+    if remaining is None:
+        remaining = remaining_tasks(session, submission_id)
+    for task in remaining:
         task.status = "cancelled"
         task.closed_at = datetime.now(UTC)
         session.add(task)

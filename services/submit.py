@@ -28,6 +28,7 @@ from checklists.loader import Registry
 from checklists.routing import Route
 from dfr.errors import InProgressError, PermissionDeniedError, ValidationError
 from dfr.i18n import _
+from dfr.settings import get_settings
 from models import audit
 from models.dates import due_date_for
 from models.directory_lookup import DirectoryLookup
@@ -87,6 +88,7 @@ def submit(
     on: date | None = None,
     actor_id: str | None = None,
     refuse_in_progress: bool = False,
+    announce: bool = False,
 ) -> Submitted:
     """Check, route and store one submission and open its first stage; or, when `intake_key`
     was used before with the same document, return that submission and store nothing. Raises a
@@ -97,7 +99,9 @@ def submit(
     `actor_id` is the signed-in person when a front door knows one (the web, the API): the
     document is submitted as them, naming anyone else as its submitter is refused, and the key
     is theirs alone. `refuse_in_progress` (the JSON API) answers a key still being stored with an
-    InProgressError instead of waiting for it (PostgreSQL; SQLite writers are serial)."""
+    InProgressError instead of waiting for it (PostgreSQL; SQLite writers are serial).
+    `announce` queues the notifications of its log entries in the same transaction
+    (`services.announce.queue_step_notifications`)."""
     if actor_id is not None:
         data = as_submitter(data, actor_id)
     key = intake_key_for(intake_key, data, actor_id)
@@ -109,19 +113,28 @@ def submit(
         return found
     directory = DirectoryLookup(session)
     plan = plan_submission(session, data, registry, on, directory)
+    logged: list[audit.LogEntry] = []
     if key is None or not postgresql:
         # SQLite: one writer at a time (BEGIN IMMEDIATE), so nobody can store the key between
         # the look-up above and this insert.
-        (submission_id,) = store_plans(session, [plan], directory, [key])
+        (submission_id,) = store_plans(session, [plan], directory, [key], logged)
     else:
         try:
             with session.begin_nested():
-                (submission_id,) = store_plans(session, [plan], directory, [key])
+                (submission_id,) = store_plans(session, [plan], directory, [key], logged)
         except IntegrityError:  # another request stored the same key first
             found = _by_key(session, key)
             if found is None:
                 raise
             return found
+    if announce:
+        from services.announce import queue_step_notifications  # templates: only if asked
+
+        submission = session.get(Submission, submission_id)
+        if submission is not None:
+            queue_step_notifications(
+                session, logged, submission, registry, get_settings(), directory=directory
+            )
     return Submitted(submission_id, reference_for(submission_id), plan.route)
 
 
@@ -191,9 +204,11 @@ def store_plans(
     plans: Sequence[SubmissionPlan],
     directory: DirectoryLookup,
     intake_keys: Sequence[IntakeKey | None] | None = None,
+    logged: list[audit.LogEntry] | None = None,
 ) -> list[int]:
     """Store planned submissions, route them and open their first stages, in the caller's
-    transaction, with one executemany per table; return their ids in order."""
+    transaction, with one executemany per table; return their ids in order. `logged`, when
+    given, receives the log entries appended."""
     if not plans:
         return []
     keys = list(intake_keys) if intake_keys is not None else [None] * len(plans)
@@ -203,7 +218,9 @@ def store_plans(
     _insert(session, RaisedFlag, chunk.flags)
     _insert(session, Action, chunk.obligations)
     _insert(session, ReviewTask, chunk.tasks)
-    audit.append_rows(session, chunk.log)
+    rows = audit.append_rows(session, chunk.log)
+    if logged is not None:
+        logged += [audit.LogEntry(**row) for row in rows]
     return [row["id"] for row in chunk.submissions]
 
 

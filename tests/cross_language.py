@@ -175,6 +175,8 @@ class Sources:
 
 def _contains(haystack: str, phrase: str) -> bool:
     """`phrase` as whole words in `haystack` (words separated by spaces, pieces by `|`)."""
+    if phrase not in haystack:  # most phrases are not there: a plain search says so quickly
+        return False
     return re.search(rf"(?:^|[ |]){re.escape(phrase)}(?=$|[ |])", haystack) is not None
 
 

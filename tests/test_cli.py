@@ -515,27 +515,27 @@ def test_submit_many_stops_at_a_bad_line_and_resumes_from_it(
     """An import from another system: the chunks before a bad line are stored and their people
     told; the message names the line and the command to resume with, which stores the rest."""
     monkeypatch.setenv("DFR_OUTBOX_DIR", str(tmp_path / "outbox"))
-    rows = [submission_data(dg="DfES", submitter="angharad.wyn") for _ in range(502)]
-    bad = dict(rows[500])
+    rows = [submission_data(dg="DfES", submitter="angharad.wyn") for _ in range(52)]
+    bad = dict(rows[50])
     del bad["title"]
     path = tmp_path / "import.jsonl"
 
-    def write_lines(line_501) -> None:
-        lines = [*rows[:500], line_501, rows[501]]
+    def write_lines(line_51) -> None:
+        lines = [*rows[:50], line_51, rows[51]]
         path.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
 
     write_lines(bad)
-    code, out, err = dfr(capsys, "submit-many", str(path))
-    assert code != 0 and "Line 501" in err and "import again from line 501" in err
-    assert counts(initialised)[0] == 500  # the first chunk (lines 1-500) was stored
+    code, out, err = dfr(capsys, "submit-many", str(path), "--per-transaction", "25")
+    assert code != 0 and "Line 51" in err and "import again from line 51" in err
+    assert counts(initialised)[0] == 50  # the first two chunks (lines 1-50) were stored
     told = len(list((tmp_path / "outbox").iterdir()))
-    assert told >= 1000  # each submitter and first reviewer, for 500 submissions
+    assert told >= 100  # each submitter and first reviewer, for 50 submissions
 
-    write_lines(rows[500])
-    code, out, err = dfr(capsys, "submit-many", str(path), "--from-line", "501")
+    write_lines(rows[50])
+    code, out, err = dfr(capsys, "submit-many", str(path), "--from-line", "51")
     assert code == 0, err
     assert "Stored and routed 2 submissions" in out and "delivered" in out
-    assert counts(initialised)[0] == 502
+    assert counts(initialised)[0] == 52
     assert len(list((tmp_path / "outbox").iterdir())) > told
 
 
@@ -544,6 +544,7 @@ def test_submit_many_stops_at_a_bad_line_and_resumes_from_it(
     [
         (["missing.jsonl"], "File not found"),
         (["import.jsonl", "--from-line", "0"], "--from-line must be 1 or more"),
+        (["import.jsonl", "--per-transaction", "0"], "--per-transaction must be from 1 to 5000"),
     ],
 )
 def test_submit_many_refuses_bad_arguments_and_stores_nothing(

@@ -44,6 +44,12 @@ from services.reassign import reassign
 from services.register_examples import load_register_examples
 from services.register_publication import KPI_FIELDS, RETURN_FIELDS, SERVICE_FIELDS
 from services.reminders import sweep
+from services.report_responses import (
+    StandardAnswer,
+    accept_report,
+    answer_challenge,
+    challenge_report,
+)
 from services.scenarios import run_scenario
 from services.submit import submit
 from tests.assessment_support import COE_LEAD, assess_and_report
@@ -64,7 +70,8 @@ class World:
     submissions: dict[str, int]  # example file name -> submission id
     assessment: ReviewTask  # open, with standards to rate
     changes_requested: int
-    reported: int  # its assessment report sent to the team
+    reported: int  # its assessment report sent, challenged, and the challenge answered
+    pending: int  # another report sent, waiting for the team's answer
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +132,13 @@ def world(site: Site) -> World:
         ).all():
             report_done(session, action_id or 0, "iwan.parry", "Gwnaed.", "https://example.org/e")
             confirm_done(session, action_id or 0, lead)
+    with session_scope(engine) as session:  # the team challenges it; the panel upholds
+        challenge_report(session, reported.submission_id, "iwan.parry", {"w12": "Mae gennym."})
+        upheld = {"w12": StandardAnswer("amber", "Dim llinell sylfaen eto.")}
+        answer_challenge(session, reported.submission_id, lead, upheld)
+    accepted, pending = _sent_report(engine), _sent_report(engine)  # one accepted, one waits
+    with session_scope(engine) as session:
+        accept_report(session, accepted, "iwan.parry")
     with session_scope(engine) as session:  # conditions and actions reported done, answered
         owed = session.exec(
             select(Action)
@@ -146,13 +160,27 @@ def world(site: Site) -> World:
             acknowledge_due(session, today + timedelta(days=day))  # those nobody opened
             sweep(session, today + timedelta(days=day))
     with session_scope(engine) as session:
-        everything = [*ran.values(), sid.submission_id, reported.submission_id]
+        everything = [*ran.values(), sid.submission_id, reported.submission_id, accepted, pending]
         queue_for_submissions(session, everything, reg, settings)
         week = week_start_for(today)
         record_digests(session, week)
         queue_digests(session, week, reg, settings)
     load_register_examples(engine, ROOT / "examples" / "register")  # the public register
-    return World(ran, assessment, ran["12-changes-requested.yaml"], reported.submission_id)
+    return World(ran, assessment, ran["12-changes-requested.yaml"], reported.submission_id, pending)
+
+
+def _sent_report(engine: Any) -> int:
+    """Example 02 approved and assessed, its report sent to the team."""
+    reg = registry()
+    with session_scope(engine) as session:
+        made = submit(session, read_yaml(EXAMPLES / "02-new-service-alpha-amber.yaml"), reg)
+        first = open_task(session, made.submission_id)
+        request = DecisionRequest(
+            made.submission_id, first.stage, "approve", "Iawn.", first.assignee_id or ""
+        )
+        record_decision(session, request, reg)
+    assess_and_report(engine, reg, made.submission_id, london_today())
+    return made.submission_id
 
 
 def _form_values(answers: dict[str, Any]) -> dict[str, Any]:
@@ -261,6 +289,14 @@ def _walk(site: Site, world: World, language: str) -> dict[str, str]:
     pages["assessment report (its team)"] = _expect(
         team.get(f"/submissions/{world.reported}/assessment/report")
     )
+    report = f"/submissions/{world.reported}/assessment/report"
+    pages["assessment feedback (its team)"] = _expect(team.get(f"{report}/feedback"))
+    pages["assessment feedback, refused"] = _expect(team.post(f"{report}/feedback", {}), 400)
+    waiting = f"/submissions/{world.pending}/assessment/report"
+    pages["assessment report, waiting for its team"] = _expect(team.get(waiting))
+    pages["report challenge"] = _expect(team.get(f"{waiting}/challenge"))
+    refused = team.post(f"{waiting}/challenge", {"standards": "w12"})
+    pages["report challenge, refused"] = _expect(refused, 400)
     pages["assessment evidence, refused"] = _expect(team.post(f"{assessment}/evidence", {}), 400)
     team.close()
     panel_member = Browserless(site)

@@ -21,6 +21,9 @@ from models.db import session_scope
 from models.notification import Notification
 from models.submission import Submission
 from tests.factories import decide, load_people, submission_data
+from tests.test_assessment_ratings import booked  # noqa: F401 - fixture
+from tests.test_assessment_reports import settled  # noqa: F401 - fixture
+from tests.test_report_responses import sent  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.prefect
 
@@ -210,53 +213,6 @@ def test_waiting_for_events_the_server_never_stores_gives_up_with_a_warning(
     assert "has stored 0 of 3 events" in caplog.text
 
 
-def test_dfr_run_starts_a_prefect_server_runs_the_examples_and_serves_the_web_ui(tmp_path):
-    """What `make run` does, on a fresh embedded database: the examples through real flow runs,
-    then the web UI, signed in to with the password it prints; Ctrl-C stops everything."""
-    import os
-    import re
-    import signal
-    import subprocess
-
-    import httpx
-
-    from tests.dfr_run import start_dfr_run
-
-    run = start_dfr_run(tmp_path)
-    engine, port, web_port = run.process, run.prefect_port, run.web_port
-    try:
-        run.wait_until_running(600)
-        printed = run.said()
-        assert f"Prefect server: http://127.0.0.1:{port}/api" in printed
-        assert printed.count("Outcome:") >= 8
-        assert len(list((tmp_path / "outbox").glob("*.md"))) > 20
-        assert f"Web UI: http://127.0.0.1:{web_port}" in printed
-        password = re.search(r"with the password (\S+) ", printed)
-        assert password is not None
-        with httpx.Client(base_url=f"http://127.0.0.1:{web_port}", timeout=30) as client:
-            page = client.get("/sign-in").text
-            token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-            assert token is not None
-            signed_in = client.post(
-                "/sign-in",
-                data={
-                    "csrf_token": token.group(1),
-                    "person": "iwan.parry",
-                    "password": password.group(1),
-                },
-                follow_redirects=True,
-            )
-            assert signed_in.status_code == 200 and signed_in.url.path == "/work"
-            assert "DFR-000" in signed_in.text  # the examples are there to see
-    finally:
-        os.killpg(engine.pid, signal.SIGINT)  # Ctrl-C
-        try:
-            engine.wait(60)
-        except subprocess.TimeoutExpired:
-            os.killpg(engine.pid, signal.SIGKILL)
-            engine.wait(30)
-
-
 def test_dfr_serve_registers_the_scheduled_deployments(prefect_server, tmp_path):
     """`dfr serve` against the Prefect server: the deployments and their Europe/London cron
     schedules appear on the server (what `prefect deployment ls` lists)."""
@@ -299,3 +255,32 @@ def test_dfr_serve_registers_the_scheduled_deployments(prefect_server, tmp_path)
     finally:
         server.terminate()
         server.wait(30)
+
+
+def test_the_daily_sweep_accepts_a_report_by_silence_once_and_tells_prefect(
+    engine,
+    outbox,
+    checklist_registry,
+    sent,  # noqa: F811 - the fixture imported above
+):
+    """Silence for 10 working days: the scheduled sweep records the report as accepted, tells
+    the team and the panel, and Prefect hears of it; running it again does nothing again."""
+    from datetime import timedelta
+
+    from tests.test_report_responses import CLOSES
+
+    day = (CLOSES + timedelta(days=1)).isoformat()
+    asyncio.run(remind(today=day))
+    with session_scope(engine) as session:
+        told = session.exec(
+            select(Notification.recipient_id).where(Notification.message == "report_accepted")
+        ).all()
+        entries = session.exec(
+            select(LogEntry).where(LogEntry.event == "report.accepted_by_silence")
+        ).all()
+    assert "policy.est" in told and len(entries) == 1
+    events = this_tests_events(engine, [sent])
+    assert "dfr.report.accepted" in {e.event for e in events}
+    before = (count(engine, LogEntry), count(engine, Notification))
+    asyncio.run(remind(today=day))
+    assert (count(engine, LogEntry), count(engine, Notification)) == before

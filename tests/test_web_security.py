@@ -99,6 +99,7 @@ class Rule:
 
 
 PUBLIC = Rule("public", OPEN, OPEN)
+UNPUBLISHED = Rule("public once published (not found before)", 404, 404)
 SIGNED_IN = Rule("signed-in", SIGN_IN, OPEN)
 POLICY_OFFICER = Rule("policy officer", SIGN_IN, 403)
 DRAFT_OWNER = Rule("owner-only (drafts)", SIGN_IN, 404)
@@ -115,6 +116,9 @@ ACTION_SETTER = Rule(
     "the reviewer who set the condition (or their cover), of a visible submission", SIGN_IN, 404
 )
 API_POLICY_OFFICER = Rule("policy officer, JSON API", 401, 403)
+REPORT_API = Rule("the team or panel of a visible submission, JSON API", 401, 404)
+SATISFACTION_API = Rule("the CoE, administrators and Digital Leaders, JSON API", 401, 403)
+SATISFACTION_PAGE = Rule("the CoE, administrators and Digital Leaders (figures)", SIGN_IN, 403)
 REGISTER_API = Rule("the CoE and administrators, JSON API (the register)", 401, 403)
 REGISTER_EDITOR = Rule("the CoE and administrators (the register of services)", SIGN_IN, 404)
 
@@ -123,7 +127,7 @@ REGISTER_EDITOR = Rule("the CoE and administrators (the register of services)", 
 class Declared:
     rule: Rule
     path: str  # a real path, `{w.…}` filled from the World
-    form: dict[str, str] | None = None  # for a POST: a valid-looking form
+    form: dict[str, Any] | None = None  # for a POST: a valid-looking form (or JSON body)
 
 
 COVER_DAYS = {"starts-day": "1", "starts-month": "12", "starts-year": "2030"}
@@ -154,6 +158,16 @@ DECLARED: dict[tuple[str, str], Declared] = {
     ("GET", "/services/dg/{code}"): Declared(PUBLIC, "/services/dg/SF"),
     ("GET", "/services-summary"): Declared(PUBLIC, "/services-summary"),
     ("GET", "/open-data"): Declared(PUBLIC, "/open-data"),
+    # Published assessment reports: the finder and open data are anyone's; a report that is not
+    # published (here: none is) is not found, by anyone.
+    ("GET", "/reports"): Declared(PUBLIC, "/reports?dg=EST&result=green"),
+    ("GET", "/reports/feed.atom"): Declared(PUBLIC, "/reports/feed.atom"),
+    ("GET", "/reports/{slug}"): Declared(UNPUBLISHED, "/reports/dfr-00002-alpha-2030-01-07"),
+    **{
+        ("GET", f"/open-data/{name}"): Declared(PUBLIC, f"/open-data/{name}")
+        for kind in ("reports", "report-ratings")
+        for name in (f"{kind}.csv", f"{kind}.json")
+    },
     **{
         ("GET", f"/open-data/{name}"): Declared(PUBLIC, f"/open-data/{name}")
         for kind in ("services", "returns", "kpis")
@@ -263,14 +277,57 @@ DECLARED: dict[tuple[str, str], Declared] = {
             ("POST", "/report/send", "/report/send", {}),
             ("GET", "/report/{language}", "/report/cy", None),
             ("POST", "/report/{language}", "/report/cy", {"summary": "Crynodeb"}),
+            ("POST", "/report/accept", "/report/accept", {}),
+            ("GET", "/report/challenge", "/report/challenge", None),
+            (
+                "POST",
+                "/report/challenge",
+                "/report/challenge",
+                {"standards": "w12", "reason-w12": "Why"},
+            ),
+            ("GET", "/report/challenge/answer", "/report/challenge/answer", None),
+            (
+                "POST",
+                "/report/challenge/answer",
+                "/report/challenge/answer",
+                {"rating-w12": "green", "rationale-w12": "Why"},
+            ),
+            ("GET", "/report/feedback", "/report/feedback", None),
+            ("POST", "/report/feedback", "/report/feedback", {"score": "5"}),
+            ("GET", "/report/publication", "/report/publication", None),
+            ("POST", "/report/publication/publish", "/report/publication/publish", {}),
+            (
+                "POST",
+                "/report/publication/{step}",
+                "/report/publication/withdraw",
+                {"reason-cy": "Rheswm", "reason-en": "Reason"},
+            ),
         ]
     },
+    **{
+        (method, f"/api/v1/submissions/{{submission_id}}/report{tail}"): Declared(
+            REPORT_API, f"/api/v1/submissions/{{w.in_review}}/report{tail}", form
+        )
+        for method, tail, form in [
+            ("GET", "", None),
+            ("POST", "/accept", {}),
+            ("POST", "/challenge", {"challenges": {"w12": "Why"}}),
+            ("POST", "/challenge/answer", {"answers": {"w12": {"rating": "green"}}}),
+            ("POST", "/feedback", {"score": 5}),
+        ]
+    },
+    ("GET", "/assessments/satisfaction"): Declared(SATISFACTION_PAGE, "/assessments/satisfaction"),
+    ("GET", "/api/v1/assessments/satisfaction"): Declared(
+        SATISFACTION_API, "/api/v1/assessments/satisfaction"
+    ),
     ("GET", "/dg/{dg_code}"): Declared(DG_OVERSEER, "/dg/EST"),
     ("POST", "/api/submissions"): Declared(API_POLICY_OFFICER, "/api/submissions"),
 }
 # Sign-in and sign-out are checked on their own; the JSON API (no form, no CSRF token) in
 # test_web_api.
-NOT_FORMS = {"/sign-in", "/sign-out", "/api/submissions"}
+NOT_FORMS = {"/sign-in", "/sign-out", "/api/submissions"} | {
+    d.path for d in DECLARED.values() if d.rule is REPORT_API
+}
 
 
 def _walk(routes: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -339,12 +396,12 @@ def test_a_route_added_without_a_rule_is_named():
 
     app = create_app()
     extra = APIRouter()
-    extra.get("/reports/{report_id}")(lambda report_id: report_id)
-    extra.post("/reports/{report_id}/publish", include_in_schema=False)(lambda report_id: 1)
+    extra.get("/widgets/{widget_id}")(lambda widget_id: widget_id)
+    extra.post("/widgets/{widget_id}/publish", include_in_schema=False)(lambda widget_id: 1)
     app.include_router(extra)
     problem = undeclared(app_routes(app))
     assert problem is not None
-    assert "GET /reports/{report_id}, POST /reports/{report_id}/publish" in problem
+    assert "GET /widgets/{widget_id}, POST /widgets/{widget_id}/publish" in problem
     assert "visible-submission" in problem  # the rules to choose from
 
 
@@ -366,6 +423,8 @@ def _request(client: Browserless, declared: Declared, w: World, who: str):
     if declared.rule is API_POLICY_OFFICER:
         document = read_yaml(EXAMPLES / "02-new-service-alpha-amber.yaml")["submission"]
         return client.client.post(path, json={"submission": {**document, "submitter": who}})
+    if declared.rule is REPORT_API and declared.form is not None:
+        return client.client.post(path, json=declared.form)
     if declared.rule is REGISTER_API:
         figures = {name: "not provided" for name in FIGURES}
         return client.client.put(path, json={"figures": figures, "reason": "x"})

@@ -1,8 +1,8 @@
 """The approval in dfr, through its services: `services.submit.submit` for a creation and
 `services.decide.record_decision` for an approval, each in one transaction (`session_scope`),
-as the CLI and the web do. Domain only: no Prefect. With `notifications`, each step is followed,
-as the follow-up flow does it, by a second transaction that queues the notifications its log
-entries call for (`services.announce.queue_notifications`); nothing is delivered.
+as the CLI and the web do. Domain only: no Prefect. With `notifications`, each step also queues
+the notifications its log entries call for, in the same transaction (`announce=True`:
+`services.announce.queue_step_notifications`); nothing is delivered.
 
 The submissions are the examples' policy with no digital service (a digital-options review
 only) and procurement below the threshold (then a category review), submitted in turn; each
@@ -20,12 +20,10 @@ from sqlmodel import col, func, select
 from bench.fixtures import load_demo_directory, procurement_document, submission_document
 from bench.peers.workload import StatementCounter, kind_of
 from checklists.loader import registry
-from dfr.settings import get_settings
 from models.db import engine_for, session_scope
 from models.migrate import upgrade
 from models.review import Decision, ReviewTask
 from models.submission import Submission
-from services.announce import queue_notifications
 from services.decide import DecisionRequest, record_decision
 from services.submit import submit
 
@@ -41,7 +39,6 @@ class Dfr:
         load_demo_directory(self.engine)
         self.notifications = notifications
         self.registry = registry()
-        self.settings = get_settings()
         self.documents = {
             "initiative": submission_document(),
             "procurement": procurement_document(),
@@ -52,15 +49,14 @@ class Dfr:
     def _count(self, _conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
         self.counter.see(statement)
 
-    def _announce(self, submission_id: int) -> None:
-        if self.notifications:
-            with session_scope(self.engine) as session:
-                queue_notifications(session, [submission_id], self.registry, self.settings)
-
     def create(self, index: int) -> None:
         with session_scope(self.engine) as session:
-            submitted = submit(session, self.documents[kind_of(index)], self.registry)
-        self._announce(submitted.submission_id)
+            submit(
+                session,
+                self.documents[kind_of(index)],
+                self.registry,
+                announce=self.notifications,
+            )
 
     def open_reviews(self) -> Sequence[Review]:
         with session_scope(self.engine, read_only=True) as session:
@@ -81,8 +77,7 @@ class Dfr:
             actor_id=assignee,
         )
         with session_scope(self.engine) as session:
-            record_decision(session, request, self.registry)
-        self._announce(submission_id)
+            record_decision(session, request, self.registry, announce=self.notifications)
 
     def finished(self) -> tuple[int, int]:
         with session_scope(self.engine, read_only=True) as session:

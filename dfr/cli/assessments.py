@@ -14,7 +14,15 @@ from dfr.cli import hints, telling
 from dfr.cli.app import app, checklist_registry, command_group, say
 from dfr.errors import PermissionDeniedError, ValidationError
 from dfr.i18n import _, _n, get_language
-from dfr.labels import DISCIPLINES, EVIDENCE_KINDS, OUTCOMES, PANEL_ROLES, PHASES, label
+from dfr.labels import (
+    ACCEPTED_HOW,
+    DISCIPLINES,
+    EVIDENCE_KINDS,
+    OUTCOMES,
+    PANEL_ROLES,
+    PHASES,
+    label,
+)
 
 # Each command imports the database layer and the services it uses when it runs (`dfr --help`
 # loads neither; see tests/test_cli_startup.py).
@@ -408,6 +416,27 @@ def report(reference: Reference, actor: Person) -> None:
             _("Result: {result}", result=label(OUTCOMES, r.result)),
             _("Report due: {date}", date=long_date(r.due_date, language)),
         ]
+        if r.status == "sent":
+            lines.append(
+                _(
+                    "Waiting for the team to accept or challenge it, until {date}.",
+                    date=long_date(r.response_due, language),
+                )
+            )
+        elif r.status == "challenged":
+            lines.append(
+                _(
+                    "Challenged by the team: the panel answers by {date}.",
+                    date=long_date(r.challenge_due, language),
+                )
+            )
+        elif r.status == "accepted":
+            lines.append(
+                _(
+                    "The report is final: {how}.",
+                    how=label(ACCEPTED_HOW, r.accepted_how or ""),
+                )
+            )
         for code, name in (("cy", _("Welsh")), ("en", _("English"))):
             state = _("complete") if view.complete[code] else described(view.missing[code])
             lines.append(f"{name}: {state}")

@@ -21,8 +21,9 @@ from dfr.i18n import _
 # Each module adds its commands to `app`; `dfr --help` lists them in this order: a
 # submission's life first, then administration, then the engine.
 # isort: off
-from dfr.cli import submissions, reviews, actions, assessments, notifications, admin
-from dfr.cli import register, engine, worker
+from dfr.cli import submissions, reviews, actions, assessments, report_responses
+from dfr.cli import notifications, admin
+from dfr.cli import register, reports, engine, worker
 # isort: on
 
 COMMANDS = (
@@ -30,9 +31,11 @@ COMMANDS = (
     reviews,
     actions,
     assessments,
+    report_responses,
     notifications,
     admin,
     register,
+    reports,
     engine,
     worker,
 )

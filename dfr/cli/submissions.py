@@ -57,6 +57,12 @@ def submit_many_cmd(
         int,
         typer.Option("--from-line", help="Start at this line (to resume after a bad line)."),
     ] = 1,
+    per_transaction: Annotated[
+        int,
+        typer.Option(
+            "--per-transaction", help="Submissions stored together (1 to 5000; default 500)."
+        ),
+    ] = 500,
 ) -> None:
     """Store and route many submissions from a JSON-lines file (an import from another system),
     500 to a transaction; a bad line stops the import and says where to resume."""
@@ -67,9 +73,13 @@ def submit_many_cmd(
         raise NotFoundError(_("File not found: {file}. Check the path.", file=str(file)))
     if from_line < 1:
         raise ValidationError(_("--from-line must be 1 or more (the file's first line is 1)."))
+    if not 1 <= per_transaction <= 5000:
+        raise ValidationError(_("--per-transaction must be from 1 to 5000 submissions."))
     checklist_registry()  # fail fast on a broken checklist before reading the file
     try:
-        stored = run_flow(intake_many, path=str(file.resolve()), from_line=from_line)
+        stored = run_flow(
+            intake_many, path=str(file.resolve()), chunk=per_transaction, from_line=from_line
+        )
     except Exception:
         # What was stored before a bad line is delivered all the same; a failure to deliver
         # (retried later by the scheduled delivery) must not hide where to resume.

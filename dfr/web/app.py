@@ -31,6 +31,10 @@ from dfr.web.routes import (
     register_api,
     register_priorities,
     register_upload,
+    report_api,
+    report_publication,
+    report_response,
+    reports,
     review,
     submissions,
     submit,
@@ -64,11 +68,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         register_upload,
         register_priorities,
         register_api,
+        reports,
+        report_publication,
         submit,
         submissions,
         actions,
         assessment,
         assessment_ratings,
+        report_response,  # before assessment_report: its /{language} would take /challenge
         assessment_report,
         review,
         reassign,
@@ -76,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         find,
         overview,
         api,
+        report_api,
     ):
         app.include_router(module.router)
     add_error_pages(app)

@@ -16,6 +16,7 @@ from dfr.i18n import _, _n, get_language, gettext
 from dfr.markdown import markdown_to_govuk_html, markdown_to_html
 from dfr.web.forms import FormErrors
 from dfr.web.sessions import browser_session
+from models.published_report import marked
 
 
 def long_date(value: date | datetime | str | None) -> str:
@@ -35,8 +36,28 @@ def markdown_body(text: str) -> Markup:
     return Markup(markdown_to_govuk_html(text))
 
 
-def _label(table_name: str, key: str) -> str:
-    return labels.label(getattr(labels, table_name), key)
+# Private-use characters around a withheld span survive Markdown and sanitising as text.
+_WITHHELD_START, _WITHHELD_END = "\ue000", "\ue001"
+
+
+def markdown_withheld(text: str, phrases: list[str]) -> Markup:
+    """`markdown_body`, with each phrase to be withheld marked (for the publication preview):
+    the reader sees the text that the public will not, highlighted and labelled."""
+    if not phrases:
+        return markdown_body(text)
+    spans = "".join(
+        f"{_WITHHELD_START}{piece}{_WITHHELD_END}" if hidden else piece
+        for piece, hidden in marked(text, phrases)
+    )
+    opening = Markup(
+        '<mark class="dfr-withheld"><span class="govuk-visually-hidden">{}</span>'
+    ).format(_("Withheld from the public:") + " ")
+    html = str(markdown_body(spans))
+    return Markup(html.replace(_WITHHELD_START, opening).replace(_WITHHELD_END, "</mark>"))
+
+
+def _label(table_name: str, key: str, language: str | None = None) -> str:
+    return labels.label(getattr(labels, table_name), key, language)
 
 
 def make_environment() -> Environment:
@@ -54,8 +75,10 @@ def make_environment() -> Environment:
     env.globals.update(_=_, _n=_n, label=_label, in_language=gettext)
     env.filters.update(
         long_date=long_date,
+        long_date_in=dates.long_date,
         markdown=markdown,
         markdown_body=markdown_body,
+        markdown_withheld=markdown_withheld,
         role_name=lambda key: labels.label(labels.ROLES, key),
     )
     return env

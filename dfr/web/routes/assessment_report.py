@@ -1,6 +1,8 @@
 """The assessment report on the web: what it says, in the page's language, and whether each
 language version is complete; for its lead, a form per language and "Send the report", which
-`services.assessment_reports` refuses until both are complete."""
+`services.assessment_reports` refuses until both are complete. Once sent, the team's answer
+(accept or challenge), the panel's answer to a challenge and the feedback survey are offered
+here and handled in `dfr.web.routes.report_response`."""
 
 from __future__ import annotations
 
@@ -23,12 +25,14 @@ from models.assessment_report import LANGUAGES
 from models.db import session_scope
 from models.review import ReviewTask
 from services.assessment_reports import ReportView, described, edit_report, report_view, send_report
+from services.report_responses import response_view
 
 router = APIRouter()
 PATH = "/submissions/{submission_id}/assessment/report"
 
 
-def _names(session: Session, view: ReportView) -> dict[str, str]:
+def report_names(session: Session, view: ReportView) -> dict[str, str]:
+    """The report's standards by number and title, in the page's language."""
     task = session.get(ReviewTask, view.report.task_id)
     checklist = registry().get(task.checklist_id or "", task.checklist_version) if task else None
     return standard_names([checklist] if checklist else [], get_language())
@@ -41,7 +45,8 @@ def _page(
     submission_id: int,
     errors: FormErrors | None = None,
 ) -> Response:
-    view = report_view(session, visitor.id, submission_id)
+    response = response_view(session, visitor.id, submission_id)
+    view = response.report
     return render_form(
         request,
         "assessment_report.html",
@@ -49,9 +54,20 @@ def _page(
         title=_("Assessment report"),
         s=view.submission,
         view=view,
-        standard_names=_names(session, view),
+        response=response,
+        thanked=request.query_params.get("feedback") == "thanks",
+        standard_names=report_names(session, view),
         missing={language: described(view.missing[language]) for language in LANGUAGES},
     )
+
+
+def report_page_with(
+    request: Request, session: Session, visitor: Visitor, submission_id: int, refusal: str
+) -> Response:
+    """The report page with a refusal in its error summary."""
+    errors = FormErrors()
+    errors.add_to_summary(refusal, "response")
+    return _page(request, session, visitor, submission_id, errors)
 
 
 @router.get(PATH)
@@ -123,7 +139,7 @@ def _edit(
         language=language,
         other=other,
         values=values,
-        standard_names=_names(session, view),
+        standard_names=report_names(session, view),
     )
 
 

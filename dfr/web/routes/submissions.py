@@ -32,6 +32,7 @@ from services.actions import action_people, offered_moves
 from services.describe import flag_texts, names_for
 from services.drafts import start_resubmission
 from services.intake import withdraw, withdrawable
+from services.report_responses import report_task_for
 
 router = APIRouter()
 
@@ -87,6 +88,7 @@ def submission_page(
         action_moves=offered_moves(session, detail.submission, detail.actions, visitor.id),
         action_people=action_people(session, detail.actions),
         names=names_for(session, detail, reg, get_language()),
+        report_task=report_task_for(session, visitor.id, submission_id),
         acknowledgement=acknowledgement_of(session, submission_id),
         errors=errors,
         values=values or {},
