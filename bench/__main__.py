@@ -7,6 +7,7 @@ from bench import (
     bench_intake,
     bench_peers,
     bench_production,
+    bench_progress,
     bench_register,
     bench_reports,
     bench_startup,
@@ -26,6 +27,8 @@ def main() -> None:
     bench_sweep.main()
     print("\n== the register's KPIs (1,000 services x 60 months)")
     bench_register.main()
+    print("\n== the quarterly progress report (a year: 5,000 submissions; HTML and PDF, cy and en)")
+    bench_progress.main()
     print("\n== flows under a Prefect server")
     bench_flows.main()
     print("\n== web pages (50,000 submissions, 20 concurrent clients)")

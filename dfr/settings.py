@@ -74,6 +74,16 @@ class Settings(BaseSettings):
         ge=1,
         description="Delete a web draft not changed for this many days (the daily sweep).",
     )
+    # A month's return for the register is late when it is not in by this working day of
+    # the next month (no source sets one: GDS's service data tool collected returns monthly).
+    return_due_working_day: int = Field(
+        default=10, ge=1, le=20, description="A monthly return is due by this working day."
+    )
+    return_escalate_after_working_days: int = Field(
+        default=10,
+        ge=1,
+        description="Tell the DG's Digital Leader of a return this late after it was due.",
+    )
     notify_max_attempts: int = Field(default=5, ge=1)
     notify_backoff_seconds: float = Field(default=2.0, ge=0)
     notify_max_wait_seconds: float = Field(

@@ -18,6 +18,7 @@ from flows.deliver import deliver
 from flows.digest import weekly_digest
 from flows.follow_up import follow_up
 from flows.intake import intake
+from flows.progress import progress_report
 from flows.remind import remind
 
 TIMEZONE = "Europe/London"
@@ -27,6 +28,11 @@ SCHEDULES: dict[str, tuple[Any, str, str]] = {
     "reminder-sweep": (remind, "0 7 * * 1-5", "Reminders and escalations, working-day mornings"),
     "weekly-digest": (weekly_digest, "0 8 * * 1", "Digest for each DG Digital Leader, Mondays"),
     "deliver-retries": (deliver, "*/10 * * * *", "Send notifications waiting for a retry"),
+    "progress-report": (
+        progress_report,
+        "0 6 2 1,4,7,10 *",
+        "Draft the progress report of the quarter just ended, for the CoE to publish",
+    ),
 }
 
 # Started on demand by the front doors (flows.start) or by an operator / automation.

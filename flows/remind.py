@@ -17,6 +17,7 @@ from models.submission import utcnow
 from models.working_days import london_today
 from services.acknowledgements import acknowledge_due
 from services.drafts import discard_stale_drafts
+from services.register_late_returns import chase_late_returns
 from services.reminders import sweep
 from services.report_responses import accept_by_silence
 
@@ -24,7 +25,8 @@ from services.report_responses import accept_by_silence
 @blocking_task("sweep-reminders")
 def sweep_reminders(today: str | None = None) -> list[int]:
     """Record the assessment reports accepted by the team's silence, then the reminders and
-    escalations owed on `today` (London date); return the submissions they concern."""
+    escalations owed on `today` (London date), and chase the register's late returns; return
+    the submissions they concern."""
     settings = get_settings()
     policy = Policy(
         remind_before=settings.remind_before_working_days,
@@ -34,6 +36,7 @@ def sweep_reminders(today: str | None = None) -> list[int]:
     with session_scope() as session:
         accepted = accept_by_silence(session, day)
         made = sweep(session, day, policy)
+        chase_late_returns(session, day, settings)  # the register's late monthly returns
         return sorted({r.submission_id for r in made} | {r.submission_id for r in accepted})
 
 

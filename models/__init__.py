@@ -15,10 +15,12 @@ from models.directory import Delegation, Directorate, Person, RoleAssignment
 from models.draft import Draft
 from models.notification import Notification
 from models.overview_counts import OpenTaskCount, SubmissionCount
+from models.progress_report import ProgressReport, ProgressReportFile
 from models.published_report import PublishedReport, PublishedReportVersion
 from models.reminders import Reminder
 from models.report_response import ReportChallenge, ReportFeedback
 from models.review import Action, Decision, PanelMember, ReviewTask, StandardRating
+from models.service_links import LateReturnReminder, ProposalDismissal, ServiceLink
 from models.service_register import Service, TransactionType
 from models.service_returns import MonthlyReturn
 from models.sign_in import SignInAttempt, WebSession
@@ -39,6 +41,7 @@ __all__ = [
     "EventEmission",
     "EvidenceLink",
     "InterestDeclaration",
+    "LateReturnReminder",
     "LogEntry",
     "LogHead",
     "MonthlyReturn",
@@ -46,6 +49,9 @@ __all__ = [
     "OpenTaskCount",
     "PanelMember",
     "Person",
+    "ProgressReport",
+    "ProgressReportFile",
+    "ProposalDismissal",
     "PublishedReport",
     "PublishedReportVersion",
     "RaisedFlag",
@@ -56,6 +62,7 @@ __all__ = [
     "ReviewTask",
     "RoleAssignment",
     "Service",
+    "ServiceLink",
     "SettlementDraft",
     "SignInAttempt",
     "StandardRating",

@@ -32,6 +32,9 @@ class Draft(SQLModel, table=True):
     # Set when the draft answers "changes requested" on an existing submission.
     resubmission_of: int | None = Field(default=None, foreign_key="submission.id")
     submission_id: int | None = Field(default=None, foreign_key="submission.id")  # once sent
+    # The register service it changes, or that it creates one (`models.service_links`).
+    service_link: str | None = Field(default=None, max_length=16)  # changes | creates
+    service_id: int | None = Field(default=None, foreign_key="register_service.id")
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )

@@ -80,6 +80,8 @@ class Service(SQLModel, table=True):
     assisted_digital: bool = False
     phase: str = Field(max_length=16)
     web_address: str | None = Field(default=None, max_length=2000)
+    # Who answers for it: enters its monthly returns and is chased when one is late.
+    owner_id: str | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )

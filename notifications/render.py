@@ -41,6 +41,7 @@ MESSAGES = (
     "report_accepted",
     "report_challenged",
     "challenge_decided",
+    "return_late",
     "acknowledged",
 )
 # Bump a message's version whenever its templates change; each notification stores it.

@@ -16,6 +16,7 @@ them when it checks the database is empty, and clears them, so a restore signs e
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Date, DateTime, Numeric, Table, func, insert, select, text
+from sqlalchemy import Date, DateTime, LargeBinary, Numeric, Table, func, insert, select, text
 from sqlalchemy import exc as sql_errors
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
@@ -56,6 +57,8 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, bytes):  # a published report's documents: base64 text
+        return base64.b64encode(value).decode("ascii")
     return value
 
 
@@ -157,6 +160,8 @@ def _typed(table: Table, row: dict[str, Any]) -> dict[str, Any]:
             typed[column.name] = date.fromisoformat(value)
         elif isinstance(column.type, Numeric):
             typed[column.name] = Decimal(value)
+        elif isinstance(column.type, LargeBinary):
+            typed[column.name] = base64.b64decode(value)
     return typed
 
 

@@ -154,11 +154,19 @@ def save_answers(
     session.flush()
 
 
+def carry_from_draft(session: Session, draft: Draft, submission_id: int) -> None:
+    """The draft's link to the register becomes its submission's (`services.service_links`)."""
+    from services.service_links import carry_from_draft as carry  # it reads drafts: no cycle
+
+    carry(session, draft, submission_id)
+
+
 def mark_sent(session: Session, draft: Draft, submission_id: int) -> None:
     """The draft became (or answered) submission `submission_id`; it stays as the record."""
     draft.submission_id = submission_id
     draft.updated_at = utcnow()
     session.add(draft)
+    carry_from_draft(session, draft, submission_id)
 
 
 def start_resubmission(

@@ -1,8 +1,9 @@
-"""After an assessment: what the next assessment of the same submission carries over from the
-ones before it (GDS service assessments).
+"""After an assessment: what the next assessment of the same submission or service carries
+over from the ones before it (GDS service assessments).
 
 - Amber: the service goes ahead, and its amber actions are closed within 3 months and before
-  the next assessment: a next assessment cannot be booked while any is still outstanding
+  the next assessment of the same submission, or of the same service on the register (another
+  submission linked to it): that cannot be booked while any is still outstanding
   (open, sent back, or reported done and not yet confirmed). The refusal names each one by
   its standard and says how to close it (`services.actions`).
   Each amber action is what the report says the team needs to explore for that standard, in
@@ -17,7 +18,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from checklists.loader import Registry
-from checklists.standards import standard_names
+from checklists.standards import every_standard_name, standard_names
 from dfr.dates import long_date
 from dfr.errors import TransitionError
 from dfr.i18n import _, get_language
@@ -25,6 +26,8 @@ from models.action_lifecycle import OUTSTANDING
 from models.assessment_report import AssessmentReport, ReportSection
 from models.lifecycle import Stage
 from models.review import Action, Decision, ReviewTask
+from models.service_links import ServiceLink
+from models.submission import reference_for
 
 REASSESSMENT = "reassessment"
 
@@ -51,14 +54,29 @@ def reassessed_standards(registry: Registry, task: ReviewTask) -> list[str]:
     return names_of(registry, task, list(task.scope or [])) if is_reassessment(task) else []
 
 
+def same_service(session: Session, submission_id: int) -> list[int]:
+    """The submission and every other submission linked to the same service on the register
+    (`models.service_links`): the assessments of one service, whichever submission made them."""
+    service_id = session.exec(
+        select(ServiceLink.service_id).where(ServiceLink.submission_id == submission_id)
+    ).first()
+    if service_id is None:
+        return [submission_id]
+    linked = session.exec(
+        select(ServiceLink.submission_id).where(ServiceLink.service_id == service_id)
+    ).all()
+    return sorted({submission_id, *linked})
+
+
 def open_amber_actions(session: Session, task: ReviewTask) -> list[Action]:
-    """Amber actions set by the earlier assessments of the submission and still outstanding."""
+    """Amber actions set by the earlier assessments of the submission, or of the service it
+    is linked to, and still outstanding."""
     return list(
         session.exec(
             select(Action)
             .join(Decision, col(Decision.id) == col(Action.decision_id))
             .where(
-                Action.submission_id == task.submission_id,
+                col(Action.submission_id).in_(same_service(session, task.submission_id)),
                 Action.kind == "amber_action",
                 col(Action.status).in_(OUTSTANDING),
                 Decision.stage == Stage.SERVICE_ASSESSMENT.value,
@@ -74,10 +92,18 @@ def refuse_while_amber_open(session: Session, task: ReviewTask, registry: Regist
     actions = open_amber_actions(session, task)
     if not actions:
         return
-    names = names_of(registry, task, [a.reference for a in actions])
     language = get_language()
+    every = every_standard_name(registry, language)  # an earlier one may be of another set
+    names = [every.get(a.reference, a.reference) for a in actions]
     listed = "; ".join(
         _("{standard} (due {date})", standard=name, date=long_date(a.due_date, language))
+        if a.submission_id == task.submission_id
+        else _(
+            "{standard} (from {reference}, due {date})",
+            standard=name,
+            reference=reference_for(a.submission_id),
+            date=long_date(a.due_date, language),
+        )
         for name, a in zip(names, actions, strict=True)
     )
     raise TransitionError(

@@ -23,6 +23,7 @@ from models.service_register import CHANNELS, Service, TransactionType
 from models.service_returns import FIGURES, SATISFACTION_SCALE, MonthlyReturn
 from services.register import COLUMNS, service_by_slug
 from services.register_kpis import RegisterKpis, Series, register_kpis
+from services.service_links import Assessed, published_assessments
 
 LICENCE = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -79,6 +80,7 @@ class ServiceView:
     transaction_type: TransactionType
     months: list[date]
     kpis: dict[str, Series]
+    assessments: list[Assessed]  # of linked submissions, once their report is published
 
 
 def service_view(session: Session, slug: str) -> ServiceView:
@@ -92,6 +94,7 @@ def service_view(session: Session, slug: str) -> ServiceView:
         types[service.transaction_type],
         kpis.months,
         kpis.by_service[service.id or 0],
+        published_assessments(session, service),
     )
 
 

@@ -34,6 +34,7 @@ from models.service_returns import (
 from models.working_days import london_today
 from services.register import require_editor
 from services.register_csv import Problems, read_rows
+from services.register_owners import require_return_editor
 
 COLUMNS = ("service", "month", *FIGURES)
 # What a person may write for a figure that is not a number.
@@ -186,8 +187,9 @@ def record_return(
     actor_id: str,
     reason: str | None = None,
 ) -> None:
-    """Record one service's return for one month, or correct it (with a reason), and log it."""
-    require_editor(session, actor_id)
+    """Record one service's return for one month, or correct it (with a reason), and log it.
+    The service's owner may, as well as the CoE and administrators."""
+    require_return_editor(session, actor_id, service)
     reason = _reason(reason)
     missing = [name for name in FIGURES if name not in figures]
     if missing:

@@ -163,3 +163,36 @@ def all_green(
 def log_count(engine: Engine) -> int:
     with session_scope(engine) as session:
         return session.exec(select(func.count()).select_from(LogEntry)).one()
+
+
+def publish_report_row(
+    engine: Engine, submission_id: int, slug: str, status: str = "published"
+) -> None:
+    """The submission's assessment report as published (a `PublishedReport` row, as
+    `services.report_publication` leaves it), or withdrawn."""
+    from datetime import UTC, datetime
+
+    from models.assessment_report import AssessmentReport
+    from models.published_report import PublishedReport
+
+    with session_scope(engine) as session:
+        report = session.exec(
+            select(AssessmentReport).where(AssessmentReport.submission_id == submission_id)
+        ).one()
+        submission = session.get(Submission, submission_id)
+        assert submission is not None
+        session.add(
+            PublishedReport(
+                report_id=report.id or 0,
+                submission_id=submission_id,
+                slug=slug,
+                status=status,
+                dg_code=submission.dg_code,
+                phase=submission.phase or "alpha",
+                result=report.result,
+                assessed_on=report.assessed_on,
+                title_cy=submission.title_cy,
+                title_en=submission.title_en,
+                first_published_at=datetime.now(UTC),
+            )
+        )

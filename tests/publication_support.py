@@ -1,17 +1,16 @@
-"""Reports ready to publish, for the publication tests: a report sent to the team, then put in
-the accepted state by `accept_for_test` (a stand-in until accepting is a service step; it
-sets only what accepting sets)."""
+"""Reports ready to publish, for the publication tests: a report sent to the team, then
+accepted by the team (`accept_for_test`)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
 
-from models.assessment_report import AssessmentReport
 from models.db import session_scope
+from models.submission import Submission
 from services.assessment_reports import edit_report, report_view, send_report
+from services.report_responses import accept_report
 
 WELSH_SUMMARY = "Mae'r gwasanaeth yn barod ar gyfer beta. Diolch i Designer Two am y demo."
 ENGLISH_SUMMARY = "The service is ready for beta. Thanks to Designer Two for the demo."
@@ -22,19 +21,12 @@ SECURITY_CY = "Caewch borth gweinyddu 8443 ar y gweinydd profi."
 
 
 def accept_for_test(engine: Engine, submission_id: int, on: date) -> None:
-    """TEST STAND-IN for the team accepting the report: status "accepted" (and `accepted_at`
-    where the model has it). Replace with the accept service once it exists."""
+    """The team (the submitter) accepts the sent report, through the service."""
     with session_scope(engine) as session:
-        report = session.exec(
-            select(AssessmentReport)
-            .where(AssessmentReport.submission_id == submission_id)
-            .order_by(col(AssessmentReport.id).desc())
-        ).first()
-        assert report is not None and report.status == "sent"
-        report.status = "accepted"
-        if hasattr(report, "accepted_at"):
-            report.accepted_at = datetime(on.year, on.month, on.day, 12, tzinfo=UTC)
-        session.add(report)
+        submission = session.get(Submission, submission_id)
+        assert submission is not None
+        report = accept_report(session, submission_id, submission.submitter_id, on=on)
+        assert report.status == "accepted"
 
 
 def write_and_send(engine: Engine, submission_id: int, lead: str, on: date) -> None:

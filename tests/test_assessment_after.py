@@ -37,6 +37,7 @@ from tests.factories import SERVICE, all_green, assess, decide, log_count, make_
 TODAY = date(2027, 1, 4)  # a Monday
 HELD = TODAY + timedelta(weeks=5)
 ALPHA = {"user_research": "ur.one", "design": "design.one", "technical": "tech.one"}
+BETA = {**ALPHA, "performance": "perf.one"}
 
 
 def at_assessment(engine, registry, **answers) -> int:
@@ -52,9 +53,9 @@ def open_task(engine, sid) -> ReviewTask:
         ).one()
 
 
-def book(engine, sid, observers=(), actor="coe.one"):
+def book(engine, sid, observers=(), actor="coe.one", panel=ALPHA):
     with session_scope(engine) as session:
-        return book_assessment(session, sid, actor, HELD, ALPHA, observers, on=TODAY)
+        return book_assessment(session, sid, actor, HELD, panel, observers, on=TODAY)
 
 
 def red_with_an_amber(engine, registry) -> int:
@@ -274,3 +275,34 @@ def test_an_amber_standard_says_what_to_explore_and_its_action_is_in_both_langua
         action = session.exec(select(Action).where(Action.kind == "amber_action")).one()
     assert action.text_in("en") == "A baseline for paper costs."
     assert action.text_in("cy") == "Llinell sylfaen ar gyfer costau papur."
+
+
+def test_another_submission_for_the_same_service_waits_for_its_amber_actions(
+    people, checklist_registry
+):
+    from services.register import import_services
+    from services.service_links import link_submission
+    from tests.register_data import services_csv
+
+    with session_scope(people) as session:
+        import_services(session, services_csv({}, {"slug": "blue-badge", "dg": "EST"}), "coe.one")
+    first = at_assessment(people, checklist_registry)  # its alpha: amber on standard 12
+    ratings = all_green(checklist_registry)
+    ratings["w12"] = Note("amber", "", "A baseline for paper costs.")
+    assess(people, checklist_registry, first, "amber", ratings)
+    second = at_assessment(people, checklist_registry, service_phase="beta")
+    assert book(people, second, panel=BETA).assessment_date == HELD  # not linked: no wait
+    third = at_assessment(people, checklist_registry, service_phase="beta")
+    with session_scope(people) as session:
+        for sid in (first, third):
+            link_submission(session, "coe.one", sid, "blue-badge")
+    before = log_count(people)
+    with pytest.raises(TransitionError) as refused:
+        book(people, third, panel=BETA)
+    assert f"12. Use data to make decisions (from DFR-{first:05d}, due " in refused.value.message
+    assert log_count(people) == before
+    with session_scope(people) as session:
+        action = session.exec(select(Action).where(Action.submission_id == first)).one()
+        report_done(session, action.id or 0, "policy.est", "Done.", "https://example.org/b")
+        confirm_done(session, action.id or 0, "lead.one")
+    assert book(people, third, panel=BETA).assessment_date == HELD

@@ -139,3 +139,25 @@ def test_a_damaged_export_is_refused_naming_the_line_and_imports_nothing(
     assert message.endswith("Import the file as it was exported, unedited.")
     with session_scope(engine) as session:
         assert session.exec(select(func.count()).select_from(Submission)).one() == 0
+
+
+def test_a_published_reports_documents_survive_a_restore_byte_for_byte(engine):
+    from models.progress_report import ProgressReport, ProgressReportFile
+
+    load_demo_directory(engine)
+    document = b"%PDF-1.7\n\x00\xff\xfe binary"
+    with session_scope(engine) as session:
+        report = ProgressReport(quarter="2026-Q3", status="published", figures={"q": 1})
+        session.add(report)
+        session.flush()
+        session.add(
+            ProgressReportFile(
+                report_id=report.id or 0, language="cy", format="pdf", content=document, sha256="x"
+            )
+        )
+    exported = list(export_lines(engine))
+    empty_database(engine)
+    import_lines(engine, io.StringIO("\n".join(exported)))
+    with session_scope(engine) as session:
+        assert session.exec(select(ProgressReportFile.content)).one() == document
+    assert list(export_lines(engine)) == exported

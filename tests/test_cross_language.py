@@ -25,11 +25,12 @@ from dfr.settings import get_settings
 from flows.digest import week_start_for
 from models.db import engine_for, session_scope
 from models.notification import Notification
+from models.quarter import Quarter
 from models.register_kpis import KPIS
 from models.review import Action, Decision, ReviewTask
-from models.service_register import CHANNELS, CUSTOMER_TYPES, PHASES
+from models.service_register import CHANNELS, CUSTOMER_TYPES, PHASES, Service
 from models.submission import Submission
-from models.working_days import london_today
+from models.working_days import add_working_days, london_today
 from notifications.digest import queue_digests
 from notifications.queue import queue_for_submissions
 from notifications.render import MESSAGES
@@ -42,6 +43,8 @@ from services.panels import book_assessment
 from services.ratings import save_ratings
 from services.reassign import reassign
 from services.register_examples import load_register_examples
+from services.register_late_returns import chase_late_returns, return_due
+from services.register_owners import set_owner
 from services.register_publication import KPI_FIELDS, RETURN_FIELDS, SERVICE_FIELDS
 from services.reminders import sweep
 from services.report_responses import (
@@ -166,6 +169,7 @@ def world(site: Site) -> World:
         record_digests(session, week)
         queue_digests(session, week, reg, settings)
     load_register_examples(engine, ROOT / "examples" / "register")  # the public register
+    chase_a_late_return(engine, settings)
     return World(ran, assessment, ran["12-changes-requested.yaml"], reported.submission_id, pending)
 
 
@@ -181,6 +185,26 @@ def _sent_report(engine: Any) -> int:
         record_decision(session, request, reg)
     assess_and_report(engine, reg, made.submission_id, london_today())
     return made.submission_id
+
+
+def chase_a_late_return(engine: Any, settings: Any) -> None:
+    """Last month's return late for two services owned for a year: a reminder to each owner
+    (Iwan Parry reads Welsh, Lucy Green English), then an escalation to each DG's Digital
+    Leader (LGC's reads English, EST's Welsh)."""
+    last_month = (london_today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    with session_scope(engine) as session:
+        for slug, owner in (
+            ("council-tax-reduction", "iwan.parry"),
+            ("mytravelpass", "lucy.green"),
+        ):
+            set_owner(session, "carys.llewelyn", slug, owner)
+            service = session.exec(select(Service).where(Service.slug == slug)).one()
+            service.created_at = service.created_at - timedelta(days=365)
+            session.add(service)
+    due = return_due(last_month, settings.return_due_working_day)
+    for day in (due + timedelta(days=1), add_working_days(due, 30)):
+        with session_scope(engine) as session:
+            chase_late_returns(session, day, settings)
 
 
 def _form_values(answers: dict[str, Any]) -> dict[str, Any]:
@@ -268,6 +292,18 @@ def _walk(site: Site, world: World, language: str) -> dict[str, str]:
     pages["cover (administrator)"] = _expect(admin.get("/cover"))
     pages["register upload"] = _expect(admin.get("/register/upload"))
     pages["register priorities"] = _expect(admin.get("/register/priorities"))
+    pages["progress reports (public)"] = _expect(admin.get("/progress"))
+    pages["progress reports (CoE)"] = _expect(admin.get("/progress/manage"))
+    pages["progress report, refused"] = _expect(
+        admin.post("/progress/manage", {"quarter": "x"}), 400
+    )
+    quarter = Quarter.last_complete(london_today())
+    pages["progress report draft"] = _expect(
+        admin.post("/progress/manage", {"quarter": str(quarter)})
+    )
+    pages["progress report preview"] = _expect(
+        admin.get(f"/progress/manage/{quarter.slug}/preview/{language}")
+    )
     pages["register: record a return"] = _expect(admin.get("/register/returns/new"))
     pages["register: record a return, refused"] = _expect(
         admin.post("/register/returns/new", {"service": "planning-appeal", "month": "x"}), 400
@@ -282,6 +318,13 @@ def _walk(site: Site, world: World, language: str) -> dict[str, str]:
     assessment = f"/submissions/{task.submission_id}/assessment"
     pages["assessment (CoE)"] = _expect(coe.get(assessment))
     pages["assessment, refused"] = _expect(coe.post(f"{assessment}/book", {}), 400)
+    pages["register desk (CoE)"] = _expect(coe.get("/register"))
+    proposal = world.submissions["09-discovery-obligation.yaml"]
+    pages["register proposal"] = _expect(coe.get(f"/register/proposals/{proposal}"))
+    pages["register proposal, refused"] = _expect(
+        coe.post(f"/register/proposals/{proposal}/dismiss", {"reason": ""}), 400
+    )
+    pages["register service (CoE)"] = _expect(coe.get("/register/services/mytravelpass"))
     coe.close()
     team = Browserless(site)
     team.sign_in("iwan.parry", language)
@@ -377,6 +420,9 @@ def test_the_command_line_speaks_one_language(world: World, cli: Any, language: 
     outputs["register kpis"] = cli("--lang", language, "register", "kpis")
     outputs["register priorities"] = cli(
         "--lang", language, "register", "priorities", "--as", "carys.llewelyn", "--top", "3"
+    )
+    outputs["register proposals"] = cli(
+        "--lang", language, "register", "proposals", "--as", "carys.llewelyn"
     )
     outputs["show, not found"] = cli("--lang", language, "show", "99999")
     outputs["decide, refused"] = cli(

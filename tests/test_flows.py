@@ -139,6 +139,34 @@ def test_the_daily_sweep_tells_people_what_a_failed_follow_up_left_untold(
     assert again["caught_up"] == 0
 
 
+def test_the_daily_sweep_chases_a_late_register_return_once(engine, outbox):
+    """A service owned since March 2026 with no return for May: the sweep on 15 June (May's
+    was due on 12 June) reminds its owner, and delivers the message; a second sweep, nothing."""
+    from datetime import UTC, datetime
+
+    from services.register import import_services, service_by_slug
+    from services.register_owners import set_owner
+    from tests.register_data import services_csv
+
+    with session_scope(engine) as session:
+        import_services(session, services_csv({}), "coe.one")
+        set_owner(session, "coe.one", "fishing-licence", "policy.est")
+        service = service_by_slug(session, "fishing-licence")
+        service.created_at = datetime(2026, 5, 1, tzinfo=UTC)
+        session.add(service)
+    asyncio.run(remind(today="2026-06-15"))
+    with session_scope(engine) as session:
+        told = session.exec(select(Notification).where(Notification.message == "return_late")).all()
+    assert [(n.recipient_id, n.status) for n in told] == [("policy.est", "delivered")]
+    assert told[0].subject == "Late: the May 2026 return for Fishing licence"
+    asyncio.run(remind(today="2026-06-15"))
+    with session_scope(engine) as session:
+        again = session.exec(
+            select(Notification).where(Notification.message == "return_late")
+        ).all()
+    assert len(again) == 1
+
+
 def test_domain_events_reach_prefect_with_submission_and_dg(engine, outbox, checklist_registry):
     sid = asyncio.run(intake(data=submission_data(), intake_key="key-3"))
     events = this_tests_events(engine, [sid])

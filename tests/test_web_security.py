@@ -121,6 +121,11 @@ SATISFACTION_API = Rule("the CoE, administrators and Digital Leaders, JSON API",
 SATISFACTION_PAGE = Rule("the CoE, administrators and Digital Leaders (figures)", SIGN_IN, 403)
 REGISTER_API = Rule("the CoE and administrators, JSON API (the register)", 401, 403)
 REGISTER_EDITOR = Rule("the CoE and administrators (the register of services)", SIGN_IN, 404)
+PROGRESS_EDITOR = Rule("the CoE and administrators (progress reports)", SIGN_IN, 404)
+# The register's own page and a service's page are also its owners'; the stranger owns none.
+REGISTER_DESK = Rule("the CoE, administrators and service owners (the register)", SIGN_IN, 404)
+REGISTER_PROPOSALS_API = Rule("the CoE and administrators, JSON API (proposals)", 401, 403)
+LINK_API = Rule("submitter, CoE or administrators of a visible submission, JSON API", 401, 404)
 
 
 @dataclass(frozen=True)
@@ -184,6 +189,60 @@ DECLARED: dict[tuple[str, str], Declared] = {
     ),
     ("POST", "/register/returns/new"): Declared(
         REGISTER_EDITOR, "/register/returns/new", {"service": "planning-appeal", "month": "2026-10"}
+    ),
+    # The quarterly progress reports: published to anyone; made by the CoE and administrators.
+    ("GET", "/progress"): Declared(PUBLIC, "/progress"),
+    ("GET", "/progress/{slug}/{document}"): Declared(UNPUBLISHED, "/progress/2026-q2/en.pdf"),
+    ("GET", "/progress/manage"): Declared(PROGRESS_EDITOR, "/progress/manage"),
+    ("POST", "/progress/manage"): Declared(
+        PROGRESS_EDITOR, "/progress/manage", {"quarter": "2026-Q2"}
+    ),
+    ("GET", "/progress/manage/{slug}"): Declared(PROGRESS_EDITOR, "/progress/manage/2026-q2"),
+    ("GET", "/progress/manage/{slug}/preview/{language}"): Declared(
+        PROGRESS_EDITOR, "/progress/manage/2026-q2/preview/cy"
+    ),
+    ("POST", "/progress/manage/{slug}/lessons"): Declared(
+        PROGRESS_EDITOR, "/progress/manage/2026-q2/lessons", {"lessons_cy": "a", "lessons_en": "b"}
+    ),
+    ("POST", "/progress/manage/{slug}/publish"): Declared(
+        PROGRESS_EDITOR, "/progress/manage/2026-q2/publish", {}
+    ),
+    # Links between submissions and the register (services/service_links.py).
+    ("GET", "/register"): Declared(REGISTER_DESK, "/register"),
+    ("GET", "/register/services/{slug}"): Declared(
+        REGISTER_DESK, "/register/services/planning-appeal"
+    ),
+    ("POST", "/register/services/{slug}/owner"): Declared(
+        REGISTER_EDITOR, "/register/services/planning-appeal/owner", {"owner": STRANGER}
+    ),
+    ("GET", "/register/proposals/{submission_id}"): Declared(
+        REGISTER_EDITOR, "/register/proposals/{w.in_review}"
+    ),
+    ("POST", "/register/proposals/{submission_id}"): Declared(
+        REGISTER_EDITOR, "/register/proposals/{w.in_review}", {"transaction_type": "payment"}
+    ),
+    ("POST", "/register/proposals/{submission_id}/dismiss"): Declared(
+        REGISTER_EDITOR, "/register/proposals/{w.in_review}/dismiss", {"reason": "x"}
+    ),
+    ("POST", "/register/candidates/{slug}/draft"): Declared(
+        REGISTER_EDITOR, "/register/candidates/planning-appeal/draft", {}
+    ),
+    ("GET", "/drafts/{draft_id}/service"): Declared(DRAFT_OWNER, "/drafts/{w.draft_id}/service"),
+    ("POST", "/drafts/{draft_id}/service"): Declared(
+        DRAFT_OWNER, "/drafts/{w.draft_id}/service", {"service": "new"}
+    ),
+    ("POST", "/submissions/{submission_id}/service"): Declared(
+        SUBMITTER, "/submissions/{w.in_review}/service", {"service": "new"}
+    ),
+    ("PUT", "/api/register/submissions/{submission_id}/service"): Declared(
+        LINK_API, "/api/register/submissions/{w.in_review}/service"
+    ),
+    ("GET", "/api/register/proposals"): Declared(REGISTER_PROPOSALS_API, "/api/register/proposals"),
+    ("POST", "/api/register/proposals/{submission_id}"): Declared(
+        REGISTER_PROPOSALS_API, "/api/register/proposals/{w.in_review}"
+    ),
+    ("POST", "/api/register/proposals/{submission_id}/dismissal"): Declared(
+        REGISTER_PROPOSALS_API, "/api/register/proposals/{w.in_review}/dismissal"
     ),
     ("GET", "/assets"): Declared(PUBLIC, "/assets/manifest.json"),
     ("GET", "/static/govuk"): Declared(PUBLIC, "/static/govuk/govuk-frontend.min.css"),
@@ -423,6 +482,12 @@ def _request(client: Browserless, declared: Declared, w: World, who: str):
     if declared.rule is API_POLICY_OFFICER:
         document = read_yaml(EXAMPLES / "02-new-service-alpha-amber.yaml")["submission"]
         return client.client.post(path, json={"submission": {**document, "submitter": who}})
+    if declared.rule is LINK_API:
+        return client.client.put(path, json={"service": "new"})
+    if declared.rule is REGISTER_PROPOSALS_API:
+        if path.endswith("/proposals"):
+            return client.client.get(path)
+        return client.client.post(path, json={"entry": {}, "reason": "x"})
     if declared.rule is REPORT_API and declared.form is not None:
         return client.client.post(path, json=declared.form)
     if declared.rule is REGISTER_API:

@@ -195,6 +195,7 @@ def demo(
             say("  → " + step)
         say(_("Outcome: {state}", state=render.state_name(s.state)))
     _load_demo_register(engine)
+    _draft_demo_progress_report(engine)
 
 
 def _load_demo_register(engine: Engine) -> None:
@@ -213,6 +214,29 @@ def _load_demo_register(engine: Engine) -> None:
                 changed=loaded.services.changed,
                 recorded=loaded.returns.recorded,
                 corrected=loaded.returns.corrected,
+            )
+        )
+
+
+def _draft_demo_progress_report(engine: Engine) -> None:
+    """The draft progress report of the last complete quarter, as the schedule makes it (its
+    figures only: the CoE previews and publishes it on /progress/manage)."""
+    from models.db import session_scope
+    from models.quarter import Quarter
+    from models.working_days import london_today
+    from services.progress_reports import generate
+
+    quarter = Quarter.last_complete(london_today())
+    with session_scope(engine) as session:
+        done = generate(session, quarter, None, checklist_registry())
+    if done.published:
+        say(_("The progress report for {quarter} is already published.", quarter=str(quarter)))
+    else:
+        say(
+            _(
+                "Draft progress report for {quarter}: preview and publish it on "
+                "/progress/manage, or write it out with `dfr progress save`.",
+                quarter=str(quarter),
             )
         )
 

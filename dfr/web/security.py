@@ -54,7 +54,10 @@ class SecurityHeaders(HttpMiddleware):
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers["Content-Security-Policy"] = content_security_policy(nonce)
+                # A page that brings its own, stricter policy keeps it: a published progress
+                # report's document allows nothing but its own style (dfr.web.routes.progress).
+                if "content-security-policy" not in headers:
+                    headers["Content-Security-Policy"] = content_security_policy(nonce)
                 headers["X-Content-Type-Options"] = "nosniff"
                 headers["X-Frame-Options"] = "DENY"
                 headers["Referrer-Policy"] = "same-origin"

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from dfr.dates import long_month
-from dfr.errors import DfrError
+from dfr.errors import DfrError, PermissionDeniedError
 from dfr.i18n import _, get_language
 from dfr.web.auth import CurrentVisitor, PostedForm, Visitor
 from dfr.web.forms import FormErrors, text
@@ -23,7 +23,8 @@ from models.lifecycle import Role
 from models.service_returns import FIGURES, Figure
 from services.register import import_services, service_by_slug
 from services.register_csv import CsvRejectedError, decode
-from services.register_publication import figure_labels, service_names
+from services.register_owners import returnable_services
+from services.register_publication import figure_labels
 from services.register_returns import import_returns, read_figure, read_month, record_return
 
 router = APIRouter()
@@ -109,12 +110,20 @@ def upload(request: Request, visitor: CurrentVisitor, form: PostedForm) -> Respo
 
 def _return_page(
     request: Request,
+    visitor: Visitor,
     values: dict[str, str],
     errors: FormErrors | None,
     done: str | None = None,
 ) -> Response:
-    with session_scope(read_only=True) as session:
-        slugs = service_names(session, get_language())
+    """The form, with the services whose returns the visitor may enter (the CoE and
+    administrators: every one; an owner: theirs). Anyone else: "page not found"."""
+    language = get_language()
+    try:
+        with session_scope(read_only=True) as session:
+            services = returnable_services(session, visitor.id)
+    except PermissionDeniedError:
+        raise HTTPException(404) from None
+    slugs = sorted(((s.slug, s.name(language)) for s in services), key=lambda p: p[1].lower())
     return render_form(
         request,
         "register_return.html",
@@ -128,14 +137,12 @@ def _return_page(
 
 
 @router.get("/register/returns/new")
-async def return_page(request: Request, visitor: CurrentVisitor) -> Response:
-    _require_editor(visitor)
-    return _return_page(request, {}, None)
+def return_page(request: Request, visitor: CurrentVisitor) -> Response:
+    return _return_page(request, visitor, {"service": text(request.query_params, "service")}, None)
 
 
 @router.post("/register/returns/new")
 def record_return_page(request: Request, visitor: CurrentVisitor, form: PostedForm) -> Response:
-    _require_editor(visitor)
     values = {name: text(form, name) for name in ("service", "month", "reason", *FIGURES)}
     errors = FormErrors()
     figures: dict[str, Figure] = {}
@@ -150,7 +157,7 @@ def record_return_page(request: Request, visitor: CurrentVisitor, form: PostedFo
         except DfrError as err:
             errors.add(name, err.message)
     if errors or month is None:
-        return _return_page(request, values, errors)
+        return _return_page(request, visitor, values, errors)
     try:
         with session_scope() as session:
             service = service_by_slug(session, values["service"])
@@ -158,10 +165,10 @@ def record_return_page(request: Request, visitor: CurrentVisitor, form: PostedFo
             name = service.name(get_language())
     except DfrError as err:
         errors.add(err.field if err.field in ("service", "reason") else "service", err.message)
-        return _return_page(request, values, errors)
+        return _return_page(request, visitor, values, errors)
     done = _(
         "Return recorded for {service}, {month}.",
         service=name,
         month=long_month(month, get_language()),
     )
-    return _return_page(request, {}, None, done)
+    return _return_page(request, visitor, {}, None, done)

@@ -33,6 +33,7 @@ from services.describe import flag_texts, names_for
 from services.drafts import start_resubmission
 from services.intake import withdraw, withdrawable
 from services.report_responses import report_task_for
+from services.service_links import submission_link
 
 router = APIRouter()
 
@@ -89,6 +90,7 @@ def submission_page(
         action_people=action_people(session, detail.actions),
         names=names_for(session, detail, reg, get_language()),
         report_task=report_task_for(session, visitor.id, submission_id),
+        service_link=submission_link(session, visitor, detail.submission),
         acknowledgement=acknowledgement_of(session, submission_id),
         errors=errors,
         values=values or {},

@@ -50,6 +50,7 @@ from services.drafts import (
     unsent_drafts,
 )
 from services.intake import plan_submission, resubmit
+from services.service_links import draft_service_name
 from services.submit import submit
 
 router = APIRouter()
@@ -387,7 +388,8 @@ async def check_page(request: Request, draft_id: RowId, visitor: CurrentVisitor)
         draft = open_draft(session, visitor.id, draft_id)
         route, problem = _plan(session, draft)
         dg = directorate(session, draft.dg_code)
-        return _check_response(request, draft, dg, route, problem)
+        linked = draft_service_name(session, draft, get_language())
+        return _check_response(request, draft, dg, route, problem, linked=linked)
 
 
 def _check_response(
@@ -397,6 +399,7 @@ def _check_response(
     route: Route | None,
     problem: str | None,
     status: int = 200,
+    linked: str = "",
 ) -> Response:
     reg = registry()
     sections = []
@@ -412,6 +415,7 @@ def _check_response(
         status,
         title=_("Check your answers before submitting"),
         draft=draft,
+        linked_service=linked,
         dg=dg,
         sections=sections,
         route=route,
@@ -465,6 +469,7 @@ def send(
         with session_scope(read_only=True) as session:
             draft = own_draft(session, visitor.id, draft_id)
             dg = directorate(session, draft.dg_code)
-            return _check_response(request, draft, dg, None, err.message, 400)
+            linked = draft_service_name(session, draft, get_language())
+            return _check_response(request, draft, dg, None, err.message, 400, linked)
     background.add_task(after_commit_in_background, submission_id)
     return RedirectResponse(f"/submissions/{submission_id}/confirmation", status_code=303)

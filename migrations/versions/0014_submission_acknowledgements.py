@@ -5,8 +5,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0012"
-down_revision: str | None = "0011"
+revision: str = "0014"
+down_revision: str | None = "0013"
 
 _STR = sqlmodel.sql.sqltypes.AutoString
 

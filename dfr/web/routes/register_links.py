@@ -1,0 +1,253 @@
+"""Links between submissions and the register, from the web: the service a draft or a
+submission changes (or that it creates one); the CoE's register page with the register
+proposals (accept in one step, or dismiss with a reason); a service's page for the CoE and its
+owner (linked submissions, assessments, owner); a candidate for transformation turned into a
+draft. Each handler parses the form, calls one service and shows the result."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from dfr.dates import long_month
+from dfr.errors import PermissionDeniedError, ValidationError
+from dfr.i18n import _, get_language, gettext
+from dfr.web.auth import CurrentVisitor, PostedForm
+from dfr.web.forms import FormErrors, RowId, text
+from dfr.web.routes.register_priorities import SHOWN
+from dfr.web.templating import render, render_form
+from models.db import session_scope
+from models.service_links import LINK_KINDS
+from models.service_register import CHANNELS, CUSTOMER_TYPES, PHASES
+from services.register import COLUMNS
+from services.register_candidates import draft_for_candidate
+from services.register_desk import register_desk, transaction_type_names
+from services.register_owners import set_owner
+from services.register_priorities import priorities
+from services.register_proposals import accept_proposal, dismiss_proposal, proposal
+from services.service_links import (
+    NEW,
+    choose_for_draft,
+    draft_choice,
+    link_submission,
+    service_choices,
+    service_record,
+)
+
+router = APIRouter()
+
+
+def _names(table: dict[str, str]) -> dict[str, str]:
+    return {key: gettext(name) for key, name in table.items()}
+
+
+# -- a draft's service --------------------------------------------------------------------
+
+
+def _draft_service_page(
+    request: Request, draft_id: int, visitor_id: str, chosen: str | None, errors: FormErrors | None
+) -> Response:
+    """The choice page: `chosen` is what the form sent (None: what the draft holds)."""
+    with session_scope(read_only=True) as session:
+        _draft, held = draft_choice(session, visitor_id, draft_id)
+        choices = service_choices(session)
+    language = get_language()
+    return render_form(
+        request,
+        "draft_service.html",
+        errors,
+        title=_("Which service on the register does it change?"),
+        draft_id=draft_id,
+        chosen=held if chosen is None else chosen,
+        services=sorted(choices, key=lambda s: s.name(language).lower()),
+        new=NEW,
+    )
+
+
+@router.get("/drafts/{draft_id}/service")
+def draft_service_page(request: Request, draft_id: RowId, visitor: CurrentVisitor) -> Response:
+    return _draft_service_page(request, draft_id, visitor.id, None, None)
+
+
+@router.post("/drafts/{draft_id}/service")
+def choose_draft_service(
+    request: Request, draft_id: RowId, visitor: CurrentVisitor, form: PostedForm
+) -> Response:
+    chosen = text(form, "service")
+    try:
+        with session_scope() as session:
+            choose_for_draft(session, visitor.id, draft_id, chosen)
+    except ValidationError as err:
+        errors = FormErrors()
+        errors.add("service", err.message)
+        return _draft_service_page(request, draft_id, visitor.id, chosen, errors)
+    return RedirectResponse(f"/drafts/{draft_id}/check", status_code=303)
+
+
+# -- a submission's service ---------------------------------------------------------------
+
+
+@router.post("/submissions/{submission_id}/service")
+def link_submission_service(
+    request: Request, submission_id: RowId, visitor: CurrentVisitor, form: PostedForm
+) -> Response:
+    with session_scope() as session:
+        link_submission(session, visitor.id, submission_id, text(form, "service"))
+    return RedirectResponse(f"/submissions/{submission_id}#register-service", status_code=303)
+
+
+# -- the CoE's register page and its proposals --------------------------------------------
+
+
+@router.get("/register")
+def desk_page(request: Request, visitor: CurrentVisitor) -> Response:
+    language = get_language()
+    with session_scope(read_only=True) as session:
+        desk = register_desk(session, visitor.id, language)
+    return render(
+        request,
+        "register_desk.html",
+        title=_("Your work on the register of services"),
+        desk=desk,
+        phases=_names(PHASES),
+    )
+
+
+def _proposal_page(
+    request: Request,
+    visitor_id: str,
+    submission_id: int,
+    values: dict[str, str] | None,
+    errors: FormErrors | None,
+) -> Response:
+    try:
+        with session_scope(read_only=True) as session:
+            found = proposal(session, visitor_id, submission_id)
+            type_names = transaction_type_names(session, get_language())
+    except PermissionDeniedError:
+        raise HTTPException(404) from None
+    return render_form(
+        request,
+        "register_proposal.html",
+        errors,
+        title=_("Add it to the register"),
+        proposal=found,
+        values=values or found.entry,
+        types=type_names,
+        phases=_names(PHASES),
+        customer_types=_names(CUSTOMER_TYPES),
+        channels=_names(CHANNELS),
+    )
+
+
+@router.get("/register/proposals/{submission_id}")
+def proposal_page(request: Request, submission_id: RowId, visitor: CurrentVisitor) -> Response:
+    return _proposal_page(request, visitor.id, submission_id, None, None)
+
+
+@router.post("/register/proposals/{submission_id}")
+def accept(
+    request: Request, submission_id: RowId, visitor: CurrentVisitor, form: PostedForm
+) -> Response:
+    values = {name: text(form, name) for name in COLUMNS}
+    values["channels"] = ";".join(str(c) for c in form.getlist("channels"))
+    values["assisted_digital"] = text(form, "assisted_digital")
+    try:
+        with session_scope() as session:
+            service = accept_proposal(session, visitor.id, submission_id, values)
+            slug = service.slug
+    except PermissionDeniedError:
+        raise HTTPException(404) from None
+    except ValidationError as err:
+        errors = FormErrors()
+        errors.add(err.field or "slug", err.message)
+        return _proposal_page(request, visitor.id, submission_id, values, errors)
+    return RedirectResponse(f"/register/services/{slug}", status_code=303)
+
+
+@router.post("/register/proposals/{submission_id}/dismiss")
+def dismiss(
+    request: Request, submission_id: RowId, visitor: CurrentVisitor, form: PostedForm
+) -> Response:
+    try:
+        with session_scope() as session:
+            dismiss_proposal(session, visitor.id, submission_id, text(form, "reason"))
+    except PermissionDeniedError:
+        raise HTTPException(404) from None
+    except ValidationError as err:
+        errors = FormErrors()
+        errors.add("reason", err.message)
+        return _proposal_page(request, visitor.id, submission_id, None, errors)
+    return RedirectResponse("/register", status_code=303)
+
+
+# -- a service, for the CoE and its owner -------------------------------------------------
+
+
+def _record_page(
+    request: Request, visitor_id: str, slug: str, errors: FormErrors | None = None
+) -> Response:
+    language = get_language()
+    with session_scope(read_only=True) as session:
+        record = service_record(session, visitor_id, slug)
+    return render_form(
+        request,
+        "register_service_record.html",
+        errors,
+        title=record.service.name(language),
+        record=record,
+        phases=_names(PHASES),
+        kinds=_names(LINK_KINDS),
+    )
+
+
+@router.get("/register/services/{slug}")
+def record_page(request: Request, slug: str, visitor: CurrentVisitor) -> Response:
+    return _record_page(request, visitor.id, slug)
+
+
+@router.post("/register/services/{slug}/owner")
+def change_owner(
+    request: Request, slug: str, visitor: CurrentVisitor, form: PostedForm
+) -> Response:
+    try:
+        with session_scope() as session:
+            set_owner(session, visitor.id, slug, text(form, "owner"))
+    except PermissionDeniedError:
+        raise HTTPException(404) from None
+    except ValidationError as err:
+        errors = FormErrors()
+        errors.add("owner", err.message)
+        return _record_page(request, visitor.id, slug, errors)
+    return RedirectResponse(f"/register/services/{slug}", status_code=303)
+
+
+# -- a candidate for transformation becomes a draft ---------------------------------------
+
+
+@router.post("/register/candidates/{slug}/draft")
+def transform(request: Request, slug: str, visitor: CurrentVisitor, form: PostedForm) -> Response:
+    del form  # nothing to read: taking it checks the CSRF token
+    try:
+        with session_scope() as session:
+            draft = draft_for_candidate(session, visitor.id, slug, get_language())
+            draft_id = draft.id
+    except PermissionDeniedError:
+        raise HTTPException(404) from None
+    except ValidationError as err:
+        with session_scope(read_only=True) as session:
+            found = priorities(session, visitor.id)
+        return render(
+            request,
+            "register_priorities.html",
+            400,
+            title=_("Candidates for digital transformation"),
+            found=found,
+            candidates=found.candidates[:SHOWN],
+            first=long_month(found.months[0], get_language()),
+            last=long_month(found.months[-1], get_language()),
+            problem=err.message,
+        )
+    return RedirectResponse(f"/drafts/{draft_id}/about", status_code=303)

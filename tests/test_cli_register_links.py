@@ -1,0 +1,82 @@
+"""`dfr register link | proposals | accept-proposal | dismiss-proposal | owner | transform`:
+the same rules as the web, in the language asked for; a refusal exits 2 and writes nothing."""
+
+from __future__ import annotations
+
+from checklists.loader import registry
+from dfr.cli.main import main
+from models.db import engine_for
+from services.register_examples import load_register_examples
+from services.scenarios import run_scenario
+from tests.conftest import ROOT
+from tests.factories import log_count
+
+COE = "carys.llewelyn"
+EXAMPLES = ROOT / "examples" / "submissions"
+
+
+def dfr(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _world(url: str) -> int:
+    """The demo register, and example 09 approved: a proposal (its id)."""
+    engine = engine_for(url)
+    load_register_examples(engine, ROOT / "examples" / "register")
+    example = EXAMPLES / "09-discovery-obligation.yaml"
+    return run_scenario(engine, registry(ROOT / "checklists" / "data"), example).submission_id
+
+
+def test_the_coe_settles_a_proposal_from_the_command_line(initialised, capsys):
+    sid = _world(initialised)
+    code, out, err = dfr(capsys, "register", "proposals", "--as", COE)
+    assert code == 0, err
+    assert "Register proposals: 1" in out
+    assert f"DFR-{sid:05d}: Discovery: a simpler way for social care workers to register" in out
+    code, out, err = dfr(capsys, "--lang", "cy", "register", "proposals", "--as", COE)
+    assert "Cynigion i'r gofrestr: 1" in out and "Darganfod: ffordd symlach" in out
+    before = log_count(engine_for(initialised))
+    code, out, err = dfr(
+        capsys,
+        "register",
+        "accept-proposal",
+        str(sid),
+        "--transaction-type",
+        "nonsense",
+        "--as",
+        COE,
+    )
+    assert code == 2 and "It must be one of:" in err
+    assert log_count(engine_for(initialised)) == before
+    code, out, err = dfr(
+        capsys, "register", "accept-proposal", f"DFR-{sid:05d}", "--transaction-type",
+        "registration", "--slug", "care-worker-registration", "--as", COE,
+    )  # fmt: skip
+    assert code == 0, err
+    assert "added to the register at /services/care-worker-registration" in out
+    code, out, err = dfr(
+        capsys, "register", "dismiss-proposal", str(sid), "--reason", "x", "--as", COE
+    )
+    assert code != 0 and "No register proposal for submission" in err
+
+
+def test_links_owners_and_candidate_drafts_from_the_command_line(initialised, capsys):
+    sid = _world(initialised)
+    code, out, err = dfr(capsys, "register", "link", str(sid), "mytravelpass", "--as", "iwan.parry")
+    assert code != 0 and f"No submission {sid}" in err  # not theirs to see
+    code, out, err = dfr(capsys, "register", "link", str(sid), "new", "--as", "david.patel")
+    assert code == 0, err
+    assert f"{sid} creates a new service." in out
+    code, out, err = dfr(
+        capsys, "--lang", "cy", "register", "owner", "mytravelpass", "lucy.green", "--as", COE
+    )
+    assert code == 0 and "lucy.green sy'n berchen ar mytravelpass." in out
+    code, out, err = dfr(capsys, "register", "owner", "mytravelpass", "no.one", "--as", COE)
+    assert code == 2 and "There is no person no.one in the directory." in err
+    code, out, err = dfr(capsys, "register", "transform", "mytravelpass", "--as", COE)
+    assert code == 0, err
+    assert "started: finish it at /drafts/" in out
+    code, out, err = dfr(capsys, "register", "transform", "mytravelpass", "--as", COE)
+    assert code == 2 and "There is a draft to transform this service already: your draft" in err
