@@ -89,6 +89,7 @@ EVENTS = {
     "submission.resubmitted": N_("Resubmitted after changes"),
     "submission.withdrawn": N_("Withdrawn"),
     "submission.completed": N_("Finished"),
+    "submission.acknowledged": N_("Acknowledged to the submitter"),
     "task.opened": N_("Review opened"),
     "task.reassigned": N_("Review reassigned"),
     "decision.recorded": N_("Decision recorded"),
@@ -147,6 +148,7 @@ PHASES = {
     "alpha": N_("alpha"),
     "beta": N_("beta"),
     "live": N_("live"),
+    "reassessment": N_("reassessment"),
 }
 
 # The headings of a published assessment report (each language version has its own).

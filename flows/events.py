@@ -24,6 +24,7 @@ EVENT_NAMES = {
     "submission.resubmitted": "dfr.submission.resubmitted",
     "submission.withdrawn": "dfr.submission.withdrawn",
     "submission.completed": "dfr.submission.completed",
+    "submission.acknowledged": "dfr.submission.acknowledged",
     "task.opened": "dfr.task.assigned",
     "task.reassigned": "dfr.task.assigned",
     "decision.recorded": "dfr.decision.recorded",

@@ -15,6 +15,7 @@ from models.db import session_scope
 from models.reminders import Policy
 from models.submission import utcnow
 from models.working_days import london_today
+from services.acknowledgements import acknowledge_due
 from services.drafts import discard_stale_drafts
 from services.register_late_returns import chase_late_returns
 from services.reminders import sweep
@@ -39,6 +40,15 @@ def sweep_reminders(today: str | None = None) -> list[int]:
         return sorted({r.submission_id for r in made} | {r.submission_id for r in accepted})
 
 
+@blocking_task("acknowledge-submissions")
+def acknowledge_submissions(today: str | None = None) -> list[int]:
+    """Acknowledge every new submission nobody has opened within 2 working days (once each);
+    return those acknowledged now."""
+    day = date.fromisoformat(today) if today else london_today()
+    with session_scope() as session:
+        return acknowledge_due(session, day)
+
+
 @blocking_task("discard-stale-drafts")
 def discard_drafts() -> int:
     """Delete web drafts nobody has changed for `draft_retention_days` (the submit page says
@@ -51,15 +61,18 @@ def discard_drafts() -> int:
 @flow(name="remind", persist_result=False)
 async def remind(today: str | None = None) -> dict[str, int]:
     """The daily sweep: what a failed follow-up left unannounced (a change committed while the
-    workers or the Prefect API were down), reminders and escalations, then the drafts left
-    too long."""
+    workers or the Prefect API were down), acknowledgements nobody sent, reminders and
+    escalations, then the drafts left too long."""
     caught_up = await announce_everything_pending()
-    submission_ids = await step(sweep_reminders, today)
+    acknowledged = await step(acknowledge_submissions, today)
+    chased = await step(sweep_reminders, today)
+    submission_ids = sorted({*acknowledged, *chased})
     queued = await step(announce_many, submission_ids) if submission_ids else 0
     report = await step(deliver_notifications, None)
     discarded = await step(discard_drafts)
     return {
         "caught_up": caught_up,
+        "acknowledged": len(acknowledged),
         "submissions": len(submission_ids),
         "queued": queued,
         **report,

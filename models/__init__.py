@@ -5,6 +5,7 @@ Every operation that changes state takes a Session and runs inside the caller's 
 so a failure changes nothing.
 """
 
+from models.acknowledgement import Acknowledgement
 from models.assessment_panel import AssessmentBooking, EvidenceLink, InterestDeclaration
 from models.assessment_rating import AssessorRating, SettlementDraft
 from models.assessment_report import AssessmentReport, ReportSection
@@ -26,6 +27,7 @@ from models.sign_in import SignInAttempt, WebSession
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
 
 __all__ = [
+    "Acknowledgement",
     "Action",
     "AssessmentBooking",
     "AssessmentReport",

@@ -182,6 +182,10 @@ class TemplateFacts:
             context.update(self._response(submission, entry, message, language))
         elif message in {"assessment_booked", "panel_conflict"}:
             context.update(self._panel(submission, entry, language))
+        elif message == "acknowledged":
+            opener = self.directory.person(payload.get("opened_by") or "")
+            context["reviewer"] = opener.name if opener else ""
+            context["submitted_on"] = long_date(payload["submitted_on"], language)
         elif message == "final_outcome":
             context["state"] = label(labels.STATES, payload.get("state", "withdrawn"), language)
             context["actions"] = self._actions(submission, language)

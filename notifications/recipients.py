@@ -73,6 +73,8 @@ def messages_for(
     feed = dg_feed(dg, settings)
     if entry.event == "submission.submitted":
         return [("submitted", people(directory, [s.submitter_id], settings) + feed)]
+    if entry.event == "submission.acknowledged":
+        return [("acknowledged", people(directory, [s.submitter_id], settings))]
     if entry.event in {"task.opened", "task.reassigned"} and payload.get("assignee_id"):
         panel = [member["person_id"] for member in payload.get("panel") or []]
         told = [payload["assignee_id"], *panel]

@@ -42,6 +42,7 @@ MESSAGES = (
     "report_challenged",
     "challenge_decided",
     "return_late",
+    "acknowledged",
 )
 # Bump a message's version whenever its templates change; each notification stores it.
 # escalation 2: names the level; digest 2: titled by the week it covers

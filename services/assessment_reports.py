@@ -38,6 +38,7 @@ from models.submission import Submission
 from models.text_limits import within
 from models.working_days import london_today
 from services.access import holds_review
+from services.next_assessment import phase_of, word_amber_actions
 from services.panels import logged_step, visible_for
 
 
@@ -101,6 +102,7 @@ class ReportView:
     may_edit: bool
     panel: list[tuple[str, str, str | None]]  # (name, panel role, discipline), the lead first
     actions: list[Action]  # the amber actions the decision set, with their due dates
+    phase: str = ""  # alpha | beta | live, or `reassessment` (of red standards only)
 
     @property
     def complete(self) -> dict[str, bool]:
@@ -153,7 +155,9 @@ def _view(session: Session, person_id: str, submission_id: int, on: date) -> Rep
             select(Action).where(Action.decision_id == report.decision_id).order_by(col(Action.id))
         ).all()
     )
-    return ReportView(submission, report, sections, missing, may_edit, panel, actions)
+    task = session.get(ReviewTask, report.task_id)
+    phase = phase_of(task, submission.phase) if task else submission.phase or ""
+    return ReportView(submission, report, sections, missing, may_edit, panel, actions, phase)
 
 
 def described(missing: list[str]) -> str:
@@ -260,6 +264,7 @@ def send_report(
         report.status, report.sent_at = "sent", datetime.now(UTC)
         report.response_due = response_due(today)  # the team's 10 working days to answer
         session.add(report)
+        word_amber_actions(session, report, view.sections)
         panel = session.exec(
             select(PanelMember.person_id).where(PanelMember.task_id == report.task_id)
         ).all()

@@ -1,6 +1,8 @@
 """A panel member's declaration of interests (none, or a conflict: what and why, which takes
 them off the panel at once; a lead's review is left without a lead for the CoE to reassign),
-and the service team's links to its evidence for the panel. See `services.panels` for the
+and the service team's links to its evidence for the panel. Observers declare too (a conflicted
+observer takes no seat); the lead's and every observer's declaration, and the assessment day,
+come before the ratings are settled (`require_ready_to_settle`). See `services.panels` for the
 whole booking; a refusal writes nothing and is logged (`dfr.services.panels`)."""
 
 from __future__ import annotations
@@ -10,15 +12,24 @@ from datetime import date
 from sqlmodel import Session, select
 
 from dfr import labels
-from dfr.errors import PermissionDeniedError, ValidationError
-from dfr.i18n import _
+from dfr.dates import long_date
+from dfr.errors import PermissionDeniedError, TransitionError, ValidationError
+from dfr.i18n import _, get_language
 from dfr.labels import label
 from models import audit, text_limits
 from models.action_lifecycle import evidence_link
 from models.assessment_panel import EVIDENCE_KINDS, EvidenceLink, InterestDeclaration
+from models.directory import Person
+from models.review import ReviewTask
 from models.text_limits import within
 from models.working_days import london_today
-from services.panels import logged_step, open_assessment, panel_members, visible_for
+from services.panels import (
+    booking_of,
+    logged_step,
+    open_assessment,
+    panel_members,
+    visible_for,
+)
 
 DESCRIPTION_LIMIT = 200
 
@@ -176,3 +187,57 @@ def _add_evidence(
     )
     session.flush()
     return evidence
+
+
+def require_ready_to_settle(session: Session, task: ReviewTask, on: date) -> None:
+    """Settling waits for the assessment day, and for the lead's and every observer's
+    declaration of interests (each is made before the assessment)."""
+    booking = booking_of(session, task.id or 0)
+    if booking is None:
+        raise TransitionError(
+            _(
+                "This assessment has not been booked yet: book its date and panel, hold the "
+                "assessment, then settle its ratings."
+            ),
+            field="date",
+        )
+    if on < booking.assessment_date:
+        raise TransitionError(
+            _(
+                "The assessment is booked for {date}: settle its ratings on or after that day, "
+                "once the panel has met.",
+                date=long_date(booking.assessment_date, get_language()),
+            ),
+            field="date",
+        )
+    declared = {
+        d.person_id
+        for d in session.exec(
+            select(InterestDeclaration).where(InterestDeclaration.task_id == task.id)
+        ).all()
+    }
+    lead = session.get(Person, task.assignee_id) if task.assignee_id else None
+    if lead is not None and lead.id not in declared:
+        raise TransitionError(
+            _(
+                "The lead assessor, {person}, has not declared their interests for this "
+                "assessment: they declare them on the assessment page before the ratings are "
+                "settled.",
+                person=lead.name,
+            ),
+            field="actor",
+        )
+    undeclared = [
+        found.name if (found := session.get(Person, m.person_id)) else m.person_id
+        for m in panel_members(session, task.id or 0)
+        if m.panel_role == "observer" and m.person_id not in declared
+    ]
+    if undeclared:
+        raise TransitionError(
+            _(
+                "Observers declare their interests before the assessment too; waiting for: "
+                "{names}. Ask them to declare on the assessment page.",
+                names=", ".join(undeclared),
+            ),
+            field="actor",
+        )

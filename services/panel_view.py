@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
+from checklists.loader import registry as checklist_registry
 from dfr.errors import NotFoundError
 from dfr.i18n import _
 from dfr.settings import get_settings
@@ -24,6 +25,7 @@ from models.review import ReviewTask
 from models.submission import Submission
 from models.working_days import london_today
 from services.access import Actor, load_actor, visible_submission
+from services.next_assessment import reassessed_standards
 from services.panels import arranges_panel, booking_of, open_assessment, panel_members
 
 
@@ -50,6 +52,7 @@ class PanelView:
     earliest: date
     candidates: dict[str, list[Person]] = field(default_factory=dict)
     observer_candidates: list[Person] = field(default_factory=list)
+    reassessing: list[str] = field(default_factory=list)  # a reassessment's standards, named
 
     @property
     def must_declare(self) -> bool:
@@ -145,6 +148,7 @@ def panel_view(
         earliest=on + timedelta(weeks=weeks),
         candidates=candidates,
         observer_candidates=observers,
+        reassessing=reassessed_standards(checklist_registry(), task),
     )
 
 

@@ -14,6 +14,10 @@ When a submission reaches its assessment (the `service_assessment` review is ope
 - the CoE (or the lead) puts someone else in an empty or conflicted seat;
 - the submitter adds links to the team's evidence for the panel.
 
+Booking is refused while amber actions from the submission's last assessment are outstanding
+(`services.next_assessment`), and, for a submission flagged for a panel led by the Digital
+CoE (`coe_led_assessment_panel`), until its lead assessor is in the Digital CoE.
+
 Declaring interests and adding evidence are in `services.panel_declarations`.
 
 Deny by default: someone who may not see the submission is told it does not exist. A refusal
@@ -31,6 +35,8 @@ from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
+from checklists.loader import Registry
+from checklists.loader import registry as checklist_registry
 from dfr import labels
 from dfr.dates import long_date
 from dfr.errors import NotFoundError, PermissionDeniedError, TransitionError, ValidationError
@@ -46,16 +52,20 @@ from models.assessment_panel import (
 from models.directory import RoleAssignment
 from models.lifecycle import Role, Stage
 from models.review import PanelMember, ReviewTask
-from models.submission import Submission
+from models.submission import RaisedFlag, Submission
 from models.working_days import london_today
 from services.access import Actor, load_actor, log_privacy_refusal, may_see, not_found
 from services.assignment import delegators_of
 from services.intake import locked_submission
+from services.next_assessment import refuse_while_amber_open
 from services.refusals import REFUSALS, log_refusal
 
 log = logging.getLogger("dfr.services.panels")
 T = TypeVar("T")
 DESCRIPTION_LIMIT = 200
+# More than 100,000 transactions a year: the Digital CoE leads the panel (checklists/data/
+# digital_options, after the UK's scope rule for cross-government assessment panels).
+COE_LED_FLAG = "coe_led_assessment_panel"
 
 
 def logged_step(what: str, actor_id: str, submission_id: int, step: Callable[[], T]) -> T:
@@ -248,6 +258,30 @@ def _check_panel(
             )
 
 
+def _check_coe_lead(session: Session, submission: Submission, task: ReviewTask) -> None:
+    """A submission flagged for a CoE-led panel is assessed by a lead from the Digital CoE."""
+    flagged = session.exec(
+        select(RaisedFlag.id).where(
+            RaisedFlag.submission_id == submission.id,
+            RaisedFlag.round == submission.round,
+            RaisedFlag.flag_id == COE_LED_FLAG,
+        )
+    ).first()
+    lead = load_actor(session, task.assignee_id or "")
+    if flagged is None or lead is None or lead.holds(Role.COE):
+        return
+    raise TransitionError(
+        _(
+            "{reference} is flagged for an assessment panel led by the Digital Centre of "
+            "Excellence, and its lead assessor, {person}, is not in the Digital CoE. Reassign "
+            "the assessment to a lead assessor from the Digital CoE, then book it.",
+            reference=submission.reference,
+            person=lead.person.name,
+        ),
+        field="lead",
+    )
+
+
 def _check_date(assessment_date: date, on: date) -> None:
     weeks = get_settings().assessment_notice_weeks
     earliest = on + timedelta(weeks=weeks)
@@ -316,6 +350,7 @@ def book_assessment(
     observers: Sequence[str] = (),
     *,
     on: date | None = None,
+    registry: Registry | None = None,
 ) -> AssessmentBooking:
     """Book (or book again) the assessment's date and panel; see the module docstring."""
     today = on or london_today()
@@ -323,7 +358,9 @@ def book_assessment(
         "assessment booking",
         actor_id,
         submission_id,
-        lambda: _book(session, submission_id, actor_id, assessment_date, panel, observers, today),
+        lambda: _book(
+            session, submission_id, actor_id, assessment_date, panel, observers, today, registry
+        ),
     )
 
 
@@ -335,6 +372,7 @@ def _book(
     panel: Mapping[str, str],
     observers: Sequence[str],
     on: date,
+    registry: Registry | None,
 ) -> AssessmentBooking:
     actor, submission = visible_for(session, actor_id, submission_id, on)
     task = open_assessment(session, submission)
@@ -347,6 +385,8 @@ def _book(
             ),
             field="lead",
         )
+    _check_coe_lead(session, submission, task)
+    refuse_while_amber_open(session, task, registry or checklist_registry())
     _check_date(assessment_date, on)
     ordered = {d: panel.get(d, "") for d in disciplines_for(submission.phase)} | dict(panel)
     observers = list(dict.fromkeys(o for o in observers if o))

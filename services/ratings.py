@@ -35,6 +35,7 @@ from models.working_days import london_today
 from services.access import holds_review
 from services.assessment_reports import draft_report
 from services.decide import DecisionRequest, StandardAssessment, record_decision
+from services.panel_declarations import require_ready_to_settle
 from services.panels import logged_step, open_assessment, panel_members, visible_for
 
 log = logging.getLogger("dfr.services.ratings")
@@ -322,6 +323,20 @@ def _task_for(session: Session, submission_id: int) -> ReviewTask | None:
     ).one_or_none()
 
 
+def _require_amber_actions(ratings: Mapping[str, StandardAssessment]) -> None:
+    """An amber standard says what the team needs to explore: it becomes their amber action."""
+    for standard, note in sorted(ratings.items()):
+        if note.rating == "amber" and not note.to_explore.strip():
+            raise ValidationError(
+                _(
+                    "Say what the team needs to explore for standard {number}: for an amber "
+                    "standard it becomes the team's amber action, due in 3 months.",
+                    number=numbers([standard]),
+                ),
+                field=f"ratings.{standard}",
+            )
+
+
 def _require_lead(session: Session, task: ReviewTask, person_id: str, on: date) -> None:
     if not holds_review(session, task.assignee_id, person_id, on):
         raise PermissionDeniedError(
@@ -406,6 +421,7 @@ def settle(
         _actor, submission = visible_for(session, person_id, submission_id, today)
         task = open_assessment(session, submission)
         _require_lead(session, task, person_id, today)
+        require_ready_to_settle(session, task, today)
         _all, found = seats(session, task, registry)
         names = {p.id: p.name for p in (session.get(Person, s.person_id) for s in found) if p}
         waiting = _waiting_for(session, task, found, names)
@@ -418,6 +434,7 @@ def settle(
                 ),
                 field="ratings",
             )
+        _require_amber_actions(ratings)
         request = DecisionRequest(
             submission_id,
             task.stage,

@@ -17,7 +17,10 @@ from services.decide import StandardAssessment as Note
 from services.panel_declarations import declare_interests
 from services.panels import book_assessment
 from services.ratings import save_ratings, settle
+from services.reassign import reassign
 
+# Example 02 is flagged for a panel led by the Digital CoE: its lead assessor is from the CoE.
+COE_LEAD = "tomos.rhys"
 ALPHA_PANEL = {"user_research": "lowri.price", "design": "ben.taylor",
                "technical": "aled.griffiths"}  # fmt: skip
 COVERS = {"lowri.price": ["w03", "w05"], "ben.taylor": ["w02", "w04", "w05"],
@@ -41,6 +44,11 @@ def assess_and_report(
     """Take the open assessment of example 02's service through to a report sent to the team
     (or only written, without `send`); its lead."""
     lead = lead_of(engine, submission_id)
+    if lead != COE_LEAD:
+        with session_scope(engine) as session:
+            stage = "service_assessment"
+            reassign(session, submission_id, stage, COE_LEAD, "CoE-led.", "carys.llewelyn")
+        lead = COE_LEAD
     booked_on = today - timedelta(weeks=6)
     with session_scope(engine) as session:
         book_assessment(session, submission_id, "carys.llewelyn", today, ALPHA_PANEL, on=booked_on)

@@ -22,6 +22,7 @@ from services.ratings import rating_sheet, save_draft, save_ratings, settle
 from tests.factories import SERVICE, decide, log_count, make_submission
 
 TODAY = date(2027, 1, 4)
+ASSESSED = TODAY + timedelta(weeks=5)  # the day the panel is booked for
 PANEL = {"user_research": "ur.one", "design": "design.one", "technical": "tech.one",
          "performance": "perf.one"}  # fmt: skip
 COVERS = {
@@ -139,7 +140,7 @@ def test_the_lead_sees_notes_side_by_side_drafts_and_settles(people, booked, che
         session_scope(people) as session,
     ):
         settle(session, booked, "lead.one", everything, "amber", "Mostly good.",
-               checklist_registry, on=TODAY)  # fmt: skip
+               checklist_registry, on=ASSESSED)  # fmt: skip
     with session_scope(people) as session:
         save_draft(session, booked, "lead.one", everything, "amber", "Draft.", on=TODAY)
     with (
@@ -157,10 +158,10 @@ def test_the_lead_sees_notes_side_by_side_drafts_and_settles(people, booked, che
         session_scope(people) as session,
     ):
         settle(session, booked, "lead.one", everything, "green", "All good.",
-               checklist_registry, on=TODAY)  # fmt: skip
+               checklist_registry, on=ASSESSED)  # fmt: skip
     with session_scope(people) as session:
         decision = settle(session, booked, "lead.one", everything, "amber", "Mostly good.",
-                          checklist_registry, on=TODAY)  # fmt: skip
+                          checklist_registry, on=ASSESSED)  # fmt: skip
         assert decision.outcome == "amber"
     with session_scope(people) as session:
         stored = session.exec(select(StandardRating)).all()

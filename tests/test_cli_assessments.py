@@ -14,7 +14,7 @@ from dfr.dates import long_date
 from models.db import engine_for, session_scope
 from models.review import ReviewTask
 from models.working_days import london_today
-from tests.assessment_support import assess_and_report
+from tests.assessment_support import COE_LEAD, assess_and_report
 from tests.conftest import ROOT
 
 EXAMPLE = ROOT / "examples" / "submissions" / "02-new-service-alpha-amber.yaml"
@@ -30,11 +30,21 @@ def dfr(capsys, *args: str) -> tuple[int, str, str]:
 
 def at_assessment(capsys) -> None:
     """Example 02 submitted and its digital-options review approved: DFR-00001 waits for its
-    assessment."""
+    assessment, which a lead from the Digital CoE takes (example 02 is flagged for a CoE-led
+    panel: booking it with another lead is refused)."""
     assert dfr(capsys, "submit", str(EXAMPLE))[0] == 0
     code, _out, err = dfr(
         capsys, "decide", "1", "--stage", "digital_options_review", "--outcome", "approve",
         "--rationale", "Iawn.", "--as", "carys.llewelyn",
+    )  # fmt: skip
+    assert code == 0, err
+    day = (london_today() + timedelta(weeks=6)).isoformat()
+    code, _out, err = dfr(capsys, "--lang", "cy", "assessments", "book", "1", "--date", day,
+                          *PANEL, "--as", "carys.llewelyn")  # fmt: skip
+    assert code == 2 and "dan arweiniad y Ganolfan Ragoriaeth Ddigidol" in err
+    code, _out, err = dfr(
+        capsys, "reassign", "1", "--stage", "service_assessment", "--to", COE_LEAD,
+        "--reason", "A CoE-led panel.", "--as", "carys.llewelyn",
     )  # fmt: skip
     assert code == 0, err
 

@@ -34,6 +34,7 @@ from models.working_days import add_working_days, london_today
 from notifications.digest import queue_digests
 from notifications.queue import queue_for_submissions
 from notifications.render import MESSAGES
+from services.acknowledgements import acknowledge_due
 from services.actions import confirm_done, report_done, send_back
 from services.decide import DecisionRequest, StandardAssessment, record_decision
 from services.digests import record_digests
@@ -54,7 +55,7 @@ from services.report_responses import (
 )
 from services.scenarios import run_scenario
 from services.submit import submit
-from tests.assessment_support import assess_and_report
+from tests.assessment_support import COE_LEAD, assess_and_report
 from tests.conftest import ROOT
 from tests.cross_language import LANGUAGES, Sources, visible_text
 from tests.factories import open_task
@@ -92,10 +93,10 @@ def world(site: Site) -> World:
         )
         assessment = open_task(session, sid.submission_id)
         session.expunge(assessment)
-    with session_scope(engine) as session:  # led by Siân Davies, who reads Welsh
-        if assessment.assignee_id != "sian.davies":
-            reassign(session, sid.submission_id, assessment.stage, "sian.davies", "Cymraeg.", ADMIN)
-            assessment.assignee_id = "sian.davies"
+    with session_scope(engine) as session:  # led by Tomos Rhys (Digital CoE), who reads Welsh
+        if assessment.assignee_id != COE_LEAD:
+            reassign(session, sid.submission_id, assessment.stage, COE_LEAD, "Cymraeg.", ADMIN)
+            assessment.assignee_id = COE_LEAD
     with session_scope(engine) as session:  # its panel booked; one member declares a conflict
         panel = {
             "user_research": "lowri.price",
@@ -159,6 +160,7 @@ def world(site: Site) -> World:
     today = london_today()
     for day in range(0, 120, 3):  # every step of the reminders and escalations, in time
         with session_scope(engine) as session:
+            acknowledge_due(session, today + timedelta(days=day))  # those nobody opened
             sweep(session, today + timedelta(days=day))
     with session_scope(engine) as session:
         everything = [*ran.values(), sid.submission_id, reported.submission_id, accepted, pending]

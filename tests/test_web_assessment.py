@@ -20,6 +20,8 @@ from dfr.i18n import gettext
 from models.db import engine_for, session_scope
 from models.working_days import london_today
 from services.decide import DecisionRequest, record_decision
+from services.reassign import reassign
+from tests.assessment_support import COE_LEAD
 from tests.browser import axe_violations, describe
 from tests.conftest import ROOT
 from tests.web_support import PASSWORD, Browserless, Site, submit_example
@@ -45,6 +47,8 @@ def at_assessment(site: Site) -> int:
             DecisionRequest(submission.id or 0, task.stage, "approve", "Iawn.", COE),
             registry(),
         )
+    with session_scope(engine_for(site.database_url)) as session:  # a CoE-led panel
+        reassign(session, submission.id or 0, "service_assessment", COE_LEAD, "CoE-led.", COE)
     return submission.id or 0
 
 

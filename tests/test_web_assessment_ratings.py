@@ -26,12 +26,12 @@ PANEL = {"user_research": "lowri.price", "design": "ben.taylor", "technical": "a
 
 
 def booked(site: Site) -> tuple[int, str]:
-    """Example 02 at its assessment, booked, every member declared free of conflicts: its id
-    and its lead."""
+    """Example 02 at its assessment, held today, every member declared free of conflicts: its
+    id and its lead."""
     sid = at_assessment(site)
     with session_scope(engine_for(site.database_url)) as session:
-        day = london_today() + timedelta(weeks=5)
-        book_assessment(session, sid, COE, day, PANEL)
+        day = london_today()  # booked five weeks ago for today: the panel meets today
+        book_assessment(session, sid, COE, day, PANEL, on=day - timedelta(weeks=5))
         lead = session.exec(
             select(ReviewTask.assignee_id).where(
                 ReviewTask.submission_id == sid, ReviewTask.status == "open"

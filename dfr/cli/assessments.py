@@ -14,7 +14,15 @@ from dfr.cli import hints, telling
 from dfr.cli.app import app, checklist_registry, command_group, say
 from dfr.errors import PermissionDeniedError, ValidationError
 from dfr.i18n import _, _n, get_language
-from dfr.labels import ACCEPTED_HOW, DISCIPLINES, EVIDENCE_KINDS, OUTCOMES, PANEL_ROLES, label
+from dfr.labels import (
+    ACCEPTED_HOW,
+    DISCIPLINES,
+    EVIDENCE_KINDS,
+    OUTCOMES,
+    PANEL_ROLES,
+    PHASES,
+    label,
+)
 
 # Each command imports the database layer and the services it uses when it runs (`dfr --help`
 # loads neither; see tests/test_cli_startup.py).
@@ -84,6 +92,9 @@ def view_lines(view: PanelView) -> list[str]:
                 date=long_date(view.earliest, language),
             )
         )
+    if view.reassessing:
+        lines.append(_("A reassessment of these standards only:"))
+        lines += [f"  {name}" for name in view.reassessing]
     lines.append(_("Panel:"))
     for seat in view.seats:
         what = (
@@ -400,6 +411,7 @@ def report(reference: Reference, actor: Person) -> None:
         r = view.report
         lines = [
             f"{view.submission.reference} · {view.submission.title(language)}",
+            _("Phase: {phase}", phase=label(PHASES, view.phase)),
             _("Assessment date: {date}", date=long_date(r.assessed_on, language)),
             _("Result: {result}", result=label(OUTCOMES, r.result)),
             _("Report due: {date}", date=long_date(r.due_date, language)),

@@ -275,6 +275,17 @@ def remind_cmd(
             queued=_n("{count} message queued", "{count} messages queued", queued, count=queued),
         )
     )
+    if result.get("acknowledged"):
+        say(
+            _n(
+                "{count} submission nobody had opened in 2 working days acknowledged to its "
+                "submitter.",
+                "{count} submissions nobody had opened in 2 working days acknowledged to their "
+                "submitters.",
+                result["acknowledged"],
+                count=result["acknowledged"],
+            )
+        )
     say(telling.delivery_line(telling.FollowUp(report=result)))
     if result.get("drafts_discarded"):
         days = get_settings().draft_retention_days

@@ -23,6 +23,11 @@ from models.db import session_scope
 from models.queries import SubmissionDetail, directorate, submission_detail
 from models.submission import Submission
 from services.access import decidable_by, may_reassign, visible_submission
+from services.acknowledgements import (
+    acknowledge_on_opening,
+    acknowledgement_of,
+    acknowledgement_owed,
+)
 from services.actions import action_people, offered_moves
 from services.describe import flag_texts, names_for
 from services.drafts import start_resubmission
@@ -86,6 +91,7 @@ def submission_page(
         names=names_for(session, detail, reg, get_language()),
         report_task=report_task_for(session, visitor.id, submission_id),
         service_link=submission_link(session, visitor, detail.submission),
+        acknowledgement=acknowledgement_of(session, submission_id),
         errors=errors,
         values=values or {},
     )
@@ -93,8 +99,14 @@ def submission_page(
 
 @router.get("/submissions/{submission_id}")
 async def submission_page_for(
-    request: Request, submission_id: RowId, visitor: CurrentVisitor
+    request: Request, submission_id: RowId, visitor: CurrentVisitor, background: BackgroundTasks
 ) -> Response:
+    with session_scope(read_only=True) as session:
+        owed = acknowledgement_owed(session, visitor.id, submission_id)
+    if owed:  # its reviewer's first look acknowledges it to the submitter
+        with session_scope() as session:
+            acknowledge_on_opening(session, submission_id, visitor.id)
+        background.add_task(after_commit_in_background, submission_id)
     with session_scope(read_only=True) as session:
         return submission_page(request, session, visitor, submission_id)
 
