@@ -5,6 +5,7 @@ submissions and tasks move, and the query plans show no scan of the DG's submiss
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -154,7 +155,11 @@ def test_the_overview_reads_indexes_not_the_dgs_history(people, checklist_regist
         assert "Seq Scan" not in everything, everything
         assert "submission_count_pkey" in everything, everything
         assert "open_task_count_pkey" in everything, everything
-        assert "ix_review_task_dg_open" in everything, everything
+        # The open tasks by an index of open work (which one depends on the statistics the
+        # earlier tests left: both read open tasks only, never the DG's decided history).
+        assert re.search(r"Index Scan using ix_review_task_(dg_open|status) ", everything), (
+            everything
+        )
         # A stage's rows fetch their submissions by id, one each.
         assert all(
             "submission_pkey" in line

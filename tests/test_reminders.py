@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from dfr.settings import get_settings
 from models.audit import LogEntry
@@ -94,7 +94,10 @@ def run(engine, day):
 def log_of(engine, event="reminder.sent"):
     with session_scope(engine) as session:
         return [
-            e.payload for e in session.exec(select(LogEntry).where(LogEntry.event == event)).all()
+            e.payload
+            for e in session.exec(
+                select(LogEntry).where(LogEntry.event == event).order_by(col(LogEntry.seq))
+            ).all()
         ]
 
 
