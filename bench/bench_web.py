@@ -1,5 +1,6 @@
 """Web pages under load: the review queue ("your work") and the DG overview with 50,000
-submissions in SQLite, 20 concurrent clients on loopback (target: p95 ≤ 100 ms).
+submissions in SQLite, and the public register of services and a service's page with its KPI
+charts (the example register), 20 concurrent clients on loopback (target: p95 ≤ 100 ms).
 
 The web UI runs as `dfr web` (two worker processes, one per core here; DFR_BENCH_WEB_WORKERS
 changes it); the clients are wrk, a C load generator (Debian package `wrk`, installed by
@@ -29,6 +30,7 @@ from models.lifecycle import Stage
 from models.review import ReviewTask
 from models.submission import Submission
 from models.working_days import london_today
+from services.register_examples import load_register_examples
 
 SUBMISSIONS = int(os.environ.get("DFR_BENCH_WEB_SUBMISSIONS", "50000"))
 CLIENTS = 20
@@ -149,6 +151,8 @@ def main() -> None:
         os.environ["DFR_DATABASE_URL"] = url
         _populate(url)
         print(f"  {SUBMISSIONS:,} submissions written in {time.perf_counter() - began:.1f} s")
+        # The example register (32 services, 24 months of returns) for its public pages.
+        load_register_examples(engine_for(url), Path(__file__).parents[1] / "examples" / "register")
         site = f"http://127.0.0.1:{env['DFR_WEB_PORT']}"
         server = subprocess.Popen([*dfr, "web"], env=env, stdout=subprocess.DEVNULL)
         try:
@@ -170,6 +174,8 @@ def main() -> None:
             for label, path, person in (
                 ("review queue (/work, a category manager)", "/work", "huw.jenkins"),
                 ("DG overview (/dg/EST, its Digital Leader)", "/dg/EST", "rhian.evans"),
+                ("the public register (/services)", "/services", "huw.jenkins"),
+                ("a service with its KPI charts", "/services/planning-appeal", "huw.jenkins"),
             ):
                 p50, p95, requests = _load(site, path, person)
                 verdict = "meets" if p95 <= 100 else "misses"
