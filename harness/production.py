@@ -159,9 +159,10 @@ class Stack:
         trees = {name: process_tree(worker.pid) for name, worker in self.workers.items()}
         for worker in self.workers.values():
             worker.terminate()
+        deadline = time.monotonic() + 5
         for name, worker in list(self.workers.items()):
             with suppress(subprocess.TimeoutExpired):
-                worker.wait(5)
+                worker.wait(max(0.0, deadline - time.monotonic()))
             for pid in trees[name]:
                 with suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
