@@ -42,6 +42,8 @@ class PublishedReport(SQLModel, table=True):
         UniqueConstraint("slug"),
         # The finder: published reports, newest assessment first.
         Index("ix_published_report_finder", "status", "assessed_on", "id"),
+        # A faceted search counts what it keeps from the facets' rows, not from every report.
+        Index("ix_published_report_facets", "status", "dg_code", "result", "phase", "assessed_on"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
