@@ -1,7 +1,8 @@
 """The demo's assessment from start to finish (example 13): booked, declared, rated, settled,
 the report written in both languages and sent, challenged, the rating upheld, the report final
 and published; anyone then finds it at /reports in Welsh and English and in the open data,
-with the withheld name nowhere public."""
+with the withheld name nowhere public. (A `test_web_` module: Playwright's session-wide
+browser must start after the Prefect flow tests, which run their own event loops.)"""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from xml.etree import ElementTree
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, Page
 from sqlmodel import col, select
 
 from checklists.loader import registry
@@ -21,9 +23,10 @@ from models.audit import LogEntry
 from models.audit_check import verify_all
 from models.db import engine_for, session_scope
 from services.scenarios import run_scenario
+from tests.browser import axe_violations, describe
 from tests.conftest import ROOT
 from tests.test_web_assessment import seen
-from tests.web_support import Site
+from tests.web_support import PASSWORD, Site
 
 EXAMPLE = ROOT / "examples" / "submissions" / "13-assessment-challenged-and-published.yaml"
 NAME = {"cy": "Gwneud cais am fathodyn glas", "en": "Apply for a Blue Badge"}
@@ -85,3 +88,45 @@ def test_the_open_data_and_the_feed_list_it_without_the_withheld_name(site: Site
             t.text or "" for t in ElementTree.fromstring(feed).iter() if t.tag.endswith("title")
         ]
         assert any(NAME[language] in title for title in titles)
+
+
+def _signed_in_page(browser: Browser, site: Site, person: str, language: str) -> Page:
+    page = browser.new_context(base_url=site.url).new_page()
+    page.goto(f"/language/{language}?next=/sign-in")
+    page.select_option("#person", person)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button")
+    return page
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_the_path_after_the_report_in_a_browser(
+    browser: Browser, site: Site, published: str, language: str
+):
+    """The pages of the end of an assessment, as the team, the lead and the public see them:
+    each in the chosen language, with no WCAG 2.2 AA failure axe-core finds."""
+    other = "en" if language == "cy" else "cy"
+    with session_scope(engine_for(site.database_url), read_only=True) as session:
+        sid = session.exec(select(AssessmentReport.submission_id)).one()
+    team = _signed_in_page(browser, site, "iwan.parry", language)
+    lead = _signed_in_page(browser, site, "mark.wilson", language)
+    public = browser.new_context(base_url=site.url).new_page()
+    for page, path, shows in (
+        (team, f"/submissions/{sid}/assessment/report", gettext("Assessment report", language)),
+        (team, f"/submissions/{sid}/assessment/report/feedback", None),
+        (lead, f"/submissions/{sid}/assessment/report/publication", None),
+        (public, f"/reports?lang={language}", NAME[language]),
+        (public, f"{published}?lang={language}", NAME[language]),
+    ):
+        page.goto(path)
+        assert page.get_attribute("html", "lang") == language, path
+        text = page.locator("main").inner_text()
+        if shows:
+            assert shows in text, path
+        assert NAME[other] not in text, path
+        violations = axe_violations(page)
+        assert violations == [], f"{path}: {describe(violations)}"
+    for page in (team, lead, public):
+        page.context.close()
