@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from dfr.errors import NotFoundError, PermissionDeniedError, TransitionError, ValidationError
 from dfr.i18n import set_language
@@ -77,7 +77,9 @@ def test_the_submitter_marks_a_condition_done_and_the_reviewer_who_set_it_confir
     assert to_submitter.subject.startswith("Confirmed done: Publish performance data")
     assert "Cat EST has confirmed" in to_submitter.body_markdown
     with session_scope(people) as session:
-        entries = session.exec(select(LogEntry).where(LogEntry.seq > before)).all()
+        entries = session.exec(
+            select(LogEntry).where(LogEntry.seq > before).order_by(col(LogEntry.seq))
+        ).all()
         assert [(e.event, e.actor_id) for e in entries] == [
             ("action.reported_done", "policy.est"),
             ("action.confirmed", "cm.est"),

@@ -5,7 +5,7 @@ reader's language; every change is in the decision log."""
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from dfr.errors import PermissionDeniedError, ValidationError
 from dfr.i18n import set_language
@@ -19,7 +19,9 @@ from tests.register_data import SERVICE, services_csv
 
 def _entries(engine, event):
     with session_scope(engine) as session:
-        return session.exec(select(LogEntry).where(LogEntry.event == event)).all()
+        return session.exec(
+            select(LogEntry).where(LogEntry.event == event).order_by(col(LogEntry.seq))
+        ).all()
 
 
 def test_a_baseline_file_adds_each_service_and_logs_it(people):

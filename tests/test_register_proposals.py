@@ -6,7 +6,7 @@ writes nothing."""
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from dfr.errors import NotFoundError, PermissionDeniedError, ValidationError
 from models.audit import LogEntry
@@ -71,7 +71,11 @@ def test_accepting_adds_the_entry_linked_to_the_submission_and_logs_it(people, a
         assert service.name_en == "Test title" and service.phase == "discovery"
     with session_scope(people) as session:
         link = session.exec(select(ServiceLink)).one()
-        entries = session.exec(select(LogEntry).where(LogEntry.event.startswith("register."))).all()
+        entries = session.exec(
+            select(LogEntry)
+            .where(LogEntry.event.startswith("register."))
+            .order_by(col(LogEntry.seq))
+        ).all()
     assert (link.submission_id, link.kind) == (approved, "creates") and link.service_id
     assert [e.event for e in entries] == [
         "register.service_added",

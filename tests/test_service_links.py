@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from dfr.errors import NotFoundError, PermissionDeniedError, ValidationError
 from models.assessment_report import AssessmentReport
@@ -60,7 +60,9 @@ def _link(engine, sid):
 
 def _events(engine, event):
     with session_scope(engine) as session:
-        return session.exec(select(LogEntry).where(LogEntry.event == event)).all()
+        return session.exec(
+            select(LogEntry).where(LogEntry.event == event).order_by(col(LogEntry.seq))
+        ).all()
 
 
 def test_a_draft_names_the_service_it_changes_and_its_submission_is_linked(

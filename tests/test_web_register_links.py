@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from checklists.loader import registry
 from models.audit import LogEntry
@@ -42,7 +42,11 @@ def _page(response) -> str:
 
 def _log(site: Site, event: str) -> list[LogEntry]:
     with session_scope(engine_for(site.database_url)) as session:
-        return list(session.exec(select(LogEntry).where(LogEntry.event == event)).all())
+        return list(
+            session.exec(
+                select(LogEntry).where(LogEntry.event == event).order_by(col(LogEntry.seq))
+            ).all()
+        )
 
 
 def test_the_submitter_links_their_submission_and_a_leader_reads_it_in_welsh(loaded: Site):
