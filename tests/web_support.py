@@ -76,9 +76,7 @@ def live_site(folder: Path, template: Path, **env: str) -> Iterator[Site]:
         try:
             yield Site(f"http://127.0.0.1:{port}", url, folder / "outbox")
         finally:
-            # Stop without waiting for clients' idle keep-alive connections (a test's client
-            # or browser left open): waiting for them cost up to 10 s a module.
-            server.should_exit = server.force_exit = True
+            server.should_exit = True
             thread.join(10)
             dispose_engine(url)
             get_settings.cache_clear()
