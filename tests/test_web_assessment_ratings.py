@@ -93,6 +93,15 @@ def test_an_assessor_rates_and_the_lead_reads_the_notes(site: Site, language: st
 
     coe = signed_in(site, COE, language)
     assert t("You do not rate this assessment.") in seen(coe.get(path))
+    # The old decision form takes the lead to the ratings: a booked panel's result is settled.
+    with session_scope(engine_for(site.database_url), read_only=True) as session:
+        task_id = session.exec(
+            select(ReviewTask.id).where(
+                ReviewTask.submission_id == sid, ReviewTask.status == "open"
+            )
+        ).one()
+    form = leader.get(f"/submissions/{sid}/review/{task_id}")
+    assert form.url.path == path and "Drafft" in form.text
     for client in (researcher, leader, coe):
         client.close()
 

@@ -36,6 +36,7 @@ from services.decide import (
     decidable_task,
     record_decision,
 )
+from services.panels import booking_of
 
 router = APIRouter()
 CONDITION_ROWS = 3
@@ -125,6 +126,12 @@ async def review_page(
             page = _decision_page(session, visitor, submission_id, task_id)
         except PermissionDeniedError as refused:
             return _refused(request, session, visitor, submission_id, task_id, refused)
+        if page.checklist is not None and booking_of(session, task_id) is not None:
+            # A booked panel's result is settled from its ratings (`services.decide`), so the
+            # lead is taken there rather than shown a form that would be refused.
+            return RedirectResponse(
+                f"/submissions/{submission_id}/assessment/ratings", status_code=303
+            )
         return _page(request, page, {}, None)
 
 
