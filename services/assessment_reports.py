@@ -109,14 +109,16 @@ class ReportView:
         return {language: not self.missing[language] for language in LANGUAGES}
 
 
-def _no_report(submission: Submission) -> NotFoundError:
+def no_report(submission: Submission) -> NotFoundError:
+    """What anyone is told of a report they may not see, or that does not exist yet."""
     return NotFoundError(
         _("There is no assessment report for {reference} yet.", reference=submission.reference),
         field="report",
     )
 
 
-def _latest(session: Session, submission: Submission) -> AssessmentReport | None:
+def latest_report(session: Session, submission: Submission) -> AssessmentReport | None:
+    """The submission's newest report (a reassessment has one of its own), if any."""
     return session.exec(
         select(AssessmentReport)
         .where(AssessmentReport.submission_id == submission.id)
@@ -126,12 +128,12 @@ def _latest(session: Session, submission: Submission) -> AssessmentReport | None
 
 def _view(session: Session, person_id: str, submission_id: int, on: date) -> ReportView:
     actor, submission = visible_for(session, person_id, submission_id, on)
-    report = _latest(session, submission)
+    report = latest_report(session, submission)
     if report is None:
-        raise _no_report(submission)
+        raise no_report(submission)
     may_edit = report.status == "draft" and holds_review(session, report.lead_id, person_id, on)
     if report.status == "draft" and not (may_edit or actor.holds(Role.COE, Role.ADMIN)):
-        raise _no_report(submission)  # a draft is the panel's until it is sent
+        raise no_report(submission)  # a draft is the panel's until it is sent
     sections = list(
         session.exec(
             select(ReportSection)

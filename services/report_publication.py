@@ -52,6 +52,7 @@ from models.review import PanelMember, ReviewTask
 from models.submission import Submission
 from models.working_days import london_today
 from services.access import Actor, holds_review
+from services.assessment_reports import latest_report, no_report
 from services.panels import logged_step, visible_for
 
 NOT_YET = {
@@ -82,16 +83,9 @@ class PublicationView:
 
 
 def _latest_report(session: Session, submission: Submission) -> AssessmentReport:
-    report = session.exec(
-        select(AssessmentReport)
-        .where(AssessmentReport.submission_id == submission.id)
-        .order_by(col(AssessmentReport.id).desc())
-    ).first()
+    report = latest_report(session, submission)
     if report is None or report.status == "draft":
-        raise NotFoundError(
-            _("There is no assessment report for {reference} yet.", reference=submission.reference),
-            field="report",
-        )
+        raise no_report(submission)
     return report
 
 

@@ -48,7 +48,7 @@ from models.submission import Submission
 from models.text_limits import within
 from models.working_days import london_today
 from services.access import holds_review, load_actor, log_privacy_refusal, may_see, not_found
-from services.assessment_reports import ReportView, report_view
+from services.assessment_reports import ReportView, latest_report, no_report, report_view
 from services.assignment import delegators_of
 from services.intake import locked_submission
 from services.panels import logged_step, visible_for
@@ -82,21 +82,6 @@ def acts_for_team(session: Session, submission: Submission, person_id: str, on: 
     )
 
 
-def _no_report(submission: Submission) -> NotFoundError:
-    return NotFoundError(
-        _("There is no assessment report for {reference} yet.", reference=submission.reference),
-        field="report",
-    )
-
-
-def _latest(session: Session, submission: Submission) -> AssessmentReport | None:
-    return session.exec(
-        select(AssessmentReport)
-        .where(AssessmentReport.submission_id == submission.id)
-        .order_by(col(AssessmentReport.id).desc())
-    ).first()
-
-
 def for_team(
     session: Session, person_id: str, submission_id: int, on: date
 ) -> tuple[Submission, AssessmentReport]:
@@ -122,9 +107,9 @@ def for_team(
             field="actor",
         )
     submission = locked_submission(session, submission_id)
-    report = _latest(session, submission)
+    report = latest_report(session, submission)
     if report is None or report.status == "draft":
-        raise _no_report(submission)
+        raise no_report(submission)
     return submission, report
 
 
@@ -386,9 +371,9 @@ def answer_challenge(
 
     def step() -> AssessmentReport:
         _actor, submission = visible_for(session, person_id, submission_id, today)
-        report = _latest(session, submission)
+        report = latest_report(session, submission)
         if report is None or report.status == "draft":
-            raise _no_report(submission)
+            raise no_report(submission)
         if not holds_review(session, report.lead_id, person_id, today):
             raise PermissionDeniedError(
                 _("Only the lead assessor (or someone covering for them) answers a challenge."),
