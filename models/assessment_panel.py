@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Column, DateTime, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel, select
 
 from models.submission import utcnow
 
@@ -79,3 +79,10 @@ class EvidenceLink(SQLModel, table=True):
     added_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+
+
+def booking_of(session: Session, task_id: int) -> AssessmentBooking | None:
+    """The assessment task's booking (date and panel), if it has been booked."""
+    return session.exec(
+        select(AssessmentBooking).where(AssessmentBooking.task_id == task_id)
+    ).one_or_none()

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from dfr.errors import NotFoundError, PermissionDeniedError, TransitionError, ValidationError
 from dfr.i18n import _
 from models import audit, text_limits
-from models.assessment_panel import AssessmentBooking
+from models.assessment_panel import booking_of
 from models.assessment_rating import numbers
 from models.assessment_report import (
     LANGUAGES,
@@ -47,9 +47,7 @@ def draft_report(
 ) -> AssessmentReport:
     """The report's first draft, from the decision's ratings: each note goes into the lead's
     language, for the lead to write the other."""
-    booking = session.exec(
-        select(AssessmentBooking).where(AssessmentBooking.task_id == task.id)
-    ).one_or_none()
+    booking = booking_of(session, task.id or 0)
     assessed_on = booking.assessment_date if booking else on
     lead = session.get(Person, decision.actor_id)
     language = lead.language if lead and lead.language in LANGUAGES else "en"

@@ -30,7 +30,7 @@ from dfr.labels import label
 from dfr.settings import get_settings
 from models import audit, text_limits
 from models.action_lifecycle import OUTSTANDING
-from models.assessment_panel import AssessmentBooking
+from models.assessment_panel import booking_of
 from models.audit import LogEntry
 from models.dates import AMBER_ACTION_MONTHS, add_months
 from models.directory import Person
@@ -300,10 +300,7 @@ def _check_panel_path(session: Session, task: ReviewTask, request: DecisionReque
     """A booked panel's assessment is decided by settling its ratings, never around them."""
     if task.stage != Stage.SERVICE_ASSESSMENT or request.settled_by_panel:
         return
-    booked = session.exec(
-        select(AssessmentBooking.id).where(AssessmentBooking.task_id == task.id)
-    ).first()
-    if booked is not None:
+    if booking_of(session, task.id or 0) is not None:
         raise TransitionError(
             _(
                 "This assessment has a panel: its result is settled from the panel's ratings. "

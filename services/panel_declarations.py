@@ -18,13 +18,12 @@ from dfr.i18n import _, get_language
 from dfr.labels import label
 from models import audit, text_limits
 from models.action_lifecycle import evidence_link
-from models.assessment_panel import EVIDENCE_KINDS, EvidenceLink, InterestDeclaration
+from models.assessment_panel import EVIDENCE_KINDS, EvidenceLink, InterestDeclaration, booking_of
 from models.directory import Person
 from models.review import ReviewTask
 from models.text_limits import within
 from models.working_days import london_today
 from services.panels import (
-    booking_of,
     logged_step,
     open_assessment,
     panel_members,

@@ -17,6 +17,7 @@ from models.assessment_panel import (
     AssessmentBooking,
     EvidenceLink,
     InterestDeclaration,
+    booking_of,
     disciplines_for,
 )
 from models.directory import Person, RoleAssignment
@@ -26,7 +27,7 @@ from models.submission import Submission
 from models.working_days import london_today
 from services.access import Actor, load_actor, visible_submission
 from services.next_assessment import reassessed_standards
-from services.panels import arranges_panel, booking_of, open_assessment, panel_members
+from services.panels import arranges_panel, open_assessment, panel_members
 
 
 @dataclass(frozen=True)

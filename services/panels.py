@@ -47,6 +47,7 @@ from models import audit
 from models.assessment_panel import (
     AssessmentBooking,
     InterestDeclaration,
+    booking_of,
     disciplines_for,
 )
 from models.directory import RoleAssignment
@@ -391,9 +392,7 @@ def _book(
     ordered = {d: panel.get(d, "") for d in disciplines_for(submission.phase)} | dict(panel)
     observers = list(dict.fromkeys(o for o in observers if o))
     _check_panel(session, submission, task, ordered, observers)
-    booking = session.exec(
-        select(AssessmentBooking).where(AssessmentBooking.task_id == task.id)
-    ).one_or_none()
+    booking = booking_of(session, task.id or 0)
     rebooked = booking is not None
     booking = booking or AssessmentBooking(
         task_id=task.id or 0,
@@ -417,12 +416,6 @@ def _book(
     )
     session.flush()
     return booking
-
-
-def booking_of(session: Session, task_id: int) -> AssessmentBooking | None:
-    return session.exec(
-        select(AssessmentBooking).where(AssessmentBooking.task_id == task_id)
-    ).one_or_none()
 
 
 def replace_assessor(

@@ -24,6 +24,7 @@ from dfr.web.errors import refusal
 from dfr.web.forms import FormErrors, RowId, date_parts, text, typed_date
 from dfr.web.templating import render_form
 from flows.start import after_commit_in_background
+from models.assessment_panel import booking_of
 from models.db import session_scope
 from models.lifecycle import STAGES, Stage
 from models.review import ReviewTask
@@ -36,7 +37,6 @@ from services.decide import (
     decidable_task,
     record_decision,
 )
-from services.panels import booking_of
 
 router = APIRouter()
 CONDITION_ROWS = 3
