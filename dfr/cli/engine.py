@@ -118,6 +118,12 @@ def run_engine(
         _run_engine(settings, port, stay)
     except KeyboardInterrupt:
         say(_("Stopped."))
+    except SystemExit as exit_:
+        # Prefect's scheduler exits (code 0) on a SIGTERM that comes while it is still starting,
+        # after its own handler replaced ours: stopped all the same, web UI and server with it.
+        if exit_.code not in (None, 0):
+            raise
+        say(_("Stopped."))
 
 
 def _interrupt(_signal: int, _frame: object) -> None:
