@@ -167,6 +167,16 @@ def check_entry(
     return fields, problems
 
 
+class EntryRejectedError(ValidationError):
+    """An entry with wrong fields: `problems` has each one (field → what is wrong); the
+    message and `field` are the first, for a front door that shows one."""
+
+    def __init__(self, problems: Mapping[str, str]) -> None:
+        self.problems = dict(problems)
+        name, problem = next(iter(self.problems.items()))
+        super().__init__(problem, field=name)
+
+
 def _changes(service: Service, fields: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {
         name: {"from": getattr(service, name), "to": value}
@@ -198,13 +208,12 @@ def _store(
 
 
 def save_service(session: Session, cells: Mapping[str, str], actor_id: str) -> Service:
-    """Add a service to the register, or change the one with the same slug, and log it. The
-    first wrong field is refused, naming the field."""
+    """Add a service to the register, or change the one with the same slug, and log it. Wrong
+    fields are refused (EntryRejectedError, naming each) and nothing is written."""
     require_editor(session, actor_id)
     fields, problems = check_entry(cells, Vocabulary.read(session))
     if problems:
-        name, problem = next(iter(problems.items()))
-        raise ValidationError(problem, field=name)
+        raise EntryRejectedError(problems)
     service, entry = _store(session, fields, actor_id)
     append_many(session, [entry] if entry else [])
     session.flush()

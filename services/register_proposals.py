@@ -24,7 +24,13 @@ from models.lifecycle import State
 from models.service_links import CHANGES, CREATES, ProposalDismissal, ServiceLink
 from models.service_register import PHASES, Service
 from models.submission import ChecklistAnswers, Submission
-from services.register import EVENT_ADDED, Vocabulary, check_entry, require_editor
+from services.register import (
+    EVENT_ADDED,
+    EntryRejectedError,
+    Vocabulary,
+    check_entry,
+    require_editor,
+)
 from services.service_links import set_link
 
 APPROVED = (State.APPROVED.value, State.APPROVED_WITH_CONDITIONS.value)
@@ -128,8 +134,8 @@ def accept_proposal(
     session: Session, actor_id: str, submission_id: int, cells: Mapping[str, str]
 ) -> Service:
     """Add the register entry the proposal makes, with the CoE's changes to the pre-filled
-    fields (`cells`), linked to the submission; logged. A wrong field is refused, naming it,
-    and nothing is written."""
+    fields (`cells`), linked to the submission; logged. Wrong fields are refused
+    (EntryRejectedError, naming each) and nothing is written."""
     require_editor(session, actor_id)
     found = _proposal(session, submission_id)
     fields, problems = check_entry({**found.entry, **cells}, Vocabulary.read(session))
@@ -143,8 +149,7 @@ def accept_proposal(
             ),
         )
     if problems:
-        name, problem = next(iter(problems.items()))
-        raise ValidationError(problem, field=name)
+        raise EntryRejectedError(problems)
     service = Service(**fields)
     session.add(service)
     session.flush()

@@ -17,11 +17,12 @@ from dfr.i18n import _, get_language, gettext
 from dfr.web.auth import CurrentVisitor, PostedForm
 from dfr.web.forms import FormErrors, RowId, text
 from dfr.web.routes.register_priorities import SHOWN
+from dfr.web.routes.submissions import submission_page
 from dfr.web.templating import render, render_form
 from models.db import session_scope
 from models.service_links import LINK_KINDS
 from models.service_register import CHANNELS, CUSTOMER_TYPES, PHASES
-from services.register import COLUMNS
+from services.register import COLUMNS, EntryRejectedError
 from services.register_candidates import draft_for_candidate
 from services.register_desk import register_desk, transaction_type_names
 from services.register_owners import set_owner
@@ -37,6 +38,20 @@ from services.service_links import (
 )
 
 router = APIRouter()
+# The entry's fields as the proposal form shows them, in its order (the DG is not shown).
+ENTRY_FIELDS = (
+    "slug",
+    "name_en",
+    "name_cy",
+    "description_en",
+    "description_cy",
+    "transaction_type",
+    "customer_type",
+    "channels",
+    "assisted_digital",
+    "phase",
+    "web_address",
+)
 
 
 def _names(table: dict[str, str]) -> dict[str, str]:
@@ -93,8 +108,17 @@ def choose_draft_service(
 def link_submission_service(
     request: Request, submission_id: RowId, visitor: CurrentVisitor, form: PostedForm
 ) -> Response:
+    chosen = text(form, "service")
     with session_scope() as session:
-        link_submission(session, visitor.id, submission_id, text(form, "service"))
+        try:
+            link_submission(session, visitor.id, submission_id, chosen)
+        except ValidationError as err:
+            session.rollback()  # nothing of a refused link is kept
+            errors = FormErrors()
+            errors.add("service", err.message)
+            return submission_page(
+                request, session, visitor, submission_id, errors, service_choice=chosen
+            )
     return RedirectResponse(f"/submissions/{submission_id}#register-service", status_code=303)
 
 
@@ -160,11 +184,26 @@ def accept(
             slug = service.slug
     except PermissionDeniedError:
         raise HTTPException(404) from None
+    except EntryRejectedError as rejected:
+        return _proposal_page(request, visitor.id, submission_id, values, _entry_errors(rejected))
     except ValidationError as err:
         errors = FormErrors()
-        errors.add(err.field or "slug", err.message)
+        errors.add(err.field if err.field in ENTRY_FIELDS else "slug", err.message)
         return _proposal_page(request, visitor.id, submission_id, values, errors)
     return RedirectResponse(f"/register/services/{slug}", status_code=303)
+
+
+def _entry_errors(rejected: EntryRejectedError) -> FormErrors:
+    """Every wrong field of the entry, beside it and in the summary in the form's order; one
+    the form does not show (its DG) in the summary only."""
+    errors = FormErrors()
+    for name in ENTRY_FIELDS:
+        if name in rejected.problems:
+            errors.add(name, rejected.problems[name])
+    for name, problem in rejected.problems.items():
+        if name not in ENTRY_FIELDS:
+            errors.add_to_summary(problem, "slug")
+    return errors
 
 
 @router.post("/register/proposals/{submission_id}/dismiss")
@@ -187,8 +226,14 @@ def dismiss(
 
 
 def _record_page(
-    request: Request, visitor_id: str, slug: str, errors: FormErrors | None = None
+    request: Request,
+    visitor_id: str,
+    slug: str,
+    errors: FormErrors | None = None,
+    owner: str | None = None,
 ) -> Response:
+    """The service's page for the CoE and its owner; `owner` is what the owner form sent
+    (None: the owner it has)."""
     language = get_language()
     with session_scope(read_only=True) as session:
         record = service_record(session, visitor_id, slug)
@@ -200,6 +245,7 @@ def _record_page(
         record=record,
         phases=_names(PHASES),
         kinds=_names(LINK_KINDS),
+        owner=record.service.owner_id or "" if owner is None else owner,
     )
 
 
@@ -212,15 +258,16 @@ def record_page(request: Request, slug: str, visitor: CurrentVisitor) -> Respons
 def change_owner(
     request: Request, slug: str, visitor: CurrentVisitor, form: PostedForm
 ) -> Response:
+    owner = text(form, "owner")
     try:
         with session_scope() as session:
-            set_owner(session, visitor.id, slug, text(form, "owner"))
+            set_owner(session, visitor.id, slug, owner)
     except PermissionDeniedError:
         raise HTTPException(404) from None
     except ValidationError as err:
         errors = FormErrors()
         errors.add("owner", err.message)
-        return _record_page(request, visitor.id, slug, errors)
+        return _record_page(request, visitor.id, slug, errors, owner)
     return RedirectResponse(f"/register/services/{slug}", status_code=303)
 
 

@@ -64,9 +64,11 @@ def submission_page(
     submission_id: int,
     errors: FormErrors | None = None,
     values: dict[int, dict[str, str]] | None = None,
+    service_choice: str | None = None,
 ) -> Response:
     """The submission page (with `errors` and the `values` typed into one action's form, 400,
-    after a refused step)."""
+    after a refused step; `service_choice` is what its register service form sent, if that
+    was refused)."""
     detail = visible_detail(session, visitor, submission_id)
     dg = directorate(session, detail.submission.dg_code)
     reg = registry()
@@ -91,6 +93,7 @@ def submission_page(
         names=names_for(session, detail, reg, get_language()),
         report_task=report_task_for(session, visitor.id, submission_id),
         service_link=submission_link(session, visitor, detail.submission),
+        service_choice=service_choice,
         acknowledgement=acknowledgement_of(session, submission_id),
         errors=errors,
         values=values or {},
