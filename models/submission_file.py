@@ -78,6 +78,14 @@ class SubmissionFile(BaseModel):
     title: TitlePair
     summary: TextPair
     answers: dict[str, dict[str, Any]]
+    # The service on the register it creates or changes: a service's address (slug), or `new`
+    # for a new service; left out, it is not linked (`services.service_links`).
+    service: str | None = None
+
+    @field_validator("service")
+    @classmethod
+    def _service(cls, value: str | None) -> str | None:
+        return None if value is None else checked_text(value, limit=80, one_line=True)
 
 
 class Description(BaseModel):

@@ -30,6 +30,7 @@ from models.intake_rows import (
 from models.lifecycle import Actor, Transition, apply
 from models.queries import open_obligations
 from models.review import Action, Decision, ReviewTask
+from models.service_register import Service
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
 from models.submission_file import (
     Description,
@@ -130,6 +131,8 @@ class SubmissionPlan:
     answers: dict[str, dict[str, Any]]
     route: Route
     on: date
+    # The service on the register it creates or changes, if it names one: (kind, service).
+    service_link: tuple[str, Service | None] | None = None
 
 
 def plan_submission(
@@ -178,7 +181,13 @@ def plan_submission(
     route = route_for(
         kind=parsed.kind, dg=dg.code, checklists=checklists, answers=typed, registry=registry, on=on
     )
-    return SubmissionPlan(parsed, checklists, typed, route, on)
+    link = None
+    if parsed.service is not None:
+        # Imported here: the links module reads drafts, which read this one.
+        from services.service_links import read_named
+
+        link = read_named(session, parsed.service)
+    return SubmissionPlan(parsed, checklists, typed, route, on, link)
 
 
 def submitted_payload(plan: SubmissionPlan) -> dict[str, Any]:

@@ -48,6 +48,13 @@ def service_choices(session: Session) -> list[Service]:
     return [s for s in session.exec(select(Service)).all() if s.phase != "retired"]
 
 
+def _changeable(session: Session, slug: str) -> Service | None:
+    """The service at `slug` if a submission can say it changes it (on the register, not
+    retired)."""
+    service = session.exec(select(Service).where(Service.slug == slug)).one_or_none()
+    return None if service is None or service.phase == "retired" else service
+
+
 def read_choice(session: Session, choice: str) -> tuple[str | None, Service | None]:
     """A choice as a form or the CLI gives it: empty (no service), `new`, or a service's
     address (slug) on the register. ValidationError naming `service` otherwise."""
@@ -56,13 +63,34 @@ def read_choice(session: Session, choice: str) -> tuple[str | None, Service | No
         return None, None
     if choice == NEW:
         return CREATES, None
-    service = session.exec(select(Service).where(Service.slug == choice)).one_or_none()
-    if service is None or service.phase == "retired":
+    service = _changeable(session, choice)
+    if service is None:
         raise ValidationError(
             _(
                 "There is no service {slug} on the register to change. Choose one from the "
                 "list, or say it creates a new service.",
                 slug=choice,
+            ),
+            field="service",
+        )
+    return CHANGES, service
+
+
+def read_named(session: Session, name: str) -> tuple[str, Service | None]:
+    """The service a submission document names (its `service`): `new`, or the address of a
+    service on the register. ValidationError naming `service` otherwise: the document is
+    refused before anything of it is stored."""
+    name = name.strip()
+    if name == NEW:
+        return CREATES, None
+    service = _changeable(session, name)
+    if service is None:
+        raise ValidationError(
+            _(
+                "There is no service {slug} on the register for the submission to change. Give "
+                "the address of a service on the register (such as blue-badge), or new if it "
+                "creates a new service.",
+                slug=name,
             ),
             field="service",
         )
@@ -96,12 +124,24 @@ def draft_choice(session: Session, person_id: str, draft_id: int) -> tuple[Draft
 
 def draft_service_name(session: Session, draft: Draft, language: str) -> str:
     """What the draft says of its service, in words, for its check page."""
-    if draft.service_link == CREATES:
+    return _in_words(session, draft.service_link, draft.service_id, language)
+
+
+def _in_words(session: Session, kind: str | None, service_id: int | None, language: str) -> str:
+    if kind == CREATES and service_id is None:
         return _("It creates a new service, not on the register yet")
-    service = session.get(Service, draft.service_id) if draft.service_id else None
+    service = session.get(Service, service_id) if service_id else None
     if service is None:
         return _("None: it does not build or change a service on the register")
+    if kind == CREATES:
+        return _("It creates {service}", service=service.name(language))
     return _("It changes {service}", service=service.name(language))
+
+
+def link_in_words(session: Session, submission_id: int, language: str) -> str | None:
+    """What a submission's link says, in words (None: it is not linked)."""
+    link = link_of(session, submission_id)
+    return None if link is None else _in_words(session, link.kind, link.service_id, language)
 
 
 def link_of(session: Session, submission_id: int) -> ServiceLink | None:

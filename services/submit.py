@@ -3,7 +3,8 @@ a line of a bulk import, a Prefect task.
 
 A submission is planned (`services.intake.plan_submission`: checked, routed; read-only), then
 stored by `store_plans` with one insert per table: the submission, its answers, flags,
-obligations, review tasks and decision-log entries, its first stage opened and assigned. A
+obligations, review tasks and decision-log entries, its first stage opened and assigned, and
+the service on the register it names (`service:`), if any, linked. A
 single submission is a chunk of one, so it has exactly the rows and log entries a bulk import
 would have given it. Everything happens in the caller's transaction.
 
@@ -44,6 +45,7 @@ from models.review import Action, ReviewTask
 from models.submission import ChecklistAnswers, RaisedFlag, Submission, reference_for
 from services.assignment import Workload, choose_assignee
 from services.intake import SubmissionPlan, plan_submission, submitted_payload
+from services.service_links import set_link
 from services.stages import opened_payload
 
 
@@ -221,7 +223,12 @@ def store_plans(
     rows = audit.append_rows(session, chunk.log)
     if logged is not None:
         logged += [audit.LogEntry(**row) for row in rows]
-    return [row["id"] for row in chunk.submissions]
+    ids = [row["id"] for row in chunk.submissions]
+    for plan, sid in zip(plans, ids, strict=True):
+        if plan.service_link is not None:  # the service the document names, as its submitter's
+            kind, service = plan.service_link
+            set_link(session, sid, kind, service, plan.parsed.submitter)
+    return ids
 
 
 def _new_ids(session: Session, model: type[SQLModel], count: int) -> list[int]:

@@ -80,3 +80,75 @@ def test_links_owners_and_candidate_drafts_from_the_command_line(initialised, ca
     assert "started: finish it at /drafts/" in out
     code, out, err = dfr(capsys, "register", "transform", "mytravelpass", "--as", COE)
     assert code == 2 and "There is a draft to transform this service already: your draft" in err
+
+
+def _file(tmp_path, name: str, service: str | None, title: str) -> str:
+    """Example 01 (an EST policy by angharad.wyn) with its own title and `service:`."""
+    import yaml
+
+    data = yaml.safe_load((EXAMPLES / "01-policy-no-digital-service.yaml").read_text("utf-8"))
+    document = data["submission"]
+    document["title"] = {"cy": f"{title} (cy)", "en": title}
+    if service is not None:
+        document["service"] = service
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump({"submission": document}, allow_unicode=True), "utf-8")
+    return str(path)
+
+
+def _submissions(url: str) -> int:
+    from sqlmodel import func, select
+
+    from models.db import session_scope
+    from models.submission import Submission
+
+    with session_scope(engine_for(url), read_only=True) as session:
+        return session.exec(select(func.count()).select_from(Submission)).one()
+
+
+def test_a_submission_file_names_the_service_it_changes(initialised, capsys, tmp_path):
+    load_register_examples(engine_for(initialised), ROOT / "examples" / "register")
+    file = _file(tmp_path, "changes.yaml", "mytravelpass", "A quicker travel pass")
+    code, out, err = dfr(capsys, "submit", file)
+    assert code == 0, err
+    assert "Service on the register: It changes MyTravelPass." in out
+    welsh = _file(tmp_path, "new.yaml", "new", "A new travel service")
+    code, out, err = dfr(capsys, "--lang", "cy", "submit", welsh)
+    assert code == 0, err
+    assert "Gwasanaeth ar y gofrestr: Mae'n creu gwasanaeth newydd" in out
+    assert "Service on the register" not in out
+
+
+def test_a_submission_file_naming_no_such_service_is_refused_and_stores_nothing(
+    initialised, capsys, tmp_path
+):
+    from tests.cross_language import Sources
+
+    load_register_examples(engine_for(initialised), ROOT / "examples" / "register")
+    before = (_submissions(initialised), log_count(engine_for(initialised)))
+    file = _file(tmp_path, "bad.yaml", "travel-passes", "A quicker travel pass")
+    code, _out, err = dfr(capsys, "submit", file)
+    assert code == 2
+    assert "There is no service travel-passes on the register for the submission to change." in err
+    assert "List the services on the register with `dfr register list`." in err
+    code, _out, err = dfr(capsys, "--lang", "cy", "submit", file)
+    assert code == 2
+    assert "Nid oes gwasanaeth travel-passes ar y gofrestr" in err
+    assert "`dfr register list`" in err
+    assert Sources.load().leaks_in_text(err, "cy") == []
+    blank = _file(tmp_path, "blank.yaml", " ", "A quicker travel pass")
+    code, _out, err = dfr(capsys, "submit", blank)
+    assert code == 2 and "service: must not be blank" in err
+    assert (_submissions(initialised), log_count(engine_for(initialised))) == before
+
+
+def test_the_register_list_gives_each_services_address_in_the_language_asked_for(
+    initialised, capsys
+):
+    load_register_examples(engine_for(initialised), ROOT / "examples" / "register")
+    code, out, err = dfr(capsys, "register", "list")
+    assert code == 0, err
+    assert "mytravelpass: MyTravelPass (" in out and "Services on the register: " in out
+    code, out, err = dfr(capsys, "--lang", "cy", "register", "list")
+    assert code == 0, err
+    assert "mytravelpass: FyNgherdynTeithio (" in out and "Services on the register" not in out

@@ -85,3 +85,36 @@ def test_the_coe_lists_accepts_and_dismisses_proposals(site: Site):
     assert officer.client.get("/api/register/proposals").status_code == 403
     coe.close()
     officer.close()
+
+
+def test_a_submission_posted_as_json_names_its_service_or_is_refused(site: Site):
+    from sqlalchemy import func
+
+    from checklists.loader import read_yaml
+    from models.submission import Submission
+
+    def policy_document(title: str, service: str) -> dict:
+        """Example 01 (angharad.wyn's EST policy) with its own title, naming `service`."""
+        document = read_yaml(EXAMPLES / "01-policy-no-digital-service.yaml")["submission"]
+        return {**document, "title": {"cy": f"{title} (cy)", "en": title}, "service": service}
+
+    load_register_examples(engine_for(site.database_url), ROOT / "examples" / "register")
+    document = policy_document("A travel pass posted as JSON", service="mytravelpass")
+    submitter = _as(site, "angharad.wyn")
+    made = submitter.client.post("/api/submissions", json={"submission": document})
+    assert made.status_code == 201, made.text
+    assert made.json()["register"] == {"kind": "changes", "service": "mytravelpass"}
+
+    def stored() -> int:
+        with session_scope(engine_for(site.database_url), read_only=True) as session:
+            return session.exec(select(func.count()).select_from(Submission)).one()
+
+    before, linked = stored(), _linked(site)
+    welsh = _as(site, "angharad.wyn", "cy")
+    wrong = policy_document("Another travel pass", service="nowhere")
+    refused = welsh.client.post("/api/submissions", json={"submission": wrong})
+    assert refused.status_code == 422
+    assert refused.json()["detail"].startswith("Nid oes gwasanaeth nowhere ar y gofrestr")
+    assert (stored(), _linked(site)) == (before, linked)
+    for client in (submitter, welsh):
+        client.close()

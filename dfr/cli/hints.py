@@ -46,6 +46,8 @@ def hint_for(err: DfrError) -> str | None:
         return _("List them with `dfr tasks`.")
     if field in ("submitter", "dg"):
         return _("The file must name DGs and people loaded with `dfr init`.")
+    if field == "service":
+        return _("List the services on the register with `dfr register list`.")
     if field == "notification":
         return _("List the failed ones with `dfr notifications list --status failed`.")
     if field == "database":

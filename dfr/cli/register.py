@@ -1,6 +1,6 @@
-"""`dfr register import-services`, `import-returns` and `kpis`: the register of transactional
-services from the command line. The files are the CoE's spreadsheets saved as CSV UTF-8; a file
-with any bad row stores nothing, and every bad row is listed."""
+"""`dfr register list`, `import-services`, `import-returns` and `kpis`: the register of
+transactional services from the command line. The files are the CoE's spreadsheets saved as CSV
+UTF-8; a file with any bad row stores nothing, and every bad row is listed."""
 
 from __future__ import annotations
 
@@ -33,6 +33,34 @@ def _text(file: Path) -> str:
             _("Cannot read {file}: {problem}", file=str(file), problem=err.strerror or str(err)),
             field="file",
         ) from None
+
+
+@register_app.command("list")
+def list_cmd() -> None:
+    """The services on the register that a submission can change (not retired): each one's
+    address (what `service:` in a submission file and `dfr register link` take), name, DG and
+    phase."""
+    from dfr import labels
+    from models.db import session_scope
+    from models.service_register import PHASES
+    from services.service_links import service_choices
+
+    language = get_language()
+    with session_scope(read_only=True) as session:
+        services = sorted(service_choices(session), key=lambda s: s.slug)
+        lines = [
+            _(
+                "{slug}: {name} ({dg}, {phase})",
+                slug=s.slug,
+                name=s.name(language),
+                dg=s.dg_code,
+                phase=labels.label(PHASES, s.phase),
+            )
+            for s in services
+        ]
+    say(_("Services on the register: {count}", count=len(lines)))
+    for line in lines:
+        say("  " + line)
 
 
 @register_app.command("import-services")

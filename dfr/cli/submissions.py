@@ -24,6 +24,7 @@ def submit_cmd(file: Annotated[Path, typer.Argument(help="Submission YAML file."
     from dfr.i18n import get_language
     from models.db import session_scope
     from services.describe import describe
+    from services.service_links import link_in_words
     from services.submit import submit
 
     registry = checklist_registry()
@@ -33,6 +34,7 @@ def submit_cmd(file: Annotated[Path, typer.Argument(help="Submission YAML file."
     outcome = telling.tell_people([submitted.submission_id], "a submission")
     with session_scope(read_only=True) as session:
         described = describe(session, submitted.submission_id, registry, get_language())
+        linked = link_in_words(session, submitted.submission_id, get_language())
     detail = described.detail
     if submitted.route is None:
         say(
@@ -44,6 +46,8 @@ def submit_cmd(file: Annotated[Path, typer.Argument(help="Submission YAML file."
         say(render.detail_lines(described, registry))
     else:
         say(render.submitted_lines(detail.submission, submitted.route, registry))
+    if linked is not None:
+        say(_("Service on the register: {link}.", link=linked))
     telling.say_how_it_went(outcome)
 
 

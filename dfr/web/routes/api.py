@@ -27,6 +27,7 @@ from dfr.web.errors import problem
 from flows.start import after_commit_in_background
 from models.db import session_scope
 from models.queries import submission_detail
+from services.service_links import link_of, linked_slug
 from services.submit import submit
 
 router = APIRouter()
@@ -119,6 +120,7 @@ async def create_submission(request: Request, background: BackgroundTasks) -> Re
     def describe() -> dict[str, Any]:
         with session_scope(read_only=True) as session:
             detail = submission_detail(session, submission_id)
+            link = link_of(session, submission_id)
             s = detail.submission
             return {
                 "id": s.id,
@@ -129,6 +131,12 @@ async def create_submission(request: Request, background: BackgroundTasks) -> Re
                     {"stage": t.stage, "status": t.status, "assignee": t.assignee_id}
                     for t in detail.tasks
                 ],
+                # The register service it names (`service:` in the document), as the
+                # register's links API answers it: kind (creates, changes or null) and address.
+                "register": {
+                    "kind": link.kind if link else None,
+                    "service": linked_slug(session, link),
+                },
             }
 
     return JSONResponse(await run_in_threadpool(describe), status_code=201)
