@@ -115,6 +115,11 @@ EVENTS = {
     "report.published": N_("Assessment report published"),
     "report.corrected": N_("Published assessment report corrected"),
     "report.withdrawn": N_("Published assessment report withdrawn"),
+    "register.submission_linked": N_("Linked to the register of services"),
+    "register.submission_unlinked": N_("Link to the register of services removed"),
+    "register.proposed": N_("Proposed for the register of services"),
+    "register.proposal_accepted": N_("Added to the register of services"),
+    "register.proposal_dismissed": N_("Register proposal dismissed"),
 }
 
 # What the reminder sweep chases besides reviews and actions.

@@ -186,6 +186,10 @@ class TemplateFacts:
             opener = self.directory.person(payload.get("opened_by") or "")
             context["reviewer"] = opener.name if opener else ""
             context["submitted_on"] = long_date(payload["submitted_on"], language)
+        elif message == "register_proposal":
+            context["proposal_link"] = MarkdownText(
+                f"{self.base_url}/register/proposals/{submission.id}"
+            )
         elif message == "final_outcome":
             context["state"] = label(labels.STATES, payload.get("state", "withdrawn"), language)
             context["actions"] = self._actions(submission, language)

@@ -124,6 +124,12 @@ def messages_for(
             p for p in directory.role_holders(Role.COE, s.dg_code) if p != entry.actor_id
         ]
         return [("panel_conflict", people(directory, coe or [leader], settings))]
+    if entry.event == "register.proposed":
+        # The Digital CoE accepts or dismisses it (administrators may too, when there is no CoE).
+        keepers = directory.role_holders(Role.COE, s.dg_code) or directory.role_holders(
+            Role.ADMIN, s.dg_code
+        )
+        return [("register_proposal", people(directory, list(keepers), settings))]
     if entry.event in {"submission.completed", "submission.withdrawn"}:
         told = [s.submitter_id, leader] if entry.event == "submission.completed" else [leader]
         return [("final_outcome", people(directory, told, settings) + feed)]

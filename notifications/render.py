@@ -43,6 +43,7 @@ MESSAGES = (
     "challenge_decided",
     "return_late",
     "acknowledged",
+    "register_proposal",
 )
 # Bump a message's version whenever its templates change; each notification stores it.
 # escalation 2: names the level; digest 2: titled by the week it covers

@@ -53,6 +53,7 @@ from models.working_days import london_today
 from services.access import load_decider
 from services.intake import locked_submission
 from services.refusals import REFUSALS, log_refusal
+from services.register_proposals import proposal_entry
 from services.stages import cancel_open_actions, cancel_remaining, open_task, remaining_tasks
 
 log = logging.getLogger("dfr.services.decide")
@@ -437,6 +438,9 @@ def _apply(
                 {"state": move.target.value},
             )
         )
+        proposed = proposal_entry(session, submission)  # approved for a new service: the CoE
+        if proposed is not None:
+            entries.append(proposed)
     logged = audit.append_many(session, entries, at=now)
     recorded = logged[0]
     decision = Decision(

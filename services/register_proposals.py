@@ -4,8 +4,10 @@ to a register entry is a proposal for one. The CoE's register page lists them; t
 one in one step (the entry is added, pre-filled from the submission, and linked to it) or
 dismisses it with a reason. Both are in the decision log, on the submission's history.
 
-A proposal is worked out, not stored: approving a submission needs no hook here, and a
-submission linked to a service it changes is never proposed.
+A proposal is worked out, not stored, and a submission linked to a service it changes is
+never proposed. The approval that makes one appends `register.proposed` to the decision log
+(`proposal_entry`), from which the CoE is told once, with a link to where they accept or dismiss
+it (`notifications.recipients`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from services.service_links import set_link
 APPROVED = (State.APPROVED.value, State.APPROVED_WITH_CONDITIONS.value)
 EVENT_ACCEPTED = "register.proposal_accepted"
 EVENT_DISMISSED = "register.proposal_dismissed"
+EVENT_PROPOSED = "register.proposed"
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,19 @@ def _pending(session: Session, submission_id: int | None = None) -> list[Proposa
             taken.add(entry["slug"])
             found.append(Proposal(submission, entry))
     return found
+
+
+def proposal_entry(session: Session, submission: Submission) -> audit.NewEntry | None:
+    """The log entry saying the submission is now a register proposal (None if it is not):
+    for the decision that approves it, once its new state is set, in that decision's
+    transaction."""
+    if submission.state not in APPROVED:
+        return None
+    session.flush()  # the decision's new state, for the query
+    found = _pending(session, submission.id or 0)
+    if not found:
+        return None
+    return audit.NewEntry(EVENT_PROPOSED, None, submission.id, {"slug": found[0].entry["slug"]})
 
 
 def pending_proposals(session: Session, actor_id: str) -> list[Proposal]:

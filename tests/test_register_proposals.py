@@ -78,12 +78,13 @@ def test_accepting_adds_the_entry_linked_to_the_submission_and_logs_it(people, a
         ).all()
     assert (link.submission_id, link.kind) == (approved, "creates") and link.service_id
     assert [e.event for e in entries] == [
+        "register.proposed",  # by the approval
         "register.service_added",
         "register.proposal_accepted",
         "register.submission_linked",
     ]
-    assert entries[0].payload["from"] == f"DFR-{approved:05d}"
-    assert entries[1].submission_id == approved
+    assert entries[1].payload["from"] == f"DFR-{approved:05d}"
+    assert entries[2].submission_id == approved
     assert _proposed(people) == []
 
 
