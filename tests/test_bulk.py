@@ -221,3 +221,33 @@ def test_a_line_that_gives_a_field_twice_rejects_its_chunk_naming_it(people, tmp
     ):
         asyncio.run(intake_many.fn(path=str(path), chunk=2))
     assert count(people, Submission) == 2
+
+
+def test_lines_naming_register_services_are_linked_and_an_unknown_one_names_its_line(
+    people, tmp_path
+):
+    from models.service_links import ServiceLink
+    from services.register import save_service
+    from tests.register_data import SERVICE as FISHING
+
+    with session_scope(people) as session:
+        save_service(session, FISHING, "admin.one")
+    rows = [{**submission_data(**SERVICE), "service": "fishing-licence"} for _ in range(3)]
+    rows[1]["service"] = "new"
+    path = write_lines(tmp_path / "bulk.jsonl", rows)
+    assert asyncio.run(intake_many.fn(path=path, chunk=10)) == 3
+    with session_scope(people) as session:
+        links = session.exec(select(ServiceLink).order_by(ServiceLink.submission_id)).all()
+        assert [(link.kind, link.service_id is None) for link in links] == [
+            ("changes", False),
+            ("creates", True),
+            ("changes", False),
+        ]
+    rows[2]["service"] = "fishing-licences"
+    path = write_lines(tmp_path / "again.jsonl", rows)
+    with pytest.raises(ValidationError) as raised:
+        asyncio.run(intake_many.fn(path=path, chunk=10))
+    assert raised.value.message.startswith(
+        "Line 3: There is no service fishing-licences on the register for the submission"
+    )
+    assert count(people, Submission) == 3 and count(people, ServiceLink) == 3
