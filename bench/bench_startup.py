@@ -49,21 +49,23 @@ PROJECT = Path(__file__).resolve().parent.parent
 PACKAGES = ("dfr", "models", "services", "checklists", "flows", "notifications")
 
 
-# A small process that starts the command and reports its peak RSS: a child forked from this
-# benchmark would count this process's memory, held until its exec, as its own.
+# A small process that starts the command and reports its peak RSS and CPU time: a child forked
+# from this benchmark would count this process's memory, held until its exec, as its own.
 LAUNCHER = """
 import os, sys
 pid = os.fork()
 if pid == 0:
     os.execv(sys.argv[1], sys.argv[1:])
 _pid, status, usage = os.wait4(pid, 0)
-print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+print(os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
 """
 
 
-def _run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Seconds from start to exit and peak RSS in MB of one run; it must succeed. The time
-    includes the launcher's own start, the same for every command."""
+def _run_once(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Seconds from start to exit, CPU seconds of the command itself and its peak RSS in MB,
+    of one run; it must succeed. The wall-clock time includes the launcher's own start, the
+    same for every command. On a machine shared with other work the CPU time varies less than
+    the wall-clock time, which counts the waits for a core."""
     began = time.perf_counter()
     launched = subprocess.run(
         [sys.executable, "-c", LAUNCHER, *command],
@@ -73,9 +75,9 @@ def _run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
         check=True,
     )
     took = time.perf_counter() - began
-    code, peak_kb = (int(word) for word in launched.stdout.split()[-2:])
-    assert code == 0, f"{command} exited with {code}: {launched.stderr[-2000:]}"
-    return took, peak_kb / 1024
+    code, cpu, peak_kb = launched.stdout.split()[-3:]
+    assert code == "0", f"{command} exited with {code}: {launched.stderr[-2000:]}"
+    return took, float(cpu), int(peak_kb) / 1024
 
 
 def _one_submission(folder: Path) -> str:
@@ -108,21 +110,27 @@ def main() -> None:
         env["DFR_VAR_DIR"] = folder
         env.pop("PREFECT_API_URL", None)
         times: dict[str, list[float]] = {label: [] for label in COMMANDS}
+        cpus: dict[str, list[float]] = {label: [] for label in COMMANDS}
         peaks: dict[str, float] = dict.fromkeys(COMMANDS, 0.0)
         for command in COMMANDS.values():  # a first run of each warms the disk cache
             _run_once(command, env)
         for _round in range(ROUNDS):
             for label, command in COMMANDS.items():
-                took, peak = _run_once(command, env)
+                took, cpu, peak = _run_once(command, env)
                 times[label].append(took)
+                cpus[label].append(cpu)
                 peaks[label] = max(peaks[label], peak)
     base_time = statistics.median(times["python -c pass (baseline)"])
     base_peak = peaks["python -c pass (baseline)"]
-    print(f"  {ROUNDS} runs each, taking turns; median wall-clock time, largest peak RSS")
+    print(
+        f"  {ROUNDS} runs each, taking turns; median wall-clock time (median CPU time), "
+        "largest peak RSS"
+    )
     for label in COMMANDS:
         took = statistics.median(times[label])
         line = (
-            f"  {label}: {took * 1000:.0f} ms ({took / base_time:.1f} times the baseline), "
+            f"  {label}: {took * 1000:.0f} ms ({took / base_time:.1f} times the baseline; "
+            f"CPU {statistics.median(cpus[label]) * 1000:.0f} ms), "
             f"{peaks[label]:.0f} MB ({peaks[label] / base_peak:.1f} times)"
         )
         if label in TARGETS:
