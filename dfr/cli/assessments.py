@@ -12,6 +12,7 @@ import typer
 
 from dfr.cli import hints, telling
 from dfr.cli.app import app, checklist_registry, command_group, say
+from dfr.dates import long_date
 from dfr.errors import PermissionDeniedError, ValidationError
 from dfr.i18n import _, _n, get_language
 from dfr.labels import (
@@ -29,13 +30,6 @@ from dfr.labels import (
 if TYPE_CHECKING:
     from services.decide import StandardAssessment
     from services.panel_view import PanelView
-
-
-def long_date(value: date | None, language: str) -> str:
-    """`dfr.dates.long_date`, imported when first used (it loads Babel's date formats)."""
-    from dfr.dates import long_date as in_words
-
-    return in_words(value, language)
 
 
 assessments_app = command_group(
