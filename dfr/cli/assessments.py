@@ -259,7 +259,7 @@ RatingsFile = Annotated[
 
 
 def _notes(path: Path) -> dict[str, StandardAssessment]:
-    from checklists.loader import read_yaml
+    from checklists.yaml_files import read_yaml
     from services.decision_input import parse_ratings
 
     loaded = read_yaml(path) or {}
@@ -460,7 +460,7 @@ def write_report(
     ] = None,
 ) -> None:
     """The lead writes one language version of the report."""
-    from checklists.loader import read_yaml
+    from checklists.yaml_files import read_yaml
     from models.db import session_scope
     from models.queries import parse_reference
     from services.assessment_reports import described, edit_report
