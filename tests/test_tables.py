@@ -54,7 +54,10 @@ import sqlmodel
 import models
 from models.tables import load_every_table
 
+from sqlalchemy.orm import configure_mappers
+
 listed = set(load_every_table().tables)
+configure_mappers()  # the whole schema, as the web app and the migrations load it
 for info in pkgutil.iter_modules(models.__path__, "models."):
     importlib.import_module(info.name)
 print(json.dumps(sorted(set(sqlmodel.SQLModel.metadata.tables) - listed)))
