@@ -12,7 +12,6 @@ import typer
 
 from dfr.cli import hints, telling
 from dfr.cli.app import app, checklist_registry, command_group, say
-from dfr.dates import long_date
 from dfr.errors import PermissionDeniedError, ValidationError
 from dfr.i18n import _, _n, get_language
 from dfr.labels import (
@@ -30,6 +29,14 @@ from dfr.labels import (
 if TYPE_CHECKING:
     from services.decide import StandardAssessment
     from services.panel_view import PanelView
+
+
+def long_date(value: date | None, language: str) -> str:
+    """`dfr.dates.long_date`, imported when first used (`dfr --help` need not load the time
+    zones)."""
+    from dfr.dates import long_date as in_words
+
+    return in_words(value, language)
 
 
 assessments_app = command_group(
