@@ -6,8 +6,10 @@ run.
 Each command runs ROUNDS times as a new process, the commands taking turns; times are medians of
 wall-clock time from start to exit, memory the largest peak RSS (from `wait4`, in a small
 launcher process whose start every command pays alike). The commands read one example
-submission from a SQLite file of their own. DFR_BENCH_STARTUP_ROUNDS changes the number of
-rounds (default 5, the median of 5 the targets name).
+submission from a SQLite file of their own, with a var/ folder of their own in which the first
+(unmeasured) run of each keeps the parsed checklist files, as after any first run; a command
+after an edit to a checklist file parses that file again. DFR_BENCH_STARTUP_ROUNDS changes the
+number of rounds (default 5, the median of 5 the targets name).
 
 The project's own modules are compiled to bytecode first, as an installed wheel has them: where
 PYTHONDONTWRITEBYTECODE is set, an editable install would otherwise compile every module again
