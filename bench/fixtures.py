@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from checklists.loader import read_yaml
+from checklists.yaml_files import read_yaml
 from dfr.paths import resource
 from models.db import session_scope
 from services.directory import load_directory, merge_directory_files

@@ -1,28 +1,29 @@
 """Load and cross-check every checklist version under `data/`. Fails fast, naming the problem.
 
-A `Registry` is immutable once built; loading is the only I/O in this package.
+A `Registry` is immutable once built; loading is the only I/O in this package, with keeping
+what the files said when parsed (`checklists.parsed_cache`), so that a command parses only
+the files changed since one last read them.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import yaml
 from pydantic import ValidationError as PydanticValidationError
 
 from checklists import conditions
 from checklists.canonical import sha256_hex
+from checklists.parsed_cache import ParsedFiles
 from checklists.schema import ChecklistFile, Question, Threshold, ThresholdsFile
-from checklists.yaml_problems import yaml_problem
 from dfr.dates import long_date
 from dfr.errors import ChecklistDefinitionError, NotFoundError
 from dfr.i18n import _, get_language
@@ -38,99 +39,6 @@ def _fail(path: Path | str, where: str, problem: str) -> ChecklistDefinitionErro
     return ChecklistDefinitionError(
         _("Checklist file {file}: {where}: {problem}", file=str(path), where=where, problem=problem)
     )
-
-
-class DuplicateKeyError(yaml.YAMLError):
-    """A mapping names the same key twice (PyYAML would silently keep the last)."""
-
-    def __init__(self, key: Any, first: yaml.Mark, second: yaml.Mark) -> None:
-        super().__init__(f"duplicate key {key!r}")
-        self.key, self.first_line, self.second_line = key, first.line + 1, second.line + 1
-
-
-# libyaml's parser where PyYAML was built with it: every command that reads the checklists
-# parses them all, and the pure-Python parser takes most of a second for that.
-if TYPE_CHECKING:
-    _SafeLoader = yaml.SafeLoader
-else:
-    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _UniqueKeyLoader(_SafeLoader):
-    """The safe loader, refusing a key repeated within one mapping: a second
-    `wet_ink_signature:` would otherwise quietly replace the first. Keys brought in by a merge
-    (`<<: *anchor`) may still be overridden, as YAML intends."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, yaml.Mark] = {}
-        for key_node, _value in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                continue
-            key = self.construct_object(key_node, deep=True)
-            try:
-                first = seen.setdefault(key, key_node.start_mark)
-            except TypeError:  # an unhashable key: the constructor below says so
-                continue
-            if first is not key_node.start_mark:
-                raise DuplicateKeyError(key, first, key_node.start_mark)
-        return super().construct_mapping(node, deep)
-
-
-def read_yaml(path: Path) -> Any:
-    """Parse a YAML file, turning syntax errors into a message with the line and column, and
-    refusing a key given twice in one mapping (naming both lines)."""
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_UniqueKeyLoader)
-    except FileNotFoundError:
-        raise NotFoundError(_("File not found: {file}. Check the path.", file=str(path))) from None
-    except UnicodeDecodeError:
-        raise ChecklistDefinitionError(
-            _("{file} is not UTF-8 text. Save it as UTF-8 and try again.", file=str(path))
-        ) from None
-    except OSError as err:
-        raise NotFoundError(
-            _("Cannot read {file}: {problem}.", file=str(path), problem=err.strerror or str(err))
-        ) from None
-    except DuplicateKeyError as err:
-        raise ChecklistDefinitionError(
-            _(
-                "{file} gives {key} twice, on line {first} and on line {second}; only one can "
-                "count. Keep the one you mean and delete the other.",
-                file=str(path),
-                key=str(err.key),
-                first=err.first_line,
-                second=err.second_line,
-            )
-        ) from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        position = (
-            _("line {line}, column {column}", line=mark.line + 1, column=mark.column + 1)
-            if mark
-            else ""
-        )
-        raise ChecklistDefinitionError(
-            _(
-                "{file} is not valid YAML ({position}): {problem}. Fix the syntax and try again.",
-                file=str(path),
-                position=position,
-                problem=yaml_problem(
-                    getattr(err, "problem", None) or str(err),
-                    _line_at(path, mark.line) if mark else "",
-                    mark.column if mark else 0,
-                ),
-            )
-        ) from None
-
-
-def _line_at(path: Path, number: int) -> str:
-    """Line `number` (0-based) of a file that failed to parse, to name what was found there."""
-    try:
-        lines = path.read_text(encoding="utf-8").split("\n")
-    except (OSError, UnicodeDecodeError):
-        return ""
-    return lines[number] if 0 <= number < len(lines) else ""
 
 
 def _pydantic_problem(err: PydanticValidationError, data: Any) -> tuple[str, str]:
@@ -270,8 +178,16 @@ class Registry:
         )
 
 
-def load_thresholds(path: Path) -> Thresholds:
-    data = read_yaml(path)
+def parse_yaml(path: Path) -> Any:
+    """`checklists.yaml_files.read_yaml`, the YAML parser loaded only for a file not parsed
+    before (`checklists.parsed_cache`)."""
+    from checklists.yaml_files import read_yaml
+
+    return read_yaml(path)
+
+
+def load_thresholds(path: Path, read: Callable[[Path], Any] = parse_yaml) -> Thresholds:
+    data = read(path)
     try:
         parsed = ThresholdsFile.model_validate(data)
     except PydanticValidationError as err:
@@ -280,8 +196,8 @@ def load_thresholds(path: Path) -> Thresholds:
     return Thresholds(tuple(parsed.thresholds))
 
 
-def load_checklist_file(path: Path) -> Checklist:
-    data = read_yaml(path)
+def load_checklist_file(path: Path, read: Callable[[Path], Any] = parse_yaml) -> Checklist:
+    data = read(path)
     if not isinstance(data, dict):
         raise _fail(path, "(top level)", _("expected a mapping of checklist fields"))
     ids = [q.get("id") for q in data.get("questions") or [] if isinstance(q, dict)]
@@ -391,16 +307,21 @@ def _version_files(directory: Path) -> Iterable[Path]:
         yield from sorted(p for p in folder.iterdir() if _VERSION_FILE.match(p.name))
 
 
-def load_registry(directory: Path, *, check_published: bool = True) -> Registry:
-    """Load every checklist version and the thresholds; raise on the first problem found."""
+def load_registry(
+    directory: Path, *, check_published: bool = True, parsed: ParsedFiles | None = None
+) -> Registry:
+    """Load every checklist version and the thresholds; raise on the first problem found.
+    `parsed` gives what a file said when its bytes were parsed before (each is still
+    validated and cross-checked here)."""
+    read = parsed.read if parsed else parse_yaml
     if not directory.is_dir():
         raise NotFoundError(
             _("Checklist folder not found: {path}. Set DFR_CHECKLISTS_DIR.", path=str(directory))
         )
-    thresholds = load_thresholds(directory / THRESHOLDS_FILE)
+    thresholds = load_thresholds(directory / THRESHOLDS_FILE, read)
     loaded: dict[tuple[str, int], Checklist] = {}
     for path in _version_files(directory):
-        checklist = load_checklist_file(path)
+        checklist = load_checklist_file(path, read)
         loaded[(checklist.id, checklist.version)] = checklist
     known = {cid for cid, _v in loaded}
     lock = read_lock(directory)
@@ -442,9 +363,21 @@ def configured_folder() -> Path:
     return get_settings().checklists_dir or SHIPPED
 
 
+def parsed_files() -> ParsedFiles:
+    """The checklist files as parsed before, kept under var/cache/ when var/ exists (the
+    embedded mode's folder; a command never makes it just for this)."""
+    from dfr.settings import get_settings
+
+    var = Path(get_settings().var_dir)
+    return ParsedFiles(var / "cache" / "checklists.json" if var.is_dir() else None, parse_yaml)
+
+
 def registry(directory: Path | None = None) -> Registry:
-    """The registry for the configured checklist folder, loaded once per process."""
+    """The registry for the configured checklist folder, loaded once per process; only the
+    files changed since a command last read them are parsed again."""
     folder = (directory or configured_folder()).resolve()
     if folder not in _registries:
-        _registries[folder] = load_registry(folder)
+        parsed = parsed_files()
+        _registries[folder] = load_registry(folder, parsed=parsed)
+        parsed.save()
     return _registries[folder]

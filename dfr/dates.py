@@ -8,11 +8,26 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
-
 LONDON = ZoneInfo("Europe/London")
 BABEL_LOCALE = {"cy": "cy", "en": "en_GB"}
 DAY = "d MMMM y"
+# The months as Babel's en_GB writes them in DAY: English days are written here without
+# loading Babel and its locale data, which cost an everyday command (`dfr show`, `dfr tasks`)
+# more than the rest of its output. tests/test_dates.py holds the two to the same text.
+ENGLISH_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def long_date(value: date | datetime | str | None, language: str) -> str:
@@ -23,25 +38,38 @@ def long_date(value: date | datetime | str | None, language: str) -> str:
         value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return format_datetime(
-            moment, f"{DAY}, HH:mm", tzinfo=LONDON, locale=BABEL_LOCALE.get(language, "en_GB")
-        )
+        locale = BABEL_LOCALE.get(language, "en_GB")
+        if locale == "en_GB":
+            in_london = moment.astimezone(LONDON)
+            return f"{_day(in_london.date(), language)}, {in_london:%H:%M}"
+        from babel.dates import format_datetime
+
+        return format_datetime(moment, f"{DAY}, HH:mm", tzinfo=LONDON, locale=locale)
     return _day(value, language)
 
 
 @lru_cache(maxsize=4096)
 def _day(value: date, language: str) -> str:
     # Babel takes ~0.3 ms a date; a queue page shows dozens of the same few dates.
-    return format_date(value, DAY, locale=BABEL_LOCALE.get(language, "en_GB"))
+    locale = BABEL_LOCALE.get(language, "en_GB")
+    if locale == "en_GB":
+        return f"{value.day} {ENGLISH_MONTHS[value.month - 1]} {value.year}"
+    from babel.dates import format_date
+
+    return format_date(value, DAY, locale=locale)
 
 
 @lru_cache(maxsize=512)
 def long_month(value: date, language: str) -> str:
     """A month in words: `Ebrill 2026` / `April 2026` (the register's monthly figures)."""
+    from babel.dates import format_date
+
     return format_date(value, "LLLL y", locale=BABEL_LOCALE.get(language, "en_GB"))
 
 
 @lru_cache(maxsize=512)
 def short_month(value: date, language: str) -> str:
     """A month as a chart's axis names it: `Ebr 26` / `Apr 26`."""
+    from babel.dates import format_date
+
     return format_date(value, "LLL yy", locale=BABEL_LOCALE.get(language, "en_GB"))

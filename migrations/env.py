@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlmodel import SQLModel
 
-import models  # noqa: F401 - registers every table on SQLModel.metadata
 from dfr.settings import get_settings
 from models.db import make_engine
+from models.tables import load_every_table
 
 config = context.config
-target_metadata = SQLModel.metadata
+target_metadata = load_every_table()
 
 
 def _url() -> str:

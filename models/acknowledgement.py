@@ -10,6 +10,8 @@ from datetime import date, datetime
 from sqlalchemy import Column, DateTime
 from sqlmodel import Field, SQLModel
 
+# Loaded with it: the tables its foreign keys name (see models/__init__.py).
+from models import directory, submission  # noqa: F401
 from models.submission import utcnow
 from models.working_days import add_working_days
 

@@ -13,6 +13,8 @@ from datetime import date, datetime
 from sqlalchemy import Column, DateTime, UniqueConstraint
 from sqlmodel import Field, Session, SQLModel, select
 
+# Loaded with it: the tables its foreign keys name (see models/__init__.py).
+from models import directory, review, submission  # noqa: F401
 from models.submission import utcnow
 
 # A panel: a lead assessor plus assessors of user research, design and technology; a

@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+# Loaded with it: the tables its foreign keys name (see models/__init__.py).
+from models import directory, review  # noqa: F401
 from models.submission import utcnow
 
 # Which panel seat rates which standard: user research, design, technology and performance

@@ -15,6 +15,8 @@ from datetime import date, datetime
 from sqlalchemy import Column, DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+# Loaded with it: the tables its foreign keys name (see models/__init__.py).
+from models import directory, review, submission  # noqa: F401
 from models.working_days import add_working_days
 
 REPORT_DUE_WORKING_DAYS = 7

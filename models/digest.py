@@ -8,6 +8,9 @@ from datetime import date
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+# Loaded with it: the tables its foreign keys name (see models/__init__.py).
+from models import directory  # noqa: F401
+
 
 class Digest(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("dg_code", "week_start"),)

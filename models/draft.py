@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime
 from sqlmodel import Field, SQLModel
 
+# Loaded with it: the tables its foreign keys name (see models/__init__.py).
+from models import directory, service_register, submission  # noqa: F401
 from models.submission import utcnow
 
 

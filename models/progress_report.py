@@ -15,6 +15,9 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+# Loaded with it: the tables its foreign keys name (see models/__init__.py).
+from models import directory  # noqa: F401
+
 DRAFT = "draft"
 PUBLISHED = "published"
 FORMATS = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}

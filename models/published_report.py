@@ -26,6 +26,9 @@ from checklists.canonical import sha256_hex
 from dfr.i18n import gettext
 from dfr.labels import N_
 
+# Loaded with it: the tables its foreign keys name (see models/__init__.py).
+from models import assessment_report, directory, submission  # noqa: F401
+
 LANGUAGES = ("cy", "en")
 PHASES = ("alpha", "beta", "live")
 RESULTS = ("red", "amber", "green")

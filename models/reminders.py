@@ -16,6 +16,8 @@ from datetime import date
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+# Loaded with it: the tables its foreign keys name (see models/__init__.py).
+from models import submission  # noqa: F401
 from models.lifecycle import Role, escalation_chain
 from models.working_days import working_days_between
 

@@ -14,6 +14,8 @@ from datetime import datetime
 from sqlalchemy import Column, DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+# Loaded with it: the tables its foreign keys name (see models/__init__.py).
+from models import assessment_report, directory, submission  # noqa: F401
 from models.submission import utcnow
 
 ANSWERS = ("upheld", "changed")

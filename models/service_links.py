@@ -17,6 +17,9 @@ from sqlmodel import Field, SQLModel
 
 from dfr.labels import N_
 
+# Loaded with it: the tables its foreign keys name (see models/__init__.py).
+from models import directory, service_register, submission  # noqa: F401
+
 CHANGES, CREATES = "changes", "creates"
 LINK_KINDS = {
     CHANGES: N_("changes a service on the register"),

@@ -16,6 +16,9 @@ from sqlmodel import Field, SQLModel
 
 from dfr.labels import N_
 
+# Loaded with it: the tables its foreign keys name (see models/__init__.py).
+from models import directory  # noqa: F401
+
 CUSTOMER_TYPES = {
     "citizens": N_("citizens"),
     "businesses": N_("businesses"),

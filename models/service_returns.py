@@ -19,6 +19,9 @@ from sqlalchemy import JSON, Column, DateTime, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from dfr.labels import N_
+
+# Loaded with it: the tables its foreign keys name (see models/__init__.py).
+from models import directory, service_register  # noqa: F401
 from models.service_register import CHANNELS
 
 # The five-point scale, from FACTS.md (very dissatisfied … very satisfied).

@@ -8,6 +8,9 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+# Loaded with it: the tables its foreign keys name (see models/__init__.py).
+from models import directory  # noqa: F401
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -47,9 +47,9 @@ DERIVED = frozenset({"submission_count", "open_task_count"})
 
 def _tables() -> list[Table]:
     """The tables an export holds: every one but the TRANSIENT and DERIVED ones."""
-    import models  # noqa: F401 - registers every table
+    from models.tables import load_every_table
 
-    return [t for t in SQLModel.metadata.sorted_tables if t.name not in TRANSIENT | DERIVED]
+    return [t for t in load_every_table().sorted_tables if t.name not in TRANSIENT | DERIVED]
 
 
 def _plain(value: Any) -> Any:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticValidationError
 from sqlmodel import Session, col, delete, select
 
-from checklists.loader import read_yaml
+from checklists.yaml_files import read_yaml
 from dfr.errors import ValidationError
 from dfr.i18n import _
 from models.directory import Directorate, Person, RoleAssignment

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from checklists.loader import read_yaml
+from checklists.yaml_files import read_yaml
 from models.db import session_scope
 from services.register import Imported, import_services
 from services.register_csv import decode

@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from checklists.loader import Registry, read_yaml
+from checklists.loader import Registry
 from checklists.routing import Route
+from checklists.yaml_files import read_yaml
 from dfr.errors import ValidationError
 from dfr.i18n import _
 from models.db import session_scope

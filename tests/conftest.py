@@ -16,19 +16,18 @@ import psycopg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
     from tests.web_support import Site
 
-import models.notification  # noqa: F401 - registers the notification table
 from checklists.loader import Registry, registry
 from dfr.i18n import set_language
 from dfr.settings import get_settings
 from models.db import dispose_engine, engine_for, make_engine
 from models.migrate import upgrade
+from models.tables import load_every_table
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("DFR_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
@@ -112,7 +111,7 @@ def empty_database(engine: Engine) -> None:
         _truncate_all(engine)
         return
     with engine.begin() as conn:
-        for table in reversed(SQLModel.metadata.sorted_tables):
+        for table in reversed(load_every_table().sorted_tables):
             conn.execute(table.delete())
         if conn.execute(text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")).first():
             conn.execute(text("DELETE FROM sqlite_sequence"))

@@ -9,7 +9,7 @@ import json
 import pytest
 from sqlmodel import func, select
 
-from checklists.loader import read_yaml
+from checklists.yaml_files import read_yaml
 from dfr.errors import IntegrityError, ValidationError
 from models.audit_check import verify_all
 from models.db import session_scope

@@ -8,7 +8,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlmodel import SQLModel, func, select
+from sqlmodel import func, select
 
 from dfr.errors import NotFoundError, ValidationError
 from flows.intake import intake, intake_many
@@ -20,6 +20,7 @@ from models.directory import Delegation
 from models.notification import Notification
 from models.review import Action, ReviewTask
 from models.submission import Submission
+from models.tables import load_every_table
 from models.working_days import london_today
 from tests.conftest import empty_database
 from tests.factories import CATEGORY_REVIEW, SERVICE, add_person, load_people, submission_data
@@ -89,7 +90,7 @@ def snapshot(engine):
     """Every row of every table, ordered by key, without the columns that differ by run."""
     tables = {}
     with engine.connect() as conn:
-        for table in SQLModel.metadata.sorted_tables:
+        for table in load_every_table().sorted_tables:
             keys = [c for c in table.primary_key.columns]
             rows = conn.execute(table.select().order_by(*keys)).mappings().all()
             tables[table.name] = [

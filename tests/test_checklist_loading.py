@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checklists.loader import load_registry, read_lock, read_yaml
+from checklists.loader import load_registry, read_lock
+from checklists.yaml_files import read_yaml
 from dfr.errors import ChecklistDefinitionError
 from tests.conftest import ROOT
 

@@ -18,7 +18,8 @@ import pytest
 import yaml
 from sqlmodel import col, select
 
-from checklists.loader import read_yaml, registry
+from checklists.loader import registry
+from checklists.yaml_files import read_yaml
 from dfr.cli.main import main as dfr
 from dfr.i18n import gettext
 from dfr.settings import get_settings

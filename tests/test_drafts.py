@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
-from checklists.loader import read_yaml, registry
+from checklists.loader import registry
+from checklists.yaml_files import read_yaml
 from flows.remind import remind
 from flows.runner import run_flow
 from models.db import engine_for, session_scope

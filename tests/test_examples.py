@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from checklists.loader import read_yaml
 from checklists.routing import route_for
+from checklists.yaml_files import read_yaml
 from models.db import session_scope
 from models.submission import Submission
 from models.submission_file import parse_submission

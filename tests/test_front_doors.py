@@ -16,7 +16,8 @@ import yaml
 from sqlalchemy import create_engine, text
 
 from checklists.answers import to_json
-from checklists.loader import read_yaml, registry
+from checklists.loader import registry
+from checklists.yaml_files import read_yaml
 from dfr.cli.main import main as dfr
 from tests.test_bulk import snapshot
 from tests.web_support import Browserless, Site, live_site

@@ -36,7 +36,8 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
 from checklists import conditions
-from checklists.loader import read_yaml, registry
+from checklists.loader import registry
+from checklists.yaml_files import read_yaml
 from dfr.cli.main import main
 from dfr.errors import DfrError
 from dfr.settings import get_settings

@@ -6,18 +6,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
-from sqlmodel import SQLModel
 
-import models
-import models.notification  # noqa: F401 - registers the notification table
 from models.db import dispose_engine, engine_for
 from models.migrate import alembic_config, upgrade
+from models.tables import load_every_table
 
 
 def schema_differences(engine):
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
-        return compare_metadata(context, SQLModel.metadata)
+        return compare_metadata(context, load_every_table())
 
 
 def test_migrated_database_equals_the_models(database_url):
@@ -33,7 +31,7 @@ def test_upgrade_on_an_empty_sqlite_file_reaches_head(tmp_path):
     with engine.connect() as conn:
         assert MigrationContext.configure(conn).get_current_revision() == head
     assert set(inspect(engine).get_table_names()) >= {
-        t.name for t in SQLModel.metadata.sorted_tables
+        t.name for t in load_every_table().sorted_tables
     }
     assert schema_differences(engine) == []
     upgrade(url)  # running it again is harmless

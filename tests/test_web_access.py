@@ -12,7 +12,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from checklists.loader import read_yaml, registry
+from checklists.loader import registry
+from checklists.yaml_files import read_yaml
 from models.db import engine_for, session_scope
 from models.review import PanelMember, ReviewTask
 from models.working_days import london_today

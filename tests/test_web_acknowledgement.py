@@ -9,7 +9,8 @@ import re
 import pytest
 from sqlmodel import select
 
-from checklists.loader import read_yaml, registry
+from checklists.loader import registry
+from checklists.yaml_files import read_yaml
 from dfr.i18n import gettext
 from models.db import engine_for, session_scope
 from models.directory import Person

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from checklists.loader import read_yaml
+from checklists.yaml_files import read_yaml
 from models.db import engine_for, session_scope
 from models.submission import Submission
 from tests.conftest import ROOT

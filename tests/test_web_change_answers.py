@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from checklists.loader import read_yaml
+from checklists.yaml_files import read_yaml
 from tests.conftest import ROOT
 from tests.test_cross_language import _form_values
 from tests.web_support import Browserless, Site

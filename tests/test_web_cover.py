@@ -12,7 +12,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from checklists.loader import read_yaml, registry
+from checklists.loader import registry
+from checklists.yaml_files import read_yaml
 from dfr.i18n import gettext, set_language
 from dfr.web.templating import long_date
 from models.db import engine_for, session_scope

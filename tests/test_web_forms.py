@@ -12,8 +12,9 @@ from datetime import date
 import pytest
 from sqlmodel import col, select
 
-from checklists.loader import read_yaml, registry
+from checklists.loader import registry
 from checklists.standards import standard_names
+from checklists.yaml_files import read_yaml
 from dfr import labels
 from dfr.dates import long_date
 from dfr.i18n import gettext

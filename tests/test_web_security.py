@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from checklists.loader import read_yaml, registry
+from checklists.loader import registry
+from checklists.yaml_files import read_yaml
 from models.audit import LogEntry
 from models.db import engine_for, session_scope
 from models.draft import Draft

@@ -17,7 +17,8 @@ import httpx
 import pytest
 import uvicorn
 
-from checklists.loader import read_yaml, registry
+from checklists.loader import registry
+from checklists.yaml_files import read_yaml
 from dfr.cli.main import main as dfr
 from dfr.settings import get_settings
 from models.db import dispose_engine, engine_for, session_scope

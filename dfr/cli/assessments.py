@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
 
 def long_date(value: date | None, language: str) -> str:
-    """`dfr.dates.long_date`, imported when first used (it loads Babel's date formats)."""
+    """`dfr.dates.long_date`, imported when first used (`dfr --help` need not load the time
+    zones)."""
     from dfr.dates import long_date as in_words
 
     return in_words(value, language)
@@ -265,7 +266,7 @@ RatingsFile = Annotated[
 
 
 def _notes(path: Path) -> dict[str, StandardAssessment]:
-    from checklists.loader import read_yaml
+    from checklists.yaml_files import read_yaml
     from services.decision_input import parse_ratings
 
     loaded = read_yaml(path) or {}
@@ -466,7 +467,7 @@ def write_report(
     ] = None,
 ) -> None:
     """The lead writes one language version of the report."""
-    from checklists.loader import read_yaml
+    from checklists.yaml_files import read_yaml
     from models.db import session_scope
     from models.queries import parse_reference
     from services.assessment_reports import described, edit_report

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from checklists.loader import Checklist, Registry
-from checklists.routing import Route
-from checklists.schema import Question
 from dfr import labels
 from dfr.dates import long_date
 from dfr.i18n import _, _n, get_language
 from dfr.labels import label
-from models.audit import VerifyResult
-from models.queries import SubmissionDetail
-from models.review import Action, ReviewTask
-from models.submission import Submission, reference_for
-from services.describe import Described, Names, flag_texts
+from models.submission import reference_for
+
+# Only named in signatures: `dfr tasks` and `audit verify` print without loading the
+# checklists (their YAML parser and schema) or the services that describe a submission.
+if TYPE_CHECKING:
+    from checklists.loader import Checklist, Registry
+    from checklists.routing import Route
+    from checklists.schema import Question
+    from models.audit import VerifyResult
+    from models.queries import SubmissionDetail
+    from models.review import Action, ReviewTask
+    from models.submission import Submission
+    from services.describe import Described, Names
 
 
 def stage_name(stage: str) -> str:
@@ -158,6 +164,8 @@ def detail_lines(described: Described, registry: Registry) -> list[str]:
     lines += _answer_lines(detail, registry)
     if detail.flags:
         lines.append(_("Flags:"))
+        from services.describe import flag_texts
+
         texts = flag_texts(detail, registry)
         lines += [
             f"  ! {texts[f.flag_id].get(lang) if f.flag_id in texts else f.flag_id}"

@@ -102,7 +102,7 @@ def _split_condition(text: str) -> dict[str, str]:
 
 def _raw_ratings(ratings: list[str], ratings_file: Path | None) -> dict[str, object]:
     """`--ratings-file` first, then each `--rating STANDARD=colour` over it."""
-    from checklists.loader import read_yaml
+    from checklists.yaml_files import read_yaml
 
     raw: dict[str, object] = {}
     if ratings_file:

@@ -19,7 +19,7 @@ Reference = Annotated[str, typer.Argument(help="Submission number or DFR-00012."
 def submit_cmd(file: Annotated[Path, typer.Argument(help="Submission YAML file.")]) -> None:
     """Validate and store a submission, then print the route it will take."""
     from checklists.canonical import sha256_hex
-    from checklists.loader import read_yaml
+    from checklists.yaml_files import read_yaml
     from dfr.cli import render
     from dfr.i18n import get_language
     from models.db import session_scope
@@ -151,7 +151,7 @@ def resubmit_cmd(
     actor: Annotated[str, typer.Option("--as", help="The submitter's person id.")],
 ) -> None:
     """Answer again after changes were requested; review starts again from that stage."""
-    from checklists.loader import read_yaml
+    from checklists.yaml_files import read_yaml
     from dfr.cli import render
     from models.db import session_scope
     from models.queries import parse_reference
