@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import String, func, literal, union_all
 from sqlmodel import Session, col, or_, select
 
-from models.directory import Delegation, RoleAssignment
+from models.directory import Delegation, Person, RoleAssignment
 from models.directory_lookup import DirectoryLookup
 from models.lifecycle import Role, Stage
 from models.permissions import eligible_roles
@@ -34,8 +34,8 @@ def read_candidates(
     workload: Workload,
 ) -> None:
     """Read, in one query, who holds the roles `stage` needs in `dg_code` (the DG's Digital
-    Leader, named by the DG, included), how many open reviews each has and who covers for
-    each on `on`, into `directory` and `workload`."""
+    Leader, named by the DG, included), each person's row, how many open reviews each has and
+    who covers for each on `on`, into `directory` and `workload`."""
     eligible = eligible_roles(stage, scrutiny)
     roles = [
         r for r in eligible if r != Role.DIGITAL_LEADER and not directory.knows_holders(r, dg_code)
@@ -48,29 +48,43 @@ def read_candidates(
                 select(col(RoleAssignment.role), col(RoleAssignment.person_id)),
                 col(RoleAssignment.person_id),
                 on,
-            ).where(
+            )
+            .outerjoin(Person, col(Person.id) == col(RoleAssignment.person_id))
+            .where(
                 col(RoleAssignment.role).in_([r.value for r in roles]),
                 or_(col(RoleAssignment.dg_code).is_(None), RoleAssignment.dg_code == dg_code),
             )
         )
     if leader is not None and not directory.knows_cover(leader, on):
         person = literal(leader, String)
-        parts.append(_with_load_and_cover(select(literal("", String), person), person, on))
+        anchor = select(literal(1).label("one")).subquery("anchor")
+        parts.append(
+            _with_load_and_cover(select(literal("", String), person), person, on)
+            .select_from(anchor)
+            .outerjoin(Person, col(Person.id) == person)
+        )
     if not parts:
         return
     query: Any = parts[0] if len(parts) == 1 else union_all(*parts)
     rows: list[Any] = list(session.execute(query).all())
     holders: dict[Role, list[str]] = {r: [] for r in roles}
-    for role, person_id, _count, _delegate in rows:
+    for role, person_id, *_rest in rows:
         if role:
             holders[Role(role)].append(person_id)
-    directory.remember(dg_code, on, holders, {p: d or p for _r, p, _c, d in rows})
-    workload.seed({person_id: count for _r, person_id, count, _d in rows})
+    directory.remember(dg_code, on, holders, {r[1]: r[3] or r[1] for r in rows})
+    # The people themselves, read along: whoever is assigned is told, by name.
+    directory.know_people(
+        Person(id=r[4], name=r[5], email=r[6], slack_user_id=r[7], language=r[8])
+        for r in rows
+        if r[4] is not None
+    )
+    workload.seed({r[1]: r[2] for r in rows})
 
 
 def _with_load_and_cover(query: Any, person: Any, on: date) -> Any:
-    """`query` with two more columns: `person`'s open reviews, and who covers for them on
-    `on` (the latest delegation running then), or None."""
+    """`query` with more columns: `person`'s open reviews, who covers for them on `on` (the
+    latest delegation running then) or None, and the person's own row (the caller joins
+    `Person` to it)."""
     open_count = (
         select(func.count())
         .where(col(ReviewTask.assignee_id) == person, ReviewTask.status == "open")
@@ -87,7 +101,15 @@ def _with_load_and_cover(query: Any, person: Any, on: date) -> Any:
         .limit(1)
         .scalar_subquery()
     )
-    return query.add_columns(open_count, delegate)
+    return query.add_columns(
+        open_count,
+        delegate,
+        col(Person.id),
+        col(Person.name),
+        col(Person.email),
+        col(Person.slack_user_id),
+        col(Person.language),
+    )
 
 
 def candidates_for(

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, literal, select, text, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
@@ -117,25 +117,46 @@ def submit(
     if key is None or not postgresql:
         # SQLite: one writer at a time (BEGIN IMMEDIATE), so nobody can store the key between
         # the look-up above and this insert.
-        (submission_id,) = store_plans(session, [plan], directory, [key], logged)
+        chunk = _store(session, [plan], directory, [key], logged)
     else:
         try:
             with session.begin_nested():
-                (submission_id,) = store_plans(session, [plan], directory, [key], logged)
+                chunk = _store(session, [plan], directory, [key], logged)
         except IntegrityError:  # another request stored the same key first
             found = _by_key(session, key)
             if found is None:
                 raise
             return found
+    submission_id = chunk.submissions[0]["id"]
     if announce:
-        from services.announce import queue_step_notifications  # templates: only if asked
-
-        submission = session.get(Submission, submission_id)
-        if submission is not None:
-            queue_step_notifications(
-                session, logged, submission, registry, get_settings(), directory=directory
-            )
+        _announce(session, chunk, logged, registry, directory)
     return Submitted(submission_id, reference_for(submission_id), plan.route)
+
+
+def _announce(
+    session: Session,
+    chunk: _Chunk,
+    logged: list[audit.LogEntry],
+    registry: Registry,
+    directory: DirectoryLookup,
+) -> None:
+    """Queue the notifications of a new submission's log entries, from the rows just
+    written (the submission, its flags and pinned checklists, its obligations): none is read
+    back."""
+    from services.announce import queue_step_notifications  # templates: only if asked
+
+    (row,) = chunk.submissions
+    pinned = {a["checklist_id"]: a["checklist_version"] for a in chunk.answers}
+    queue_step_notifications(
+        session,
+        logged,
+        Submission(**row),
+        registry,
+        get_settings(),
+        directory=directory,
+        flags=[(f["flag_id"], f["checklist_id"], pinned.get(f["checklist_id"])) for f in chunk.flags],
+        actions=[Action(**o) for o in chunk.obligations],
+    )
 
 
 def _claim(session: Session, key: IntakeKey, *, wait: bool) -> None:
@@ -209,9 +230,20 @@ def store_plans(
     """Store planned submissions, route them and open their first stages, in the caller's
     transaction, with one executemany per table; return their ids in order. `logged`, when
     given, receives the log entries appended."""
-    if not plans:
-        return []
+    return [row["id"] for row in _store(session, plans, directory, intake_keys, logged).submissions]
+
+
+def _store(
+    session: Session,
+    plans: Sequence[SubmissionPlan],
+    directory: DirectoryLookup,
+    intake_keys: Sequence[IntakeKey | None] | None = None,
+    logged: list[audit.LogEntry] | None = None,
+) -> _Chunk:
+    """`store_plans`, returning the rows written."""
     keys = list(intake_keys) if intake_keys is not None else [None] * len(plans)
+    if not plans:
+        return _Chunk([], [], [], [], [], [])
     chunk = _rows(session, plans, directory, keys)
     _insert(session, Submission, chunk.submissions)
     _insert(session, ChecklistAnswers, chunk.answers)
@@ -221,24 +253,38 @@ def store_plans(
     rows = audit.append_rows(session, chunk.log)
     if logged is not None:
         logged += [audit.LogEntry(**row) for row in rows]
-    return [row["id"] for row in chunk.submissions]
+    return chunk
 
 
-def _new_ids(session: Session, model: type[SQLModel], count: int) -> list[int]:
-    """Ids for `count` new rows, taken before inserting so rows can refer to each other."""
-    if count == 0:
-        return []
-    table = model.__table__  # type: ignore[attr-defined]
+def _new_ids(session: Session, wanted: Mapping[type[SQLModel], int]) -> list[list[int]]:
+    """Ids for `count` new rows of each model, in one statement, taken before inserting so
+    rows can refer to each other."""
+    tables = [model.__table__ for model in wanted]  # type: ignore[attr-defined]
+    counts = list(wanted.values())
+    if not any(counts):
+        return [[] for _ in counts]
     if session.get_bind().dialect.name == "postgresql":
-        found = session.execute(
-            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
-            {"t": table.name, "n": count},
-        ).scalars()
-        return sorted(int(i) for i in found)
+        parts = [
+            select(literal(index), func.nextval(func.pg_get_serial_sequence(table.name, "id")))
+            .select_from(func.generate_series(1, count))
+            for index, (table, count) in enumerate(zip(tables, counts, strict=True))
+            if count
+        ]
+        found: list[list[int]] = [[] for _ in counts]
+        for index, new_id in session.execute(union_all(*parts)).all():
+            found[index].append(int(new_id))
+        return [sorted(ids) for ids in found]
     # SQLite: every writer holds the database's write lock from its first statement
     # (BEGIN IMMEDIATE), so nobody else can take these ids before this transaction ends.
-    top = session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
-    return list(range(top + 1, top + count + 1))
+    tops = session.execute(
+        select(
+            *(
+                select(func.coalesce(func.max(table.c.id), 0)).scalar_subquery()
+                for table in tables
+            )
+        )
+    ).one()
+    return [list(range(top + 1, top + count + 1)) for top, count in zip(tops, counts, strict=True)]
 
 
 @dataclass
@@ -295,8 +341,10 @@ def _rows(
 ) -> _Chunk:
     now = datetime.now(UTC)
     workload = Workload(session)
-    submission_ids = _new_ids(session, Submission, len(plans))
-    task_ids = iter(_new_ids(session, ReviewTask, sum(len(p.route.stages) for p in plans)))
+    submission_ids, new_task_ids = _new_ids(
+        session, {Submission: len(plans), ReviewTask: sum(len(p.route.stages) for p in plans)}
+    )
+    task_ids = iter(new_task_ids)
     chunk = _Chunk([], [], [], [], [], [])
     for plan, sid, key in zip(plans, submission_ids, intake_keys, strict=True):
         chunk.submissions.append(
