@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, and_, col, select
 
 from checklists.loader import Registry
@@ -91,13 +92,13 @@ class TemplateFacts:
             col(ChecklistAnswers.checklist_id) == col(RaisedFlag.checklist_id),
         )
         for ids in self._batches("flags"):
-            for sid, round_, flag_id, checklist_id, version in self._session.exec(
-                select(
-                    RaisedFlag.submission_id,
-                    RaisedFlag.round,
-                    RaisedFlag.flag_id,
-                    RaisedFlag.checklist_id,
-                    ChecklistAnswers.checklist_version,
+            for sid, round_, flag_id, checklist_id, version in self._session.execute(
+                sa_select(
+                    col(RaisedFlag.submission_id),
+                    col(RaisedFlag.round),
+                    col(RaisedFlag.flag_id),
+                    col(RaisedFlag.checklist_id),
+                    col(ChecklistAnswers.checklist_version),
                 )
                 .outerjoin(ChecklistAnswers, pinned)
                 .where(col(RaisedFlag.submission_id).in_(ids))

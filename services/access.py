@@ -322,7 +322,7 @@ def load_decider(
         )
         .select_from(Person)
         .outerjoin(Directorate, col(Directorate.code) == dg_code)
-        .outerjoin(leader, leader.id == col(Directorate.digital_leader_id))
+        .outerjoin(leader, col(leader.id) == col(Directorate.digital_leader_id))
         .outerjoin(Delegation, covering)
         .outerjoin(
             RoleAssignment,

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, and_, col, select
 
 from checklists.answers import RATINGS
@@ -406,11 +407,11 @@ def _locked(session: Session, submission_id: int) -> _Locked:
         col(ReviewTask.submission_id) == col(Submission.id),
         col(ReviewTask.status).in_(("open", "pending")),
     )
-    rows = session.exec(
-        select(Submission, outstanding, flagged, Person, ReviewTask)
+    rows = session.execute(
+        sa_select(Submission, outstanding, flagged, Person, ReviewTask)
         .outerjoin(Person, col(Person.id) == col(Submission.submitter_id))
         .outerjoin(ReviewTask, remaining)
-        .where(Submission.id == submission_id)
+        .where(col(Submission.id) == submission_id)
         .order_by(col(ReviewTask.position))
         .with_for_update(of=Submission)
         .execution_options(populate_existing=True)

@@ -154,7 +154,9 @@ def _announce(
         registry,
         get_settings(),
         directory=directory,
-        flags=[(f["flag_id"], f["checklist_id"], pinned.get(f["checklist_id"])) for f in chunk.flags],
+        flags=[
+            (f["flag_id"], f["checklist_id"], pinned.get(f["checklist_id"])) for f in chunk.flags
+        ],
         actions=[Action(**o) for o in chunk.obligations],
     )
 
@@ -265,8 +267,9 @@ def _new_ids(session: Session, wanted: Mapping[type[SQLModel], int]) -> list[lis
         return [[] for _ in counts]
     if session.get_bind().dialect.name == "postgresql":
         parts = [
-            select(literal(index), func.nextval(func.pg_get_serial_sequence(table.name, "id")))
-            .select_from(func.generate_series(1, count))
+            select(
+                literal(index), func.nextval(func.pg_get_serial_sequence(table.name, "id"))
+            ).select_from(func.generate_series(1, count))
             for index, (table, count) in enumerate(zip(tables, counts, strict=True))
             if count
         ]
@@ -278,10 +281,7 @@ def _new_ids(session: Session, wanted: Mapping[type[SQLModel], int]) -> list[lis
     # (BEGIN IMMEDIATE), so nobody else can take these ids before this transaction ends.
     tops = session.execute(
         select(
-            *(
-                select(func.coalesce(func.max(table.c.id), 0)).scalar_subquery()
-                for table in tables
-            )
+            *(select(func.coalesce(func.max(table.c.id), 0)).scalar_subquery() for table in tables)
         )
     ).one()
     return [list(range(top + 1, top + count + 1)) for top, count in zip(tops, counts, strict=True)]
