@@ -54,7 +54,7 @@ from models.working_days import london_today
 from services.access import load_decider
 from services.intake import locked_submission
 from services.refusals import REFUSALS, log_refusal
-from services.stages import cancel_open_actions, cancel_remaining, open_task
+from services.stages import cancel_open_actions, cancel_remaining, open_task, remaining_tasks
 
 log = logging.getLogger("dfr.services.decide")
 
@@ -384,8 +384,13 @@ class _Locked:
 def _locked(session: Session, submission_id: int) -> _Locked:
     """The submission, row-locked for the rest of the transaction, with what a decision on
     it needs: whether conditions or amber actions of earlier decisions are still
-    outstanding, whether it has flags, its submitter, and its open and pending reviews. One
-    query (a row per review)."""
+    outstanding, whether it has flags, its submitter, and its open and pending reviews.
+
+    On SQLite one query (a row per review): a writer holds the database's write lock from
+    its first statement, so what it reads is current. On PostgreSQL the reviews are read by a
+    second query once the lock is held: a query that waited for the lock sees the locked row
+    as it is now but rows joined to it as they were when it started, so a review another
+    decision has just closed would still look open."""
     outstanding = (
         select(Action.id)
         .where(
@@ -403,19 +408,25 @@ def _locked(session: Session, submission_id: int) -> _Locked:
         )
         .exists()
     )
-    remaining = and_(
-        col(ReviewTask.submission_id) == col(Submission.id),
-        col(ReviewTask.status).in_(("open", "pending")),
-    )
-    rows = session.execute(
-        sa_select(Submission, outstanding, flagged, Person, ReviewTask)
+    query = (
+        sa_select(Submission, outstanding, flagged, Person)
         .outerjoin(Person, col(Person.id) == col(Submission.submitter_id))
-        .outerjoin(ReviewTask, remaining)
         .where(col(Submission.id) == submission_id)
-        .order_by(col(ReviewTask.position))
         .with_for_update(of=Submission)
         .execution_options(populate_existing=True)
-    ).all()
+    )
+    together = session.get_bind().dialect.name == "sqlite"
+    if together:
+        remaining = and_(
+            col(ReviewTask.submission_id) == col(Submission.id),
+            col(ReviewTask.status).in_(("open", "pending")),
+        )
+        query = (
+            query.add_columns(ReviewTask)
+            .outerjoin(ReviewTask, remaining)
+            .order_by(col(ReviewTask.position))
+        )
+    rows = session.execute(query).all()
     if not rows:
         locked_submission(session, submission_id)  # raises: no such submission
     first = rows[0]
@@ -424,7 +435,9 @@ def _locked(session: Session, submission_id: int) -> _Locked:
         bool(first[1]),
         bool(first[2]),
         first[3],
-        [row[4] for row in rows if row[4] is not None],
+        [row[4] for row in rows if row[4] is not None]
+        if together
+        else remaining_tasks(session, submission_id),
     )
 
 
