@@ -26,6 +26,7 @@ class DirectoryLookup:
         self.session = session
         self._dgs: dict[str, Directorate | None] = {}
         self._people: dict[str, Person | None] = {}
+        self._person_rows: dict[str, tuple[str, str, str | None, str]] = {}
         self._holders: dict[tuple[str, str], list[str]] = {}
         self._roles: dict[str, list[HeldRole]] = {}
         self._cover: dict[tuple[str, date], str] = {}
@@ -37,7 +38,14 @@ class DirectoryLookup:
 
     def person(self, person_id: str) -> Person | None:
         if person_id not in self._people:
-            self._people[person_id] = self.session.get(Person, person_id)
+            row = self._person_rows.get(person_id)
+            self._people[person_id] = (
+                Person(
+                    id=person_id, name=row[0], email=row[1], slack_user_id=row[2], language=row[3]
+                )
+                if row is not None
+                else self.session.get(Person, person_id)
+            )
         return self._people[person_id]
 
     def submitting(self, person_id: str, dg_code: str) -> None:
@@ -70,9 +78,17 @@ class DirectoryLookup:
         for person in people:
             self._people.setdefault(person.id, person)
 
+    def know_person_rows(self, rows: dict[str, tuple[str, str, str | None, str]]) -> None:
+        """People the caller read along with something else, as (name, email, Slack user,
+        language) by id: made into `Person`s only if asked for."""
+        for person_id, row in rows.items():
+            self._person_rows.setdefault(person_id, row)
+
     def people(self, person_ids: Iterable[str]) -> None:
         """Read these people, those not read yet, in one query (`person` then has them)."""
-        missing = sorted({p for p in person_ids if p not in self._people})
+        missing = sorted(
+            {p for p in person_ids if p not in self._people and p not in self._person_rows}
+        )
         if not missing:
             return
         found: dict[str, Person] = {}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, func, literal, union_all
+from sqlalchemy import Date, String, bindparam, func, literal, union_all
 from sqlmodel import Session, col, or_, select
 
 from models.directory import Delegation, Person, RoleAssignment
@@ -41,6 +42,28 @@ def read_candidates(
         r for r in eligible if r != Role.DIGITAL_LEADER and not directory.knows_holders(r, dg_code)
     ]
     leader = directory.leader(dg_code) if Role.DIGITAL_LEADER in eligible else None
+    with_leader = leader is not None and not directory.knows_cover(leader, on)
+    if not roles and not with_leader:
+        return
+    query = _candidates_query(tuple(r.value for r in roles), with_leader)
+    params = {"dg_code": dg_code, "on": on, "leader": leader}
+    rows: list[Any] = list(session.execute(query, params).all())
+    holders: dict[Role, list[str]] = {r: [] for r in roles}
+    for role, person_id, *_rest in rows:
+        if role:
+            holders[Role(role)].append(person_id)
+    directory.remember(dg_code, on, holders, {r[1]: r[3] or r[1] for r in rows})
+    # The people themselves, read along: whoever is assigned is told, by name.
+    directory.know_person_rows({r[4]: (r[5], r[6], r[7], r[8]) for r in rows if r[4] is not None})
+    workload.seed({r[1]: r[2] for r in rows})
+
+
+@lru_cache(maxsize=64)
+def _candidates_query(roles: tuple[str, ...], with_leader: bool) -> Any:
+    """`read_candidates`' query for these roles, with or without the DG's Digital Leader,
+    taking `dg_code`, `on` and `leader` as parameters: built once (building it costs more
+    than running it)."""
+    on = bindparam("on", type_=Date)
     parts: list[Any] = []
     if roles:
         parts.append(
@@ -51,37 +74,25 @@ def read_candidates(
             )
             .outerjoin(Person, col(Person.id) == col(RoleAssignment.person_id))
             .where(
-                col(RoleAssignment.role).in_([r.value for r in roles]),
-                or_(col(RoleAssignment.dg_code).is_(None), RoleAssignment.dg_code == dg_code),
+                col(RoleAssignment.role).in_(roles),
+                or_(
+                    col(RoleAssignment.dg_code).is_(None),
+                    col(RoleAssignment.dg_code) == bindparam("dg_code", type_=String),
+                ),
             )
         )
-    if leader is not None and not directory.knows_cover(leader, on):
-        person = literal(leader, String)
+    if with_leader:
+        person = bindparam("leader", type_=String)
         anchor = select(literal(1).label("one")).subquery("anchor")
         parts.append(
             _with_load_and_cover(select(literal("", String), person), person, on)
             .select_from(anchor)
             .outerjoin(Person, col(Person.id) == person)
         )
-    if not parts:
-        return
-    query: Any = parts[0] if len(parts) == 1 else union_all(*parts)
-    rows: list[Any] = list(session.execute(query).all())
-    holders: dict[Role, list[str]] = {r: [] for r in roles}
-    for role, person_id, *_rest in rows:
-        if role:
-            holders[Role(role)].append(person_id)
-    directory.remember(dg_code, on, holders, {r[1]: r[3] or r[1] for r in rows})
-    # The people themselves, read along: whoever is assigned is told, by name.
-    directory.know_people(
-        Person(id=r[4], name=r[5], email=r[6], slack_user_id=r[7], language=r[8])
-        for r in rows
-        if r[4] is not None
-    )
-    workload.seed({r[1]: r[2] for r in rows})
+    return parts[0] if len(parts) == 1 else union_all(*parts)
 
 
-def _with_load_and_cover(query: Any, person: Any, on: date) -> Any:
+def _with_load_and_cover(query: Any, person: Any, on: Any) -> Any:
     """`query` with more columns: `person`'s open reviews, who covers for them on `on` (the
     latest delegation running then) or None, and the person's own row (the caller joins
     `Person` to it)."""
