@@ -530,11 +530,13 @@ def record_decision(
     registry: Registry,
     on: date | None = None,
     *,
-    announce: bool = False,
+    announce: bool = True,
 ) -> Decision:
-    """Write the decision and its consequences, or raise and change nothing. With
-    `announce`, the notifications its log entries call for are queued in the same
-    transaction (`services.announce.queue_step_notifications`)."""
+    """Write the decision and its consequences, or raise and change nothing. The
+    notifications its log entries call for are queued in the same transaction
+    (`services.announce.queue_step_notifications`), for every front door alike; the
+    follow-up run publishes its events and delivers. `announce=False` leaves them to the
+    follow-up."""
     on = on or london_today()
     plan = check_decision(session, request, registry, on)
     decision, logged = _apply(session, request, plan, on)

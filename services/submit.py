@@ -88,7 +88,7 @@ def submit(
     on: date | None = None,
     actor_id: str | None = None,
     refuse_in_progress: bool = False,
-    announce: bool = False,
+    announce: bool = True,
 ) -> Submitted:
     """Check, route and store one submission and open its first stage; or, when `intake_key`
     was used before with the same document, return that submission and store nothing. Raises a
@@ -100,8 +100,11 @@ def submit(
     document is submitted as them, naming anyone else as its submitter is refused, and the key
     is theirs alone. `refuse_in_progress` (the JSON API) answers a key still being stored with an
     InProgressError instead of waiting for it (PostgreSQL; SQLite writers are serial).
-    `announce` queues the notifications of its log entries in the same transaction
-    (`services.announce.queue_step_notifications`)."""
+    The notifications its log entries call for are queued in the same transaction
+    (`services.announce.queue_step_notifications`): every front door gets them with the
+    submission, and the follow-up run that later publishes its events and delivers finds
+    them queued. `announce=False` leaves them to the follow-up (a benchmark of the domain
+    alone, a test that changes the submission before telling anyone)."""
     if actor_id is not None:
         data = as_submitter(data, actor_id)
     key = intake_key_for(intake_key, data, actor_id)

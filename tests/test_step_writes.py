@@ -216,7 +216,7 @@ def test_a_submission_and_its_decisions_each_send_at_most_ten_statements(
     assert len(advanced) <= (11 if announce else 10), advanced
     assert len(advanced) + len(finished) <= 20
     with session_scope(people) as session:
-        told = session.exec(select(func.count()).select_from(Notification)).one()
+        told = session.exec(select(func.count()).where(Notification.submission_id == sid)).one()
         assert (told > 0) == announce
         assert audit.verify(session).ok
 
