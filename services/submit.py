@@ -262,8 +262,8 @@ def _store(
 
 
 def _new_ids(session: Session, wanted: Mapping[type[SQLModel], int]) -> list[list[int]]:
-    """Ids for `count` new rows of each model, in one statement, taken before inserting so
-    rows can refer to each other."""
+    """Ids for new rows, as many of each model as `wanted` says, in one statement, taken
+    before inserting so rows can refer to each other."""
     tables = [model.__table__ for model in wanted]  # type: ignore[attr-defined]
     counts = list(wanted.values())
     if not any(counts):
