@@ -4,9 +4,10 @@ service has written something — `after_commit`.
 Two modes (`DFR_FLOW_MODE`):
 
 - **deployments** — production. The caller's change is written by a service in the caller
-  (one transaction), then a `follow-up/follow-up` flow run is requested on the work pool; a
-  worker announces what the log recorded (notifications queued, Prefect events) and delivers.
-  Nobody waits for a worker.
+  (one transaction; a submission or a decision queues its notifications in it too), then a
+  `follow-up/follow-up` flow run is requested on the work pool; a worker announces what the
+  log recorded (the notifications no step queued, Prefect events) and delivers. Nobody waits
+  for a worker.
 - **in-process** — embedded. The `advance` and `deliver` flows run in the caller (as real flow
   runs when a Prefect API is configured), delivery included unless the caller says otherwise.
 
@@ -142,8 +143,10 @@ def after_commit(submission_ids: Iterable[int], *, deliver: bool = True) -> dict
     events) and delivers, and this returns None at once. In-process the `advance` flow
     announces each submission here and, unless `deliver=False`, the `deliver` flow sends what is
     pending; the delivery report is returned. Safe to call twice: nothing is announced or sent
-    twice. If it fails, nothing is lost: the log entries stay unannounced and the
-    notifications pending, and the next follow-up run or the reminder sweep picks them up."""
+    twice (a submission's or a decision's notifications, queued in its own transaction, are
+    found by their keys and not queued again). If it fails, nothing is lost: the log entries
+    stay unannounced and the notifications pending, and the next follow-up run or the
+    reminder sweep picks them up."""
     from flows.advance import advance
     from flows.deliver import deliver as deliver_flow
 

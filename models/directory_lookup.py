@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from sqlalchemy import literal
 from sqlmodel import Session, col, or_, select
 
 from models.directory import Delegation, Directorate, Person, RoleAssignment
@@ -25,6 +26,7 @@ class DirectoryLookup:
         self.session = session
         self._dgs: dict[str, Directorate | None] = {}
         self._people: dict[str, Person | None] = {}
+        self._person_rows: dict[str, tuple[str, str, str | None, str]] = {}
         self._holders: dict[tuple[str, str], list[str]] = {}
         self._roles: dict[str, list[HeldRole]] = {}
         self._cover: dict[tuple[str, date], str] = {}
@@ -36,12 +38,57 @@ class DirectoryLookup:
 
     def person(self, person_id: str) -> Person | None:
         if person_id not in self._people:
-            self._people[person_id] = self.session.get(Person, person_id)
+            row = self._person_rows.get(person_id)
+            self._people[person_id] = (
+                Person(
+                    id=person_id, name=row[0], email=row[1], slack_user_id=row[2], language=row[3]
+                )
+                if row is not None
+                else self.session.get(Person, person_id)
+            )
         return self._people[person_id]
+
+    def submitting(self, person_id: str, dg_code: str) -> None:
+        """Read a DG, a person and the roles they hold, those not read yet, in one query
+        (`directorate`, `person` and `roles_of` then have them): what submitting checks."""
+        if dg_code in self._dgs and person_id in self._people and person_id in self._roles:
+            return
+        anchor = select(literal(1).label("one")).subquery("anchor")
+        rows = self.session.exec(
+            select(Directorate, Person, RoleAssignment)
+            .select_from(anchor)
+            .outerjoin(Directorate, col(Directorate.code) == dg_code)
+            .outerjoin(Person, col(Person.id) == person_id)
+            .outerjoin(RoleAssignment, col(RoleAssignment.person_id) == col(Person.id))
+            .order_by(col(RoleAssignment.id))
+        ).all()
+        self._dgs.setdefault(dg_code, rows[0][0])
+        self._people.setdefault(person_id, rows[0][1])
+        self._roles.setdefault(
+            person_id,
+            [HeldRole(r.role, r.dg_code, r.discipline) for _d, _p, r in rows if r is not None],
+        )
+
+    def know_directorate(self, dg: Directorate) -> None:
+        """A DG the caller read along with something else."""
+        self._dgs.setdefault(dg.code, dg)
+
+    def know_people(self, people: Iterable[Person]) -> None:
+        """People the caller read along with something else."""
+        for person in people:
+            self._people.setdefault(person.id, person)
+
+    def know_person_rows(self, rows: dict[str, tuple[str, str, str | None, str]]) -> None:
+        """People the caller read along with something else, as (name, email, Slack user,
+        language) by id: made into `Person`s only if asked for."""
+        for person_id, row in rows.items():
+            self._person_rows.setdefault(person_id, row)
 
     def people(self, person_ids: Iterable[str]) -> None:
         """Read these people, those not read yet, in one query (`person` then has them)."""
-        missing = sorted({p for p in person_ids if p not in self._people})
+        missing = sorted(
+            {p for p in person_ids if p not in self._people and p not in self._person_rows}
+        )
         if not missing:
             return
         found: dict[str, Person] = {}

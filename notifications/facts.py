@@ -1,13 +1,15 @@
 """What the message templates say about submissions: read for a whole queueing run in a few
-queries per 500 submissions (flags, actions, decisions, review tasks), never per log entry;
-each kind of fact only when a message needs it."""
+queries per 500 submissions (flags with their pinned checklists, actions, decisions, review
+tasks), never per log entry; each kind of fact only when a message needs it, and not at all
+when the step queueing its own entries already has it."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, and_, col, select
 
 from checklists.loader import Registry
 from checklists.standards import every_standard_name
@@ -46,8 +48,7 @@ class TemplateFacts:
         self.base_url = settings.base_url.rstrip("/")
         self._session = session
         self._read: set[str] = set()  # the facts read so far (each on first use)
-        self._pins: dict[tuple[int, int], dict[str, int]] = {}
-        self._raised: dict[tuple[int, int], list[RaisedFlag]] = {}
+        self._raised: dict[tuple[int, int], list[tuple[str, str, int | None]]] = {}
         self._action_rows: dict[int, list[Action]] = {}
         self._decision_at: dict[int, int] = {}  # log seq -> decision id
         self._assignee: dict[int, str | None] = {}  # review task id -> assignee
@@ -67,29 +68,43 @@ class TemplateFacts:
         self._read.add(fact)
         return batches(sorted(self.submissions))
 
-    @property
-    def pins(self) -> dict[tuple[int, int], dict[str, int]]:
-        for ids in self._batches("pins"):
-            for sid, round_, checklist_id, version in self._session.exec(
-                select(
-                    ChecklistAnswers.submission_id,
-                    ChecklistAnswers.round,
-                    ChecklistAnswers.checklist_id,
-                    ChecklistAnswers.checklist_version,
-                ).where(col(ChecklistAnswers.submission_id).in_(ids))
-            ).all():
-                self._pins.setdefault((sid, round_), {})[checklist_id] = version
-        return self._pins
+    def knows_flags(self, flags: list[tuple[str, str, int | None]]) -> None:
+        """The flags of the (one) submission's current round, as the step that raised them
+        knows them: (flag, checklist, pinned version), in the order raised; not read."""
+        (submission,) = self.submissions.values()
+        self._raised[(submission.id or 0, submission.round)] = list(flags)
+        self._read.add("flags")
+
+    def knows_actions(self, actions: list[Action]) -> None:
+        """The (one) submission's conditions, amber actions and obligations, as the step
+        knows them: not read."""
+        (sid,) = self.submissions
+        self._action_rows[sid] = list(actions)
+        self._read.add("actions")
 
     @property
-    def raised(self) -> dict[tuple[int, int], list[RaisedFlag]]:
+    def raised(self) -> dict[tuple[int, int], list[tuple[str, str, int | None]]]:
+        """(flag, checklist, the checklist's pinned version) per submission round, in the
+        order raised: one query for flags and pins."""
+        pinned = and_(
+            col(ChecklistAnswers.submission_id) == col(RaisedFlag.submission_id),
+            col(ChecklistAnswers.round) == col(RaisedFlag.round),
+            col(ChecklistAnswers.checklist_id) == col(RaisedFlag.checklist_id),
+        )
         for ids in self._batches("flags"):
-            for flag in self._session.exec(
-                select(RaisedFlag)
+            for sid, round_, flag_id, checklist_id, version in self._session.execute(
+                sa_select(
+                    col(RaisedFlag.submission_id),
+                    col(RaisedFlag.round),
+                    col(RaisedFlag.flag_id),
+                    col(RaisedFlag.checklist_id),
+                    col(ChecklistAnswers.checklist_version),
+                )
+                .outerjoin(ChecklistAnswers, pinned)
                 .where(col(RaisedFlag.submission_id).in_(ids))
                 .order_by(col(RaisedFlag.id))
             ).all():
-                self._raised.setdefault((flag.submission_id, flag.round), []).append(flag)
+                self._raised.setdefault((sid, round_), []).append((flag_id, checklist_id, version))
         return self._raised
 
     @property
@@ -213,18 +228,13 @@ class TemplateFacts:
         return self.standard_names[language].get(standard_id, standard_id)
 
     def _flag_texts(self, submission: Submission, language: str) -> list[str]:
-        key = (submission.id or 0, submission.round)
-        pinned = self.pins.get(key, {})
         texts = []
-        for flag in self.raised.get(key, []):
-            version = pinned.get(flag.checklist_id)
-            checklist = (
-                self.registry.get(flag.checklist_id, version) if version is not None else None
-            )
-            found = (
-                [f for f in checklist.definition.flags if f.id == flag.flag_id] if checklist else []
-            )
-            texts.append(found[0].text.get(language) if found else flag.flag_id)
+        for flag_id, checklist_id, version in self.raised.get(
+            (submission.id or 0, submission.round), []
+        ):
+            checklist = self.registry.get(checklist_id, version) if version is not None else None
+            found = [f for f in checklist.definition.flags if f.id == flag_id] if checklist else []
+            texts.append(found[0].text.get(language) if found else flag_id)
         return texts
 
     def _actions(

@@ -56,6 +56,12 @@ def queue_for_submissions(
             (s.id or 0, s)
             for s in session.exec(select(Submission).where(col(Submission.id).in_(batch))).all()
         )
+        # The entries before the keys: a step queues its own notifications as it commits
+        # its entries, so keys read after the entries include those of every entry read
+        # (on PostgreSQL each statement sees what has committed by then).
+        entries += session.exec(
+            select(LogEntry).where(col(LogEntry.submission_id).in_(batch))
+        ).all()
         existing.update(
             session.exec(
                 select(Notification.idempotency_key).where(
@@ -63,9 +69,6 @@ def queue_for_submissions(
                 )
             ).all()
         )
-        entries += session.exec(
-            select(LogEntry).where(col(LogEntry.submission_id).in_(batch))
-        ).all()
     facts = TemplateFacts(session, submissions, DirectoryLookup(session), registry, settings)
     return queue_entries(session, entries, facts, settings, existing)
 

@@ -35,6 +35,7 @@ from datetime import date
 
 from sqlalchemy import and_, or_
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from dfr.errors import NotFoundError, PermissionDeniedError
@@ -42,6 +43,7 @@ from dfr.i18n import _
 from dfr.request_id import log_fields
 from models.audit import LogEntry
 from models.directory import Delegation, Directorate, Person, RoleAssignment
+from models.directory_lookup import DirectoryLookup
 from models.lifecycle import Role, Stage
 from models.permissions import HeldRole, decide_refusal, eligible_roles, holds_role
 from models.review import Decision, PanelMember, ReviewTask
@@ -290,18 +292,28 @@ class Decider:
         )
 
 
-def load_decider(session: Session, person_id: str, dg_code: str, on: date) -> Decider:
+def load_decider(
+    session: Session,
+    person_id: str,
+    dg_code: str,
+    on: date,
+    directory: DirectoryLookup | None = None,
+) -> Decider:
     """The person, whom they cover for on `on`, their roles and those people's, and the
-    Digital Leader of `dg_code`: one query (a row per cover and role)."""
+    Digital Leader of `dg_code`: one query (a row per cover and role). `directory`, when
+    given, keeps the person, the DG and its Digital Leader read along (a step that tells
+    people does not read them again)."""
     covering = and_(
         col(Delegation.delegate_id) == col(Person.id),
         col(Delegation.starts_on) <= on,
         col(Delegation.ends_on) >= on,
     )
+    leader = aliased(Person, name="leader")
     rows = session.execute(
         sa_select(
             Person,
-            col(Directorate.digital_leader_id),
+            Directorate,
+            leader,
             col(Delegation.person_id),
             col(RoleAssignment.id),
             col(RoleAssignment.role),
@@ -310,6 +322,7 @@ def load_decider(session: Session, person_id: str, dg_code: str, on: date) -> De
         )
         .select_from(Person)
         .outerjoin(Directorate, col(Directorate.code) == dg_code)
+        .outerjoin(leader, col(leader.id) == col(Directorate.digital_leader_id))
         .outerjoin(Delegation, covering)
         .outerjoin(
             RoleAssignment,
@@ -322,14 +335,19 @@ def load_decider(session: Session, person_id: str, dg_code: str, on: date) -> De
     ).all()
     if not rows:
         return Decider(person_id, None, (), (), None)
-    covers = sorted({r[2] for r in rows if r[2] is not None})
-    roles = {r[3]: HeldRole(r[4], r[5], r[6]) for r in rows if r[3] is not None}
+    person, dg, dg_leader = rows[0][0], rows[0][1], rows[0][2]
+    if directory is not None:
+        directory.know_people([p for p in (person, dg_leader) if p is not None])
+        if dg is not None:
+            directory.know_directorate(dg)
+    covers = sorted({r[3] for r in rows if r[3] is not None})
+    roles = {r[4]: HeldRole(r[5], r[6], r[7]) for r in rows if r[4] is not None}
     return Decider(
         person_id,
-        rows[0][0],
+        person,
         tuple(covers),
         tuple(roles[i] for i in sorted(roles)),
-        rows[0][1],
+        dg.digital_leader_id if dg is not None else None,
     )
 
 

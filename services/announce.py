@@ -19,6 +19,7 @@ from checklists.loader import Registry
 from dfr.settings import Settings
 from models.audit import EventEmission, LogEntry
 from models.directory_lookup import DirectoryLookup
+from models.review import Action
 from models.submission import Submission
 from notifications.facts import TemplateFacts
 from notifications.queue import queue_entries, queue_for_submissions
@@ -51,6 +52,8 @@ def queue_step_notifications(
     *,
     directory: DirectoryLookup | None = None,
     decision_at: dict[int, int] | None = None,
+    flags: list[tuple[str, str, int | None]] | None = None,
+    actions: list[Action] | None = None,
 ) -> int:
     """In the step's own transaction, add the notification rows the log entries it just
     appended call for; return how many. Rows are persisted with their idempotency keys
@@ -59,7 +62,10 @@ def queue_step_notifications(
     commits, and every key starts with its entry's (new) seq; the follow-up run that later
     reaches the same entries finds their keys and adds nothing. `directory`: the step's
     lookup (people and DGs it read are not read again); `decision_at`: the step's decision
-    (log seq -> id)."""
+    (log seq -> id); `flags`: the submission's flags this round, when the step knows them
+    ((flag, checklist, pinned version), in the order raised); `actions`: its conditions,
+    amber actions and obligations, when the step knows them. What the step knows is not
+    read again."""
     facts = TemplateFacts(
         session,
         {submission.id or 0: submission},
@@ -69,6 +75,10 @@ def queue_step_notifications(
     )
     if decision_at is not None:
         facts.knows_decisions(decision_at)
+    if flags is not None:
+        facts.knows_flags(flags)
+    if actions is not None:
+        facts.knows_actions(actions)
     return queue_entries(session, entries, facts, settings)
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, func, literal, union_all
+from sqlalchemy import Date, String, bindparam, func, literal, union_all
 from sqlmodel import Session, col, or_, select
 
-from models.directory import Delegation, RoleAssignment
+from models.directory import Delegation, Person, RoleAssignment
 from models.directory_lookup import DirectoryLookup
 from models.lifecycle import Role, Stage
 from models.permissions import eligible_roles
@@ -34,13 +35,35 @@ def read_candidates(
     workload: Workload,
 ) -> None:
     """Read, in one query, who holds the roles `stage` needs in `dg_code` (the DG's Digital
-    Leader, named by the DG, included), how many open reviews each has and who covers for
-    each on `on`, into `directory` and `workload`."""
+    Leader, named by the DG, included), each person's row, how many open reviews each has and
+    who covers for each on `on`, into `directory` and `workload`."""
     eligible = eligible_roles(stage, scrutiny)
     roles = [
         r for r in eligible if r != Role.DIGITAL_LEADER and not directory.knows_holders(r, dg_code)
     ]
     leader = directory.leader(dg_code) if Role.DIGITAL_LEADER in eligible else None
+    with_leader = leader is not None and not directory.knows_cover(leader, on)
+    if not roles and not with_leader:
+        return
+    query = _candidates_query(tuple(r.value for r in roles), with_leader)
+    params = {"dg_code": dg_code, "on": on, "leader": leader}
+    rows: list[Any] = list(session.execute(query, params).all())
+    holders: dict[Role, list[str]] = {r: [] for r in roles}
+    for role, person_id, *_rest in rows:
+        if role:
+            holders[Role(role)].append(person_id)
+    directory.remember(dg_code, on, holders, {r[1]: r[3] or r[1] for r in rows})
+    # The people themselves, read along: whoever is assigned is told, by name.
+    directory.know_person_rows({r[4]: (r[5], r[6], r[7], r[8]) for r in rows if r[4] is not None})
+    workload.seed({r[1]: r[2] for r in rows})
+
+
+@lru_cache(maxsize=64)
+def _candidates_query(roles: tuple[str, ...], with_leader: bool) -> Any:
+    """`read_candidates`' query for these roles, with or without the DG's Digital Leader,
+    taking `dg_code`, `on` and `leader` as parameters: built once (building it costs more
+    than running it)."""
+    on = bindparam("on", type_=Date)
     parts: list[Any] = []
     if roles:
         parts.append(
@@ -48,29 +71,31 @@ def read_candidates(
                 select(col(RoleAssignment.role), col(RoleAssignment.person_id)),
                 col(RoleAssignment.person_id),
                 on,
-            ).where(
-                col(RoleAssignment.role).in_([r.value for r in roles]),
-                or_(col(RoleAssignment.dg_code).is_(None), RoleAssignment.dg_code == dg_code),
+            )
+            .outerjoin(Person, col(Person.id) == col(RoleAssignment.person_id))
+            .where(
+                col(RoleAssignment.role).in_(roles),
+                or_(
+                    col(RoleAssignment.dg_code).is_(None),
+                    col(RoleAssignment.dg_code) == bindparam("dg_code", type_=String),
+                ),
             )
         )
-    if leader is not None and not directory.knows_cover(leader, on):
-        person = literal(leader, String)
-        parts.append(_with_load_and_cover(select(literal("", String), person), person, on))
-    if not parts:
-        return
-    query: Any = parts[0] if len(parts) == 1 else union_all(*parts)
-    rows: list[Any] = list(session.execute(query).all())
-    holders: dict[Role, list[str]] = {r: [] for r in roles}
-    for role, person_id, _count, _delegate in rows:
-        if role:
-            holders[Role(role)].append(person_id)
-    directory.remember(dg_code, on, holders, {p: d or p for _r, p, _c, d in rows})
-    workload.seed({person_id: count for _r, person_id, count, _d in rows})
+    if with_leader:
+        person = bindparam("leader", type_=String)
+        anchor = select(literal(1).label("one")).subquery("anchor")
+        parts.append(
+            _with_load_and_cover(select(literal("", String), person), person, on)
+            .select_from(anchor)
+            .outerjoin(Person, col(Person.id) == person)
+        )
+    return parts[0] if len(parts) == 1 else union_all(*parts)
 
 
-def _with_load_and_cover(query: Any, person: Any, on: date) -> Any:
-    """`query` with two more columns: `person`'s open reviews, and who covers for them on
-    `on` (the latest delegation running then), or None."""
+def _with_load_and_cover(query: Any, person: Any, on: Any) -> Any:
+    """`query` with more columns: `person`'s open reviews, who covers for them on `on` (the
+    latest delegation running then) or None, and the person's own row (the caller joins
+    `Person` to it)."""
     open_count = (
         select(func.count())
         .where(col(ReviewTask.assignee_id) == person, ReviewTask.status == "open")
@@ -87,7 +112,15 @@ def _with_load_and_cover(query: Any, person: Any, on: date) -> Any:
         .limit(1)
         .scalar_subquery()
     )
-    return query.add_columns(open_count, delegate)
+    return query.add_columns(
+        open_count,
+        delegate,
+        col(Person.id),
+        col(Person.name),
+        col(Person.email),
+        col(Person.slack_user_id),
+        col(Person.language),
+    )
 
 
 def candidates_for(

@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, and_, col, select
 
 from checklists.answers import RATINGS
 from checklists.loader import Registry
@@ -47,7 +48,7 @@ from models.lifecycle import (
 )
 from models.queries import open_obligations
 from models.review import Action, Decision, ReviewTask, StandardRating
-from models.submission import Submission
+from models.submission import RaisedFlag, Submission
 from models.text_limits import within
 from models.working_days import london_today
 from services.access import load_decider
@@ -122,10 +123,15 @@ def _open_task(
 
 
 def _check_actor(
-    session: Session, submission: Submission, task: ReviewTask, actor_id: str, on: date
+    session: Session,
+    submission: Submission,
+    task: ReviewTask,
+    actor_id: str,
+    on: date,
+    directory: DirectoryLookup | None = None,
 ) -> Actor:
     """The actor as a reviewer of the open stage, or the reason they may not decide it."""
-    decider = load_decider(session, actor_id, submission.dg_code, on)
+    decider = load_decider(session, actor_id, submission.dg_code, on, directory)
     refusal = decider.refusal(submission, Stage(task.stage))
     if refusal is None and not decider.holds(task.assignee_id):
         # Probe 3 of issue 12: the stage table names the reviewer; anyone else with the right
@@ -275,6 +281,8 @@ class DecisionPlan:
     reds: list[str]
     ambers: list[str]
     directory: DirectoryLookup  # the directory as this step reads it
+    outstanding: bool  # conditions or amber actions of earlier decisions still outstanding
+    flagged: bool  # the submission's current round raised flags
 
 
 def check_decision(
@@ -314,8 +322,11 @@ def _check_panel_path(session: Session, task: ReviewTask, request: DecisionReque
 def _check_decision(
     session: Session, request: DecisionRequest, registry: Registry, on: date
 ) -> DecisionPlan:
-    submission, outstanding = _locked_with_outstanding(session, request.submission_id)
-    remaining = remaining_tasks(session, submission.id or 0)
+    locked = _locked(session, request.submission_id)
+    submission, outstanding, remaining = locked.submission, locked.outstanding, locked.remaining
+    directory = DirectoryLookup(session)
+    if locked.submitter is not None:
+        directory.know_people([locked.submitter])
     task = _open_task(session, submission, request.stage, remaining)
     rule = STAGES[Stage(task.stage)]
     if request.outcome not in rule.outcomes:
@@ -328,7 +339,7 @@ def _check_decision(
             ),
             field="outcome",
         )
-    actor = _check_actor(session, submission, task, request.actor_id, on)
+    actor = _check_actor(session, submission, task, request.actor_id, on, directory)
     _check_panel_path(session, task, request)
     within(request.rationale, text_limits.RATIONALE, "rationale")
     for standard, assessed in sorted(request.ratings.items()):
@@ -348,13 +359,39 @@ def _check_decision(
     )
     move = apply(submission.state, action, actor)
     return DecisionPlan(
-        submission, task, rule, action, move, later, reds, ambers, DirectoryLookup(session)
+        submission,
+        task,
+        rule,
+        action,
+        move,
+        later,
+        reds,
+        ambers,
+        directory,
+        outstanding,
+        locked.flagged,
     )
 
 
-def _locked_with_outstanding(session: Session, submission_id: int) -> tuple[Submission, bool]:
-    """The submission, row-locked for the rest of the transaction, and whether conditions or
-    amber actions of earlier decisions are still outstanding: one query."""
+@dataclass(frozen=True)
+class _Locked:
+    submission: Submission
+    outstanding: bool  # conditions or amber actions of earlier decisions still outstanding
+    flagged: bool  # its current round raised flags
+    submitter: Person | None
+    remaining: list[ReviewTask]  # its open and pending reviews, in route order
+
+
+def _locked(session: Session, submission_id: int) -> _Locked:
+    """The submission, row-locked for the rest of the transaction, with what a decision on
+    it needs: whether conditions or amber actions of earlier decisions are still
+    outstanding, whether it has flags, its submitter, and its open and pending reviews.
+
+    On SQLite one query (a row per review): a writer holds the database's write lock from
+    its first statement, so what it reads is current. On PostgreSQL the reviews are read by a
+    second query once the lock is held: a query that waited for the lock sees the locked row
+    as it is now but rows joined to it as they were when it started, so a review another
+    decision has just closed would still look open."""
     outstanding = (
         select(Action.id)
         .where(
@@ -364,15 +401,45 @@ def _locked_with_outstanding(session: Session, submission_id: int) -> tuple[Subm
         )
         .exists()
     )
-    found = session.exec(
-        select(Submission, outstanding)
-        .where(Submission.id == submission_id)
+    flagged = (
+        select(RaisedFlag.id)
+        .where(
+            col(RaisedFlag.submission_id) == col(Submission.id),
+            col(RaisedFlag.round) == col(Submission.round),
+        )
+        .exists()
+    )
+    query = (
+        sa_select(Submission, outstanding, flagged, Person)
+        .outerjoin(Person, col(Person.id) == col(Submission.submitter_id))
+        .where(col(Submission.id) == submission_id)
         .with_for_update(of=Submission)
         .execution_options(populate_existing=True)
-    ).one_or_none()
-    if found is None:
-        return locked_submission(session, submission_id), False  # raises: no such submission
-    return found[0], bool(found[1])
+    )
+    together = session.get_bind().dialect.name == "sqlite"
+    if together:
+        remaining = and_(
+            col(ReviewTask.submission_id) == col(Submission.id),
+            col(ReviewTask.status).in_(("open", "pending")),
+        )
+        query = (
+            query.add_columns(ReviewTask)
+            .outerjoin(ReviewTask, remaining)
+            .order_by(col(ReviewTask.position))
+        )
+    rows = session.execute(query).all()
+    if not rows:
+        locked_submission(session, submission_id)  # raises: no such submission
+    first = rows[0]
+    return _Locked(
+        first[0],
+        bool(first[1]),
+        bool(first[2]),
+        first[3],
+        [row[4] for row in rows if row[4] is not None]
+        if together
+        else remaining_tasks(session, submission_id),
+    )
 
 
 def apply_decision(
@@ -467,17 +534,23 @@ def record_decision(
     registry: Registry,
     on: date | None = None,
     *,
-    announce: bool = False,
+    announce: bool = True,
 ) -> Decision:
-    """Write the decision and its consequences, or raise and change nothing. With
-    `announce`, the notifications its log entries call for are queued in the same
-    transaction (`services.announce.queue_step_notifications`)."""
+    """Write the decision and its consequences, or raise and change nothing. The
+    notifications its log entries call for are queued in the same transaction
+    (`services.announce.queue_step_notifications`), for every front door alike; the
+    follow-up run publishes its events and delivers. `announce=False` leaves them to the
+    follow-up."""
     on = on or london_today()
     plan = check_decision(session, request, registry, on)
     decision, logged = _apply(session, request, plan, on)
     if announce:
         from services.announce import queue_step_notifications  # templates: only if asked
 
+        # A decision that sets no conditions or amber actions, on a submission with none
+        # outstanding, has none to tell anyone about; one on a submission without flags has
+        # no flags to list: nothing to read for them.
+        sets_actions = bool(request.conditions or plan.ambers or plan.outstanding)
         queue_step_notifications(
             session,
             logged,
@@ -486,6 +559,8 @@ def record_decision(
             get_settings(),
             directory=plan.directory,
             decision_at={decision.log_seq: decision.id or 0},
+            flags=None if plan.flagged else [],
+            actions=None if sets_actions else [],
         )
     return decision
 

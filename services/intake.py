@@ -147,6 +147,7 @@ def plan_submission(
     on = on or london_today()
     directory = directory or DirectoryLookup(session)
     parsed = parse_submission(data)
+    directory.submitting(parsed.submitter, parsed.dg)
     dg = directory.directorate(parsed.dg)
     if dg is None:
         raise NotFoundError(

@@ -12,9 +12,13 @@ from sqlmodel import select
 
 import flows.start
 import services.describe
+from checklists.loader import registry
+from dfr.settings import get_settings
 from models.db import engine_for, session_scope
+from models.notification import Notification
 from models.review import Decision
 from models.submission import Submission
+from services.announce import queue_notifications
 from tests.test_cli import (
     EXAMPLES,
     counts,
@@ -172,3 +176,20 @@ def test_submit_says_how_telling_people_went_and_slack_errors_stay_off_the_scree
     assert "Notifications:" in out  # said, in its own words
     assert "Failed to send a request to Slack" not in out + err  # the library's own line
     assert "Traceback" not in out + err
+
+
+def test_a_decision_recorded_while_telling_people_fails_has_its_messages_queued_with_it(
+    submitted, capsys, follow_up_broken
+):
+    """The submitter's message about the decision is stored with the decision, so a follow-up
+    that cannot start loses nothing; the one that runs later queues nothing twice."""
+    code, _out, err = dfr(capsys, *decide_args())
+    assert code == 0, err
+    with session_scope(engine_for(submitted)) as session:
+        told = session.exec(
+            select(Notification.recipient_id, Notification.status).where(
+                Notification.message == "decision_recorded"
+            )
+        ).all()
+        assert (submitter_of(EXAMPLE), "pending") in told
+        assert queue_notifications(session, [1], registry(), get_settings()) == 0

@@ -20,8 +20,9 @@ from models.db import session_scope
 from models.notification import Notification
 from notifications.delivery import build_channels, claim, deliver_until_settled, retry_failed
 from notifications.queue import queue_for_submission
+from services.submit import submit
 from tests.conftest import ROOT
-from tests.factories import SERVICE, decide, load_people, make_submission
+from tests.factories import SERVICE, decide, load_people, make_submission, submission_data
 
 
 @pytest.fixture
@@ -136,7 +137,8 @@ def test_a_title_that_looks_like_markdown_reads_as_typed_and_makes_no_link(
         "Pay *now* at [our site](https://evil.example) <b>x</b> & co_op #1 - listed --- "
         "1. numbered \ue0009\ue001"
     )
-    sid = make_submission(wired, checklist_registry)
+    with session_scope(wired) as session:  # told once the title is changed, below
+        sid = submit(session, submission_data(), checklist_registry, announce=False).submission_id
     with session_scope(wired) as session:
         submission = session.get(Submission, sid)
         submission.title_en = title

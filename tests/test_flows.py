@@ -119,24 +119,29 @@ def test_the_daily_sweep_tells_people_what_a_failed_follow_up_left_untold(
     engine, outbox, checklist_registry
 ):
     """A decision committed while telling people failed (the workers or the Prefect API
-    down): the next sweep announces it, and the submitter hears of it, once."""
+    down): its notifications were queued with it, but nobody has been told and Prefect has
+    not heard of it; the next sweep announces it, and the submitter hears of it, once."""
     sid = asyncio.run(intake(data=submission_data(), intake_key="key-sweep"))
     decide(engine, checklist_registry, sid, "digital_options_review", "approve", "dl.est")
-    with session_scope(engine) as session:  # nothing has told anyone of the decision yet
-        assert not session.exec(
-            select(Notification).where(Notification.message == "decision_recorded")
-        ).all()
+
+    def told() -> list[tuple[str | None, str]]:
+        with session_scope(engine) as session:
+            return list(
+                session.exec(
+                    select(Notification.recipient_id, Notification.status).where(
+                        Notification.message == "decision_recorded",
+                        Notification.submission_id == sid,
+                    )
+                ).all()
+            )
+
+    assert ("policy.est", "pending") in told()  # queued with the decision, not yet sent
     result = asyncio.run(remind())
     assert result["caught_up"] >= 1
-    with session_scope(engine) as session:
-        told = session.exec(
-            select(Notification.recipient_id).where(
-                Notification.message == "decision_recorded", Notification.submission_id == sid
-            )
-        ).all()
-    assert "policy.est" in told
+    assert [status for person, status in told() if person == "policy.est"] == ["delivered"]
     again = asyncio.run(remind())
     assert again["caught_up"] == 0
+    assert [status for person, status in told() if person == "policy.est"] == ["delivered"]
 
 
 def test_the_daily_sweep_chases_a_late_register_return_once(engine, outbox):
