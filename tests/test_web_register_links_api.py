@@ -90,7 +90,7 @@ def test_the_coe_lists_accepts_and_dismisses_proposals(site: Site):
 def test_a_submission_posted_as_json_names_its_service_or_is_refused(site: Site):
     from sqlalchemy import func
 
-    from checklists.loader import read_yaml
+    from checklists.yaml_files import read_yaml
     from models.submission import Submission
 
     def policy_document(title: str, service: str) -> dict:
