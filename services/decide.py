@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, and_, col, select
+from sqlmodel import Session, and_, col, select, true
 
 from checklists.answers import RATINGS
 from checklists.loader import Registry
@@ -48,7 +48,7 @@ from models.lifecycle import (
 )
 from models.queries import open_obligations
 from models.review import Action, Decision, ReviewTask, StandardRating
-from models.submission import RaisedFlag, Submission
+from models.submission import ChecklistAnswers, RaisedFlag, Submission
 from models.text_limits import within
 from models.working_days import london_today
 from services.access import load_decider
@@ -283,6 +283,7 @@ class DecisionPlan:
     directory: DirectoryLookup  # the directory as this step reads it
     outstanding: bool  # conditions or amber actions of earlier decisions still outstanding
     flagged: bool  # the submission's current round raised flags
+    builds_service: bool  # its current round's answers say it builds a new service
 
 
 def check_decision(
@@ -370,6 +371,7 @@ def _check_decision(
         directory,
         outstanding,
         locked.flagged,
+        locked.builds_service,
     )
 
 
@@ -379,6 +381,7 @@ class _Locked:
     outstanding: bool  # conditions or amber actions of earlier decisions still outstanding
     flagged: bool  # its current round raised flags
     submitter: Person | None
+    builds_service: bool  # its current round's answers say it builds a new service
     remaining: list[ReviewTask]  # its open and pending reviews, in route order
 
 
@@ -409,8 +412,20 @@ def _locked(session: Session, submission_id: int) -> _Locked:
         )
         .exists()
     )
+    # Whether its current round answered that it builds a new service (a register proposal
+    # once approved): asked here so a decision on anything else reads nothing more for it.
+    builds = (
+        select(ChecklistAnswers.id)
+        .where(
+            col(ChecklistAnswers.submission_id) == col(Submission.id),
+            col(ChecklistAnswers.round) == col(Submission.round),
+            col(ChecklistAnswers.checklist_id) == "digital_options",
+            ChecklistAnswers.__table__.c.answers["builds_service"].as_boolean() == true(),  # type: ignore[attr-defined]
+        )
+        .exists()
+    )
     query = (
-        sa_select(Submission, outstanding, flagged, Person)
+        sa_select(Submission, outstanding, flagged, Person, builds)
         .outerjoin(Person, col(Person.id) == col(Submission.submitter_id))
         .where(col(Submission.id) == submission_id)
         .with_for_update(of=Submission)
@@ -436,7 +451,8 @@ def _locked(session: Session, submission_id: int) -> _Locked:
         bool(first[1]),
         bool(first[2]),
         first[3],
-        [row[4] for row in rows if row[4] is not None]
+        bool(first[4]),
+        [row[5] for row in rows if row[5] is not None]
         if together
         else remaining_tasks(session, submission_id),
     )
@@ -505,7 +521,8 @@ def _apply(
                 {"state": move.target.value},
             )
         )
-        proposed = proposal_entry(session, submission)  # approved for a new service: the CoE
+        # approved for a new service: a proposal for the CoE
+        proposed = proposal_entry(session, submission) if plan.builds_service else None
         if proposed is not None:
             entries.append(proposed)
     logged = audit.append_many(session, entries, at=now)

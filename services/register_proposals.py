@@ -97,13 +97,16 @@ def _pending(session: Session, submission_id: int | None = None) -> list[Proposa
     )
     if submission_id is not None:
         query = query.where(Submission.id == submission_id)
+    rows = session.exec(query.order_by(col(Submission.id))).all()
+    building = [(s, a) for s, a in rows if a.answers.get("builds_service") is True]
+    if not building:  # the slugs taken are read only when there is a slug to choose
+        return []
     taken = set(session.exec(select(Service.slug)).all())
     found = []
-    for submission, answers in session.exec(query.order_by(col(Submission.id))).all():
-        if answers.answers.get("builds_service") is True:
-            entry = _entry(submission, answers.answers, taken)
-            taken.add(entry["slug"])
-            found.append(Proposal(submission, entry))
+    for submission, answers in building:
+        entry = _entry(submission, answers.answers, taken)
+        taken.add(entry["slug"])
+        found.append(Proposal(submission, entry))
     return found
 
 

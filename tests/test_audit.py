@@ -129,7 +129,9 @@ def test_edited_answers_are_detected(logged):
 
 def truncate(engine, keep: int) -> None:
     """What someone with write access to the database (and no key) can do: delete the newest
-    entries and point the head at the new last one, so that the chain itself still fits."""
+    entries, and the messages queued for them (which name them), and point the head at the new
+    last one, so that the chain itself still fits."""
+    run_sql(engine, "DELETE FROM notification WHERE log_seq > :k", k=keep)
     run_sql(engine, "DELETE FROM decision_log WHERE seq > :k", k=keep)
     run_sql(
         engine,
