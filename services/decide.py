@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, and_, col, select, true
+from sqlmodel import Session, and_, col, select
 
 from checklists.answers import RATINGS
 from checklists.loader import Registry
@@ -48,13 +48,13 @@ from models.lifecycle import (
 )
 from models.queries import open_obligations
 from models.review import Action, Decision, ReviewTask, StandardRating
-from models.submission import ChecklistAnswers, RaisedFlag, Submission
+from models.submission import RaisedFlag, Submission
 from models.text_limits import within
 from models.working_days import london_today
 from services.access import load_decider
 from services.intake import locked_submission
 from services.refusals import REFUSALS, log_refusal
-from services.register_proposals import proposal_entry
+from services.register_proposals import builds_new_service, proposal_entry
 from services.stages import cancel_open_actions, cancel_remaining, open_task, remaining_tasks
 
 log = logging.getLogger("dfr.services.decide")
@@ -412,18 +412,7 @@ def _locked(session: Session, submission_id: int) -> _Locked:
         )
         .exists()
     )
-    # Whether its current round answered that it builds a new service (a register proposal
-    # once approved): asked here so a decision on anything else reads nothing more for it.
-    builds = (
-        select(ChecklistAnswers.id)
-        .where(
-            col(ChecklistAnswers.submission_id) == col(Submission.id),
-            col(ChecklistAnswers.round) == col(Submission.round),
-            col(ChecklistAnswers.checklist_id) == "digital_options",
-            ChecklistAnswers.__table__.c.answers["builds_service"].as_boolean() == true(),  # type: ignore[attr-defined]
-        )
-        .exists()
-    )
+    builds = builds_new_service()  # then the decision looks for a register proposal
     query = (
         sa_select(Submission, outstanding, flagged, Person, builds)
         .outerjoin(Person, col(Person.id) == col(Submission.submitter_id))

@@ -16,8 +16,10 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import cast
 
-from sqlmodel import Session, col, select
+from sqlalchemy import ColumnElement, Exists
+from sqlmodel import Session, col, select, true
 
 from dfr.errors import NotFoundError, ValidationError
 from dfr.i18n import _
@@ -80,17 +82,36 @@ def _entry(
     }
 
 
+def _options_answers() -> ColumnElement[bool]:
+    """For a query on Submission: its current round's answers to the digital-options
+    checklist."""
+    return (
+        (col(ChecklistAnswers.submission_id) == col(Submission.id))
+        & (col(ChecklistAnswers.round) == col(Submission.round))
+        & (col(ChecklistAnswers.checklist_id) == "digital_options")
+    )
+
+
+def _builds_service() -> ColumnElement[bool]:
+    """The answer that makes an approved submission a proposal: it builds a new service."""
+    answers = ChecklistAnswers.__table__.c.answers  # type: ignore[attr-defined]
+    return cast("ColumnElement[bool]", answers["builds_service"].as_boolean() == true())
+
+
+def builds_new_service() -> Exists:
+    """For a query on Submission: whether its current round's answers say it builds a new
+    service (a proposal once approved), so that a decision can ask it with what it reads
+    anyway and look for a proposal only when it does."""
+    return select(ChecklistAnswers.id).where(_options_answers(), _builds_service()).exists()
+
+
 def _pending(session: Session, submission_id: int | None = None) -> list[Proposal]:
     settled = select(ServiceLink.submission_id).where(
         (col(ServiceLink.kind) == CHANGES) | col(ServiceLink.service_id).is_not(None)
     )
-    query = select(Submission, ChecklistAnswers).join(
-        ChecklistAnswers,
-        (col(ChecklistAnswers.submission_id) == col(Submission.id))
-        & (col(ChecklistAnswers.round) == col(Submission.round))
-        & (col(ChecklistAnswers.checklist_id) == "digital_options"),
-    )
+    query = select(Submission, ChecklistAnswers).join(ChecklistAnswers, _options_answers())
     query = query.where(
+        _builds_service(),
         col(Submission.state).in_(APPROVED),
         col(Submission.id).not_in(settled),
         col(Submission.id).not_in(select(ProposalDismissal.submission_id)),
@@ -98,12 +119,11 @@ def _pending(session: Session, submission_id: int | None = None) -> list[Proposa
     if submission_id is not None:
         query = query.where(Submission.id == submission_id)
     rows = session.exec(query.order_by(col(Submission.id))).all()
-    building = [(s, a) for s, a in rows if a.answers.get("builds_service") is True]
-    if not building:  # the slugs taken are read only when there is a slug to choose
+    if not rows:  # the slugs taken are read only when there is a slug to choose
         return []
     taken = set(session.exec(select(Service.slug)).all())
     found = []
-    for submission, answers in building:
+    for submission, answers in rows:
         entry = _entry(submission, answers.answers, taken)
         taken.add(entry["slug"])
         found.append(Proposal(submission, entry))
