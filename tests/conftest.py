@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 from checklists.loader import Registry, registry
 from dfr.i18n import set_language
 from dfr.settings import get_settings
+from harness.fakes.slack import TOKEN, FakeSlack, FakeSlackServer
+from harness.fakes.smtp import Mailbox, SmtpServer
 from models.db import dispose_engine, engine_for, make_engine
 from models.migrate import upgrade
 from models.tables import load_every_table
@@ -231,3 +233,41 @@ def submitted(initialised: str, capsys: pytest.CaptureFixture[str]) -> str:
     assert main(["submit", str(example)]) == 0, capsys.readouterr().err
     capsys.readouterr()
     return initialised
+
+
+# -- notifications through a real local SMTP server and a fake Slack Web API over HTTP ----------
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    state = FakeSlack(users={"U0POLEST", "U0DLEST", "U0CMEST"}, channels={"C0EST0001"})
+    with FakeSlackServer(state) as running:
+        yield running
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    with SmtpServer(Mailbox()) as box:
+        yield box
+
+
+def wire_notifications(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    slack: FakeSlack,
+    mailbox: Mailbox,
+    **more: str,
+) -> None:
+    """Settings that send notifications to `slack` and `mailbox` (and the outbox under
+    `tmp_path`), retrying at once; `more` adds DFR_ settings."""
+    for key, value in {
+        "DFR_SLACK_TOKEN": TOKEN,
+        "DFR_SLACK_API_URL": slack.url,
+        "DFR_SMTP_HOST": "127.0.0.1",
+        "DFR_SMTP_PORT": str(mailbox.port),
+        "DFR_NOTIFY_BACKOFF_SECONDS": "0.01",
+        **more,
+        "DFR_OUTBOX_DIR": str(tmp_path / "outbox"),
+    }.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()

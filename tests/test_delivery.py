@@ -14,44 +14,26 @@ import pytest
 from sqlmodel import select
 
 from dfr.settings import get_settings
-from harness.fakes.slack import TOKEN, FakeSlack, FakeSlackServer, Fault
-from harness.fakes.smtp import Mailbox, SmtpServer
+from harness.fakes.slack import TOKEN, Fault
 from models.db import session_scope
 from models.notification import Notification
 from notifications.delivery import build_channels, claim, deliver_until_settled, retry_failed
 from notifications.queue import queue_for_submission
 from services.submit import submit
-from tests.conftest import ROOT
+from tests.conftest import ROOT, wire_notifications
 from tests.factories import SERVICE, decide, load_people, make_submission, submission_data
 
 
 @pytest.fixture
-def slack():
-    state = FakeSlack(users={"U0POLEST", "U0DLEST", "U0CMEST"}, channels={"C0EST0001"})
-    with FakeSlackServer(state) as running:
-        yield running
-
-
-@pytest.fixture
-def mailbox():
-    with SmtpServer(Mailbox()) as box:
-        yield box
-
-
-@pytest.fixture
 def wired(engine, slack, mailbox, monkeypatch, tmp_path):
-    for key, value in {
-        "DFR_SLACK_TOKEN": TOKEN,
-        "DFR_SLACK_API_URL": slack.url,
-        "DFR_SMTP_HOST": "127.0.0.1",
-        "DFR_SMTP_PORT": str(mailbox.port),
-        "DFR_NOTIFY_BACKOFF_SECONDS": "0.01",
-        "DFR_NOTIFY_MAX_ATTEMPTS": "3",
-        "DFR_NOTIFY_LEASE_SECONDS": "0.5",
-        "DFR_OUTBOX_DIR": str(tmp_path / "outbox"),
-    }.items():
-        monkeypatch.setenv(key, value)
-    get_settings.cache_clear()
+    wire_notifications(
+        monkeypatch,
+        tmp_path,
+        slack,
+        mailbox,
+        DFR_NOTIFY_MAX_ATTEMPTS="3",
+        DFR_NOTIFY_LEASE_SECONDS="0.5",
+    )
     load_people(engine)
     return engine
 

@@ -10,8 +10,6 @@ import pytest
 from sqlmodel import col, select
 
 from dfr.settings import get_settings
-from harness.fakes.slack import TOKEN, FakeSlack, FakeSlackServer
-from harness.fakes.smtp import Mailbox, SmtpServer
 from models.audit import LogEntry
 from models.db import session_scope
 from models.notification import Notification
@@ -19,6 +17,7 @@ from notifications.delivery import build_channels, deliver_until_settled
 from notifications.queue import queue_for_submission
 from services.register import save_service
 from services.submit import submit
+from tests.conftest import wire_notifications
 from tests.cross_language import Sources
 from tests.factories import IN_DISCOVERY, decide, load_people, make_submission, submission_data
 from tests.register_data import SERVICE
@@ -27,30 +26,8 @@ COE_MAIL = "c@example.org"  # coe.one: no language recorded, no Slack id
 
 
 @pytest.fixture
-def slack():
-    state = FakeSlack(users={"U0POLEST", "U0DLEST", "U0CMEST"}, channels={"C0EST0001"})
-    with FakeSlackServer(state) as running:
-        yield running
-
-
-@pytest.fixture
-def mailbox():
-    with SmtpServer(Mailbox()) as box:
-        yield box
-
-
-@pytest.fixture
 def wired(engine, slack, mailbox, monkeypatch, tmp_path):
-    for key, value in {
-        "DFR_SLACK_TOKEN": TOKEN,
-        "DFR_SLACK_API_URL": slack.url,
-        "DFR_SMTP_HOST": "127.0.0.1",
-        "DFR_SMTP_PORT": str(mailbox.port),
-        "DFR_NOTIFY_BACKOFF_SECONDS": "0.01",
-        "DFR_OUTBOX_DIR": str(tmp_path / "outbox"),
-    }.items():
-        monkeypatch.setenv(key, value)
-    get_settings.cache_clear()
+    wire_notifications(monkeypatch, tmp_path, slack, mailbox)
     load_people(engine)
     return engine
 
