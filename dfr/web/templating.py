@@ -69,6 +69,9 @@ def make_environment() -> Environment:
             ]
         ),
         autoescape=True,
+        # The templates ship with the package and never change under a running server: no
+        # stat() of every template a page uses, on every request, to see whether it did.
+        auto_reload=False,
         trim_blocks=True,
         lstrip_blocks=True,
     )
