@@ -16,6 +16,7 @@ from dfr.i18n import _, _n, get_language, gettext
 from dfr.markdown import markdown_to_govuk_html, markdown_to_html
 from dfr.web.forms import FormErrors
 from dfr.web.sessions import browser_session
+from dfr.web.task_rows import task_rows
 from models.published_report import marked
 
 
@@ -75,7 +76,15 @@ def make_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(_=_, _n=_n, label=_label, in_language=gettext)
+    env.globals.update(
+        _=_,
+        _n=_n,
+        label=_label,
+        in_language=gettext,
+        task_rows=lambda rows, names, show_assignee=False: task_rows(
+            rows, names, get_language(), show_assignee
+        ),
+    )
     env.filters.update(
         long_date=long_date,
         long_date_in=dates.long_date,
