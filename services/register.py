@@ -30,7 +30,7 @@ from models.service_register import (
     TransactionType,
     utcnow,
 )
-from services.access import load_actor
+from services.access import load_actor, log_privacy_refusal
 from services.register_csv import Problems, read_rows
 
 # The transaction types of the UK's Transactions Explorer, as the register starts with them;
@@ -261,14 +261,93 @@ def import_services(session: Session, text: str, actor_id: str) -> Imported:
     return Imported(added, len(entries) - added, len(checked) - len(entries))
 
 
+def not_on_register(slug: str) -> NotFoundError:
+    """What a person is told of a service that is not on the register (or that is not theirs
+    to see): the same words either way."""
+    return NotFoundError(
+        _("There is no service {slug} on the register.", slug=slug), field="service"
+    )
+
+
 def service_by_slug(session: Session, slug: str) -> Service:
     """The service at this address, or NotFoundError."""
     service = session.exec(select(Service).where(Service.slug == slug)).one_or_none()
     if service is None:
+        raise not_on_register(slug)
+    return service
+
+
+# -- one entry, changed by a register editor ----------------------------------------------
+
+RETIRED = "retired"
+
+
+def entry_cells(service: Service) -> dict[str, str]:
+    """The entry's fields as text, as `check_entry` reads them (what a form shows)."""
+    return {
+        "slug": service.slug,
+        "name_cy": service.name_cy,
+        "name_en": service.name_en,
+        "description_cy": service.description_cy,
+        "description_en": service.description_en,
+        "dg": service.dg_code,
+        "transaction_type": service.transaction_type,
+        "customer_type": service.customer_type,
+        "channels": ";".join(service.channels),
+        "assisted_digital": "yes" if service.assisted_digital else "no",
+        "phase": service.phase,
+        "web_address": service.web_address or "",
+    }
+
+
+def service_to_change(session: Session, actor_id: str, slug: str) -> Service:
+    """Service `slug`, for the CoE or an administrator to change its entry. Anyone else is
+    told there is no such service, in the words used for one not on the register (deny by
+    default); a retired service's entry is kept as it was."""
+    actor = load_actor(session, actor_id)
+    service = session.exec(select(Service).where(Service.slug == slug)).one_or_none()
+    if actor is None or not actor.holds(Role.COE, Role.ADMIN) or service is None:
+        if service is not None:
+            log_privacy_refusal(actor_id, "register service to change", slug)
+        raise not_on_register(slug)
+    if service.phase == RETIRED:
         raise NotFoundError(
-            _("There is no service {slug} on the register.", slug=slug), field="service"
+            _(
+                "The service {slug} is retired: its entry is kept as it was and is not "
+                "changed any more.",
+                slug=slug,
+            ),
+            field="service",
         )
     return service
+
+
+@dataclass(frozen=True)
+class EntryChange:
+    """A register entry after a change: what changed (field → from, to), empty when the
+    fields given were those it had."""
+
+    service: Service
+    changes: dict[str, dict[str, Any]]
+
+
+def change_service(
+    session: Session, slug: str, cells: Mapping[str, str], actor_id: str
+) -> EntryChange:
+    """Change the entry of service `slug` to `cells` (its fields as text, as `check_entry`
+    reads them; its slug and DG stay as they are) and log what changed, as an import does;
+    nothing is logged when nothing changed. Wrong fields are refused (EntryRejectedError,
+    naming each) and nothing is written; see `service_to_change` for who may."""
+    service = service_to_change(session, actor_id, slug)
+    fields, problems = check_entry(
+        {**cells, "slug": service.slug, "dg": service.dg_code}, Vocabulary.read(session)
+    )
+    if problems:
+        raise EntryRejectedError(problems)
+    service, entry = _store(session, fields, actor_id)
+    append_many(session, [entry] if entry else [])
+    session.flush()
+    return EntryChange(service, dict(entry.payload["changes"]) if entry else {})
 
 
 TYPE_CODE = re.compile(r"^[a-z][a-z_]{0,31}$")

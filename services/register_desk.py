@@ -1,6 +1,7 @@
 """The register's working page (not the public register): for the Digital CoE and
 administrators every service and the pending register proposals; for a service owner the
-services they own. Anyone else is told there is no such page."""
+services they own. Anyone else is told there is no such page. And what the form that edits
+one entry shows."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from sqlmodel import Session, col, select
 
 from dfr.errors import NotFoundError
 from dfr.i18n import _
-from models.directory import Person
+from models.directory import Directorate, Person
 from models.lifecycle import Role
 from models.service_register import Service, TransactionType
 from services.access import load_actor
+from services.register import entry_cells, service_to_change
 from services.register_proposals import Proposal, pending_proposals
 
 
@@ -47,3 +49,23 @@ def transaction_type_names(session: Session, language: str) -> dict[str, str]:
     """Every type of transaction's name in `language`, by code, in name order."""
     kinds = session.exec(select(TransactionType)).all()
     return {k.code: k.name(language) for k in sorted(kinds, key=lambda k: k.name(language).lower())}
+
+
+@dataclass(frozen=True)
+class EntryForm:
+    """What the form that edits a service's entry shows: the entry, its fields as text, its
+    DG, and the types of transaction it may name (code → name in the reader's language)."""
+
+    service: Service
+    cells: dict[str, str]
+    dg: Directorate
+    types: dict[str, str]
+
+
+def entry_form(session: Session, actor_id: str, slug: str, language: str) -> EntryForm:
+    """Service `slug`'s entry, for the CoE or an administrator to change; anyone else is told
+    there is no such service (`services.register.service_to_change`)."""
+    service = service_to_change(session, actor_id, slug)
+    dg = session.get(Directorate, service.dg_code)
+    assert dg is not None  # a foreign key
+    return EntryForm(service, entry_cells(service), dg, transaction_type_names(session, language))

@@ -32,6 +32,7 @@ from models.submission import Submission
 from models.working_days import london_today
 from services.access import Actor, load_actor, log_privacy_refusal, may_see, visible_submission
 from services.drafts import open_draft
+from services.register import not_on_register
 
 NEW = "new"  # the choice that says a submission creates a new service
 EVENT_LINKED = "register.submission_linked"
@@ -332,10 +333,7 @@ def service_record(
     if actor is None or service is None or not (editor or service.owner_id == actor.id):
         if service is not None:
             log_privacy_refusal(actor_id, "register service", slug)
-        # The same words as for a service that is not on the register at all.
-        raise NotFoundError(
-            _("There is no service {slug} on the register.", slug=slug), field="service"
-        )
+        raise not_on_register(slug)  # the words for one that is not on the register at all
     today = on or london_today()
     visible = {
         s.id or 0: (link, s)

@@ -326,6 +326,10 @@ def _walk(site: Site, world: World, language: str) -> dict[str, str]:
         coe.post(f"/register/proposals/{proposal}/dismiss", {"reason": ""}), 400
     )
     pages["register service (CoE)"] = _expect(coe.get("/register/services/mytravelpass"))
+    pages["register entry, edit"] = _expect(coe.get("/register/services/mytravelpass/edit"))
+    pages["register entry, refused"] = _expect(
+        coe.post("/register/services/mytravelpass/edit", {"name_en": ""}), 400
+    )
     coe.close()
     team = Browserless(site)
     team.sign_in("iwan.parry", language)

@@ -146,9 +146,7 @@ def test_the_coe_settles_register_proposals(loaded: Site):
         "web_address": "",
     }
     missing_type = welsh.post(f"/register/proposals/{sid}", form)
-    assert missing_type.status_code == 400 and "Rhaid iddo fod yn un o'r rhain" in _page(
-        missing_type
-    )
+    assert missing_type.status_code == 400 and "Dewiswch y math o drafodiad." in _page(missing_type)
     done = welsh.post(f"/register/proposals/{sid}", {**form, "transaction_type": "registration"})
     page = _page(done)
     assert done.url.path == "/register/services/social-care-registration"

@@ -216,6 +216,12 @@ DECLARED: dict[tuple[str, str], Declared] = {
     ("POST", "/register/services/{slug}/owner"): Declared(
         REGISTER_EDITOR, "/register/services/planning-appeal/owner", {"owner": STRANGER}
     ),
+    ("GET", "/register/services/{slug}/edit"): Declared(
+        REGISTER_EDITOR, "/register/services/planning-appeal/edit"
+    ),
+    ("POST", "/register/services/{slug}/edit"): Declared(
+        REGISTER_EDITOR, "/register/services/planning-appeal/edit", {"name_en": "Owned"}
+    ),
     ("GET", "/register/proposals/{submission_id}"): Declared(
         REGISTER_EDITOR, "/register/proposals/{w.in_review}"
     ),

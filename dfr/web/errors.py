@@ -59,10 +59,23 @@ def _title(status: int) -> str:
     return titles.get(status) or _("There is a problem")
 
 
-def problem(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
+def problem(
+    status: int,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    errors: list[dict[str, str]] | None = None,
+) -> JSONResponse:
     """RFC 9457 problem details: `type`, `title`, `status` and `detail` (what was wrong and how
-    to put it right, in the reader's language)."""
-    body = {"type": "about:blank", "title": _title(status), "status": status, "detail": detail}
+    to put it right, in the reader's language); for wrong fields, `errors` (an extension
+    member, as RFC 9457 §3 shows one) lists each: `{"field": …, "detail": …}`."""
+    body: dict[str, object] = {
+        "type": "about:blank",
+        "title": _title(status),
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
     return JSONResponse(
         body,
         status_code=status,

@@ -7,6 +7,7 @@ draft. Each handler parses the form, calls one service and shows the result."""
 from __future__ import annotations
 
 from fastapi import APIRouter
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -22,7 +23,7 @@ from dfr.web.templating import render, render_form
 from models.db import session_scope
 from models.service_links import LINK_KINDS
 from models.service_register import CHANNELS, CUSTOMER_TYPES, PHASES
-from services.register import COLUMNS, EntryRejectedError
+from services.register import COLUMNS, RETIRED, EntryRejectedError
 from services.register_candidates import draft_for_candidate
 from services.register_desk import register_desk, transaction_type_names
 from services.register_owners import set_owner
@@ -38,7 +39,8 @@ from services.service_links import (
 )
 
 router = APIRouter()
-# The entry's fields as the proposal form shows them, in its order (the DG is not shown).
+# The entry's fields as its forms show them (`_register_entry.html`), in their order (the DG
+# is not shown; the address only where a new entry gets one).
 ENTRY_FIELDS = (
     "slug",
     "name_en",
@@ -56,6 +58,47 @@ ENTRY_FIELDS = (
 
 def _names(table: dict[str, str]) -> dict[str, str]:
     return {key: gettext(name) for key, name in table.items()}
+
+
+def entry_choices() -> dict[str, dict[str, str]]:
+    """The fixed vocabularies an entry's form offers, named in the page's language."""
+    return {
+        "phases": _names(PHASES),
+        "customer_types": _names(CUSTOMER_TYPES),
+        "channels": _names(CHANNELS),
+    }
+
+
+def entry_values(form: FormData) -> dict[str, str]:
+    """An entry's fields as its form sent them, as text (the channels ticked, `;`-separated)."""
+    values = {name: text(form, name) for name in COLUMNS}
+    values["channels"] = ";".join(str(c) for c in form.getlist("channels"))
+    return values
+
+
+def _choose(name: str) -> str | None:
+    """What a form says of a choice left unmade (the service's words list the codes a file
+    takes, which the form's options name)."""
+    return {
+        "transaction_type": _("Choose the type of transaction."),
+        "customer_type": _("Choose who uses it."),
+        "channels": _("Choose at least one channel the service offers."),
+        "assisted_digital": _("Say whether there is help to use it online: yes or no."),
+        "phase": _("Choose the phase the service is in."),
+    }.get(name)
+
+
+def entry_errors(rejected: EntryRejectedError, shown: tuple[str, ...] = ENTRY_FIELDS) -> FormErrors:
+    """Every wrong field of the entry, beside it and in the summary in the form's order; one
+    the form does not show (its DG) in the summary only, linking to the form's first field."""
+    errors = FormErrors()
+    for name in shown:
+        if name in rejected.problems:
+            errors.add(name, _choose(name) or rejected.problems[name])
+    for name, problem in rejected.problems.items():
+        if name not in shown:
+            errors.add_to_summary(problem, shown[0])
+    return errors
 
 
 # -- a draft's service --------------------------------------------------------------------
@@ -160,9 +203,7 @@ def _proposal_page(
         proposal=found,
         values=values or found.entry,
         types=type_names,
-        phases=_names(PHASES),
-        customer_types=_names(CUSTOMER_TYPES),
-        channels=_names(CHANNELS),
+        **entry_choices(),
     )
 
 
@@ -175,9 +216,7 @@ def proposal_page(request: Request, submission_id: RowId, visitor: CurrentVisito
 def accept(
     request: Request, submission_id: RowId, visitor: CurrentVisitor, form: PostedForm
 ) -> Response:
-    values = {name: text(form, name) for name in COLUMNS}
-    values["channels"] = ";".join(str(c) for c in form.getlist("channels"))
-    values["assisted_digital"] = text(form, "assisted_digital")
+    values = entry_values(form)
     try:
         with session_scope() as session:
             service = accept_proposal(session, visitor.id, submission_id, values)
@@ -185,25 +224,12 @@ def accept(
     except PermissionDeniedError:
         raise HTTPException(404) from None
     except EntryRejectedError as rejected:
-        return _proposal_page(request, visitor.id, submission_id, values, _entry_errors(rejected))
+        return _proposal_page(request, visitor.id, submission_id, values, entry_errors(rejected))
     except ValidationError as err:
         errors = FormErrors()
         errors.add(err.field if err.field in ENTRY_FIELDS else "slug", err.message)
         return _proposal_page(request, visitor.id, submission_id, values, errors)
     return RedirectResponse(f"/register/services/{slug}", status_code=303)
-
-
-def _entry_errors(rejected: EntryRejectedError) -> FormErrors:
-    """Every wrong field of the entry, beside it and in the summary in the form's order; one
-    the form does not show (its DG) in the summary only."""
-    errors = FormErrors()
-    for name in ENTRY_FIELDS:
-        if name in rejected.problems:
-            errors.add(name, rejected.problems[name])
-    for name, problem in rejected.problems.items():
-        if name not in ENTRY_FIELDS:
-            errors.add_to_summary(problem, "slug")
-    return errors
 
 
 @router.post("/register/proposals/{submission_id}/dismiss")
@@ -231,9 +257,10 @@ def _record_page(
     slug: str,
     errors: FormErrors | None = None,
     owner: str | None = None,
+    done: str | None = None,
 ) -> Response:
     """The service's page for the CoE and its owner; `owner` is what the owner form sent
-    (None: the owner it has)."""
+    (None: the owner it has); `done` what was just done to the entry, for its banner."""
     language = get_language()
     with session_scope(read_only=True) as session:
         record = service_record(session, visitor_id, slug)
@@ -246,12 +273,15 @@ def _record_page(
         phases=_names(PHASES),
         kinds=_names(LINK_KINDS),
         owner=record.service.owner_id or "" if owner is None else owner,
+        done=done,
+        retired=RETIRED,
     )
 
 
 @router.get("/register/services/{slug}")
 def record_page(request: Request, slug: str, visitor: CurrentVisitor) -> Response:
-    return _record_page(request, visitor.id, slug)
+    # After the entry's form: `?entry=saved`, or `unchanged` when it changed nothing.
+    return _record_page(request, visitor.id, slug, done=request.query_params.get("entry"))
 
 
 @router.post("/register/services/{slug}/owner")

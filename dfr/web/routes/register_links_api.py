@@ -8,7 +8,7 @@
 
 Refusals are RFC 9457 problem details in the reader's language: 404 for a submission the
 reader may not see (as for one that does not exist), 403 for a step they may not take, 422 for
-a wrong field.
+wrong fields: every one, each a `field: message` line of `detail` and an item of `errors`.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from dfr.web.auth import SignInRequired, current_visitor
 from dfr.web.errors import problem
 from dfr.web.forms import RowId
 from models.db import session_scope
+from services.register import EntryRejectedError
 from services.register_proposals import accept_proposal, dismiss_proposal, pending_proposals
 from services.service_links import link_submission, linked_slug
 
@@ -60,8 +61,22 @@ async def _answer(
     except NotFoundError as err:
         return problem(404, err.message)
     except DfrError as err:
-        return problem(422, f"{err.field}: {err.message}" if err.field else err.message)
+        return _wrong_fields(err)
     return JSONResponse(answer, status_code=status)
+
+
+def _wrong_fields(err: DfrError) -> Response:
+    """422, naming every wrong field: `detail` has one `field: message` line each (one line,
+    as before, for one field) and `errors` lists them."""
+    if isinstance(err, EntryRejectedError):
+        wrong = err.problems
+    elif err.field:
+        wrong = {err.field: err.message}
+    else:
+        return problem(422, err.message)
+    detail = "\n".join(f"{name}: {message}" for name, message in wrong.items())
+    errors = [{"field": name, "detail": message} for name, message in wrong.items()]
+    return problem(422, detail, errors=errors)
 
 
 @router.put("/api/register/submissions/{submission_id}/service")
