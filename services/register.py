@@ -30,7 +30,7 @@ from models.service_register import (
     TransactionType,
     utcnow,
 )
-from services.access import load_actor, log_privacy_refusal
+from services.access import Actor, load_actor, log_privacy_refusal
 from services.register_csv import Problems, read_rows
 
 # The transaction types of the UK's Transactions Explorer, as the register starts with them;
@@ -70,12 +70,17 @@ EDITORS = N_(
 )
 
 
+def edits_register(actor: Actor | None) -> bool:
+    """Who keeps the register: the CoE and administrators."""
+    return actor is not None and actor.holds(Role.COE, Role.ADMIN)
+
+
 def require_editor(session: Session, actor_id: str) -> None:
     """Refuse anyone but the CoE and administrators."""
     actor = load_actor(session, actor_id)
     if actor is None:
         raise NotFoundError(_("There is no person {id}.", id=actor_id), field="actor")
-    if not actor.holds(Role.COE, Role.ADMIN):
+    if not edits_register(actor):
         raise PermissionDeniedError(_(EDITORS), field="actor")
 
 
@@ -306,7 +311,7 @@ def service_to_change(session: Session, actor_id: str, slug: str) -> Service:
     default); a retired service's entry is kept as it was."""
     actor = load_actor(session, actor_id)
     service = session.exec(select(Service).where(Service.slug == slug)).one_or_none()
-    if actor is None or not actor.holds(Role.COE, Role.ADMIN) or service is None:
+    if not edits_register(actor) or service is None:
         if service is not None:
             log_privacy_refusal(actor_id, "register service to change", slug)
         raise not_on_register(slug)

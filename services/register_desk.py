@@ -12,10 +12,9 @@ from sqlmodel import Session, col, select
 from dfr.errors import NotFoundError
 from dfr.i18n import _
 from models.directory import Directorate, Person
-from models.lifecycle import Role
 from models.service_register import Service, TransactionType
 from services.access import load_actor
-from services.register import entry_cells, service_to_change
+from services.register import edits_register, entry_cells, service_to_change
 from services.register_proposals import Proposal, pending_proposals
 
 
@@ -30,7 +29,7 @@ class Desk:
 def register_desk(session: Session, actor_id: str, language: str) -> Desk:
     """What `actor_id` works on in the register; NotFoundError for someone with nothing."""
     actor = load_actor(session, actor_id)
-    editor = actor is not None and actor.holds(Role.COE, Role.ADMIN)
+    editor = edits_register(actor)
     query = select(Service)
     if not editor:
         query = query.where(Service.owner_id == actor_id)

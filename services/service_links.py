@@ -32,7 +32,7 @@ from models.submission import Submission
 from models.working_days import london_today
 from services.access import Actor, load_actor, log_privacy_refusal, may_see, visible_submission
 from services.drafts import open_draft
-from services.register import not_on_register
+from services.register import edits_register, not_on_register
 
 NEW = "new"  # the choice that says a submission creates a new service
 EVENT_LINKED = "register.submission_linked"
@@ -329,7 +329,7 @@ def service_record(
     the reader may see. Anyone else is told there is no such service."""
     actor = load_actor(session, actor_id)
     service = session.exec(select(Service).where(Service.slug == slug)).one_or_none()
-    editor = actor is not None and actor.holds(Role.COE, Role.ADMIN)
+    editor = edits_register(actor)
     if actor is None or service is None or not (editor or service.owner_id == actor.id):
         if service is not None:
             log_privacy_refusal(actor_id, "register service", slug)
