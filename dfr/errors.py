@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class DfrError(Exception):
     """A problem with the user's input or request. `str(err)` is the translated message.
@@ -9,7 +11,9 @@ class DfrError(Exception):
     The message is neutral: it names no command, option, page or role id, so every front door
     can show it as it is. `field` names the input it is about (`title.en`, `outcome`,
     `answers.digital_options.estimated_cost`, …) or is None for the request as a whole; the web
-    shows the message beside that field, the CLI adds its own hint for it.
+    shows the message beside that field, the CLI adds its own hint for it. Where several
+    inputs are wrong at once, `by_field` has each (field → message), the first of them being
+    `field` and `message`, so that a front door can name them all.
     """
 
     exit_code = 2
@@ -17,10 +21,15 @@ class DfrError(Exception):
     # stored, where a corrected file is imported again from.
     resume_line: int | None = None
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, by_field: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.by_field: dict[str, str] = (
+            dict(by_field) if by_field else ({field: message} if field else {})
+        )
 
 
 class NotFoundError(DfrError):

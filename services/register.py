@@ -179,7 +179,7 @@ class EntryRejectedError(ValidationError):
     def __init__(self, problems: Mapping[str, str]) -> None:
         self.problems = dict(problems)
         name, problem = next(iter(self.problems.items()))
-        super().__init__(problem, field=name)
+        super().__init__(problem, field=name, by_field=problems)
 
 
 def _changes(service: Service, fields: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

@@ -34,7 +34,10 @@ def hint_for(err: DfrError) -> str | None:
     """The CLI's own advice for an error about `err.field`, or None."""
     if err.resume_line is not None:
         return _("Once it is corrected, resume with --from-line {line}.", line=err.resume_line)
-    field = err.field
+    return _field_hint(err.field)
+
+
+def _field_hint(field: str | None) -> str | None:
     if not field:
         return None
     option = (_options.get() or {}).get(field)
@@ -63,7 +66,15 @@ def hint_for(err: DfrError) -> str | None:
 
 
 def present(err: DfrError) -> str:
-    """The error as the CLI prints it: the domain's message, then the CLI's hint."""
+    """The error as the CLI prints it: the domain's message, then the CLI's hint; where
+    several inputs are wrong, a line for each, named by its option (or its field)."""
+    if len(err.by_field) > 1:
+        options = _options.get() or {}
+        lines = [_("Error: {count} values are wrong.", count=len(err.by_field))]
+        for field, problem in err.by_field.items():
+            hint = None if field in options else _field_hint(field)
+            lines.append(f"  {options.get(field, field)}: {problem}" + (f" {hint}" if hint else ""))
+        return "\n".join(lines)
     message = err.message
     hint = hint_for(err)
     if hint and hint not in message:

@@ -28,7 +28,6 @@ from dfr.web.auth import SignInRequired, current_visitor
 from dfr.web.errors import problem
 from dfr.web.forms import RowId
 from models.db import session_scope
-from services.register import EntryRejectedError
 from services.register_proposals import accept_proposal, dismiss_proposal, pending_proposals
 from services.service_links import link_submission, linked_slug
 
@@ -68,11 +67,8 @@ async def _answer(
 def _wrong_fields(err: DfrError) -> Response:
     """422, naming every wrong field: `detail` has one `field: message` line each (one line,
     as before, for one field) and `errors` lists them."""
-    if isinstance(err, EntryRejectedError):
-        wrong = err.problems
-    elif err.field:
-        wrong = {err.field: err.message}
-    else:
+    wrong = err.by_field
+    if not wrong:
         return problem(422, err.message)
     detail = "\n".join(f"{name}: {message}" for name, message in wrong.items())
     errors = [{"field": name, "detail": message} for name, message in wrong.items()]
