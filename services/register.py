@@ -305,12 +305,14 @@ def entry_cells(service: Service) -> dict[str, str]:
     }
 
 
-def service_to_change(session: Session, actor_id: str, slug: str) -> Service:
-    """Service `slug`, for the CoE or an administrator to change its entry. Anyone else is
-    told there is no such service, in the words used for one not on the register (deny by
-    default); a retired service's entry is kept as it was."""
+def service_to_change(session: Session, actor_id: str, slug: str, *, lock: bool = False) -> Service:
+    """Service `slug`, for the CoE or an administrator to change its entry (`lock`: its row
+    held until the transaction ends, on PostgreSQL; SQLite's writers hold the whole file).
+    Anyone else is told there is no such service, in the words used for one not on the
+    register (deny by default); a retired service's entry is kept as it was."""
     actor = load_actor(session, actor_id)
-    service = session.exec(select(Service).where(Service.slug == slug)).one_or_none()
+    query = select(Service).where(Service.slug == slug)
+    service = session.exec(query.with_for_update() if lock else query).one_or_none()
     if not edits_register(actor) or service is None:
         if service is not None:
             log_privacy_refusal(actor_id, "register service to change", slug)
@@ -336,14 +338,39 @@ class EntryChange:
     changes: dict[str, dict[str, Any]]
 
 
+class EntryChangedMeanwhileError(ValidationError):
+    """The entry was saved by someone else after the person opened it: saving theirs would
+    undo that change unseen. `version` is the entry's version now (a form that keeps what the
+    person typed offers to save over it, knowingly)."""
+
+    def __init__(self, service: Service) -> None:
+        self.version = service.version
+        super().__init__(
+            _(
+                "Someone else saved a change to this entry after you opened it. Check the "
+                "service's page to see what it says now, then save again to replace it with "
+                "what is below."
+            ),
+            field="version",
+        )
+
+
 def change_service(
-    session: Session, slug: str, cells: Mapping[str, str], actor_id: str
+    session: Session,
+    slug: str,
+    cells: Mapping[str, str],
+    actor_id: str,
+    seen_version: int | None = None,
 ) -> EntryChange:
     """Change the entry of service `slug` to `cells` (its fields as text, as `check_entry`
     reads them; its slug and DG stay as they are) and log what changed, as an import does;
     nothing is logged when nothing changed. Wrong fields are refused (EntryRejectedError,
-    naming each) and nothing is written; see `service_to_change` for who may."""
-    service = service_to_change(session, actor_id, slug)
+    naming each) and nothing is written; see `service_to_change` for who may. With
+    `seen_version` (the version the person's form showed), a change saved by someone else
+    since then is not overwritten unseen (EntryChangedMeanwhileError)."""
+    service = service_to_change(session, actor_id, slug, lock=True)
+    if seen_version is not None and seen_version != service.version:
+        raise EntryChangedMeanwhileError(service)
     fields, problems = check_entry(
         {**cells, "slug": service.slug, "dg": service.dg_code}, Vocabulary.read(session)
     )

@@ -158,13 +158,13 @@ def test_a_refused_proposal_names_every_wrong_value_in_the_language_asked_for(in
     sid = _world(initialised)
     before = log_count(engine_for(initialised))
     wrong = ("--transaction-type", "nonsense", "--slug", "Not A Slug", "--phase", "finished")
-    code, out, err = dfr(capsys, "register", "accept-proposal", str(sid), *wrong, "--as", COE)
+    code, _out, err = dfr(capsys, "register", "accept-proposal", str(sid), *wrong, "--as", COE)
     assert code == 2
     assert "Error: 3 values are wrong." in err
     for option in ("--transaction-type: It must be one of:", "--slug: It must be lower-case",
                    "--phase: It must be one of:"):  # fmt: skip
         assert option in err
-    code, out, err = dfr(
+    code, _out, err = dfr(
         capsys, "--lang", "cy", "register", "accept-proposal", str(sid), *wrong, "--as", COE
     )
     assert code == 2 and "Gwall: mae 3 gwerth yn anghywir." in err

@@ -73,6 +73,7 @@ def _form(site: Site, slug: str, changes: Mapping[str, object] | None = None) ->
         cells: dict[str, object] = dict(
             entry_cells(session.exec(select(Service).where(Service.slug == slug)).one())
         )
+        cells["version"] = str(_entry(site, slug)["version"])  # the hidden field
     cells["channels"] = str(cells["channels"]).split(";")
     del cells["slug"], cells["dg"]  # the form has neither: an entry keeps them
     return {**cells, **(changes or {})}
@@ -357,3 +358,42 @@ def test_an_edit_without_the_forms_token_is_refused(loaded: Site):
         assert "This form has expired or did not come from this service." in _page(posted)
     assert _entry(loaded, slug) == before and _log_size(loaded) == log
     coe.close()
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_a_change_saved_meanwhile_is_not_undone_unseen(loaded: Site, language: str):
+    """Two of the CoE open the same entry; the second to save is told, keeps what they typed,
+    and replaces the other change only by saving again."""
+    slug = "healthy-start"
+    first, second = _as(loaded, EDITOR[language], language), _as(loaded, "gwenllian.rees", language)
+    opened = _form(loaded, slug)  # both forms show this version
+    first.get(f"/register/services/{slug}/edit")
+    second.get(f"/register/services/{slug}/edit")
+    saved = first.post(
+        f"/register/services/{slug}/edit", {**opened, "name_en": "Healthy Start (first edit)"}
+    )
+    assert saved.url.path == f"/register/services/{slug}"
+    after_first, log = _entry(loaded, slug), _log_size(loaded)
+    theirs = {**opened, "name_en": "Healthy Start (second edit)"}
+    refused = second.post(f"/register/services/{slug}/edit", theirs)
+    told = {
+        "en": "Someone else saved a change to this entry after you opened it.",
+        "cy": "Mae rhywun arall wedi cadw newid i'r cofnod hwn ar ôl i chi ei agor.",
+    }
+    page = _page(refused)
+    assert refused.status_code == 400
+    summary = re.search(r'<div class="govuk-error-summary".*?</div>\s*</div>', page, re.S)
+    assert summary is not None and told[language] in summary.group(0)
+    assert 'href="#name_en"' in summary.group(0)  # to the form's first field
+    assert told[_other(language)] not in page
+    assert Sources.load().leaks_in_page(refused.text, language) == []
+    assert 'value="Healthy Start (second edit)"' in page  # what they typed is kept
+    assert _entry(loaded, slug) == after_first and _log_size(loaded) == log
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version is not None and int(version.group(1)) == after_first["version"]
+    # Saving again, knowingly, replaces the first edit.
+    again = second.post(f"/register/services/{slug}/edit", {**theirs, "version": version.group(1)})
+    assert again.url.path == f"/register/services/{slug}"
+    assert _entry(loaded, slug)["name"]["en"] == "Healthy Start (second edit)"
+    first.close()
+    second.close()
