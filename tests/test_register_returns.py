@@ -193,3 +193,31 @@ def test_the_kpis_take_the_same_few_statements_whatever_the_number_of_services(p
         return len(seen)
 
     assert statements_for(2) == statements_for(20)
+
+
+def test_a_few_services_kpis_are_those_of_the_whole_register(people):
+    """A service's page or a DG's summary reads only its own services' returns; what it
+    computes is what the whole register's pass computes for them."""
+    from services.register_kpis import register_kpis
+
+    rows = [{"slug": f"k{n}", "dg": "EST" if n % 2 else "HSS"} for n in range(6)]
+    with session_scope(people) as session:
+        import_services(session, services_csv(*rows), "coe.one")
+        import_returns(
+            session,
+            returns_csv(
+                *(
+                    {"service": r["slug"], "completed_online": str(10 + n)}
+                    for n, r in enumerate(rows)
+                )
+            ),
+            "coe.one",
+        )
+    with session_scope(people, read_only=True) as session:
+        whole = register_kpis(session)
+        one = service_by_slug(session, "k3")
+        alone = register_kpis(session, services=[one])
+        hss = [service_by_slug(session, r["slug"]) for r in rows if r["dg"] == "HSS"]
+        group = register_kpis(session, services=hss)
+    assert alone.by_service == {one.id: whole.by_service[one.id]}
+    assert group.by_dg["HSS"] == whole.by_dg["HSS"] and group.overall == whole.by_dg["HSS"]
