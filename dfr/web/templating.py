@@ -109,6 +109,18 @@ def _chrome(part: str, language: str) -> Markup:
 ENVIRONMENT.globals["chrome"] = lambda part: _chrome(part, get_language())
 
 
+@lru_cache(maxsize=256)
+def _navigation(links: tuple[tuple[str, str, bool], ...], language: str) -> Markup:
+    """The service navigation for these links, made once per set (and language)."""
+    macro = ENVIRONMENT.get_template("_chrome.html").module.navigation  # type: ignore[attr-defined]
+    return Markup(str(macro(links)))  # made by our own autoescaping template
+
+
+ENVIRONMENT.globals["navigation"] = lambda links: _navigation(
+    tuple((str(href), str(text), bool(active)) for href, text, active in links), get_language()
+)
+
+
 class _CsrfToken:
     """The session's CSRF token, fetched only if the page has a form: a page without one
     starts no session."""
