@@ -158,15 +158,19 @@ def _session_cookie(site: str, person: str) -> str:
         return f"dfr_session={client.cookies['dfr_session']}; dfr_lang=en"
 
 
-def _load(site: str, path: str, person: str) -> tuple[float, float, int]:
+def _load(site: str, path: str, person: str) -> tuple[float, float, int, int]:
     """CLIENTS concurrent clients for SECONDS with wrk (a C load generator, so the clients
-    do not take the server's CPU); returns p50 and p95 in ms and the number of requests."""
+    do not take the server's CPU); returns p50 and p95 in ms, the number of requests and how
+    many failed. A page slower than 10 s counts as failed (wrk leaves it out of the
+    percentiles): on a loaded machine that is reported, rather than stopping the run."""
     result = subprocess.run(
         [
             "wrk",
             "-t2",
             f"-c{CLIENTS}",
             f"-d{SECONDS}s",
+            "--timeout",
+            "10s",
             "-H",
             f"Cookie: {_session_cookie(site, person)}",
             "-s",
@@ -180,8 +184,7 @@ def _load(site: str, path: str, person: str) -> tuple[float, float, int]:
     found = re.search(r"RESULT requests=(\d+) errors=(\d+) p50=(\d+) p95=(\d+)", result.stdout)
     assert found, result.stdout + result.stderr
     requests, errors, p50, p95 = (int(g) for g in found.groups())
-    assert errors == 0, f"{errors} failed requests on {path}"
-    return p50 / 1000, p95 / 1000, requests
+    return p50 / 1000, p95 / 1000, requests, errors
 
 
 def _serve(env: dict[str, str], site: str) -> subprocess.Popen[bytes]:
@@ -229,18 +232,24 @@ def _measure(database: str, url: str) -> None:
         try:
             _load(site, "/work", "huw.jenkins")  # warm-up
             label, path, person = BASELINE
-            base50, base95, requests = _load(site, path, person)
-            print("| page | pages/s | p50 ms | p95 ms | p95 to the baseline's | p95 ≤ 100 ms |")
-            print("|---|---:|---:|---:|---:|---|")
-            print(f"| {label} | {requests / SECONDS:,.0f} | {base50:.1f} | {base95:.1f} | 1.0 | |")
+            base50, base95, requests, failed = _load(site, path, person)
+            print(
+                "| page | pages/s | p50 ms | p95 ms | p95 to the baseline's | failed "
+                f"| p95 ≤ {TARGET_MS} ms |"
+            )
+            print("|---|---:|---:|---:|---:|---:|---|")
+            print(
+                f"| {label} | {requests / SECONDS:,.0f} | {base50:.1f} | {base95:.1f} | 1.0 "
+                f"| {failed} | |"
+            )
             for label, path, person in PAGES:
                 for _worker in range(4):  # each worker draws a page's charts once, then keeps them
                     httpx.get(f"{site}{path}", timeout=60)
-                p50, p95, requests = _load(site, path, person)
-                verdict = "meets" if p95 <= TARGET_MS else "misses"
+                p50, p95, requests, failed = _load(site, path, person)
+                verdict = "meets" if p95 <= TARGET_MS and not failed else "misses"
                 print(
                     f"| {label} | {requests / SECONDS:,.0f} | {p50:.1f} | {p95:.1f} "
-                    f"| {p95 / base95:.1f} | {verdict} |"
+                    f"| {p95 / base95:.1f} | {failed} | {verdict} |"
                 )
         finally:
             server.terminate()
