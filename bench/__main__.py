@@ -31,7 +31,10 @@ def main() -> None:
     bench_progress.main()
     print("\n== flows under a Prefect server")
     bench_flows.main()
-    print("\n== web pages (50,000 submissions, 20 concurrent clients)")
+    print(
+        f"\n== web pages ({bench_web.SUBMISSIONS:,} submissions, {bench_web.CLIENTS} concurrent "
+        "clients; SQLite, then PostgreSQL)"
+    )
     bench_web.main()
     print("\n== published assessment reports (finder under load, CSV memory)")
     bench_reports.main()

@@ -21,22 +21,17 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
-import uuid
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-import psycopg
+from bench.scratch import POSTGRESQL, SQLITE, postgresql_reachable, scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNT = int(os.environ.get("DFR_BENCH_PEERS_COUNT", "1000"))
 ROUNDS = int(os.environ.get("DFR_BENCH_PEERS_ROUNDS", "5"))
-PG_ADMIN_URL = os.environ.get("DFR_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-SQLITE, POSTGRESQL = "SQLite", "PostgreSQL"
 
 
 @dataclass(frozen=True)
@@ -59,27 +54,8 @@ CONTENDERS = (
 )
 
 
-@contextmanager
-def _database(kind: str) -> Iterator[str]:
-    """A new, empty database for one run: a SQLite file in a temporary folder, or a scratch
-    PostgreSQL database, dropped afterwards."""
-    if kind == SQLITE:
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        return
-    name = f"dfr_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def _run(contender: Contender) -> dict[str, Any]:
-    with _database(contender.database) as url:
+    with scratch_database(contender.database) as url:
         done = subprocess.run(
             [sys.executable, "-m", "bench.peers.child", contender.engine, url, str(COUNT)],
             cwd=ROOT,
@@ -97,12 +73,7 @@ def _available() -> list[Contender]:
     missing = sorted({m for c in CONTENDERS for m in c.needs if find_spec(m) is None})
     if missing:
         print(f"left out: {', '.join(missing)} not installed (`make bench` installs them)")
-    try:
-        psycopg.connect(PG_ADMIN_URL, connect_timeout=5).close()
-        postgresql = True
-    except psycopg.OperationalError as err:
-        print(f"left out: PostgreSQL at {PG_ADMIN_URL} is unreachable ({err})")
-        postgresql = False
+    postgresql = postgresql_reachable()
     return [
         c
         for c in CONTENDERS

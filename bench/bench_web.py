@@ -1,13 +1,21 @@
 """Web pages under load: the review queue ("your work") and the DG overview with 50,000
-submissions in SQLite, and the public register of services and a service's page with its KPI
-charts (the example register), 20 concurrent clients on loopback (target: p95 ≤ 100 ms).
+submissions, and the public register of services and a service's page with its KPI charts (the
+example register), 20 concurrent clients on loopback (target: p95 ≤ 100 ms), on SQLite and
+then on PostgreSQL (a scratch database per run, dropped after it): one table each.
 
 The web UI runs as `dfr web` (two worker processes, one per core here; DFR_BENCH_WEB_WORKERS
-changes it); the clients are wrk, a C load generator (Debian package `wrk`, installed by
-`make bench`). The baseline is a static file served by the same server, measured the same way
-in the same run, so the ratio shows what the page itself costs. The 50,000 submissions and
-their open review tasks are written with bulk inserts (bench data, not a decision-log
-history): the pages read submissions and tasks only.
+changes it) on a database `dfr init` made (the Alembic migrations, triggers included); the
+clients are wrk, a C load generator (Debian package `wrk`, installed by `make bench`). The
+baseline is a static file served by the same server, measured the same way in the same run, so
+the ratio shows what the page itself costs. A request that takes more than 10 s counts as
+failed (its own column; the page misses the target).
+
+The submissions (DFR_BENCH_WEB_SUBMISSIONS, default 50,000) and their review tasks are bench
+data, not a decision-log history: the pages read submissions and tasks only. They go in 5,000
+a transaction, with a multi-row insert on SQLite and COPY on PostgreSQL; the database's
+triggers keep the DG overview's counts (`models.overview_counts`) for them as for every other
+writer. Then PostgreSQL's statistics are refreshed (VACUUM ANALYZE, as autovacuum would have
+done by the time people use the pages); `dfr web` refreshes SQLite's when it starts.
 """
 
 from __future__ import annotations
@@ -19,12 +27,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
-from sqlalchemy import insert
+from psycopg import sql
+from sqlalchemy import Connection, insert
 
+from bench.scratch import POSTGRESQL, SQLITE, postgresql_reachable, scratch_database
 from models.db import dispose_engine, engine_for
 from models.lifecycle import Stage
 from models.review import ReviewTask
@@ -33,63 +45,104 @@ from models.working_days import london_today
 from services.register_examples import load_register_examples
 
 SUBMISSIONS = int(os.environ.get("DFR_BENCH_WEB_SUBMISSIONS", "50000"))
+BATCH = 5000  # submissions a transaction
 CLIENTS = 20
 SECONDS = 10
+TARGET_MS = 100
 PASSWORD = "bench-password"
+DFR = [sys.executable, "-c", "from dfr.cli.main import run; run()"]
 DGS = ["EST", "DfES", "LGC", "SF", "HSS", "PSD", "FCS"]
 REVIEWERS = {
     Stage.DIGITAL_OPTIONS_REVIEW: ["rhian.evans", "carys.llewelyn", "james.oconnor"],
     Stage.CATEGORY_REVIEW: ["huw.jenkins", "emma.clarke", "owain.thomas"],
     Stage.SERVICE_ASSESSMENT: ["sian.davies", "mark.wilson"],
 }
+BASELINE = ("baseline: a static file, same server", "/static/app/app.css", "huw.jenkins")
+PAGES = (
+    ("review queue (/work, a category manager)", "/work", "huw.jenkins"),
+    ("DG overview (/dg/EST, its Digital Leader)", "/dg/EST", "rhian.evans"),
+    ("the public register (/services)", "/services", "huw.jenkins"),
+    ("a service with its KPI charts", "/services/planning-appeal", "huw.jenkins"),
+)
+
+
+def _rows(today: date) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """The submissions and their review tasks, BATCH at a time."""
+    rng = random.Random(7)
+    for first in range(1, SUBMISSIONS + 1, BATCH):
+        subs, tasks = [], []
+        for n in range(first, min(first + BATCH, SUBMISSIONS + 1)):
+            state = rng.choices(
+                ["in_review", "changes_requested", "approved", "rejected"], [6, 1, 2, 1]
+            )[0]
+            dg = DGS[n % len(DGS)]
+            subs.append(
+                {
+                    "id": n,
+                    "kind": "initiative",
+                    "title_cy": f"Menter {n}",
+                    "title_en": f"Initiative {n}",
+                    "summary_cy": "s",
+                    "summary_en": "s",
+                    "dg_code": dg,
+                    "submitter_id": "iwan.parry",
+                    "state": state,
+                    "submitted_on": today - timedelta(days=n % 90),
+                    "round": 1,
+                    "version": 1,
+                    "created_at": today,
+                    "updated_at": today,
+                }
+            )
+            stage = rng.choice(list(Stage))
+            tasks.append(
+                {
+                    "submission_id": n,
+                    "dg_code": dg,
+                    "stage": stage.value,
+                    "position": 1,
+                    "round": 1,
+                    "attempt": 1,
+                    "status": "open" if state == "in_review" else "decided",
+                    "assignee_id": rng.choice(REVIEWERS[stage]),
+                    "due_date": today + timedelta(days=rng.randint(-15, 30)),
+                }
+            )
+        yield subs, tasks
+
+
+def _copy(connection: Connection, table: str, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL's COPY into `table`, in the connection's transaction; the table's triggers
+    fire for each row as for an insert."""
+    columns = list(rows[0])
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([row[column] for column in columns])
 
 
 def _populate(url: str) -> None:
-    today = london_today()
-    rng = random.Random(7)
     engine = engine_for(url)
-    subs, tasks = [], []
-    for n in range(1, SUBMISSIONS + 1):
-        state = rng.choices(
-            ["in_review", "changes_requested", "approved", "rejected"], [6, 1, 2, 1]
-        )[0]
-        dg = DGS[n % len(DGS)]
-        subs.append(
-            {
-                "id": n,
-                "kind": "initiative",
-                "title_cy": f"Menter {n}",
-                "title_en": f"Initiative {n}",
-                "summary_cy": "s",
-                "summary_en": "s",
-                "dg_code": dg,
-                "submitter_id": "iwan.parry",
-                "state": state,
-                "submitted_on": today - timedelta(days=n % 90),
-                "round": 1,
-                "version": 1,
-                "created_at": today,
-                "updated_at": today,
-            }
-        )
-        stage = rng.choice(list(Stage))
-        tasks.append(
-            {
-                "submission_id": n,
-                "dg_code": dg,
-                "stage": stage.value,
-                "position": 1,
-                "round": 1,
-                "attempt": 1,
-                "status": "open" if state == "in_review" else "decided",
-                "assignee_id": rng.choice(REVIEWERS[stage]),
-                "due_date": today + timedelta(days=rng.randint(-15, 30)),
-            }
-        )
-    with engine.begin() as conn:
-        for start in range(0, len(subs), 5000):
-            conn.execute(insert(Submission), subs[start : start + 5000])
-            conn.execute(insert(ReviewTask), tasks[start : start + 5000])
+    postgresql = engine.dialect.name == "postgresql"
+    for subs, tasks in _rows(london_today()):
+        with engine.begin() as connection:
+            if postgresql:
+                _copy(connection, "submission", subs)
+                _copy(connection, "review_task", tasks)
+            else:
+                connection.execute(insert(Submission), subs)
+                connection.execute(insert(ReviewTask), tasks)
+    if postgresql:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            # The ids were given, so the sequence is moved past them, as an insert would have.
+            connection.exec_driver_sql(
+                "SELECT setval(pg_get_serial_sequence('submission', 'id'), max(id)) FROM submission"
+            )
+            connection.exec_driver_sql("VACUUM ANALYZE")
     dispose_engine(url)
 
 
@@ -107,15 +160,19 @@ def _session_cookie(site: str, person: str) -> str:
         return f"dfr_session={client.cookies['dfr_session']}; dfr_lang=en"
 
 
-def _load(site: str, path: str, person: str) -> tuple[float, float, int]:
-    """CONNECTIONS concurrent clients for SECONDS with wrk (a C load generator, so the clients
-    do not take the server's CPU); returns p50 and p95 in ms and the number of requests."""
+def _load(site: str, path: str, person: str) -> tuple[float, float, int, int]:
+    """CLIENTS concurrent clients for SECONDS with wrk (a C load generator, so the clients
+    do not take the server's CPU); returns p50 and p95 in ms, the number of requests and how
+    many failed. A page slower than 10 s counts as failed (wrk leaves it out of the
+    percentiles): on a loaded machine that is reported, rather than stopping the run."""
     result = subprocess.run(
         [
             "wrk",
             "-t2",
             f"-c{CLIENTS}",
             f"-d{SECONDS}s",
+            "--timeout",
+            "10s",
             "-H",
             f"Cookie: {_session_cookie(site, person)}",
             "-s",
@@ -129,13 +186,29 @@ def _load(site: str, path: str, person: str) -> tuple[float, float, int]:
     found = re.search(r"RESULT requests=(\d+) errors=(\d+) p50=(\d+) p95=(\d+)", result.stdout)
     assert found, result.stdout + result.stderr
     requests, errors, p50, p95 = (int(g) for g in found.groups())
-    assert errors == 0, f"{errors} failed requests on {path}"
-    return p50 / 1000, p95 / 1000, requests
+    return p50 / 1000, p95 / 1000, requests, errors
 
 
-def main() -> None:
+def _serve(env: dict[str, str], site: str) -> subprocess.Popen[bytes]:
+    """`dfr web`, once it answers."""
+    server = subprocess.Popen([*DFR, "web"], env=env, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            if httpx.get(f"{site}/sign-in", timeout=2).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() >= deadline or server.poll() is not None:
+            server.terminate()
+            server.wait(15)
+            raise RuntimeError("dfr web did not start")
+        time.sleep(0.2)
+
+
+def _measure(database: str, url: str) -> None:
+    """Set up `url` as `dfr init` does, fill it, serve it and print its table."""
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{Path(folder) / 'dfr.sqlite3'}"
         env = {
             **os.environ,
             "DFR_DATABASE_URL": url,
@@ -145,50 +218,52 @@ def main() -> None:
             "DFR_WEB_WORKERS": os.environ.get("DFR_BENCH_WEB_WORKERS", "2"),
         }
         env.pop("PREFECT_API_URL", None)
-        dfr = [sys.executable, "-c", "from dfr.cli.main import run; run()"]
-        subprocess.run([*dfr, "init"], env=env, check=True, capture_output=True)
+        subprocess.run([*DFR, "init"], env=env, check=True, capture_output=True)
         began = time.perf_counter()
-        os.environ["DFR_DATABASE_URL"] = url
         _populate(url)
-        print(f"  {SUBMISSIONS:,} submissions written in {time.perf_counter() - began:.1f} s")
+        print(
+            f"\n{database}: {SUBMISSIONS:,} submissions written in "
+            f"{time.perf_counter() - began:.1f} s; {CLIENTS} concurrent clients for {SECONDS} s "
+            "a page (wrk)"
+        )
         # The example register (32 services, 24 months of returns) for its public pages.
         load_register_examples(engine_for(url), Path(__file__).parents[1] / "examples" / "register")
+        dispose_engine(url)
         site = f"http://127.0.0.1:{env['DFR_WEB_PORT']}"
-        server = subprocess.Popen([*dfr, "web"], env=env, stdout=subprocess.DEVNULL)
+        server = _serve(env, site)
         try:
-            deadline = time.monotonic() + 180
-            while True:
-                try:
-                    if httpx.get(f"{site}/sign-in", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                assert time.monotonic() < deadline, "dfr web did not start"
-                time.sleep(0.2)
             _load(site, "/work", "huw.jenkins")  # warm-up
-            base50, base95, _n = _load(site, "/static/app/app.css", "huw.jenkins")
+            label, path, person = BASELINE
+            base50, base95, requests, failed = _load(site, path, person)
             print(
-                f"  {CLIENTS} concurrent clients for {SECONDS} s a page (wrk); baseline (a "
-                f"static file, same server): p50 {base50:.1f} ms, p95 {base95:.1f} ms"
+                "| page | pages/s | p50 ms | p95 ms | p95 to the baseline's | failed "
+                f"| p95 ≤ {TARGET_MS} ms |"
             )
-            for label, path, person in (
-                ("review queue (/work, a category manager)", "/work", "huw.jenkins"),
-                ("DG overview (/dg/EST, its Digital Leader)", "/dg/EST", "rhian.evans"),
-                ("the public register (/services)", "/services", "huw.jenkins"),
-                ("a service with its KPI charts", "/services/planning-appeal", "huw.jenkins"),
-            ):
+            print("|---|---:|---:|---:|---:|---:|---|")
+            print(
+                f"| {label} | {requests / SECONDS:,.0f} | {base50:.1f} | {base95:.1f} | 1.0 "
+                f"| {failed} | |"
+            )
+            for label, path, person in PAGES:
                 for _worker in range(4):  # each worker draws a page's charts once, then keeps them
                     httpx.get(f"{site}{path}", timeout=60)
-                p50, p95, requests = _load(site, path, person)
-                verdict = "meets" if p95 <= 100 else "misses"
+                p50, p95, requests, failed = _load(site, path, person)
+                verdict = "meets" if p95 <= TARGET_MS and not failed else "misses"
                 print(
-                    f"  {label}: {requests / SECONDS:.0f} pages/s, p50 {p50:.1f} ms, "
-                    f"p95 {p95:.1f} ms "
-                    f"({p95 / base95:.1f} times the baseline p95; {verdict} the 100 ms target)"
+                    f"| {label} | {requests / SECONDS:,.0f} | {p50:.1f} | {p95:.1f} "
+                    f"| {p95 / base95:.1f} | {failed} | {verdict} |"
                 )
         finally:
             server.terminate()
             server.wait(15)
+
+
+def main() -> None:
+    for database in (SQLITE, POSTGRESQL):
+        if database == POSTGRESQL and not postgresql_reachable():
+            continue
+        with scratch_database(database) as url:
+            _measure(database, url)
 
 
 if __name__ == "__main__":

@@ -20,9 +20,12 @@ class ReviewTask(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("submission_id", "stage", "round", "attempt"),
         # "Your work" reads a person's open tasks by due date; the DG overview a DG's, by stage
-        # and due date (and counts them from this index alone).
-        Index("ix_review_task_assignee_status", "assignee_id", "status", "due_date"),
-        Index("ix_review_task_dg_open", "dg_code", "status", "stage", "due_date"),
+        # and due date (and counts them from this index alone). Both end with the id, the
+        # queues' tie-break (ORDER BY due_date, id), so a page's first rows are the index's
+        # first entries: without it PostgreSQL reads every task due on the first date before it
+        # sorts (SQLite's index entries end with the row id anyway).
+        Index("ix_review_task_assignee_status", "assignee_id", "status", "due_date", "id"),
+        Index("ix_review_task_dg_open", "dg_code", "status", "stage", "due_date", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
