@@ -12,10 +12,10 @@ from __future__ import annotations
 import base64
 import io
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 
 from dfr.dates import short_month
 
@@ -25,7 +25,6 @@ LINE = "#1d70b8"  # GOV.UK blue
 TEXT = "#0b0c0c"
 
 
-@lru_cache(maxsize=1024)
 def kpi_chart(
     months: tuple[date, ...], values: tuple[float | None, ...], money: bool, language: str
 ) -> str:
@@ -59,11 +58,41 @@ def kpi_chart(
     return buffer.getvalue()
 
 
+# The charts drawn, as data: URIs, by what they show (the most recently used kept): a page
+# shows the same figures until a return changes them, and drawing one takes tens of ms.
+_KEPT = 1024
+_kept: OrderedDict[tuple[object, ...], str] = OrderedDict()
+_keeping = threading.Lock()
+
+
+def _key(
+    months: Sequence[date], values: Sequence[Decimal | None], money: bool, language: str
+) -> tuple[tuple[date, ...], tuple[float | None, ...], bool, str]:
+    return tuple(months), tuple(None if v is None else float(v) for v in values), money, language
+
+
+def is_drawn(
+    months: Sequence[date], values: Sequence[Decimal | None], money: bool, language: str
+) -> bool:
+    """Whether this chart is kept, drawn already (then `chart_data_uri` costs next to nothing)."""
+    with _keeping:
+        return _key(months, values, money, language) in _kept
+
+
 def chart_data_uri(
     months: Sequence[date], values: Sequence[Decimal | None], money: bool, language: str
 ) -> str:
-    """The chart as a data: URI for an <img>."""
-    svg = kpi_chart(
-        tuple(months), tuple(None if v is None else float(v) for v in values), money, language
-    )
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    """The chart as a data: URI for an <img>; drawn once, then kept."""
+    key = _key(months, values, money, language)
+    with _keeping:
+        uri = _kept.get(key)
+        if uri is not None:
+            _kept.move_to_end(key)
+            return uri
+    svg = kpi_chart(*key)
+    uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    with _keeping:
+        _kept[key] = uri
+        while len(_kept) > _KEPT:
+            _kept.popitem(last=False)
+    return uri

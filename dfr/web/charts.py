@@ -3,6 +3,6 @@ documents, made in `services/`, draw the same charts)."""
 
 from __future__ import annotations
 
-from dfr.charts import chart_data_uri, kpi_chart
+from dfr.charts import chart_data_uri, is_drawn, kpi_chart
 
-__all__ = ["chart_data_uri", "kpi_chart"]
+__all__ = ["chart_data_uri", "is_drawn", "kpi_chart"]

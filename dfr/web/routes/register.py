@@ -13,13 +13,14 @@ from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from dfr import labels
 from dfr.dates import long_month
 from dfr.i18n import _, get_language, gettext
-from dfr.web.charts import chart_data_uri
+from dfr.web.charts import chart_data_uri, is_drawn
 from dfr.web.templating import render
 from models.db import session_scope
 from models.register_kpis import DEFINITIONS, KPIS, MISSING, KpiValue
@@ -119,31 +120,38 @@ def _cell(kpi: str, value: KpiValue) -> dict[str, str | None]:
     return {"figure": None, "why": gettext(MISSING[value.missing or "no_return"])}
 
 
+def _chart(kpi: str, series: Series, language: str) -> tuple[Any, ...]:
+    """What a KPI's chart shows: its months, their values, whether in pounds; the language."""
+    return [m for m, _v in series], [v.value for _m, v in series], kpi in MONEY_KPIS, language
+
+
 def _trends(kpis: dict[str, Series], language: str) -> list[dict[str, Any]]:
     """Each KPI's name, definition, chart, text alternative and table rows."""
-    trends = []
-    for kpi in KPIS:
-        series = kpis[kpi]
-        trends.append(
-            {
-                "kpi": kpi,
-                "name": gettext(KPIS[kpi]),
-                "definition": gettext(DEFINITIONS[kpi]),
-                "chart": chart_data_uri(
-                    [m for m, _v in series],
-                    [v.value for _m, v in series],
-                    kpi in MONEY_KPIS,
-                    language,
-                ),
-                "description": _describe(kpi, series, language),
-                "rows": [{"month": long_month(m, language), **_cell(kpi, v)} for m, v in series],
-            }
-        )
-    return trends
+    return [
+        {
+            "kpi": kpi,
+            "name": gettext(KPIS[kpi]),
+            "definition": gettext(DEFINITIONS[kpi]),
+            "chart": chart_data_uri(*_chart(kpi, kpis[kpi], language)),
+            "description": _describe(kpi, kpis[kpi], language),
+            "rows": [{"month": long_month(m, language), **_cell(kpi, v)} for m, v in kpis[kpi]],
+        }
+        for kpi in KPIS
+    ]
+
+
+async def _drawn_trends(kpis: dict[str, Series], language: str) -> list[dict[str, Any]]:
+    """`_trends`, made here in the event loop when every chart is drawn already (the pages
+    are async: a page per worker at a time answers sooner at the tail than ten sharing a
+    thread pool), and in the thread pool when one must be drawn first, which takes tens of
+    ms that would hold up every other page on this worker."""
+    if all(is_drawn(*_chart(kpi, kpis[kpi], language)) for kpi in KPIS):
+        return _trends(kpis, language)
+    return await run_in_threadpool(_trends, kpis, language)
 
 
 @router.get("/services-summary")
-def overall_summary_page(request: Request) -> Response:
+async def overall_summary_page(request: Request) -> Response:
     language = get_language()
     with session_scope(read_only=True) as session:
         view = group_view(session, None, language)
@@ -160,12 +168,12 @@ def overall_summary_page(request: Request) -> Response:
             ((dgs[code], count) for code, count in counts.items()),
             key=lambda item: item[0].name(language),
         ),
-        trends=_trends(view.kpis, language),
+        trends=await _drawn_trends(view.kpis, language),
     )
 
 
 @router.get("/services/dg/{code}")
-def dg_summary_page(request: Request, code: str) -> Response:
+async def dg_summary_page(request: Request, code: str) -> Response:
     language = get_language()
     with session_scope(read_only=True) as session:
         view = group_view(session, code, language)
@@ -175,13 +183,12 @@ def dg_summary_page(request: Request, code: str) -> Response:
         "register_group.html",
         title=view.dg.name(language),
         view=view,
-        trends=_trends(view.kpis, language),
+        trends=await _drawn_trends(view.kpis, language),
     )
 
 
 @router.get("/services/{slug}")
-def service_page(request: Request, slug: str) -> Response:
-    # A plain `def`: drawing the charts is CPU work, done in the thread pool (once per figures).
+async def service_page(request: Request, slug: str) -> Response:
     language = get_language()
     with session_scope(read_only=True) as session:
         view = service_view(session, slug)
@@ -190,7 +197,7 @@ def service_page(request: Request, slug: str) -> Response:
         "register_service.html",
         title=view.service.name(language),
         view=view,
-        trends=_trends(view.kpis, language),
+        trends=await _drawn_trends(view.kpis, language),
         channel_names=[labels.label(CHANNELS, c) for c in view.service.channels],
         phases=_names(PHASES),
         customer_types=_names(CUSTOMER_TYPES),
