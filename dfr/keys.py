@@ -14,12 +14,21 @@ from dfr.settings import Settings
 
 AUDIT_KEY_FILE = "audit-key"
 
+# The secrets read so far, by file, each with the stamp of the file it was read from (inode,
+# size, modification time): a decision-log append needs the key every time, and one stat costs
+# less than opening and reading the file. A replaced or rewritten file is read again.
+_kept: dict[Path, tuple[tuple[int, int, int], str]] = {}
+
 
 def generated_secret(folder: Path, filename: str, nbytes: int = 32) -> str:
     """The secret kept in `folder/filename`, made there on first use. Processes starting at
     once agree on one: the file appears whole (a hard link of a finished temporary file) and
     only the first link wins."""
     path = folder / filename
+    try:
+        return _read_secret(path)
+    except FileNotFoundError:
+        pass
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
         partial = folder / f".{filename}.{secrets.token_hex(8)}"
@@ -31,7 +40,19 @@ def generated_secret(folder: Path, filename: str, nbytes: int = 32) -> str:
             pass  # another process made it first: use theirs
         finally:
             partial.unlink()
-    return path.read_text(encoding="utf-8").strip()
+    return _read_secret(path)
+
+
+def _read_secret(path: Path) -> str:
+    """The secret in `path`, read from the file only when it differs from the one read last."""
+    found = path.stat()
+    stamp = (found.st_ino, found.st_size, found.st_mtime_ns)
+    kept = _kept.get(path)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    secret = path.read_text(encoding="utf-8").strip()
+    _kept[path] = (stamp, secret)
+    return secret
 
 
 def audit_key(settings: Settings) -> bytes:

@@ -59,3 +59,12 @@ def test_the_audit_key_is_never_shown(tmp_path):
     settings = Settings(var_dir=tmp_path, audit_key="very-secret-audit-key")
     assert "very-secret-audit-key" not in repr(settings)
     assert "very-secret-audit-key" not in str(settings.model_dump())
+
+
+def test_a_replaced_key_file_is_read_again(tmp_path):
+    settings = Settings(var_dir=tmp_path)
+    first = audit_key(settings)
+    replacement = tmp_path / "replacement"
+    replacement.write_text("another-key-from-a-restored-backup\n", encoding="utf-8")
+    replacement.replace(tmp_path / AUDIT_KEY_FILE)
+    assert audit_key(settings) == b"another-key-from-a-restored-backup" != first
