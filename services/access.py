@@ -32,8 +32,10 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import Date, String, and_, bindparam, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -303,35 +305,8 @@ def load_decider(
     Digital Leader of `dg_code`: one query (a row per cover and role). `directory`, when
     given, keeps the person, the DG and its Digital Leader read along (a step that tells
     people does not read them again)."""
-    covering = and_(
-        col(Delegation.delegate_id) == col(Person.id),
-        col(Delegation.starts_on) <= on,
-        col(Delegation.ends_on) >= on,
-    )
-    leader = aliased(Person, name="leader")
     rows = session.execute(
-        sa_select(
-            Person,
-            Directorate,
-            leader,
-            col(Delegation.person_id),
-            col(RoleAssignment.id),
-            col(RoleAssignment.role),
-            col(RoleAssignment.dg_code),
-            col(RoleAssignment.discipline),
-        )
-        .select_from(Person)
-        .outerjoin(Directorate, col(Directorate.code) == dg_code)
-        .outerjoin(leader, col(leader.id) == col(Directorate.digital_leader_id))
-        .outerjoin(Delegation, covering)
-        .outerjoin(
-            RoleAssignment,
-            or_(
-                col(RoleAssignment.person_id) == col(Person.id),
-                col(RoleAssignment.person_id) == col(Delegation.person_id),
-            ),
-        )
-        .where(col(Person.id) == person_id)
+        _decider_query(), {"person_id": person_id, "dg_code": dg_code, "on": on}
     ).all()
     if not rows:
         return Decider(person_id, None, (), (), None)
@@ -348,6 +323,43 @@ def load_decider(
         tuple(covers),
         tuple(roles[i] for i in sorted(roles)),
         dg.digital_leader_id if dg is not None else None,
+    )
+
+
+@cache
+def _decider_query() -> Any:
+    """`load_decider`'s query, taking `person_id`, `dg_code` and `on` as parameters: built
+    once (building it costs more than running it)."""
+    on = bindparam("on", type_=Date)
+    covering = and_(
+        col(Delegation.delegate_id) == col(Person.id),
+        col(Delegation.starts_on) <= on,
+        col(Delegation.ends_on) >= on,
+    )
+    leader = aliased(Person, name="leader")
+    return (
+        sa_select(
+            Person,
+            Directorate,
+            leader,
+            col(Delegation.person_id),
+            col(RoleAssignment.id),
+            col(RoleAssignment.role),
+            col(RoleAssignment.dg_code),
+            col(RoleAssignment.discipline),
+        )
+        .select_from(Person)
+        .outerjoin(Directorate, col(Directorate.code) == bindparam("dg_code", type_=String))
+        .outerjoin(leader, col(leader.id) == col(Directorate.digital_leader_id))
+        .outerjoin(Delegation, covering)
+        .outerjoin(
+            RoleAssignment,
+            or_(
+                col(RoleAssignment.person_id) == col(Person.id),
+                col(RoleAssignment.person_id) == col(Delegation.person_id),
+            ),
+        )
+        .where(col(Person.id) == bindparam("person_id", type_=String))
     )
 
 

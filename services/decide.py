@@ -11,7 +11,10 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
+from typing import Any
 
+from sqlalchemy import Integer, bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, and_, col, select
 
@@ -395,6 +398,28 @@ def _locked(session: Session, submission_id: int) -> _Locked:
     second query once the lock is held: a query that waited for the lock sees the locked row
     as it is now but rows joined to it as they were when it started, so a review another
     decision has just closed would still look open."""
+    together = session.get_bind().dialect.name == "sqlite"
+    query = _locked_query(together)
+    rows = session.execute(query, {"submission_id": submission_id}).all()
+    if not rows:
+        locked_submission(session, submission_id)  # raises: no such submission
+    first = rows[0]
+    return _Locked(
+        first[0],
+        bool(first[1]),
+        bool(first[2]),
+        first[3],
+        bool(first[4]),
+        [row[5] for row in rows if row[5] is not None]
+        if together
+        else remaining_tasks(session, submission_id),
+    )
+
+
+@cache
+def _locked_query(together: bool) -> Any:
+    """`_locked`'s query, with the open and pending reviews (`together`) or without, taking
+    `submission_id` as a parameter: built once (building it costs more than running it)."""
     outstanding = (
         select(Action.id)
         .where(
@@ -416,11 +441,10 @@ def _locked(session: Session, submission_id: int) -> _Locked:
     query = (
         sa_select(Submission, outstanding, flagged, Person, builds)
         .outerjoin(Person, col(Person.id) == col(Submission.submitter_id))
-        .where(col(Submission.id) == submission_id)
+        .where(col(Submission.id) == bindparam("submission_id", type_=Integer))
         .with_for_update(of=Submission)
         .execution_options(populate_existing=True)
     )
-    together = session.get_bind().dialect.name == "sqlite"
     if together:
         remaining = and_(
             col(ReviewTask.submission_id) == col(Submission.id),
@@ -431,20 +455,7 @@ def _locked(session: Session, submission_id: int) -> _Locked:
             .outerjoin(ReviewTask, remaining)
             .order_by(col(ReviewTask.position))
         )
-    rows = session.execute(query).all()
-    if not rows:
-        locked_submission(session, submission_id)  # raises: no such submission
-    first = rows[0]
-    return _Locked(
-        first[0],
-        bool(first[1]),
-        bool(first[2]),
-        first[3],
-        bool(first[4]),
-        [row[5] for row in rows if row[5] is not None]
-        if together
-        else remaining_tasks(session, submission_id),
-    )
+    return query
 
 
 def apply_decision(
