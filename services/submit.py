@@ -18,9 +18,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, insert, literal, select, text, union_all
+from sqlalchemy import Insert, Table, func, insert, literal, select, text, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
@@ -271,7 +272,7 @@ def _store(
 def _new_ids(session: Session, wanted: Mapping[type[SQLModel], int]) -> list[list[int]]:
     """Ids for new rows, as many of each model as `wanted` says, in one statement, taken
     before inserting so rows can refer to each other."""
-    tables = [model.__table__ for model in wanted]  # type: ignore[attr-defined]
+    tables = tuple(model.__table__ for model in wanted)  # type: ignore[attr-defined]
     counts = list(wanted.values())
     if not any(counts):
         return [[] for _ in counts]
@@ -289,12 +290,17 @@ def _new_ids(session: Session, wanted: Mapping[type[SQLModel], int]) -> list[lis
         return [sorted(ids) for ids in found]
     # SQLite: every writer holds the database's write lock from its first statement
     # (BEGIN IMMEDIATE), so nobody else can take these ids before this transaction ends.
-    tops = session.execute(
-        select(
-            *(select(func.coalesce(func.max(table.c.id), 0)).scalar_subquery() for table in tables)
-        )
-    ).one()
+    tops = session.execute(_largest_ids(tables)).one()
     return [list(range(top + 1, top + count + 1)) for top, count in zip(tops, counts, strict=True)]
+
+
+@lru_cache(maxsize=16)
+def _largest_ids(tables: tuple[Table, ...]) -> Any:
+    """The largest id in each table (0 when empty), in one statement: built once for each set
+    of tables (building it costs more than running it)."""
+    return select(
+        *(select(func.coalesce(func.max(table.c.id), 0)).scalar_subquery() for table in tables)
+    )
 
 
 @dataclass
@@ -392,4 +398,11 @@ def _rows(
 
 def _insert(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
     if rows:
-        session.connection().execute(insert(model.__table__), rows)  # type: ignore[attr-defined]
+        session.connection().execute(_insert_into(model.__table__), rows)  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=16)
+def _insert_into(table: Table) -> Insert:
+    """The INSERT for `table`, built once: a statement reused is compiled once and found in
+    SQLAlchemy's cache without being walked again."""
+    return insert(table)
