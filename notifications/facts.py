@@ -6,8 +6,10 @@ when the step queueing its own entries already has it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, and_, col, select
 
@@ -86,23 +88,9 @@ class TemplateFacts:
     def raised(self) -> dict[tuple[int, int], list[tuple[str, str, int | None]]]:
         """(flag, checklist, the checklist's pinned version) per submission round, in the
         order raised: one query for flags and pins."""
-        pinned = and_(
-            col(ChecklistAnswers.submission_id) == col(RaisedFlag.submission_id),
-            col(ChecklistAnswers.round) == col(RaisedFlag.round),
-            col(ChecklistAnswers.checklist_id) == col(RaisedFlag.checklist_id),
-        )
         for ids in self._batches("flags"):
             for sid, round_, flag_id, checklist_id, version in self._session.execute(
-                sa_select(
-                    col(RaisedFlag.submission_id),
-                    col(RaisedFlag.round),
-                    col(RaisedFlag.flag_id),
-                    col(RaisedFlag.checklist_id),
-                    col(ChecklistAnswers.checklist_version),
-                )
-                .outerjoin(ChecklistAnswers, pinned)
-                .where(col(RaisedFlag.submission_id).in_(ids))
-                .order_by(col(RaisedFlag.id))
+                _raised_query(), {"ids": ids}
             ).all():
                 self._raised.setdefault((sid, round_), []).append((flag_id, checklist_id, version))
         return self._raised
@@ -373,6 +361,29 @@ class TemplateFacts:
             "owner": owner.name if owner else "",
             "escalated_to": label(labels.ROLES, _escalated_to(payload), language),
         }
+
+
+@cache
+def _raised_query() -> Any:
+    """`TemplateFacts.raised`' query, for the submissions in the (expanding) parameter `ids`:
+    built once, and only when the flags are read (building it costs more than running it)."""
+    pinned = and_(
+        col(ChecklistAnswers.submission_id) == col(RaisedFlag.submission_id),
+        col(ChecklistAnswers.round) == col(RaisedFlag.round),
+        col(ChecklistAnswers.checklist_id) == col(RaisedFlag.checklist_id),
+    )
+    return (
+        sa_select(
+            col(RaisedFlag.submission_id),
+            col(RaisedFlag.round),
+            col(RaisedFlag.flag_id),
+            col(RaisedFlag.checklist_id),
+            col(ChecklistAnswers.checklist_version),
+        )
+        .outerjoin(ChecklistAnswers, pinned)
+        .where(col(RaisedFlag.submission_id).in_(bindparam("ids", expanding=True)))
+        .order_by(col(RaisedFlag.id))
+    )
 
 
 def _escalated_to(payload: dict[str, Any]) -> str:
