@@ -51,6 +51,7 @@ from models.lifecycle import (
 )
 from models.queries import open_obligations
 from models.review import Action, Decision, ReviewTask, StandardRating
+from models.row_writes import insert_row, update_row
 from models.submission import RaisedFlag, Submission
 from models.text_limits import within
 from models.working_days import london_today
@@ -467,11 +468,14 @@ def apply_decision(
 
 def _apply(
     session: Session, request: DecisionRequest, plan: DecisionPlan, on: date
-) -> tuple[Decision, list[LogEntry]]:
+) -> tuple[Decision, list[dict[str, Any]]]:
     """Write a checked decision: the log entries, the decision and its follow-ups, the next
     stage (or the end), and the submission's new state from the lifecycle table. The step's
     log entries (the decision, the stage it opens, the submission's completion) are appended
-    together, with one update of the log's head."""
+    together, with one update of the log's head; returns the decision and the entries'
+    columns. The review, the submission and the decision are written with one statement
+    each (`models.row_writes`), the review and the submission before the log's head is
+    locked."""
     submission, task, action, move = plan.submission, plan.task, plan.action, plan.move
     now = datetime.now(UTC)
     entries = [
@@ -497,8 +501,7 @@ def _apply(
             },
         )
     ]
-    task.status, task.closed_at = "decided", now
-    session.add(task)
+    update_row(session, task, status="decided", closed_at=now)
     if action == "advance":
         open_task(session, submission, plan.later[0], on, log=entries, directory=plan.directory)
     elif action == "reassess":
@@ -508,10 +511,13 @@ def _apply(
     elif action == "reject":
         cancel_remaining(session, submission.id or 0, plan.later)
         cancel_open_actions(session, submission.id or 0)
-    submission.state = move.target.value
-    submission.version += 1
-    submission.updated_at = now
-    session.add(submission)
+    update_row(
+        session,
+        submission,
+        state=move.target.value,
+        version=submission.version + 1,
+        updated_at=now,
+    )
     if move.target in FINAL_STATES:
         entries.append(
             audit.NewEntry(
@@ -525,8 +531,7 @@ def _apply(
         proposed = proposal_entry(session, submission) if plan.builds_service else None
         if proposed is not None:
             entries.append(proposed)
-    logged = audit.append_many(session, entries, at=now)
-    recorded = logged[0]
+    logged = audit.append_rows(session, entries, at=now)
     decision = Decision(
         task_id=task.id or 0,
         submission_id=submission.id or 0,
@@ -535,11 +540,10 @@ def _apply(
         rationale=request.rationale,
         actor_id=request.actor_id,
         decided_at=now,
-        log_seq=recorded.seq,
+        log_seq=logged[0]["seq"],
     )
-    session.add(decision)
+    insert_row(session, decision)
     if request.conditions or request.ratings or task.stage == Stage.SERVICE_ASSESSMENT:
-        session.flush()  # the decision's id, for its conditions and ratings
         _record_follow_ups(session, submission, task, decision, request, plan.ambers, on)
     session.flush()
     return decision, logged
@@ -570,7 +574,7 @@ def record_decision(
         sets_actions = bool(request.conditions or plan.ambers or plan.outstanding)
         queue_step_notifications(
             session,
-            logged,
+            [LogEntry(**row) for row in logged],
             plan.submission,
             registry,
             get_settings(),

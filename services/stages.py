@@ -14,6 +14,7 @@ from models.dates import due_date_for
 from models.directory_lookup import DirectoryLookup
 from models.lifecycle import STAGES, Stage
 from models.review import Action, PanelMember, ReviewTask
+from models.row_writes import update_row
 from models.submission import Submission
 from services.assignment import choose_assignee, choose_panel
 
@@ -66,12 +67,19 @@ def open_task(
         on,
         directory=directory,
     )
-    task.status = "open"
-    task.opened_at = datetime.now(UTC)
-    task.due_date = due_date_for(on, STAGES[stage].due_working_days)
-    task.assignee_id = assignee_id
-    session.add(task)
-    if task.id is None or stage == Stage.SERVICE_ASSESSMENT:
+    due = due_date_for(on, STAGES[stage].due_working_days)
+    opened = {
+        "status": "open",
+        "opened_at": datetime.now(UTC),
+        "due_date": due,
+        "assignee_id": assignee_id,
+    }
+    if task.id is not None:  # a stored review: one UPDATE now, nothing left to flush
+        update_row(session, task, **opened)
+    else:
+        for name, value in opened.items():
+            setattr(task, name, value)
+        session.add(task)
         session.flush()  # its id, for the log entry and the panel
     panel: list[dict[str, str]] = []
     if stage == Stage.SERVICE_ASSESSMENT:
@@ -103,7 +111,7 @@ def open_task(
             task.scope,
             task.assignee_id,
             panel,
-            task.due_date,
+            due,
         ),
     )
     if log is not None:
