@@ -119,7 +119,7 @@ def submit(
         return found
     directory = DirectoryLookup(session)
     plan = plan_submission(session, data, registry, on, directory)
-    logged: list[audit.LogEntry] = []
+    logged: list[dict[str, Any]] = []  # the log entries' columns
     if key is None or not postgresql:
         # SQLite: one writer at a time (BEGIN IMMEDIATE), so nobody can store the key between
         # the look-up above and this insert.
@@ -142,7 +142,7 @@ def submit(
 def _announce(
     session: Session,
     chunk: _Chunk,
-    logged: list[audit.LogEntry],
+    logged: list[dict[str, Any]],
     registry: Registry,
     directory: DirectoryLookup,
 ) -> None:
@@ -155,7 +155,7 @@ def _announce(
     pinned = {a["checklist_id"]: a["checklist_version"] for a in chunk.answers}
     queue_step_notifications(
         session,
-        logged,
+        [audit.LogEntry(**entry) for entry in logged],
         Submission(**row),
         registry,
         get_settings(),
@@ -233,11 +233,11 @@ def store_plans(
     plans: Sequence[SubmissionPlan],
     directory: DirectoryLookup,
     intake_keys: Sequence[IntakeKey | None] | None = None,
-    logged: list[audit.LogEntry] | None = None,
+    logged: list[dict[str, Any]] | None = None,
 ) -> list[int]:
     """Store planned submissions, route them and open their first stages, in the caller's
     transaction, with one executemany per table; return their ids in order. `logged`, when
-    given, receives the log entries appended."""
+    given, receives the columns of the log entries appended."""
     return [row["id"] for row in _store(session, plans, directory, intake_keys, logged).submissions]
 
 
@@ -246,7 +246,7 @@ def _store(
     plans: Sequence[SubmissionPlan],
     directory: DirectoryLookup,
     intake_keys: Sequence[IntakeKey | None] | None = None,
-    logged: list[audit.LogEntry] | None = None,
+    logged: list[dict[str, Any]] | None = None,
 ) -> _Chunk:
     """`store_plans`, returning the rows written."""
     keys = list(intake_keys) if intake_keys is not None else [None] * len(plans)
@@ -260,7 +260,7 @@ def _store(
     _insert(session, ReviewTask, chunk.tasks)
     rows = audit.append_rows(session, chunk.log)
     if logged is not None:
-        logged += [audit.LogEntry(**row) for row in rows]
+        logged += rows
     ids = [row["id"] for row in chunk.submissions]
     for plan, sid in zip(plans, ids, strict=True):
         if plan.service_link is not None:  # the service the document names, as its submitter's
