@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import JSON, Column, DateTime, Select, Update, bindparam, insert, update
 from sqlalchemy import select as sa_select
@@ -84,6 +84,36 @@ def entry_hash(fields: Mapping[str, Any]) -> str:
 def hash_of(entry: LogEntry) -> str:
     """The hash an entry's stored content should have."""
     return entry_hash({name: getattr(entry, name) for name in HASHED_FIELDS})
+
+
+class Logged(Protocol):
+    """What is read of an entry once it is in the log: a stored `LogEntry`, or the `Appended`
+    columns of one a step has just written (telling people of those needs no ORM object)."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def actor_id(self) -> str | None: ...
+    @property
+    def event(self) -> str: ...
+    @property
+    def submission_id(self) -> int | None: ...
+    @property
+    def payload(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Appended:
+    """An entry as `append_rows` wrote it (its columns, by the same names as `LogEntry`'s)."""
+
+    seq: int
+    occurred_at: str
+    actor_id: str | None
+    event: str
+    submission_id: int | None
+    payload: dict[str, Any]
+    prev_hash: str
+    hash: str
 
 
 @dataclass(frozen=True)

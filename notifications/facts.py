@@ -21,7 +21,7 @@ from dfr.labels import label
 from dfr.settings import Settings
 from models.action_lifecycle import SUBMITTER_HOLDS
 from models.assessment_report import AssessmentReport
-from models.audit import LogEntry
+from models.audit import Logged
 from models.directory_lookup import DirectoryLookup
 from models.review import Action, Decision, ReviewTask
 from models.submission import ChecklistAnswers, RaisedFlag, Submission
@@ -136,7 +136,7 @@ class TemplateFacts:
         return self._assignee
 
     def context(
-        self, message: str, entry: LogEntry, recipient: Recipient, language: str
+        self, message: str, entry: Logged, recipient: Recipient, language: str
     ) -> dict[str, Any]:
         """The template context of `message` about `entry`, for one recipient and language."""
         submission = self.submissions[entry.submission_id or 0]
@@ -241,9 +241,7 @@ class TemplateFacts:
         ]
         return [{"text": a.text_in(language), "due": long_date(a.due_date, language)} for a in rows]
 
-    def _action_step(
-        self, submission: Submission, entry: LogEntry, language: str
-    ) -> dict[str, Any]:
+    def _action_step(self, submission: Submission, entry: Logged, language: str) -> dict[str, Any]:
         """A condition or amber action reported done, confirmed or sent back: what it is, who
         took the step, and what they said (as typed: escaped like every value)."""
         payload = entry.payload
@@ -262,7 +260,7 @@ class TemplateFacts:
             "reason": payload.get("reason", ""),
         }
 
-    def _panel(self, submission: Submission, entry: LogEntry, language: str) -> dict[str, Any]:
+    def _panel(self, submission: Submission, entry: Logged, language: str) -> dict[str, Any]:
         """An assessment's date and panel, or a panel member's conflict of interests."""
         payload = entry.payload
 
@@ -297,7 +295,7 @@ class TemplateFacts:
         }
 
     def _response(
-        self, submission: Submission, entry: LogEntry, message: str, language: str
+        self, submission: Submission, entry: Logged, message: str, language: str
     ) -> dict[str, Any]:
         """The team's answer to a report, or the panel's to a challenge: who, which standards
         (by number and title), the result now, and where to read it and give feedback."""
@@ -330,7 +328,7 @@ class TemplateFacts:
             ]
         return context
 
-    def _chased(self, submission: Submission, entry: LogEntry, language: str) -> dict[str, Any]:
+    def _chased(self, submission: Submission, entry: Logged, language: str) -> dict[str, Any]:
         """What a reminder or escalation is about, who holds it, and when it was due."""
         payload = entry.payload
         owner_id: str | None = None

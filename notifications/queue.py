@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from checklists.loader import Registry
 from dfr.settings import Settings
-from models.audit import LogEntry
+from models.audit import LogEntry, Logged
 from models.directory_lookup import DirectoryLookup
 from models.notification import PENDING, Notification
 from models.submission import Submission
@@ -75,7 +75,7 @@ def queue_for_submissions(
 
 def queue_entries(
     session: Session,
-    entries: Sequence[LogEntry],
+    entries: Sequence[Logged],
     facts: TemplateFacts,
     settings: Settings,
     existing: set[str] | None = None,
@@ -133,7 +133,7 @@ def queue_entries(
     return len(rows)
 
 
-def _named_in(entry: LogEntry, submission: Submission) -> list[str]:
+def _named_in(entry: Logged, submission: Submission) -> list[str]:
     """The people an entry is likely to tell or name (read together, not one by one)."""
     named = [submission.submitter_id, entry.actor_id, entry.payload.get("assignee_id")]
     return [p for p in named if isinstance(p, str)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dfr.settings import Settings
-from models.audit import LogEntry
+from models.audit import Logged
 from models.directory import Directorate, Person
 from models.directory_lookup import DirectoryLookup
 from models.lifecycle import Role
@@ -61,7 +61,7 @@ def dg_feed(dg: Directorate | None, settings: Settings) -> list[Recipient]:
 
 
 def messages_for(
-    entry: LogEntry,
+    entry: Logged,
     submission: Submission,
     dg: Directorate | None,
     directory: DirectoryLookup,

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, func, select
 
 from checklists.loader import Registry
 from dfr.settings import Settings
-from models.audit import EventEmission, LogEntry
+from models.audit import EventEmission, LogEntry, Logged
 from models.directory_lookup import DirectoryLookup
 from models.review import Action
 from models.submission import Submission
@@ -45,7 +45,7 @@ def queue_notifications(
 
 def queue_step_notifications(
     session: Session,
-    entries: Sequence[LogEntry],
+    entries: Sequence[Logged],
     submission: Submission,
     registry: Registry,
     settings: Settings,

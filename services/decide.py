@@ -35,7 +35,6 @@ from dfr.settings import get_settings
 from models import audit, text_limits
 from models.action_lifecycle import OUTSTANDING
 from models.assessment_panel import booking_of
-from models.audit import LogEntry
 from models.dates import AMBER_ACTION_MONTHS, add_months
 from models.directory import Person
 from models.directory_lookup import DirectoryLookup
@@ -574,7 +573,7 @@ def record_decision(
         sets_actions = bool(request.conditions or plan.ambers or plan.outstanding)
         queue_step_notifications(
             session,
-            [LogEntry(**row) for row in logged],
+            [audit.Appended(**row) for row in logged],
             plan.submission,
             registry,
             get_settings(),

@@ -155,7 +155,7 @@ def _announce(
     pinned = {a["checklist_id"]: a["checklist_version"] for a in chunk.answers}
     queue_step_notifications(
         session,
-        [audit.LogEntry(**entry) for entry in logged],
+        [audit.Appended(**entry) for entry in logged],
         Submission(**row),
         registry,
         get_settings(),
