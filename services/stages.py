@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
+from sqlalchemy import Integer, bindparam
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from models import audit
 from models.action_lifecycle import OUTSTANDING
@@ -122,15 +125,20 @@ def open_task(
 
 
 def remaining_tasks(session: Session, submission_id: int) -> list[ReviewTask]:
-    return list(
-        session.exec(
-            select(ReviewTask)
-            .where(
-                ReviewTask.submission_id == submission_id,
-                col(ReviewTask.status).in_(("open", "pending")),
-            )
-            .order_by(col(ReviewTask.position))
-        ).all()
+    """The submission's open and pending reviews, in route order."""
+    return list(session.exec(_remaining_query(), params={"submission_id": submission_id}).all())
+
+
+@cache
+def _remaining_query() -> SelectOfScalar[ReviewTask]:
+    """`remaining_tasks`' query, taking `submission_id` as a parameter: built once."""
+    return (
+        select(ReviewTask)
+        .where(
+            col(ReviewTask.submission_id) == bindparam("submission_id", type_=Integer),
+            col(ReviewTask.status).in_(("open", "pending")),
+        )
+        .order_by(col(ReviewTask.position))
     )
 
 

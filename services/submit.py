@@ -21,7 +21,18 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Insert, Table, func, insert, literal, select, text, union_all
+from sqlalchemy import (
+    Insert,
+    Integer,
+    Table,
+    bindparam,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
@@ -277,21 +288,29 @@ def _new_ids(session: Session, wanted: Mapping[type[SQLModel], int]) -> list[lis
     if not any(counts):
         return [[] for _ in counts]
     if session.get_bind().dialect.name == "postgresql":
-        parts = [
-            select(
-                literal(index), func.nextval(func.pg_get_serial_sequence(table.name, "id"))
-            ).select_from(func.generate_series(1, count))
-            for index, (table, count) in enumerate(zip(tables, counts, strict=True))
-            if count
-        ]
+        counted = {f"count_{index}": count for index, count in enumerate(counts)}
         found: list[list[int]] = [[] for _ in counts]
-        for index, new_id in session.execute(union_all(*parts)).all():
+        for index, new_id in session.execute(_next_ids(tables), counted).all():
             found[index].append(int(new_id))
         return [sorted(ids) for ids in found]
     # SQLite: every writer holds the database's write lock from its first statement
     # (BEGIN IMMEDIATE), so nobody else can take these ids before this transaction ends.
     tops = session.execute(_largest_ids(tables)).one()
     return [list(range(top + 1, top + count + 1)) for top, count in zip(tops, counts, strict=True)]
+
+
+@lru_cache(maxsize=16)
+def _next_ids(tables: tuple[Table, ...]) -> Any:
+    """PostgreSQL: `count_N` new ids from the sequence of the Nth table, each row (N, id), in
+    one statement: built once for each set of tables."""
+    return union_all(
+        *(
+            select(
+                literal(index), func.nextval(func.pg_get_serial_sequence(table.name, "id"))
+            ).select_from(func.generate_series(1, bindparam(f"count_{index}", type_=Integer)))
+            for index, table in enumerate(tables)
+        )
+    )
 
 
 @lru_cache(maxsize=16)
