@@ -54,7 +54,7 @@ from models.row_writes import insert_row, update_row
 from models.submission import RaisedFlag, Submission
 from models.text_limits import within
 from models.working_days import london_today
-from services.access import load_decider
+from services.access import Decider, decider_from, load_decider, with_decider
 from services.intake import locked_submission
 from services.refusals import REFUSALS, log_refusal
 from services.register_proposals import builds_new_service, proposal_entry
@@ -126,15 +126,9 @@ def _open_task(
 
 
 def _check_actor(
-    session: Session,
-    submission: Submission,
-    task: ReviewTask,
-    actor_id: str,
-    on: date,
-    directory: DirectoryLookup | None = None,
+    session: Session, submission: Submission, task: ReviewTask, decider: Decider
 ) -> Actor:
     """The actor as a reviewer of the open stage, or the reason they may not decide it."""
-    decider = load_decider(session, actor_id, submission.dg_code, on, directory)
     refusal = decider.refusal(submission, Stage(task.stage))
     if refusal is None and not decider.holds(task.assignee_id):
         # Probe 3 of issue 12: the stage table names the reviewer; anyone else with the right
@@ -187,7 +181,8 @@ def _decidable_task(
         raise PermissionDeniedError(
             _("This review has already been decided (or is not open yet); nothing to do here.")
         )
-    _check_actor(session, submission, task, actor_id, on or london_today())
+    decider = load_decider(session, actor_id, submission.dg_code, on or london_today())
+    _check_actor(session, submission, task, decider)
     return task
 
 
@@ -326,11 +321,9 @@ def _check_panel_path(session: Session, task: ReviewTask, request: DecisionReque
 def _check_decision(
     session: Session, request: DecisionRequest, registry: Registry, on: date
 ) -> DecisionPlan:
-    locked = _locked(session, request.submission_id)
-    submission, outstanding, remaining = locked.submission, locked.outstanding, locked.remaining
     directory = DirectoryLookup(session)
-    if locked.submitter is not None:
-        directory.know_people([locked.submitter])
+    locked = _locked(session, request.submission_id, request.actor_id, on, directory)
+    submission, outstanding, remaining = locked.submission, locked.outstanding, locked.remaining
     task = _open_task(session, submission, request.stage, remaining)
     rule = STAGES[Stage(task.stage)]
     if request.outcome not in rule.outcomes:
@@ -343,7 +336,7 @@ def _check_decision(
             ),
             field="outcome",
         )
-    actor = _check_actor(session, submission, task, request.actor_id, on, directory)
+    actor = _check_actor(session, submission, task, locked.decider)
     _check_panel_path(session, task, request)
     within(request.rationale, text_limits.RATIONALE, "rationale")
     for standard, assessed in sorted(request.ratings.items()):
@@ -383,15 +376,19 @@ class _Locked:
     submission: Submission
     outstanding: bool  # conditions or amber actions of earlier decisions still outstanding
     flagged: bool  # its current round raised flags
-    submitter: Person | None
     builds_service: bool  # its current round's answers say it builds a new service
     remaining: list[ReviewTask]  # its open and pending reviews, in route order
+    decider: Decider  # the person deciding, as the decision rules see them today
 
 
-def _locked(session: Session, submission_id: int) -> _Locked:
+def _locked(
+    session: Session, submission_id: int, actor_id: str, on: date, directory: DirectoryLookup
+) -> _Locked:
     """The submission, row-locked for the rest of the transaction, with what a decision on
     it needs: whether conditions or amber actions of earlier decisions are still
-    outstanding, whether it has flags, its submitter, and its open and pending reviews.
+    outstanding, whether it has flags, its submitter, its open and pending reviews, and the
+    person deciding (`access.with_decider`: their cover and roles, the DG's Digital Leader),
+    all read in the one query. `directory` keeps the people and the DG read along.
 
     On SQLite one query (a row per review): a writer holds the database's write lock from
     its first statement, so what it reads is current. On PostgreSQL the reviews are read by a
@@ -400,26 +397,33 @@ def _locked(session: Session, submission_id: int) -> _Locked:
     decision has just closed would still look open."""
     together = session.get_bind().dialect.name == "sqlite"
     query = _locked_query(together)
-    rows = session.execute(query, {"submission_id": submission_id}).all()
+    params = {"submission_id": submission_id, "decider_id": actor_id, "on": on}
+    rows = session.execute(query, params).all()
     if not rows:
         locked_submission(session, submission_id)  # raises: no such submission
     first = rows[0]
+    if first[3] is not None:
+        directory.know_people([first[3]])
+    if together:  # a row per review and, for each, per cover and role of the decider
+        by_id = {row[5].id: row[5] for row in rows if row[5] is not None}
+        remaining = list(by_id.values())
+    else:
+        remaining = remaining_tasks(session, submission_id)
     return _Locked(
         first[0],
         bool(first[1]),
         bool(first[2]),
-        first[3],
         bool(first[4]),
-        [row[5] for row in rows if row[5] is not None]
-        if together
-        else remaining_tasks(session, submission_id),
+        remaining,
+        decider_from(actor_id, rows, 6 if together else 5, directory),
     )
 
 
 @cache
 def _locked_query(together: bool) -> Any:
     """`_locked`'s query, with the open and pending reviews (`together`) or without, taking
-    `submission_id` as a parameter: built once (building it costs more than running it)."""
+    `submission_id`, `decider_id` and `on` as parameters: built once (building it costs more
+    than running it)."""
     outstanding = (
         select(Action.id)
         .where(
@@ -455,7 +459,7 @@ def _locked_query(together: bool) -> Any:
             .outerjoin(ReviewTask, remaining)
             .order_by(col(ReviewTask.position))
         )
-    return query
+    return with_decider(query, col(Submission.dg_code))
 
 
 def apply_decision(
