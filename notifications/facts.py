@@ -70,18 +70,19 @@ class TemplateFacts:
         self._read.add(fact)
         return batches(sorted(self.submissions))
 
-    def knows_flags(self, flags: list[tuple[str, str, int | None]]) -> None:
-        """The flags of the (one) submission's current round, as the step that raised them
-        knows them: (flag, checklist, pinned version), in the order raised; not read."""
-        (submission,) = self.submissions.values()
-        self._raised[(submission.id or 0, submission.round)] = list(flags)
+    def knows_flags(self, flags: dict[int, list[tuple[str, str, int | None]]]) -> None:
+        """The flags of the submissions' current rounds, by submission id (none for one not
+        named), as the step that raised them knows them: (flag, checklist, pinned version),
+        in the order raised; not read."""
+        for sid, submission in self.submissions.items():
+            self._raised[(sid, submission.round)] = list(flags.get(sid, []))
         self._read.add("flags")
 
-    def knows_actions(self, actions: list[Action]) -> None:
-        """The (one) submission's conditions, amber actions and obligations, as the step
-        knows them: not read."""
-        (sid,) = self.submissions
-        self._action_rows[sid] = list(actions)
+    def knows_actions(self, actions: dict[int, list[Action]]) -> None:
+        """The submissions' conditions, amber actions and obligations, by submission id (none
+        for one not named), as the step knows them: not read."""
+        for sid in self.submissions:
+            self._action_rows[sid] = list(actions.get(sid, []))
         self._read.add("actions")
 
     @property

@@ -46,29 +46,30 @@ def queue_notifications(
 def queue_step_notifications(
     session: Session,
     entries: Sequence[Logged],
-    submission: Submission,
+    submissions: Sequence[Submission],
     registry: Registry,
     settings: Settings,
     *,
     directory: DirectoryLookup | None = None,
     decision_at: dict[int, int] | None = None,
-    flags: list[tuple[str, str, int | None]] | None = None,
-    actions: list[Action] | None = None,
+    flags: dict[int, list[tuple[str, str, int | None]]] | None = None,
+    actions: dict[int, list[Action]] | None = None,
 ) -> int:
     """In the step's own transaction, add the notification rows the log entries it just
-    appended call for; return how many. Rows are persisted with their idempotency keys
-    before anything is delivered, and if the step fails they go with it. No announcing lock
-    and no look-up of existing keys: nobody else can see these entries before the step
-    commits, and every key starts with its entry's (new) seq; the follow-up run that later
-    reaches the same entries finds their keys and adds nothing. `directory`: the step's
-    lookup (people and DGs it read are not read again); `decision_at`: the step's decision
-    (log seq -> id); `flags`: the submission's flags this round, when the step knows them
-    ((flag, checklist, pinned version), in the order raised); `actions`: its conditions,
-    amber actions and obligations, when the step knows them. What the step knows is not
-    read again."""
+    appended about `submissions` call for (a decision's one submission; a bulk intake's
+    chunk); return how many. Rows are persisted with their idempotency keys before anything
+    is delivered, and if the step fails they go with it. No announcing lock and no look-up
+    of existing keys: nobody else can see these entries before the step commits, and every
+    key starts with its entry's (new) seq; the follow-up run that later reaches the same
+    entries finds their keys and adds nothing. `directory`: the step's lookup (people and
+    DGs it read are not read again); `decision_at`: the step's decision (log seq -> id);
+    `flags`: the submissions' flags this round by submission id, when the step knows them
+    ((flag, checklist, pinned version), in the order raised); `actions`: their conditions,
+    amber actions and obligations by submission id, when the step knows them. What the
+    step knows is not read again."""
     facts = TemplateFacts(
         session,
-        {submission.id or 0: submission},
+        {submission.id or 0: submission for submission in submissions},
         directory or DirectoryLookup(session),
         registry,
         settings,

@@ -578,13 +578,13 @@ def record_decision(
         queue_step_notifications(
             session,
             [audit.Appended(**row) for row in logged],
-            plan.submission,
+            [plan.submission],
             registry,
             get_settings(),
             directory=plan.directory,
             decision_at={decision.log_seq: decision.id or 0},
-            flags=None if plan.flagged else [],
-            actions=None if sets_actions else [],
+            flags=None if plan.flagged else {},
+            actions=None if sets_actions else {},
         )
     return decision
 

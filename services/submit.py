@@ -157,24 +157,30 @@ def _announce(
     registry: Registry,
     directory: DirectoryLookup,
 ) -> None:
-    """Queue the notifications of a new submission's log entries, from the rows just
-    written (the submission, its flags and pinned checklists, its obligations): none is read
+    """Queue the notifications of new submissions' log entries, from the rows just written
+    (the submissions, their flags and pinned checklists, their obligations): none is read
     back."""
     from services.announce import queue_step_notifications  # templates: only if asked
 
-    (row,) = chunk.submissions
-    pinned = {a["checklist_id"]: a["checklist_version"] for a in chunk.answers}
+    pinned = {
+        (a["submission_id"], a["checklist_id"]): a["checklist_version"] for a in chunk.answers
+    }
+    flags: dict[int, list[tuple[str, str, int | None]]] = {}
+    for f in chunk.flags:
+        pin = pinned.get((f["submission_id"], f["checklist_id"]))
+        flags.setdefault(f["submission_id"], []).append((f["flag_id"], f["checklist_id"], pin))
+    actions: dict[int, list[Action]] = {}
+    for o in chunk.obligations:
+        actions.setdefault(o["submission_id"], []).append(Action(**o))
     queue_step_notifications(
         session,
         [audit.Appended(**entry) for entry in logged],
-        Submission(**row),
+        [Submission(**row) for row in chunk.submissions],
         registry,
         get_settings(),
         directory=directory,
-        flags=[
-            (f["flag_id"], f["checklist_id"], pinned.get(f["checklist_id"])) for f in chunk.flags
-        ],
-        actions=[Action(**o) for o in chunk.obligations],
+        flags=flags,
+        actions=actions,
     )
 
 
@@ -243,13 +249,19 @@ def store_plans(
     session: Session,
     plans: Sequence[SubmissionPlan],
     directory: DirectoryLookup,
-    intake_keys: Sequence[IntakeKey | None] | None = None,
-    logged: list[dict[str, Any]] | None = None,
+    *,
+    announce_with: Registry | None = None,
 ) -> list[int]:
     """Store planned submissions, route them and open their first stages, in the caller's
-    transaction, with one executemany per table; return their ids in order. `logged`, when
-    given, receives the columns of the log entries appended."""
-    return [row["id"] for row in _store(session, plans, directory, intake_keys, logged).submissions]
+    transaction, with one executemany per table; return their ids in order. With
+    `announce_with` (the checklists they were planned with), the notifications their log
+    entries call for are queued in the same transaction, from the rows just written, as
+    `submit` queues a single submission's."""
+    logged: list[dict[str, Any]] = []  # the log entries' columns
+    chunk = _store(session, plans, directory, None, logged)
+    if announce_with is not None and chunk.submissions:
+        _announce(session, chunk, logged, announce_with, directory)
+    return [row["id"] for row in chunk.submissions]
 
 
 def _store(
