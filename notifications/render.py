@@ -20,8 +20,6 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from dfr.markdown import markdown_to_html
-
 MESSAGES = (
     "submitted",
     "task_assigned",
@@ -105,6 +103,10 @@ class Rendered:
         """The sanitised HTML, made on first use: only email needs it, and making it costs more
         than rendering the message."""
         if self._html is None:
+            # Imported here: Markdown and its sanitiser are loaded only by a process that
+            # sends email (~15 ms), not by every step that queues messages for the outbox.
+            from dfr.markdown import markdown_to_html
+
             self._html = markdown_to_html(self.body_markdown)
         return self._html
 
