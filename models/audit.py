@@ -30,6 +30,7 @@ from checklists.canonical import sha256_hex
 from dfr.i18n import _
 from dfr.keys import audit_key
 from dfr.settings import get_settings
+from models.db import any_of
 
 GENESIS_HASH = "0" * 64
 HEAD_ID = 1  # the head row: the newest entry's seq and hash
@@ -159,7 +160,7 @@ def _head_query() -> Select[Any]:
     table = LogHead.__table__  # type: ignore[attr-defined]
     return (
         sa_select(table.c.id, table.c.seq, table.c.hash)
-        .where(table.c.id.in_((HEAD_ID, ANCHOR_ID)))
+        .where(any_of(table.c.id, (HEAD_ID, ANCHOR_ID)))
         .order_by(table.c.id)
         .with_for_update()
     )

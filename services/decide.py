@@ -36,6 +36,7 @@ from models import audit, text_limits
 from models.action_lifecycle import OUTSTANDING
 from models.assessment_panel import booking_of
 from models.dates import AMBER_ACTION_MONTHS, add_months
+from models.db import any_of
 from models.directory import Person
 from models.directory_lookup import DirectoryLookup
 from models.lifecycle import (
@@ -428,8 +429,8 @@ def _locked_query(together: bool) -> Any:
         select(Action.id)
         .where(
             col(Action.submission_id) == col(Submission.id),
-            col(Action.kind).in_(("condition", "amber_action")),
-            col(Action.status).in_(OUTSTANDING),
+            any_of(col(Action.kind), ("condition", "amber_action")),
+            any_of(col(Action.status), OUTSTANDING),
         )
         .exists()
     )
@@ -452,7 +453,7 @@ def _locked_query(together: bool) -> Any:
     if together:
         remaining = and_(
             col(ReviewTask.submission_id) == col(Submission.id),
-            col(ReviewTask.status).in_(("open", "pending")),
+            any_of(col(ReviewTask.status), ("open", "pending")),
         )
         query = (
             query.add_columns(ReviewTask)

@@ -14,6 +14,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from models import audit
 from models.action_lifecycle import OUTSTANDING
 from models.dates import due_date_for
+from models.db import any_of
 from models.directory_lookup import DirectoryLookup
 from models.lifecycle import STAGES, Stage
 from models.review import Action, PanelMember, ReviewTask
@@ -136,7 +137,7 @@ def _remaining_query() -> SelectOfScalar[ReviewTask]:
         select(ReviewTask)
         .where(
             col(ReviewTask.submission_id) == bindparam("submission_id", type_=Integer),
-            col(ReviewTask.status).in_(("open", "pending")),
+            any_of(col(ReviewTask.status), ("open", "pending")),
         )
         .order_by(col(ReviewTask.position))
     )
