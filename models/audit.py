@@ -31,6 +31,7 @@ from dfr.i18n import _
 from dfr.keys import audit_key
 from dfr.settings import get_settings
 from models.db import any_of
+from models.row_writes import insert_into
 
 GENESIS_HASH = "0" * 64
 HEAD_ID = 1  # the head row: the newest entry's seq and hash
@@ -304,7 +305,7 @@ def append_rows(
         return []
     head, anchor = _locked_head(session)
     rows = _chained(head, entries, at)
-    session.connection().execute(insert(LogEntry.__table__), rows)  # type: ignore[attr-defined]
+    session.connection().execute(insert_into(LogEntry.__table__), rows)  # type: ignore[attr-defined]
     _move_head(session, head, anchor, rows[-1])
     return rows
 

@@ -37,7 +37,7 @@ def insert_row(session: Session, row: SQLModel) -> int:
     session's transaction; set and return its id."""
     table = type(row).__table__  # type: ignore[attr-defined]
     values = {c.name: getattr(row, c.name) for c in table.columns if c.name != "id"}
-    result = session.connection().execute(_insert_into(table), values)
+    result = session.connection().execute(insert_into(table), values)
     new_id = int(result.inserted_primary_key[0])  # type: ignore[index]
     row.id = new_id
     return new_id
@@ -53,5 +53,8 @@ def _update_by_id(table: Table, columns: tuple[str, ...]) -> Update:
 
 
 @lru_cache(maxsize=64)
-def _insert_into(table: Table) -> Insert:
+def insert_into(table: Table) -> Insert:
+    """The INSERT for `table`, built once: a statement reused is compiled once and found in
+    SQLAlchemy's cache without being walked again (a new one is walked for its cache key at
+    every execution)."""
     return insert(table)

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from checklists.loader import Registry
@@ -19,6 +18,7 @@ from dfr.settings import Settings
 from models.audit import LogEntry, Logged
 from models.directory_lookup import DirectoryLookup
 from models.notification import PENDING, Notification
+from models.row_writes import insert_into
 from models.submission import Submission
 from notifications.facts import TemplateFacts, batches
 from notifications.recipients import messages_for
@@ -129,7 +129,7 @@ def queue_entries(
                 existing.add(key)
     if rows:
         session.flush()
-        session.connection().execute(insert(Notification.__table__), rows)  # type: ignore[attr-defined]
+        session.connection().execute(insert_into(Notification.__table__), rows)  # type: ignore[attr-defined]
     return len(rows)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, text
+from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
 from checklists.loader import Registry
@@ -20,6 +20,7 @@ from dfr.settings import Settings
 from models.audit import EventEmission, LogEntry, Logged
 from models.directory_lookup import DirectoryLookup
 from models.review import Action
+from models.row_writes import insert_into
 from models.submission import Submission
 from notifications.facts import TemplateFacts
 from notifications.queue import queue_entries, queue_for_submissions
@@ -118,7 +119,7 @@ def record_emissions(session: Session, emitted: Sequence[tuple[int, str]]) -> No
         return
     now = datetime.now(UTC)
     session.connection().execute(
-        insert(EventEmission.__table__),  # type: ignore[attr-defined]
+        insert_into(EventEmission.__table__),  # type: ignore[attr-defined]
         [{"log_seq": seq, "event": name, "emitted_at": now} for seq, name in emitted],
     )
 

@@ -22,12 +22,10 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
-    Insert,
     Integer,
     Table,
     bindparam,
     func,
-    insert,
     literal,
     select,
     text,
@@ -54,6 +52,7 @@ from models.intake_rows import (
 )
 from models.lifecycle import STAGES, Stage
 from models.review import Action, ReviewTask
+from models.row_writes import insert_into
 from models.submission import ChecklistAnswers, RaisedFlag, Submission, reference_for
 from services.assignment import Workload, choose_assignee
 from services.intake import SubmissionPlan, plan_submission, submitted_payload
@@ -429,11 +428,4 @@ def _rows(
 
 def _insert(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
     if rows:
-        session.connection().execute(_insert_into(model.__table__), rows)  # type: ignore[attr-defined]
-
-
-@lru_cache(maxsize=16)
-def _insert_into(table: Table) -> Insert:
-    """The INSERT for `table`, built once: a statement reused is compiled once and found in
-    SQLAlchemy's cache without being walked again."""
-    return insert(table)
+        session.connection().execute(insert_into(model.__table__), rows)  # type: ignore[attr-defined]
