@@ -33,8 +33,9 @@ def update_row(session: Session, row: SQLModel, **values: Any) -> None:
 
 
 def insert_row(session: Session, row: SQLModel) -> int:
-    """Write a new `row` (an `id` primary key, given by the database) with one INSERT, in the
-    session's transaction; set and return its id."""
+    """Write a new `row` (an `id` primary key, given by the database) with one INSERT of every
+    other column as the object holds it (a column the object leaves None is written NULL, not
+    given a server default), in the session's transaction; set and return its id."""
     table = type(row).__table__  # type: ignore[attr-defined]
     values = {c.name: getattr(row, c.name) for c in table.columns if c.name != "id"}
     result = session.connection().execute(insert_into(table), values)
