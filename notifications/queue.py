@@ -5,7 +5,6 @@ queueing the same entries again adds nothing."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -23,22 +22,6 @@ from models.submission import Submission
 from notifications.facts import TemplateFacts, batches
 from notifications.recipients import messages_for
 from notifications.render import TEMPLATE_VERSIONS, Rendered, languages_for, render
-
-
-class _Renderer:
-    """`render`, once per distinct message, language and content (a person with several
-    channels gets the same text on each)."""
-
-    def __init__(self) -> None:
-        self._done: dict[str, Rendered] = {}
-
-    def __call__(
-        self, message: str, preference: str, contexts: dict[str, dict[str, Any]]
-    ) -> Rendered:
-        key = json.dumps([message, preference, contexts], sort_keys=True, default=str)
-        if key not in self._done:
-            self._done[key] = render(message, preference, contexts)
-        return self._done[key]
 
 
 def queue_for_submissions(
@@ -85,7 +68,10 @@ def queue_entries(
     appended in the caller's own transaction need no `existing`: their seqs are new, and
     every key starts with its entry's seq."""
     existing = set() if existing is None else existing
-    directory, renderer, submissions = facts.directory, _Renderer(), facts.submissions
+    directory, submissions = facts.directory, facts.submissions
+    # Rendered once per entry, message, recipient and language, whatever their channels: a
+    # person on Slack and email gets the same text on each.
+    done: dict[tuple[int, str, str, str], Rendered] = {}
     directory.people([p for e in entries for p in _named_in(e, submissions[e.submission_id or 0])])
     now, rows = datetime.now(UTC), []
     for entry in sorted(entries, key=lambda e: e.seq):
@@ -97,11 +83,14 @@ def queue_entries(
                 key = f"{entry.seq}:{message}:{recipient.key}:{recipient.channel}"
                 if key in existing:
                     continue
-                contexts: dict[str, dict[str, Any]] = {
-                    lang: facts.context(message, entry, recipient, lang)
-                    for lang in languages_for(recipient.language)
-                }
-                rendered = renderer(message, recipient.language, contexts)
+                once = (entry.seq, message, recipient.key, recipient.language)
+                rendered = done.get(once)
+                if rendered is None:
+                    contexts: dict[str, dict[str, Any]] = {
+                        lang: facts.context(message, entry, recipient, lang)
+                        for lang in languages_for(recipient.language)
+                    }
+                    rendered = done[once] = render(message, recipient.language, contexts)
                 rows.append(
                     {
                         "id": uuid.uuid4().hex,
