@@ -5,7 +5,7 @@ when the step queueing its own entries already has it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -24,7 +24,7 @@ from models.assessment_report import AssessmentReport
 from models.audit import Logged
 from models.directory_lookup import DirectoryLookup
 from models.review import Action, Decision, ReviewTask
-from models.submission import ChecklistAnswers, RaisedFlag, Submission
+from models.submission import ChecklistAnswers, RaisedFlag, SubmissionHeading
 from notifications.recipients import Recipient
 from notifications.render import MarkdownText
 
@@ -41,7 +41,7 @@ class TemplateFacts:
     def __init__(
         self,
         session: Session,
-        submissions: dict[int, Submission],
+        submissions: Mapping[int, SubmissionHeading],
         directory: DirectoryLookup,
         registry: Registry,
         settings: Settings,
@@ -199,7 +199,7 @@ class TemplateFacts:
             context["actions"] = self._actions(submission, language)
         return context
 
-    def _base(self, s: Submission, recipient: Recipient, language: str) -> dict[str, Any]:
+    def _base(self, s: SubmissionHeading, recipient: Recipient, language: str) -> dict[str, Any]:
         dg = self.directory.directorate(s.dg_code)
         return {
             "name": recipient.name,
@@ -216,7 +216,7 @@ class TemplateFacts:
             self.standard_names[language] = every_standard_name(self.registry, language)
         return self.standard_names[language].get(standard_id, standard_id)
 
-    def _flag_texts(self, submission: Submission, language: str) -> list[str]:
+    def _flag_texts(self, submission: SubmissionHeading, language: str) -> list[str]:
         texts = []
         for flag_id, checklist_id, version in self.raised.get(
             (submission.id or 0, submission.round), []
@@ -227,7 +227,7 @@ class TemplateFacts:
         return texts
 
     def _actions(
-        self, submission: Submission, language: str, decision_id: int | None = None
+        self, submission: SubmissionHeading, language: str, decision_id: int | None = None
     ) -> list[dict[str, str]]:
         """The conditions and amber actions of one decision; or, without one, those still
         open (obligations aside)."""
@@ -242,7 +242,9 @@ class TemplateFacts:
         ]
         return [{"text": a.text_in(language), "due": long_date(a.due_date, language)} for a in rows]
 
-    def _action_step(self, submission: Submission, entry: Logged, language: str) -> dict[str, Any]:
+    def _action_step(
+        self, submission: SubmissionHeading, entry: Logged, language: str
+    ) -> dict[str, Any]:
         """A condition or amber action reported done, confirmed or sent back: what it is, who
         took the step, and what they said (as typed: escaped like every value)."""
         payload = entry.payload
@@ -261,7 +263,7 @@ class TemplateFacts:
             "reason": payload.get("reason", ""),
         }
 
-    def _panel(self, submission: Submission, entry: Logged, language: str) -> dict[str, Any]:
+    def _panel(self, submission: SubmissionHeading, entry: Logged, language: str) -> dict[str, Any]:
         """An assessment's date and panel, or a panel member's conflict of interests."""
         payload = entry.payload
 
@@ -296,7 +298,7 @@ class TemplateFacts:
         }
 
     def _response(
-        self, submission: Submission, entry: Logged, message: str, language: str
+        self, submission: SubmissionHeading, entry: Logged, message: str, language: str
     ) -> dict[str, Any]:
         """The team's answer to a report, or the panel's to a challenge: who, which standards
         (by number and title), the result now, and where to read it and give feedback."""
@@ -329,7 +331,9 @@ class TemplateFacts:
             ]
         return context
 
-    def _chased(self, submission: Submission, entry: Logged, language: str) -> dict[str, Any]:
+    def _chased(
+        self, submission: SubmissionHeading, entry: Logged, language: str
+    ) -> dict[str, Any]:
         """What a reminder or escalation is about, who holds it, and when it was due."""
         payload = entry.payload
         owner_id: str | None = None

@@ -18,7 +18,7 @@ from models.audit import LogEntry, Logged
 from models.directory_lookup import DirectoryLookup
 from models.notification import PENDING, Notification
 from models.row_writes import insert_into
-from models.submission import Submission
+from models.submission import Submission, SubmissionHeading
 from notifications.facts import TemplateFacts, batches
 from notifications.recipients import messages_for
 from notifications.render import TEMPLATE_VERSIONS, Rendered, languages_for, render
@@ -122,7 +122,7 @@ def queue_entries(
     return len(rows)
 
 
-def _named_in(entry: Logged, submission: Submission) -> list[str]:
+def _named_in(entry: Logged, submission: SubmissionHeading) -> list[str]:
     """The people an entry is likely to tell or name (read together, not one by one)."""
     named = [submission.submitter_id, entry.actor_id, entry.payload.get("assignee_id")]
     return [p for p in named if isinstance(p, str)]

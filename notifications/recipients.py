@@ -10,7 +10,7 @@ from models.audit import Logged
 from models.directory import Directorate, Person
 from models.directory_lookup import DirectoryLookup
 from models.lifecycle import Role
-from models.submission import Submission
+from models.submission import SubmissionHeading
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def dg_feed(dg: Directorate | None, settings: Settings) -> list[Recipient]:
 
 def messages_for(
     entry: Logged,
-    submission: Submission,
+    submission: SubmissionHeading,
     dg: Directorate | None,
     directory: DirectoryLookup,
     settings: Settings,

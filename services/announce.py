@@ -21,7 +21,7 @@ from models.audit import EventEmission, LogEntry, Logged
 from models.directory_lookup import DirectoryLookup
 from models.review import Action
 from models.row_writes import insert_into
-from models.submission import Submission
+from models.submission import Submission, SubmissionHeading
 from notifications.facts import TemplateFacts
 from notifications.queue import queue_entries, queue_for_submissions
 
@@ -47,7 +47,7 @@ def queue_notifications(
 def queue_step_notifications(
     session: Session,
     entries: Sequence[Logged],
-    submissions: Sequence[Submission],
+    submissions: Sequence[SubmissionHeading],
     registry: Registry,
     settings: Settings,
     *,
@@ -57,17 +57,17 @@ def queue_step_notifications(
     actions: dict[int, list[Action]] | None = None,
 ) -> int:
     """In the step's own transaction, add the notification rows the log entries it just
-    appended about `submissions` call for (a decision's one submission; a bulk intake's
-    chunk); return how many. Rows are persisted with their idempotency keys before anything
-    is delivered, and if the step fails they go with it. No announcing lock and no look-up
-    of existing keys: nobody else can see these entries before the step commits, and every
-    key starts with its entry's (new) seq; the follow-up run that later reaches the same
-    entries finds their keys and adds nothing. `directory`: the step's lookup (people and
-    DGs it read are not read again); `decision_at`: the step's decision (log seq -> id);
-    `flags`: the submissions' flags this round by submission id, when the step knows them
-    ((flag, checklist, pinned version), in the order raised); `actions`: their conditions,
-    amber actions and obligations by submission id, when the step knows them. What the
-    step knows is not read again."""
+    appended about `submissions` call for (a decision's one submission; a creation's or a
+    bulk intake's new ones, from the rows just written); return how many. Rows are persisted
+    with their idempotency keys before anything is delivered, and if the step fails they go
+    with it. No announcing lock and no look-up of existing keys: nobody else can see these
+    entries before the step commits, and every key starts with its entry's (new) seq; the
+    follow-up run that later reaches the same entries finds their keys and adds nothing.
+    `directory`: the step's lookup (people and DGs it read are not read again);
+    `decision_at`: the step's decision (log seq -> id); `flags`: the submissions' flags this
+    round by submission id, when the step knows them ((flag, checklist, pinned version), in
+    the order raised); `actions`: their conditions, amber actions and obligations by
+    submission id, when the step knows them. What the step knows is not read again."""
     facts = TemplateFacts(
         session,
         {submission.id or 0: submission for submission in submissions},

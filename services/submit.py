@@ -53,7 +53,13 @@ from models.intake_rows import (
 from models.lifecycle import STAGES, Stage
 from models.review import Action, ReviewTask
 from models.row_writes import insert_into
-from models.submission import ChecklistAnswers, RaisedFlag, Submission, reference_for
+from models.submission import (
+    ChecklistAnswers,
+    NewSubmission,
+    RaisedFlag,
+    Submission,
+    reference_for,
+)
 from services.assignment import Workload, choose_assignee
 from services.intake import SubmissionPlan, plan_submission, submitted_payload
 from services.service_links import set_link
@@ -174,7 +180,7 @@ def _announce(
     queue_step_notifications(
         session,
         [audit.Appended(**entry) for entry in logged],
-        [Submission(**row) for row in chunk.submissions],
+        [NewSubmission.of(row) for row in chunk.submissions],
         registry,
         get_settings(),
         directory=directory,
