@@ -11,9 +11,24 @@ from zoneinfo import ZoneInfo
 LONDON = ZoneInfo("Europe/London")
 BABEL_LOCALE = {"cy": "cy", "en": "en_GB"}
 DAY = "d MMMM y"
-# The months as Babel's en_GB writes them in DAY: English days are written here without
-# loading Babel and its locale data, which cost an everyday command (`dfr show`, `dfr tasks`)
-# more than the rest of its output. tests/test_dates.py holds the two to the same text.
+# The months as Babel's en_GB and cy write them in DAY: days are written here without loading
+# Babel and its locale data, which cost an everyday command (`dfr show`, `dfr tasks`) more
+# than the rest of its output, and a process's first Welsh message ~25 ms.
+# tests/test_dates.py holds the two to the same text, every day of a year.
+WELSH_MONTHS = (
+    "Ionawr",
+    "Chwefror",
+    "Mawrth",
+    "Ebrill",
+    "Mai",
+    "Mehefin",
+    "Gorffennaf",
+    "Awst",
+    "Medi",
+    "Hydref",
+    "Tachwedd",
+    "Rhagfyr",
+)
 ENGLISH_MONTHS = (
     "January",
     "February",
@@ -38,25 +53,14 @@ def long_date(value: date | datetime | str | None, language: str) -> str:
         value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=UTC)
-        locale = BABEL_LOCALE.get(language, "en_GB")
-        if locale == "en_GB":
-            in_london = moment.astimezone(LONDON)
-            return f"{_day(in_london.date(), language)}, {in_london:%H:%M}"
-        from babel.dates import format_datetime
-
-        return format_datetime(moment, f"{DAY}, HH:mm", tzinfo=LONDON, locale=locale)
+        in_london = moment.astimezone(LONDON)
+        return f"{_day(in_london.date(), language)}, {in_london:%H:%M}"
     return _day(value, language)
 
 
-@lru_cache(maxsize=4096)
 def _day(value: date, language: str) -> str:
-    # Babel takes ~0.3 ms a date; a queue page shows dozens of the same few dates.
-    locale = BABEL_LOCALE.get(language, "en_GB")
-    if locale == "en_GB":
-        return f"{value.day} {ENGLISH_MONTHS[value.month - 1]} {value.year}"
-    from babel.dates import format_date
-
-    return format_date(value, DAY, locale=locale)
+    months = WELSH_MONTHS if language == "cy" else ENGLISH_MONTHS
+    return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
 @lru_cache(maxsize=512)

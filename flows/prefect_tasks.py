@@ -64,13 +64,10 @@ def deliver_notifications(submission_id: int | None = None) -> dict[str, int]:
 @blocking_task("take-in-chunk")
 def take_in_chunk(part: Part) -> list[int]:
     """Bulk intake of one chunk as one task run: every submission checked and routed, the
-    chunk stored in one transaction (all or none), then its notifications queued. Returns the
+    chunk stored with its notifications queued in one transaction (all or none). Returns the
     submissions stored; their events are published afterwards (`publish_events`)."""
     with session_scope() as session:
-        submission_ids = submit_many(session, part.lines(), registry())
-    with session_scope() as session:
-        queue_notifications(session, submission_ids, registry(), get_settings())
-    return submission_ids
+        return submit_many(session, part.lines(), registry())
 
 
 @blocking_task("publish-events")

@@ -19,15 +19,19 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import JSON, Column, DateTime, insert
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlalchemy import JSON, Column, DateTime, Select, Update, bindparam, insert, update
+from sqlalchemy import select as sa_select
+from sqlmodel import Field, Session, SQLModel, select
 
 from checklists.canonical import sha256_hex
 from dfr.i18n import _
 from dfr.keys import audit_key
 from dfr.settings import get_settings
+from models.db import any_of
+from models.row_writes import insert_into
 
 GENESIS_HASH = "0" * 64
 HEAD_ID = 1  # the head row: the newest entry's seq and hash
@@ -84,6 +88,36 @@ def hash_of(entry: LogEntry) -> str:
     return entry_hash({name: getattr(entry, name) for name in HASHED_FIELDS})
 
 
+class Logged(Protocol):
+    """What is read of an entry once it is in the log: a stored `LogEntry`, or the `Appended`
+    columns of one a step has just written (telling people of those needs no ORM object)."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def actor_id(self) -> str | None: ...
+    @property
+    def event(self) -> str: ...
+    @property
+    def submission_id(self) -> int | None: ...
+    @property
+    def payload(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Appended:
+    """An entry as `append_rows` wrote it (its columns, by the same names as `LogEntry`'s)."""
+
+    seq: int
+    occurred_at: str
+    actor_id: str | None
+    event: str
+    submission_id: int | None
+    payload: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
 @dataclass(frozen=True)
 class NewEntry:
     event: str
@@ -92,13 +126,21 @@ class NewEntry:
     payload: dict[str, Any]
 
 
+class Head(NamedTuple):
+    """A row of the head table as appending reads it: the newest seq and its hash (the head),
+    or the seq vouched for and its HMAC (the anchor)."""
+
+    seq: int
+    hash: str
+
+
 def anchor_of(key: bytes, seq: int, head_hash: str) -> str:
     """The HMAC-SHA-256 under `key` that vouches for a head at `seq` with `head_hash`."""
     message = f"dfr-decision-log-head:{seq}:{head_hash}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def is_anchored(head: LogHead | None, anchor: LogHead | None, key: bytes) -> bool:
+def is_anchored(head: Head | LogHead | None, anchor: Head | LogHead | None, key: bytes) -> bool:
     """Whether `anchor` vouches for `head` under `key`; an empty log needs no anchor."""
     if head is None or (head.seq == 0 and anchor is None):
         return True
@@ -113,35 +155,79 @@ def _current_key() -> bytes:
     return audit_key(get_settings())
 
 
-def _locked_head(session: Session) -> tuple[LogHead | None, LogHead | None]:
-    """The head and its anchor, locked, in one statement. On PostgreSQL a row locked by the
-    previous appender is read again once its lock is released (so both rows are current),
-    but an anchor that appender *inserted* (the first ever) is not in this statement's
-    snapshot: then, and only then, a second statement, taken with the head's lock held,
-    looks for it."""
-    rows = session.exec(
-        select(LogHead)
-        .where(col(LogHead.id).in_((HEAD_ID, ANCHOR_ID)))
-        .order_by(col(LogHead.id))
+@cache
+def _head_query() -> Select[Any]:
+    """The head and anchor rows, locked: built once (building it costs more than running it)."""
+    table = LogHead.__table__  # type: ignore[attr-defined]
+    return (
+        sa_select(table.c.id, table.c.seq, table.c.hash)
+        .where(any_of(table.c.id, (HEAD_ID, ANCHOR_ID)))
+        .order_by(table.c.id)
         .with_for_update()
-    ).all()
-    found = {row.id: row for row in rows}
+    )
+
+
+@cache
+def _anchor_query() -> Select[Any]:
+    table = LogHead.__table__  # type: ignore[attr-defined]
+    return sa_select(table.c.seq, table.c.hash).where(table.c.id == ANCHOR_ID).with_for_update()
+
+
+@cache
+def _head_update() -> Update:
+    """Move a head-table row (`row_id`) to `new_seq` and `new_hash`: the head and its anchor
+    in one executemany."""
+    table = LogHead.__table__  # type: ignore[attr-defined]
+    return (
+        update(table)
+        .where(table.c.id == bindparam("row_id"))
+        .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+    )
+
+
+def _locked_head(session: Session) -> tuple[Head | None, Head | None]:
+    """The head and its anchor, locked, in one statement (the step's pending changes are
+    flushed first, as for any query). On PostgreSQL a row locked by the previous appender is
+    read again once its lock is released (so both rows are current), but an anchor that
+    appender *inserted* (the first ever) is not in this statement's snapshot: then, and only
+    then, a second statement, taken with the head's lock held, looks for it."""
+    found = {row.id: Head(row.seq, row.hash) for row in session.execute(_head_query())}
     head, anchor = found.get(HEAD_ID), found.get(ANCHOR_ID)
     if head is not None and head.seq > 0 and anchor is None:
-        anchor = session.exec(
-            select(LogHead).where(LogHead.id == ANCHOR_ID).with_for_update()
-        ).one_or_none()
+        row = session.execute(_anchor_query()).one_or_none()
+        anchor = Head(row.seq, row.hash) if row is not None else None
     return head, anchor
 
 
-def _write_anchor(session: Session, anchor: LogHead | None, head: LogHead, key: bytes) -> None:
-    anchor = anchor or LogHead(id=ANCHOR_ID, seq=0, hash="")
-    anchor.seq, anchor.hash = head.seq, anchor_of(key, head.seq, head.hash)
-    session.add(anchor)
+def _write_head(session: Session, moves: dict[int, tuple[Head | None, Head]]) -> None:
+    """Set head-table rows (row id -> (as read, or None if absent; new seq and hash)): the rows
+    read are updated with one executemany, absent ones inserted. Core statements: the rows
+    are not loaded as objects for this."""
+    table = LogHead.__table__  # type: ignore[attr-defined]
+    updates = [
+        {"row_id": row_id, "new_seq": new.seq, "new_hash": new.hash}
+        for row_id, (old, new) in moves.items()
+        if old is not None
+    ]
+    inserts = [
+        {"id": row_id, "seq": new.seq, "hash": new.hash}
+        for row_id, (old, new) in moves.items()
+        if old is None
+    ]
+    connection = session.connection()
+    if updates:
+        connection.execute(_head_update(), updates)
+    if inserts:
+        connection.execute(insert(table), inserts)
+
+
+def _anchored(head: Head, key: bytes) -> Head:
+    """The anchor row that vouches for `head` under `key`."""
+    return Head(head.seq, anchor_of(key, head.seq, head.hash))
 
 
 def _chained(
-    head: LogHead | None, entries: list[NewEntry], at: datetime | None
+    head: Head | None, entries: list[NewEntry], at: datetime | None
 ) -> list[dict[str, Any]]:
     """Each new entry's columns, hashed onto the chain after `head`."""
     seq = head.seq if head else 0
@@ -165,41 +251,38 @@ def _chained(
 
 
 def _move_head(
-    session: Session, head: LogHead | None, anchor: LogHead | None, last: dict[str, Any]
+    session: Session, head: Head | None, anchor: Head | None, last: dict[str, Any]
 ) -> None:
     """Point the head at `last` and anchor it, in the caller's transaction. A head that was
     not anchored (rewritten, or under another key) keeps its stale anchor: extending it would
     vouch for the rewrite."""
     key = _current_key()
     extend = is_anchored(head, anchor, key)
-    old_seq = head.seq if head else 0
-    if head is None:
-        head = LogHead(id=HEAD_ID, seq=last["seq"], hash=last["hash"])
-    else:
-        head.seq, head.hash = last["seq"], last["hash"]
-    session.add(head)
+    new = Head(last["seq"], last["hash"])
+    moves = {HEAD_ID: (head, new)}
     if extend:
-        _write_anchor(session, anchor, head, key)
+        moves[ANCHOR_ID] = (anchor, _anchored(new, key))
     else:
         log.error(
             "decision log head (entry %s) does not match its anchor; appended entries up to %s "
             "without re-anchoring: run `dfr audit verify`",
-            old_seq,
-            head.seq,
+            head.seq if head else 0,
+            new.seq,
         )
-    session.flush()
+    _write_head(session, moves)
 
 
-def anchor_head(session: Session, key: bytes | None = None) -> LogHead:
+def anchor_head(session: Session, key: bytes | None = None) -> Head:
     """Anchor the current head under `key` (default: the configured one), whatever anchored
     it before: after an import, a change of key, or once someone has checked a broken head.
     The caller verifies the chain first."""
     head, anchor = _locked_head(session)
+    moves: dict[int, tuple[Head | None, Head]] = {}
     if head is None:
-        head = LogHead(id=HEAD_ID, seq=0, hash=GENESIS_HASH)
-        session.add(head)
-    _write_anchor(session, anchor, head, key or _current_key())
-    session.flush()
+        head = Head(0, GENESIS_HASH)
+        moves[HEAD_ID] = (None, head)
+    moves[ANCHOR_ID] = (anchor, _anchored(head, key or _current_key()))
+    _write_head(session, moves)
     return head
 
 
@@ -208,27 +291,21 @@ def append_many(
 ) -> list[LogEntry]:
     """Add entries in order, in the caller's transaction, locking the head row once: the
     chain stays linear under concurrent writers and the query count does not grow with the
-    number of entries."""
-    if not entries:
-        return []
-    head, anchor = _locked_head(session)
-    made = [LogEntry(**row) for row in _chained(head, entries, at)]
-    session.add_all(made)
-    _move_head(session, head, anchor, made[-1].model_dump())
-    return made
+    number of entries. The entries are written with one executemany; the objects returned
+    are not in the session."""
+    return [LogEntry(**row) for row in append_rows(session, entries, at)]
 
 
 def append_rows(
     session: Session, entries: list[NewEntry], at: datetime | None = None
 ) -> list[dict[str, Any]]:
-    """`append_many` for bulk intake: the same chain, written with one executemany, returning
-    each entry's columns instead of ORM objects (building thousands of those costs more than
-    hashing them)."""
+    """`append_many`, returning each entry's columns instead of objects (bulk intake: building
+    thousands of those costs more than hashing them)."""
     if not entries:
         return []
     head, anchor = _locked_head(session)
     rows = _chained(head, entries, at)
-    session.connection().execute(insert(LogEntry.__table__), rows)  # type: ignore[attr-defined]
+    session.connection().execute(insert_into(LogEntry.__table__), rows)  # type: ignore[attr-defined]
     _move_head(session, head, anchor, rows[-1])
     return rows
 
@@ -310,12 +387,17 @@ def verify_entries(entries: Iterable[LogEntry], head: LogHead | None) -> VerifyR
     return VerifyResult(True, checked)
 
 
+def _head_row(session: Session, row_id: int) -> LogHead | None:
+    """A head-table row as stored now: appends write it with Core statements, so an object
+    this session loaded before one would be stale."""
+    return session.get(LogHead, row_id, populate_existing=True)
+
+
 def verify_chain(session: Session) -> VerifyResult:
     """The chain and that it ends at the head, without the head's anchor: for an import,
     which anchors the head under its own key once this passes. Otherwise use `verify`."""
     entries = session.exec(select(LogEntry).order_by(LogEntry.seq)).yield_per(1000)  # type: ignore[arg-type]
-    head = session.get(LogHead, HEAD_ID)
-    return verify_entries(entries, head)
+    return verify_entries(entries, _head_row(session, HEAD_ID))
 
 
 def verify(session: Session, key: bytes | None = None) -> VerifyResult:
@@ -324,7 +406,7 @@ def verify(session: Session, key: bytes | None = None) -> VerifyResult:
     chain = verify_chain(session)
     if not chain.ok:
         return chain
-    head, anchor = session.get(LogHead, HEAD_ID), session.get(LogHead, ANCHOR_ID)
+    head, anchor = _head_row(session, HEAD_ID), _head_row(session, ANCHOR_ID)
     if is_anchored(head, anchor, key or _current_key()):
         return chain
     seq = head.seq if head else 0

@@ -10,13 +10,37 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from functools import cache
+from typing import Any
 
-from sqlalchemy import literal
+from sqlalchemy import String, bindparam, literal
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, or_, select
 
 from models.directory import Delegation, Directorate, Person, RoleAssignment
 from models.lifecycle import Role
 from models.permissions import HeldRole
+
+
+@cache
+def _submitting_query() -> Any:
+    """`DirectoryLookup.submitting`'s query, taking `person_id` and `dg_code` as parameters:
+    built once (building it costs more than running it)."""
+    anchor = select(literal(1).label("one")).subquery("anchor")
+    return (
+        sa_select(
+            Directorate,
+            Person,
+            col(RoleAssignment.role),
+            col(RoleAssignment.dg_code),
+            col(RoleAssignment.discipline),
+        )
+        .select_from(anchor)
+        .outerjoin(Directorate, col(Directorate.code) == bindparam("dg_code", type_=String))
+        .outerjoin(Person, col(Person.id) == bindparam("person_id", type_=String))
+        .outerjoin(RoleAssignment, col(RoleAssignment.person_id) == col(Person.id))
+        .order_by(col(RoleAssignment.id))
+    )
 
 
 class DirectoryLookup:
@@ -53,20 +77,14 @@ class DirectoryLookup:
         (`directorate`, `person` and `roles_of` then have them): what submitting checks."""
         if dg_code in self._dgs and person_id in self._people and person_id in self._roles:
             return
-        anchor = select(literal(1).label("one")).subquery("anchor")
-        rows = self.session.exec(
-            select(Directorate, Person, RoleAssignment)
-            .select_from(anchor)
-            .outerjoin(Directorate, col(Directorate.code) == dg_code)
-            .outerjoin(Person, col(Person.id) == person_id)
-            .outerjoin(RoleAssignment, col(RoleAssignment.person_id) == col(Person.id))
-            .order_by(col(RoleAssignment.id))
+        rows = self.session.execute(
+            _submitting_query(), {"person_id": person_id, "dg_code": dg_code}
         ).all()
         self._dgs.setdefault(dg_code, rows[0][0])
         self._people.setdefault(person_id, rows[0][1])
         self._roles.setdefault(
             person_id,
-            [HeldRole(r.role, r.dg_code, r.discipline) for _d, _p, r in rows if r is not None],
+            [HeldRole(role, dg, discipline) for _d, _p, role, dg, discipline in rows if role],
         )
 
     def know_directorate(self, dg: Directorate) -> None:

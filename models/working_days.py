@@ -6,23 +6,24 @@ time). Past the end of that data only weekends are excluded; `holiday_data_ends`
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from importlib.resources import files
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
+_HOLIDAYS = "bank-holidays.json"  # in the govuk-bank-holidays package
+_ENGLAND_AND_WALES = "england-and-wales"
 
 
 @lru_cache(maxsize=1)
 def bank_holidays() -> frozenset[date]:
-    # Imported here: the package brings `requests` with it, which a command that counts no
-    # working days (`dfr show`) should not wait for.
-    from govuk_bank_holidays.bank_holidays import BankHolidays
-
-    data = BankHolidays(use_cached_holidays=True)
-    return frozenset(
-        holiday["date"] for holiday in data.get_holidays(division=BankHolidays.ENGLAND_AND_WALES)
-    )
+    # The file the package bundles, read as its `BankHolidays(use_cached_holidays=True)` reads
+    # it, without importing the package's module: that brings `requests` with it (~50 ms,
+    # paid by the first step of every process that counts working days).
+    data = json.loads(files("govuk_bank_holidays").joinpath(_HOLIDAYS).read_text("utf-8"))
+    return frozenset(date.fromisoformat(e["date"]) for e in data[_ENGLAND_AND_WALES]["events"])
 
 
 def holiday_data_ends() -> date:

@@ -5,9 +5,11 @@ when the step queueing its own entries already has it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, and_, col, select
 
@@ -19,10 +21,10 @@ from dfr.labels import label
 from dfr.settings import Settings
 from models.action_lifecycle import SUBMITTER_HOLDS
 from models.assessment_report import AssessmentReport
-from models.audit import LogEntry
+from models.audit import Logged
 from models.directory_lookup import DirectoryLookup
 from models.review import Action, Decision, ReviewTask
-from models.submission import ChecklistAnswers, RaisedFlag, Submission
+from models.submission import ChecklistAnswers, RaisedFlag, SubmissionHeading
 from notifications.recipients import Recipient
 from notifications.render import MarkdownText
 
@@ -39,7 +41,7 @@ class TemplateFacts:
     def __init__(
         self,
         session: Session,
-        submissions: dict[int, Submission],
+        submissions: Mapping[int, SubmissionHeading],
         directory: DirectoryLookup,
         registry: Registry,
         settings: Settings,
@@ -68,41 +70,28 @@ class TemplateFacts:
         self._read.add(fact)
         return batches(sorted(self.submissions))
 
-    def knows_flags(self, flags: list[tuple[str, str, int | None]]) -> None:
-        """The flags of the (one) submission's current round, as the step that raised them
-        knows them: (flag, checklist, pinned version), in the order raised; not read."""
-        (submission,) = self.submissions.values()
-        self._raised[(submission.id or 0, submission.round)] = list(flags)
+    def knows_flags(self, flags: dict[int, list[tuple[str, str, int | None]]]) -> None:
+        """The flags of the submissions' current rounds, by submission id (none for one not
+        named), as the step that raised them knows them: (flag, checklist, pinned version),
+        in the order raised; not read."""
+        for sid, submission in self.submissions.items():
+            self._raised[(sid, submission.round)] = list(flags.get(sid, []))
         self._read.add("flags")
 
-    def knows_actions(self, actions: list[Action]) -> None:
-        """The (one) submission's conditions, amber actions and obligations, as the step
-        knows them: not read."""
-        (sid,) = self.submissions
-        self._action_rows[sid] = list(actions)
+    def knows_actions(self, actions: dict[int, list[Action]]) -> None:
+        """The submissions' conditions, amber actions and obligations, by submission id (none
+        for one not named), as the step knows them: not read."""
+        for sid in self.submissions:
+            self._action_rows[sid] = list(actions.get(sid, []))
         self._read.add("actions")
 
     @property
     def raised(self) -> dict[tuple[int, int], list[tuple[str, str, int | None]]]:
         """(flag, checklist, the checklist's pinned version) per submission round, in the
         order raised: one query for flags and pins."""
-        pinned = and_(
-            col(ChecklistAnswers.submission_id) == col(RaisedFlag.submission_id),
-            col(ChecklistAnswers.round) == col(RaisedFlag.round),
-            col(ChecklistAnswers.checklist_id) == col(RaisedFlag.checklist_id),
-        )
         for ids in self._batches("flags"):
             for sid, round_, flag_id, checklist_id, version in self._session.execute(
-                sa_select(
-                    col(RaisedFlag.submission_id),
-                    col(RaisedFlag.round),
-                    col(RaisedFlag.flag_id),
-                    col(RaisedFlag.checklist_id),
-                    col(ChecklistAnswers.checklist_version),
-                )
-                .outerjoin(ChecklistAnswers, pinned)
-                .where(col(RaisedFlag.submission_id).in_(ids))
-                .order_by(col(RaisedFlag.id))
+                _raised_query(), {"ids": ids}
             ).all():
                 self._raised.setdefault((sid, round_), []).append((flag_id, checklist_id, version))
         return self._raised
@@ -148,7 +137,7 @@ class TemplateFacts:
         return self._assignee
 
     def context(
-        self, message: str, entry: LogEntry, recipient: Recipient, language: str
+        self, message: str, entry: Logged, recipient: Recipient, language: str
     ) -> dict[str, Any]:
         """The template context of `message` about `entry`, for one recipient and language."""
         submission = self.submissions[entry.submission_id or 0]
@@ -210,7 +199,7 @@ class TemplateFacts:
             context["actions"] = self._actions(submission, language)
         return context
 
-    def _base(self, s: Submission, recipient: Recipient, language: str) -> dict[str, Any]:
+    def _base(self, s: SubmissionHeading, recipient: Recipient, language: str) -> dict[str, Any]:
         dg = self.directory.directorate(s.dg_code)
         return {
             "name": recipient.name,
@@ -227,7 +216,7 @@ class TemplateFacts:
             self.standard_names[language] = every_standard_name(self.registry, language)
         return self.standard_names[language].get(standard_id, standard_id)
 
-    def _flag_texts(self, submission: Submission, language: str) -> list[str]:
+    def _flag_texts(self, submission: SubmissionHeading, language: str) -> list[str]:
         texts = []
         for flag_id, checklist_id, version in self.raised.get(
             (submission.id or 0, submission.round), []
@@ -238,7 +227,7 @@ class TemplateFacts:
         return texts
 
     def _actions(
-        self, submission: Submission, language: str, decision_id: int | None = None
+        self, submission: SubmissionHeading, language: str, decision_id: int | None = None
     ) -> list[dict[str, str]]:
         """The conditions and amber actions of one decision; or, without one, those still
         open (obligations aside)."""
@@ -254,7 +243,7 @@ class TemplateFacts:
         return [{"text": a.text_in(language), "due": long_date(a.due_date, language)} for a in rows]
 
     def _action_step(
-        self, submission: Submission, entry: LogEntry, language: str
+        self, submission: SubmissionHeading, entry: Logged, language: str
     ) -> dict[str, Any]:
         """A condition or amber action reported done, confirmed or sent back: what it is, who
         took the step, and what they said (as typed: escaped like every value)."""
@@ -274,7 +263,7 @@ class TemplateFacts:
             "reason": payload.get("reason", ""),
         }
 
-    def _panel(self, submission: Submission, entry: LogEntry, language: str) -> dict[str, Any]:
+    def _panel(self, submission: SubmissionHeading, entry: Logged, language: str) -> dict[str, Any]:
         """An assessment's date and panel, or a panel member's conflict of interests."""
         payload = entry.payload
 
@@ -309,7 +298,7 @@ class TemplateFacts:
         }
 
     def _response(
-        self, submission: Submission, entry: LogEntry, message: str, language: str
+        self, submission: SubmissionHeading, entry: Logged, message: str, language: str
     ) -> dict[str, Any]:
         """The team's answer to a report, or the panel's to a challenge: who, which standards
         (by number and title), the result now, and where to read it and give feedback."""
@@ -342,7 +331,9 @@ class TemplateFacts:
             ]
         return context
 
-    def _chased(self, submission: Submission, entry: LogEntry, language: str) -> dict[str, Any]:
+    def _chased(
+        self, submission: SubmissionHeading, entry: Logged, language: str
+    ) -> dict[str, Any]:
         """What a reminder or escalation is about, who holds it, and when it was due."""
         payload = entry.payload
         owner_id: str | None = None
@@ -373,6 +364,29 @@ class TemplateFacts:
             "owner": owner.name if owner else "",
             "escalated_to": label(labels.ROLES, _escalated_to(payload), language),
         }
+
+
+@cache
+def _raised_query() -> Any:
+    """`TemplateFacts.raised`' query, for the submissions in the (expanding) parameter `ids`:
+    built once, and only when the flags are read (building it costs more than running it)."""
+    pinned = and_(
+        col(ChecklistAnswers.submission_id) == col(RaisedFlag.submission_id),
+        col(ChecklistAnswers.round) == col(RaisedFlag.round),
+        col(ChecklistAnswers.checklist_id) == col(RaisedFlag.checklist_id),
+    )
+    return (
+        sa_select(
+            col(RaisedFlag.submission_id),
+            col(RaisedFlag.round),
+            col(RaisedFlag.flag_id),
+            col(RaisedFlag.checklist_id),
+            col(ChecklistAnswers.checklist_version),
+        )
+        .outerjoin(ChecklistAnswers, pinned)
+        .where(col(RaisedFlag.submission_id).in_(bindparam("ids", expanding=True)))
+        .order_by(col(RaisedFlag.id))
+    )
 
 
 def _escalated_to(payload: dict[str, Any]) -> str:

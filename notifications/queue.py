@@ -5,40 +5,23 @@ queueing the same entries again adds nothing."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from checklists.loader import Registry
 from dfr.settings import Settings
-from models.audit import LogEntry
+from models.audit import LogEntry, Logged
 from models.directory_lookup import DirectoryLookup
 from models.notification import PENDING, Notification
-from models.submission import Submission
+from models.row_writes import insert_into
+from models.submission import Submission, SubmissionHeading
 from notifications.facts import TemplateFacts, batches
 from notifications.recipients import messages_for
 from notifications.render import TEMPLATE_VERSIONS, Rendered, languages_for, render
-
-
-class _Renderer:
-    """`render`, once per distinct message, language and content (a person with several
-    channels gets the same text on each)."""
-
-    def __init__(self) -> None:
-        self._done: dict[str, Rendered] = {}
-
-    def __call__(
-        self, message: str, preference: str, contexts: dict[str, dict[str, Any]]
-    ) -> Rendered:
-        key = json.dumps([message, preference, contexts], sort_keys=True, default=str)
-        if key not in self._done:
-            self._done[key] = render(message, preference, contexts)
-        return self._done[key]
 
 
 def queue_for_submissions(
@@ -75,7 +58,7 @@ def queue_for_submissions(
 
 def queue_entries(
     session: Session,
-    entries: Sequence[LogEntry],
+    entries: Sequence[Logged],
     facts: TemplateFacts,
     settings: Settings,
     existing: set[str] | None = None,
@@ -85,7 +68,10 @@ def queue_entries(
     appended in the caller's own transaction need no `existing`: their seqs are new, and
     every key starts with its entry's seq."""
     existing = set() if existing is None else existing
-    directory, renderer, submissions = facts.directory, _Renderer(), facts.submissions
+    directory, submissions = facts.directory, facts.submissions
+    # Rendered once per entry, message, recipient and language, whatever their channels: a
+    # person on Slack and email gets the same text on each.
+    done: dict[tuple[int, str, str, str], Rendered] = {}
     directory.people([p for e in entries for p in _named_in(e, submissions[e.submission_id or 0])])
     now, rows = datetime.now(UTC), []
     for entry in sorted(entries, key=lambda e: e.seq):
@@ -97,11 +83,14 @@ def queue_entries(
                 key = f"{entry.seq}:{message}:{recipient.key}:{recipient.channel}"
                 if key in existing:
                     continue
-                contexts: dict[str, dict[str, Any]] = {
-                    lang: facts.context(message, entry, recipient, lang)
-                    for lang in languages_for(recipient.language)
-                }
-                rendered = renderer(message, recipient.language, contexts)
+                once = (entry.seq, message, recipient.key, recipient.language)
+                rendered = done.get(once)
+                if rendered is None:
+                    contexts: dict[str, dict[str, Any]] = {
+                        lang: facts.context(message, entry, recipient, lang)
+                        for lang in languages_for(recipient.language)
+                    }
+                    rendered = done[once] = render(message, recipient.language, contexts)
                 rows.append(
                     {
                         "id": uuid.uuid4().hex,
@@ -129,11 +118,11 @@ def queue_entries(
                 existing.add(key)
     if rows:
         session.flush()
-        session.connection().execute(insert(Notification.__table__), rows)  # type: ignore[attr-defined]
+        session.connection().execute(insert_into(Notification.__table__), rows)  # type: ignore[attr-defined]
     return len(rows)
 
 
-def _named_in(entry: LogEntry, submission: Submission) -> list[str]:
+def _named_in(entry: Logged, submission: SubmissionHeading) -> list[str]:
     """The people an entry is likely to tell or name (read together, not one by one)."""
     named = [submission.submitter_id, entry.actor_id, entry.payload.get("assignee_id")]
     return [p for p in named if isinstance(p, str)]

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dfr.settings import Settings
-from models.audit import LogEntry
+from models.audit import Logged
 from models.directory import Directorate, Person
 from models.directory_lookup import DirectoryLookup
 from models.lifecycle import Role
-from models.submission import Submission
+from models.submission import SubmissionHeading
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,8 @@ def dg_feed(dg: Directorate | None, settings: Settings) -> list[Recipient]:
 
 
 def messages_for(
-    entry: LogEntry,
-    submission: Submission,
+    entry: Logged,
+    submission: SubmissionHeading,
     dg: Directorate | None,
     directory: DirectoryLookup,
     settings: Settings,

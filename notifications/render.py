@@ -20,8 +20,6 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from dfr.markdown import markdown_to_html
-
 MESSAGES = (
     "submitted",
     "task_assigned",
@@ -59,15 +57,20 @@ _ESCAPE = re.compile(f"({_SPECIAL})")
 _ESCAPED = re.compile(rf"\\({_SPECIAL})")
 _LINE_BREAKS = re.compile(r"\s*[\r\n\v\f\u2028\u2029\x85]\s*")
 _SET_ASIDE = re.compile("[\ue000\ue001]")  # marks slack_mrkdwn uses; never in a message
+# Text with none of what escape_markdown changes: no special character, line break, & or <.
+_NOTHING_TO_ESCAPE = re.compile(r"[^\\`*_\[\]>#\r\n\v\f\u2028\u2029\x85&<]*")
 
 
 def escape_markdown(value: object) -> str:
     """`value` as Markdown that reads as the plain text it is."""
     if isinstance(value, MarkdownText):
         return value
+    text = str(value)
+    if _NOTHING_TO_ESCAPE.fullmatch(text):  # most names, dates and references
+        return text
     # One line: a line break in a title could start a list, a heading or a code block, or
     # split the subject line from the body.
-    text = _LINE_BREAKS.sub(" ", str(value)).replace("&", "&amp;").replace("<", "&lt;")
+    text = _LINE_BREAKS.sub(" ", text).replace("&", "&amp;").replace("<", "&lt;")
     return _ESCAPE.sub(r"\\\1", text)
 
 
@@ -100,6 +103,10 @@ class Rendered:
         """The sanitised HTML, made on first use: only email needs it, and making it costs more
         than rendering the message."""
         if self._html is None:
+            # Imported here: Markdown and its sanitiser are loaded only by a process that
+            # sends email (~15 ms), not by every step that queues messages for the outbox.
+            from dfr.markdown import markdown_to_html
+
             self._html = markdown_to_html(self.body_markdown)
         return self._html
 

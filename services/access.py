@@ -29,11 +29,13 @@ person and the request id: the person is told nothing, the operators can see who
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import Date, String, and_, bindparam, literal, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -303,15 +305,55 @@ def load_decider(
     Digital Leader of `dg_code`: one query (a row per cover and role). `directory`, when
     given, keeps the person, the DG and its Digital Leader read along (a step that tells
     people does not read them again)."""
+    rows = session.execute(
+        _decider_query(), {"decider_id": person_id, "dg_code": dg_code, "on": on}
+    ).all()
+    return decider_from(person_id, rows, 0, directory)
+
+
+def decider_from(
+    person_id: str,
+    rows: Sequence[Any],
+    at: int,
+    directory: DirectoryLookup | None = None,
+) -> Decider:
+    """The `Decider` read by a query made with `with_decider`, its columns starting at
+    position `at` of each row (the first row gives the person, the DG and its Digital Leader;
+    every row a cover and a role, or None)."""
+    person = rows[0][at] if rows else None
+    if person is None:
+        return Decider(person_id, None, (), (), None)
+    dg, dg_leader = rows[0][at + 1], rows[0][at + 2]
+    if directory is not None:
+        directory.know_people([p for p in (person, dg_leader) if p is not None])
+        if dg is not None:
+            directory.know_directorate(dg)
+    covers = sorted({r[at + 3] for r in rows if r[at + 3] is not None})
+    roles = {r[at + 4]: HeldRole(r[at + 5], r[at + 6], r[at + 7]) for r in rows if r[at + 4]}
+    return Decider(
+        person_id,
+        person,
+        tuple(covers),
+        tuple(roles[i] for i in sorted(roles)),
+        dg.digital_leader_id if dg is not None else None,
+    )
+
+
+def with_decider(query: Any, dg_code: Any) -> Any:
+    """`query` with the columns `decider_from` reads, by outer joins: the person whose id is
+    the parameter `decider_id`, the DG `dg_code` (a parameter or a column of `query`) and its
+    Digital Leader, whom the person covers for on the parameter `on`, and the roles of the
+    person and of those they cover (a row per cover and role)."""
+    decider, leader = aliased(Person, name="decider"), aliased(Person, name="leader")
+    on = bindparam("on", type_=Date)
     covering = and_(
-        col(Delegation.delegate_id) == col(Person.id),
+        col(Delegation.delegate_id) == col(decider.id),
         col(Delegation.starts_on) <= on,
         col(Delegation.ends_on) >= on,
     )
-    leader = aliased(Person, name="leader")
-    rows = session.execute(
-        sa_select(
-            Person,
+    return (
+        query.add_columns(
+            decider,
             Directorate,
             leader,
             col(Delegation.person_id),
@@ -320,35 +362,26 @@ def load_decider(
             col(RoleAssignment.dg_code),
             col(RoleAssignment.discipline),
         )
-        .select_from(Person)
+        .outerjoin(decider, col(decider.id) == bindparam("decider_id", type_=String))
         .outerjoin(Directorate, col(Directorate.code) == dg_code)
         .outerjoin(leader, col(leader.id) == col(Directorate.digital_leader_id))
         .outerjoin(Delegation, covering)
         .outerjoin(
             RoleAssignment,
             or_(
-                col(RoleAssignment.person_id) == col(Person.id),
+                col(RoleAssignment.person_id) == col(decider.id),
                 col(RoleAssignment.person_id) == col(Delegation.person_id),
             ),
         )
-        .where(col(Person.id) == person_id)
-    ).all()
-    if not rows:
-        return Decider(person_id, None, (), (), None)
-    person, dg, dg_leader = rows[0][0], rows[0][1], rows[0][2]
-    if directory is not None:
-        directory.know_people([p for p in (person, dg_leader) if p is not None])
-        if dg is not None:
-            directory.know_directorate(dg)
-    covers = sorted({r[3] for r in rows if r[3] is not None})
-    roles = {r[4]: HeldRole(r[5], r[6], r[7]) for r in rows if r[4] is not None}
-    return Decider(
-        person_id,
-        person,
-        tuple(covers),
-        tuple(roles[i] for i in sorted(roles)),
-        dg.digital_leader_id if dg is not None else None,
     )
+
+
+@cache
+def _decider_query() -> Any:
+    """`load_decider`'s query, taking `decider_id`, `dg_code` and `on` as parameters: built
+    once (building it costs more than running it)."""
+    anchor = sa_select(literal(1).label("one")).subquery("anchor")
+    return with_decider(sa_select().select_from(anchor), bindparam("dg_code", type_=String))
 
 
 # -- reassigning --------------------------------------------------------------------------

@@ -12,15 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, text
+from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
 from checklists.loader import Registry
 from dfr.settings import Settings
-from models.audit import EventEmission, LogEntry
+from models.audit import EventEmission, LogEntry, Logged
 from models.directory_lookup import DirectoryLookup
 from models.review import Action
-from models.submission import Submission
+from models.row_writes import insert_into
+from models.submission import Submission, SubmissionHeading
 from notifications.facts import TemplateFacts
 from notifications.queue import queue_entries, queue_for_submissions
 
@@ -45,30 +46,31 @@ def queue_notifications(
 
 def queue_step_notifications(
     session: Session,
-    entries: Sequence[LogEntry],
-    submission: Submission,
+    entries: Sequence[Logged],
+    submissions: Sequence[SubmissionHeading],
     registry: Registry,
     settings: Settings,
     *,
     directory: DirectoryLookup | None = None,
     decision_at: dict[int, int] | None = None,
-    flags: list[tuple[str, str, int | None]] | None = None,
-    actions: list[Action] | None = None,
+    flags: dict[int, list[tuple[str, str, int | None]]] | None = None,
+    actions: dict[int, list[Action]] | None = None,
 ) -> int:
     """In the step's own transaction, add the notification rows the log entries it just
-    appended call for; return how many. Rows are persisted with their idempotency keys
-    before anything is delivered, and if the step fails they go with it. No announcing lock
-    and no look-up of existing keys: nobody else can see these entries before the step
-    commits, and every key starts with its entry's (new) seq; the follow-up run that later
-    reaches the same entries finds their keys and adds nothing. `directory`: the step's
-    lookup (people and DGs it read are not read again); `decision_at`: the step's decision
-    (log seq -> id); `flags`: the submission's flags this round, when the step knows them
-    ((flag, checklist, pinned version), in the order raised); `actions`: its conditions,
-    amber actions and obligations, when the step knows them. What the step knows is not
-    read again."""
+    appended about `submissions` call for (a decision's one submission; a creation's or a
+    bulk intake's new ones, from the rows just written); return how many. Rows are persisted
+    with their idempotency keys before anything is delivered, and if the step fails they go
+    with it. No announcing lock and no look-up of existing keys: nobody else can see these
+    entries before the step commits, and every key starts with its entry's (new) seq; the
+    follow-up run that later reaches the same entries finds their keys and adds nothing.
+    `directory`: the step's lookup (people and DGs it read are not read again);
+    `decision_at`: the step's decision (log seq -> id); `flags`: the submissions' flags this
+    round by submission id, when the step knows them ((flag, checklist, pinned version), in
+    the order raised); `actions`: their conditions, amber actions and obligations by
+    submission id, when the step knows them. What the step knows is not read again."""
     facts = TemplateFacts(
         session,
-        {submission.id or 0: submission},
+        {submission.id or 0: submission for submission in submissions},
         directory or DirectoryLookup(session),
         registry,
         settings,
@@ -117,7 +119,7 @@ def record_emissions(session: Session, emitted: Sequence[tuple[int, str]]) -> No
         return
     now = datetime.now(UTC)
     session.connection().execute(
-        insert(EventEmission.__table__),  # type: ignore[attr-defined]
+        insert_into(EventEmission.__table__),  # type: ignore[attr-defined]
         [{"log_seq": seq, "event": name, "emitted_at": now} for seq, name in emitted],
     )
 

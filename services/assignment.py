@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Date, String, bindparam, func, literal, union_all
 from sqlmodel import Session, col, or_, select
 
+from models.db import any_of
 from models.directory import Delegation, Person, RoleAssignment
 from models.directory_lookup import DirectoryLookup
 from models.lifecycle import Role, Stage
@@ -74,7 +75,7 @@ def _candidates_query(roles: tuple[str, ...], with_leader: bool) -> Any:
             )
             .outerjoin(Person, col(Person.id) == col(RoleAssignment.person_id))
             .where(
-                col(RoleAssignment.role).in_(roles),
+                any_of(col(RoleAssignment.role), roles),
                 or_(
                     col(RoleAssignment.dg_code).is_(None),
                     col(RoleAssignment.dg_code) == bindparam("dg_code", type_=String),

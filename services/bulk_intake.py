@@ -80,15 +80,22 @@ def plan_chunk(
 
 
 def submit_many(
-    session: Session, lines: Sequence[Line], registry: Registry, on: date | None = None
+    session: Session,
+    lines: Sequence[Line],
+    registry: Registry,
+    on: date | None = None,
+    *,
+    announce: bool = True,
 ) -> list[int]:
     """Store a chunk of new submissions, route them and open their first stages, in the
-    caller's transaction; return their ids in line order."""
+    caller's transaction; return their ids in line order. The notifications their log
+    entries call for are queued in the same transaction, as `services.submit.submit` queues
+    a single submission's (`announce=False` leaves them to the follow-up run)."""
     if not lines:
         return []
     directory = DirectoryLookup(session)
     plans = plan_chunk(session, lines, registry, on or london_today(), directory)
-    return store_plans(session, plans, directory)
+    return store_plans(session, plans, directory, announce_with=registry if announce else None)
 
 
 @dataclass(frozen=True)

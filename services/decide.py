@@ -11,7 +11,10 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
+from typing import Any
 
+from sqlalchemy import Integer, bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, and_, col, select
 
@@ -32,8 +35,8 @@ from dfr.settings import get_settings
 from models import audit, text_limits
 from models.action_lifecycle import OUTSTANDING
 from models.assessment_panel import booking_of
-from models.audit import LogEntry
 from models.dates import AMBER_ACTION_MONTHS, add_months
+from models.db import any_of
 from models.directory import Person
 from models.directory_lookup import DirectoryLookup
 from models.lifecycle import (
@@ -48,10 +51,11 @@ from models.lifecycle import (
 )
 from models.queries import open_obligations
 from models.review import Action, Decision, ReviewTask, StandardRating
+from models.row_writes import insert_row, update_row
 from models.submission import RaisedFlag, Submission
 from models.text_limits import within
 from models.working_days import london_today
-from services.access import load_decider
+from services.access import Decider, decider_from, load_decider, with_decider
 from services.intake import locked_submission
 from services.refusals import REFUSALS, log_refusal
 from services.register_proposals import builds_new_service, proposal_entry
@@ -123,15 +127,9 @@ def _open_task(
 
 
 def _check_actor(
-    session: Session,
-    submission: Submission,
-    task: ReviewTask,
-    actor_id: str,
-    on: date,
-    directory: DirectoryLookup | None = None,
+    session: Session, submission: Submission, task: ReviewTask, decider: Decider
 ) -> Actor:
     """The actor as a reviewer of the open stage, or the reason they may not decide it."""
-    decider = load_decider(session, actor_id, submission.dg_code, on, directory)
     refusal = decider.refusal(submission, Stage(task.stage))
     if refusal is None and not decider.holds(task.assignee_id):
         # Probe 3 of issue 12: the stage table names the reviewer; anyone else with the right
@@ -184,7 +182,8 @@ def _decidable_task(
         raise PermissionDeniedError(
             _("This review has already been decided (or is not open yet); nothing to do here.")
         )
-    _check_actor(session, submission, task, actor_id, on or london_today())
+    decider = load_decider(session, actor_id, submission.dg_code, on or london_today())
+    _check_actor(session, submission, task, decider)
     return task
 
 
@@ -323,11 +322,9 @@ def _check_panel_path(session: Session, task: ReviewTask, request: DecisionReque
 def _check_decision(
     session: Session, request: DecisionRequest, registry: Registry, on: date
 ) -> DecisionPlan:
-    locked = _locked(session, request.submission_id)
-    submission, outstanding, remaining = locked.submission, locked.outstanding, locked.remaining
     directory = DirectoryLookup(session)
-    if locked.submitter is not None:
-        directory.know_people([locked.submitter])
+    locked = _locked(session, request.submission_id, request.actor_id, on, directory)
+    submission, outstanding, remaining = locked.submission, locked.outstanding, locked.remaining
     task = _open_task(session, submission, request.stage, remaining)
     rule = STAGES[Stage(task.stage)]
     if request.outcome not in rule.outcomes:
@@ -340,7 +337,7 @@ def _check_decision(
             ),
             field="outcome",
         )
-    actor = _check_actor(session, submission, task, request.actor_id, on, directory)
+    actor = _check_actor(session, submission, task, locked.decider)
     _check_panel_path(session, task, request)
     within(request.rationale, text_limits.RATIONALE, "rationale")
     for standard, assessed in sorted(request.ratings.items()):
@@ -380,27 +377,60 @@ class _Locked:
     submission: Submission
     outstanding: bool  # conditions or amber actions of earlier decisions still outstanding
     flagged: bool  # its current round raised flags
-    submitter: Person | None
     builds_service: bool  # its current round's answers say it builds a new service
     remaining: list[ReviewTask]  # its open and pending reviews, in route order
+    decider: Decider  # the person deciding, as the decision rules see them today
 
 
-def _locked(session: Session, submission_id: int) -> _Locked:
+def _locked(
+    session: Session, submission_id: int, actor_id: str, on: date, directory: DirectoryLookup
+) -> _Locked:
     """The submission, row-locked for the rest of the transaction, with what a decision on
     it needs: whether conditions or amber actions of earlier decisions are still
-    outstanding, whether it has flags, its submitter, and its open and pending reviews.
+    outstanding, whether it has flags, its submitter, its open and pending reviews, and the
+    person deciding (`access.with_decider`: their cover and roles, the DG's Digital Leader),
+    all read in the one query. `directory` keeps the people and the DG read along.
 
     On SQLite one query (a row per review): a writer holds the database's write lock from
     its first statement, so what it reads is current. On PostgreSQL the reviews are read by a
     second query once the lock is held: a query that waited for the lock sees the locked row
     as it is now but rows joined to it as they were when it started, so a review another
     decision has just closed would still look open."""
+    together = session.get_bind().dialect.name == "sqlite"
+    query = _locked_query(together)
+    params = {"submission_id": submission_id, "decider_id": actor_id, "on": on}
+    rows = session.execute(query, params).all()
+    if not rows:
+        locked_submission(session, submission_id)  # raises: no such submission
+    first = rows[0]
+    if first[3] is not None:
+        directory.know_people([first[3]])
+    if together:  # a row per review and, for each, per cover and role of the decider
+        by_id = {row[5].id: row[5] for row in rows if row[5] is not None}
+        remaining = list(by_id.values())
+    else:
+        remaining = remaining_tasks(session, submission_id)
+    return _Locked(
+        first[0],
+        bool(first[1]),
+        bool(first[2]),
+        bool(first[4]),
+        remaining,
+        decider_from(actor_id, rows, 6 if together else 5, directory),
+    )
+
+
+@cache
+def _locked_query(together: bool) -> Any:
+    """`_locked`'s query, with the open and pending reviews (`together`) or without, taking
+    `submission_id`, `decider_id` and `on` as parameters: built once (building it costs more
+    than running it)."""
     outstanding = (
         select(Action.id)
         .where(
             col(Action.submission_id) == col(Submission.id),
-            col(Action.kind).in_(("condition", "amber_action")),
-            col(Action.status).in_(OUTSTANDING),
+            any_of(col(Action.kind), ("condition", "amber_action")),
+            any_of(col(Action.status), OUTSTANDING),
         )
         .exists()
     )
@@ -416,35 +446,21 @@ def _locked(session: Session, submission_id: int) -> _Locked:
     query = (
         sa_select(Submission, outstanding, flagged, Person, builds)
         .outerjoin(Person, col(Person.id) == col(Submission.submitter_id))
-        .where(col(Submission.id) == submission_id)
+        .where(col(Submission.id) == bindparam("submission_id", type_=Integer))
         .with_for_update(of=Submission)
         .execution_options(populate_existing=True)
     )
-    together = session.get_bind().dialect.name == "sqlite"
     if together:
         remaining = and_(
             col(ReviewTask.submission_id) == col(Submission.id),
-            col(ReviewTask.status).in_(("open", "pending")),
+            any_of(col(ReviewTask.status), ("open", "pending")),
         )
         query = (
             query.add_columns(ReviewTask)
             .outerjoin(ReviewTask, remaining)
             .order_by(col(ReviewTask.position))
         )
-    rows = session.execute(query).all()
-    if not rows:
-        locked_submission(session, submission_id)  # raises: no such submission
-    first = rows[0]
-    return _Locked(
-        first[0],
-        bool(first[1]),
-        bool(first[2]),
-        first[3],
-        bool(first[4]),
-        [row[5] for row in rows if row[5] is not None]
-        if together
-        else remaining_tasks(session, submission_id),
-    )
+    return with_decider(query, col(Submission.dg_code))
 
 
 def apply_decision(
@@ -456,11 +472,14 @@ def apply_decision(
 
 def _apply(
     session: Session, request: DecisionRequest, plan: DecisionPlan, on: date
-) -> tuple[Decision, list[LogEntry]]:
+) -> tuple[Decision, list[dict[str, Any]]]:
     """Write a checked decision: the log entries, the decision and its follow-ups, the next
     stage (or the end), and the submission's new state from the lifecycle table. The step's
     log entries (the decision, the stage it opens, the submission's completion) are appended
-    together, with one update of the log's head."""
+    together, with one update of the log's head; returns the decision and the entries'
+    columns. The review, the submission and the decision are written with one statement
+    each (`models.row_writes`), the review and the submission before the log's head is
+    locked."""
     submission, task, action, move = plan.submission, plan.task, plan.action, plan.move
     now = datetime.now(UTC)
     entries = [
@@ -486,8 +505,7 @@ def _apply(
             },
         )
     ]
-    task.status, task.closed_at = "decided", now
-    session.add(task)
+    update_row(session, task, status="decided", closed_at=now)
     if action == "advance":
         open_task(session, submission, plan.later[0], on, log=entries, directory=plan.directory)
     elif action == "reassess":
@@ -497,10 +515,13 @@ def _apply(
     elif action == "reject":
         cancel_remaining(session, submission.id or 0, plan.later)
         cancel_open_actions(session, submission.id or 0)
-    submission.state = move.target.value
-    submission.version += 1
-    submission.updated_at = now
-    session.add(submission)
+    update_row(
+        session,
+        submission,
+        state=move.target.value,
+        version=submission.version + 1,
+        updated_at=now,
+    )
     if move.target in FINAL_STATES:
         entries.append(
             audit.NewEntry(
@@ -514,8 +535,7 @@ def _apply(
         proposed = proposal_entry(session, submission) if plan.builds_service else None
         if proposed is not None:
             entries.append(proposed)
-    logged = audit.append_many(session, entries, at=now)
-    recorded = logged[0]
+    logged = audit.append_rows(session, entries, at=now)
     decision = Decision(
         task_id=task.id or 0,
         submission_id=submission.id or 0,
@@ -524,11 +544,10 @@ def _apply(
         rationale=request.rationale,
         actor_id=request.actor_id,
         decided_at=now,
-        log_seq=recorded.seq,
+        log_seq=logged[0]["seq"],
     )
-    session.add(decision)
+    insert_row(session, decision)
     if request.conditions or request.ratings or task.stage == Stage.SERVICE_ASSESSMENT:
-        session.flush()  # the decision's id, for its conditions and ratings
         _record_follow_ups(session, submission, task, decision, request, plan.ambers, on)
     session.flush()
     return decision, logged
@@ -559,14 +578,14 @@ def record_decision(
         sets_actions = bool(request.conditions or plan.ambers or plan.outstanding)
         queue_step_notifications(
             session,
-            logged,
-            plan.submission,
+            [audit.Appended(**row) for row in logged],
+            [plan.submission],
             registry,
             get_settings(),
             directory=plan.directory,
             decision_at={decision.log_seq: decision.id or 0},
-            flags=None if plan.flagged else [],
-            actions=None if sets_actions else [],
+            flags=None if plan.flagged else {},
+            actions=None if sets_actions else {},
         )
     return decision
 

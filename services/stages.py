@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
+from sqlalchemy import Integer, bindparam
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from models import audit
 from models.action_lifecycle import OUTSTANDING
 from models.dates import due_date_for
+from models.db import any_of
 from models.directory_lookup import DirectoryLookup
 from models.lifecycle import STAGES, Stage
 from models.review import Action, PanelMember, ReviewTask
+from models.row_writes import update_row
 from models.submission import Submission
 from services.assignment import choose_assignee, choose_panel
 
@@ -66,12 +71,19 @@ def open_task(
         on,
         directory=directory,
     )
-    task.status = "open"
-    task.opened_at = datetime.now(UTC)
-    task.due_date = due_date_for(on, STAGES[stage].due_working_days)
-    task.assignee_id = assignee_id
-    session.add(task)
-    if task.id is None or stage == Stage.SERVICE_ASSESSMENT:
+    due = due_date_for(on, STAGES[stage].due_working_days)
+    opened = {
+        "status": "open",
+        "opened_at": datetime.now(UTC),
+        "due_date": due,
+        "assignee_id": assignee_id,
+    }
+    if task.id is not None:  # a stored review: one UPDATE now, nothing left to flush
+        update_row(session, task, **opened)
+    else:
+        for name, value in opened.items():
+            setattr(task, name, value)
+        session.add(task)
         session.flush()  # its id, for the log entry and the panel
     panel: list[dict[str, str]] = []
     if stage == Stage.SERVICE_ASSESSMENT:
@@ -103,7 +115,7 @@ def open_task(
             task.scope,
             task.assignee_id,
             panel,
-            task.due_date,
+            due,
         ),
     )
     if log is not None:
@@ -114,15 +126,20 @@ def open_task(
 
 
 def remaining_tasks(session: Session, submission_id: int) -> list[ReviewTask]:
-    return list(
-        session.exec(
-            select(ReviewTask)
-            .where(
-                ReviewTask.submission_id == submission_id,
-                col(ReviewTask.status).in_(("open", "pending")),
-            )
-            .order_by(col(ReviewTask.position))
-        ).all()
+    """The submission's open and pending reviews, in route order."""
+    return list(session.exec(_remaining_query(), params={"submission_id": submission_id}).all())
+
+
+@cache
+def _remaining_query() -> SelectOfScalar[ReviewTask]:
+    """`remaining_tasks`' query, taking `submission_id` as a parameter: built once."""
+    return (
+        select(ReviewTask)
+        .where(
+            col(ReviewTask.submission_id) == bindparam("submission_id", type_=Integer),
+            any_of(col(ReviewTask.status), ("open", "pending")),
+        )
+        .order_by(col(ReviewTask.position))
     )
 
 

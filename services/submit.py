@@ -18,9 +18,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, insert, literal, select, text, union_all
+from sqlalchemy import (
+    Integer,
+    Table,
+    bindparam,
+    func,
+    literal,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
@@ -42,7 +52,14 @@ from models.intake_rows import (
 )
 from models.lifecycle import STAGES, Stage
 from models.review import Action, ReviewTask
-from models.submission import ChecklistAnswers, RaisedFlag, Submission, reference_for
+from models.row_writes import insert_into
+from models.submission import (
+    ChecklistAnswers,
+    NewSubmission,
+    RaisedFlag,
+    Submission,
+    reference_for,
+)
 from services.assignment import Workload, choose_assignee
 from services.intake import SubmissionPlan, plan_submission, submitted_payload
 from services.service_links import set_link
@@ -118,7 +135,7 @@ def submit(
         return found
     directory = DirectoryLookup(session)
     plan = plan_submission(session, data, registry, on, directory)
-    logged: list[audit.LogEntry] = []
+    logged: list[dict[str, Any]] = []  # the log entries' columns
     if key is None or not postgresql:
         # SQLite: one writer at a time (BEGIN IMMEDIATE), so nobody can store the key between
         # the look-up above and this insert.
@@ -141,28 +158,34 @@ def submit(
 def _announce(
     session: Session,
     chunk: _Chunk,
-    logged: list[audit.LogEntry],
+    logged: list[dict[str, Any]],
     registry: Registry,
     directory: DirectoryLookup,
 ) -> None:
-    """Queue the notifications of a new submission's log entries, from the rows just
-    written (the submission, its flags and pinned checklists, its obligations): none is read
+    """Queue the notifications of new submissions' log entries, from the rows just written
+    (the submissions, their flags and pinned checklists, their obligations): none is read
     back."""
     from services.announce import queue_step_notifications  # templates: only if asked
 
-    (row,) = chunk.submissions
-    pinned = {a["checklist_id"]: a["checklist_version"] for a in chunk.answers}
+    pinned = {
+        (a["submission_id"], a["checklist_id"]): a["checklist_version"] for a in chunk.answers
+    }
+    flags: dict[int, list[tuple[str, str, int | None]]] = {}
+    for f in chunk.flags:
+        pin = pinned.get((f["submission_id"], f["checklist_id"]))
+        flags.setdefault(f["submission_id"], []).append((f["flag_id"], f["checklist_id"], pin))
+    actions: dict[int, list[Action]] = {}
+    for o in chunk.obligations:
+        actions.setdefault(o["submission_id"], []).append(Action(**o))
     queue_step_notifications(
         session,
-        logged,
-        Submission(**row),
+        [audit.Appended(**entry) for entry in logged],
+        [NewSubmission.of(row) for row in chunk.submissions],
         registry,
         get_settings(),
         directory=directory,
-        flags=[
-            (f["flag_id"], f["checklist_id"], pinned.get(f["checklist_id"])) for f in chunk.flags
-        ],
-        actions=[Action(**o) for o in chunk.obligations],
+        flags=flags,
+        actions=actions,
     )
 
 
@@ -231,13 +254,19 @@ def store_plans(
     session: Session,
     plans: Sequence[SubmissionPlan],
     directory: DirectoryLookup,
-    intake_keys: Sequence[IntakeKey | None] | None = None,
-    logged: list[audit.LogEntry] | None = None,
+    *,
+    announce_with: Registry | None = None,
 ) -> list[int]:
     """Store planned submissions, route them and open their first stages, in the caller's
-    transaction, with one executemany per table; return their ids in order. `logged`, when
-    given, receives the log entries appended."""
-    return [row["id"] for row in _store(session, plans, directory, intake_keys, logged).submissions]
+    transaction, with one executemany per table; return their ids in order. With
+    `announce_with` (the checklists they were planned with), the notifications their log
+    entries call for are queued in the same transaction, from the rows just written, as
+    `submit` queues a single submission's."""
+    logged: list[dict[str, Any]] = []  # the log entries' columns
+    chunk = _store(session, plans, directory, None, logged)
+    if announce_with is not None and chunk.submissions:
+        _announce(session, chunk, logged, announce_with, directory)
+    return [row["id"] for row in chunk.submissions]
 
 
 def _store(
@@ -245,7 +274,7 @@ def _store(
     plans: Sequence[SubmissionPlan],
     directory: DirectoryLookup,
     intake_keys: Sequence[IntakeKey | None] | None = None,
-    logged: list[audit.LogEntry] | None = None,
+    logged: list[dict[str, Any]] | None = None,
 ) -> _Chunk:
     """`store_plans`, returning the rows written."""
     keys = list(intake_keys) if intake_keys is not None else [None] * len(plans)
@@ -259,7 +288,7 @@ def _store(
     _insert(session, ReviewTask, chunk.tasks)
     rows = audit.append_rows(session, chunk.log)
     if logged is not None:
-        logged += [audit.LogEntry(**row) for row in rows]
+        logged += rows
     ids = [row["id"] for row in chunk.submissions]
     for plan, sid in zip(plans, ids, strict=True):
         if plan.service_link is not None:  # the service the document names, as its submitter's
@@ -271,30 +300,43 @@ def _store(
 def _new_ids(session: Session, wanted: Mapping[type[SQLModel], int]) -> list[list[int]]:
     """Ids for new rows, as many of each model as `wanted` says, in one statement, taken
     before inserting so rows can refer to each other."""
-    tables = [model.__table__ for model in wanted]  # type: ignore[attr-defined]
+    tables = tuple(model.__table__ for model in wanted)  # type: ignore[attr-defined]
     counts = list(wanted.values())
     if not any(counts):
         return [[] for _ in counts]
     if session.get_bind().dialect.name == "postgresql":
-        parts = [
-            select(
-                literal(index), func.nextval(func.pg_get_serial_sequence(table.name, "id"))
-            ).select_from(func.generate_series(1, count))
-            for index, (table, count) in enumerate(zip(tables, counts, strict=True))
-            if count
-        ]
+        counted = {f"count_{index}": count for index, count in enumerate(counts)}
         found: list[list[int]] = [[] for _ in counts]
-        for index, new_id in session.execute(union_all(*parts)).all():
+        for index, new_id in session.execute(_next_ids(tables), counted).all():
             found[index].append(int(new_id))
         return [sorted(ids) for ids in found]
     # SQLite: every writer holds the database's write lock from its first statement
     # (BEGIN IMMEDIATE), so nobody else can take these ids before this transaction ends.
-    tops = session.execute(
-        select(
-            *(select(func.coalesce(func.max(table.c.id), 0)).scalar_subquery() for table in tables)
-        )
-    ).one()
+    tops = session.execute(_largest_ids(tables)).one()
     return [list(range(top + 1, top + count + 1)) for top, count in zip(tops, counts, strict=True)]
+
+
+@lru_cache(maxsize=16)
+def _next_ids(tables: tuple[Table, ...]) -> Any:
+    """PostgreSQL: `count_N` new ids from the sequence of the Nth table, each row (N, id), in
+    one statement: built once for each set of tables."""
+    return union_all(
+        *(
+            select(
+                literal(index), func.nextval(func.pg_get_serial_sequence(table.name, "id"))
+            ).select_from(func.generate_series(1, bindparam(f"count_{index}", type_=Integer)))
+            for index, table in enumerate(tables)
+        )
+    )
+
+
+@lru_cache(maxsize=16)
+def _largest_ids(tables: tuple[Table, ...]) -> Any:
+    """The largest id in each table (0 when empty), in one statement: built once for each set
+    of tables (building it costs more than running it)."""
+    return select(
+        *(select(func.coalesce(func.max(table.c.id), 0)).scalar_subquery() for table in tables)
+    )
 
 
 @dataclass
@@ -392,4 +434,4 @@ def _rows(
 
 def _insert(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
     if rows:
-        session.connection().execute(insert(model.__table__), rows)  # type: ignore[attr-defined]
+        session.connection().execute(insert_into(model.__table__), rows)  # type: ignore[attr-defined]

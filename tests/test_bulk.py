@@ -135,6 +135,29 @@ def test_bulk_intake_stores_routes_and_queues_every_submission(people, tmp_path)
         assert audit.verify(session).ok
 
 
+def test_a_chunk_is_stored_with_its_notifications_or_not_at_all(people, tmp_path, monkeypatch):
+    """A chunk's notifications are queued in the transaction that stores it: when they
+    cannot be, nothing of the chunk is kept (no submission left without its messages)."""
+    from notifications import queue
+
+    path = write_lines(tmp_path / "bulk.jsonl", [submission_data() for _ in range(4)])
+    reachable, real_render = [False], queue.render
+
+    def render(*args, **kwargs):
+        if not reachable[0]:
+            raise RuntimeError("the template store is unreachable")
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(queue, "render", render)
+    with pytest.raises(RuntimeError, match="unreachable"):
+        asyncio.run(intake_many.fn(path=path, chunk=10))
+    assert count(people, Submission) == count(people, LogEntry) == 0
+    assert count(people, Notification) == 0
+    reachable[0] = True
+    assert asyncio.run(intake_many.fn(path=path, chunk=10)) == 4
+    assert count(people, Notification) == 4 * 2  # submitter told, reviewer assigned
+
+
 def test_a_bad_submission_rejects_its_chunk_naming_the_line(people, tmp_path):
     rows = [submission_data() for _ in range(25)]
     rows[23]["dg"] = "NOPE"

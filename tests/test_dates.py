@@ -1,6 +1,6 @@
-"""Dates read the same in English whether Babel writes them or `dfr.dates` does without it (as
-the everyday commands do, to start sooner): every day of a year, and moments either side of
-the clocks changing in London."""
+"""Dates read the same in Welsh and English whether Babel writes them or `dfr.dates` does
+without it (as the everyday commands and messages do, to start sooner): every day of a year,
+and moments either side of the clocks changing in London."""
 
 from __future__ import annotations
 
@@ -17,7 +17,13 @@ def test_every_english_day_reads_as_babel_writes_it():
         assert long_date(day, "en") == format_date(day, "d MMMM y", locale="en_GB")
 
 
-def test_an_english_moment_is_given_in_london_time_as_babel_writes_it():
+def test_every_welsh_day_reads_as_babel_writes_it():
+    for offset in range(366):
+        day = date(2028, 1, 1) + timedelta(days=offset)
+        assert long_date(day, "cy") == format_date(day, "d MMMM y", locale="cy")
+
+
+def test_a_moment_is_given_in_london_time_as_babel_writes_it():
     moments = [
         datetime(2027, 3, 28, 0, 59, tzinfo=UTC),  # 00:59 GMT
         datetime(2027, 3, 28, 1, 0, tzinfo=UTC),  # 02:00 BST
@@ -27,8 +33,9 @@ def test_an_english_moment_is_given_in_london_time_as_babel_writes_it():
     ]
     for moment in moments:
         aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        expected = format_datetime(aware, "d MMMM y, HH:mm", tzinfo=LONDON, locale="en_GB")
-        assert long_date(moment, "en") == expected
+        for language, locale in (("en", "en_GB"), ("cy", "cy")):
+            expected = format_datetime(aware, "d MMMM y, HH:mm", tzinfo=LONDON, locale=locale)
+            assert long_date(moment, language) == expected
     assert long_date(datetime(2027, 10, 30, 23, 30, tzinfo=UTC), "en") == "31 October 2027, 00:30"
 
 

@@ -3,6 +3,7 @@ a longer one is refused naming its field, and nothing is written."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 
 import pytest
@@ -100,6 +101,16 @@ def test_a_summary_may_have_line_breaks_but_no_control_characters():
         "summary.cy: rhaid iddo beidio â chynnwys nodau rheoli; teipiwch y testun eto"
         in caught.value.message
     )
+
+
+def test_every_control_character_but_line_breaks_and_tabs_is_refused_and_nothing_else():
+    """Every code point against Unicode's own category: control characters (Cc) but line
+    breaks and the tab are refused; letters, spaces, marks and emoji of every script pass."""
+    allowed = set("\n\r\t")
+    for point in range(0x110000):
+        char = chr(point)
+        refused = unicodedata.category(char) == "Cc" and char not in allowed
+        assert text_limits.has_control_characters(f"a{char}b") is refused, hex(point)
 
 
 def text_question() -> Question:

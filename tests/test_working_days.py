@@ -10,6 +10,7 @@ import pytest
 from models.dates import add_months, due_date_for
 from models.working_days import (
     add_working_days,
+    bank_holidays,
     holiday_data_ends,
     is_working_day,
     london_today,
@@ -70,6 +71,15 @@ def test_stage_due_dates_and_amber_actions():
     assert due_date_for(date(2026, 12, 23), 10) == date(2027, 1, 11)  # 24, 29-31 Dec, 4-8, 11 Jan
     assert add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
     assert add_months(date(2027, 11, 30), 3) == date(2028, 2, 29)  # leap year
+
+
+def test_the_bank_holidays_are_those_the_package_gives_for_england_and_wales():
+    from govuk_bank_holidays.bank_holidays import BankHolidays
+
+    package = BankHolidays(use_cached_holidays=True)
+    expected = {h["date"] for h in package.get_holidays(division=BankHolidays.ENGLAND_AND_WALES)}
+    assert bank_holidays() == expected
+    assert date(2027, 8, 30) in expected and date(2027, 8, 2) not in expected  # not Scotland's
 
 
 def test_bundled_bank_holiday_data_reaches_beyond_next_year():
