@@ -55,6 +55,18 @@ KnownPerson = Person | PersonRow
 KnownDirectorate = Directorate | DirectorateRow
 
 
+def person_columns(person: Any) -> tuple[Any, ...]:
+    """The columns of `person` (the Person table or an alias of it) a `PersonRow` is made
+    of, in its order."""
+    return (
+        col(person.id),
+        col(person.name),
+        col(person.email),
+        col(person.slack_user_id),
+        col(person.language),
+    )
+
+
 @cache
 def _submitting_query() -> Any:
     """`DirectoryLookup.submitting`'s query, taking `person_id` and `dg_code` as parameters:
@@ -67,11 +79,7 @@ def _submitting_query() -> Any:
             col(Directorate.name_en),
             col(Directorate.digital_leader_id),
             col(Directorate.slack_channel),
-            col(Person.id),
-            col(Person.name),
-            col(Person.email),
-            col(Person.slack_user_id),
-            col(Person.language),
+            *person_columns(Person),
             col(RoleAssignment.role),
             col(RoleAssignment.dg_code),
             col(RoleAssignment.discipline),
@@ -128,11 +136,11 @@ class DirectoryLookup:
             person_id, [HeldRole(row[10], row[11], row[12]) for row in rows if row[10]]
         )
 
-    def know_directorate(self, dg: Directorate) -> None:
+    def know_directorate(self, dg: KnownDirectorate) -> None:
         """A DG the caller read along with something else."""
         self._dgs.setdefault(dg.code, dg)
 
-    def know_people(self, people: Iterable[Person]) -> None:
+    def know_people(self, people: Iterable[KnownPerson]) -> None:
         """People the caller read along with something else."""
         for person in people:
             self._people.setdefault(person.id, person)
