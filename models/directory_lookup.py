@@ -18,6 +18,7 @@ from sqlalchemy import String, bindparam, literal
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, or_, select
 
+from models.db import read_rows
 from models.directory import Delegation, Directorate, Person, RoleAssignment
 from models.lifecycle import Role
 from models.permissions import HeldRole
@@ -124,8 +125,8 @@ class DirectoryLookup:
         (`directorate`, `person` and `roles_of` then have them): what submitting checks."""
         if dg_code in self._dgs and person_id in self._people and person_id in self._roles:
             return
-        rows = self.session.execute(
-            _submitting_query(), {"person_id": person_id, "dg_code": dg_code}
+        rows = read_rows(
+            self.session, _submitting_query(), {"person_id": person_id, "dg_code": dg_code}
         ).all()
         first = rows[0]
         self._dgs.setdefault(dg_code, DirectorateRow(*first[0:5]) if first[0] is not None else None)

@@ -42,6 +42,7 @@ from dfr.i18n import _
 from dfr.settings import get_settings
 from models import audit
 from models.dates import due_date_for
+from models.db import read_rows
 from models.directory_lookup import DirectoryLookup
 from models.intake_rows import (
     answer_rows,
@@ -307,12 +308,12 @@ def _new_ids(session: Session, wanted: Mapping[type[SQLModel], int]) -> list[lis
     if session.get_bind().dialect.name == "postgresql":
         counted = {f"count_{index}": count for index, count in enumerate(counts)}
         found: list[list[int]] = [[] for _ in counts]
-        for index, new_id in session.execute(_next_ids(tables), counted).all():
+        for index, new_id in read_rows(session, _next_ids(tables), counted).all():
             found[index].append(int(new_id))
         return [sorted(ids) for ids in found]
     # SQLite: every writer holds the database's write lock from its first statement
     # (BEGIN IMMEDIATE), so nobody else can take these ids before this transaction ends.
-    tops = session.execute(_largest_ids(tables)).one()
+    tops = read_rows(session, _largest_ids(tables)).one()
     return [list(range(top + 1, top + count + 1)) for top, count in zip(tops, counts, strict=True)]
 
 
