@@ -14,7 +14,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, bindparam, literal
+from sqlalchemy import String, Table, bindparam, func, literal
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, or_, select
 
@@ -69,9 +69,10 @@ def person_columns(person: Any) -> tuple[Any, ...]:
 
 
 @cache
-def _submitting_query() -> Any:
+def _submitting_query(largest_ids: tuple[Table, ...] = ()) -> Any:
     """`DirectoryLookup.submitting`'s query, taking `person_id` and `dg_code` as parameters:
-    built once (building it costs more than running it)."""
+    built once (building it costs more than running it). With `largest_ids`, the largest id
+    of each of those tables (0 when empty) in the last columns."""
     anchor = select(literal(1).label("one")).subquery("anchor")
     return (
         sa_select(
@@ -84,6 +85,10 @@ def _submitting_query() -> Any:
             col(RoleAssignment.role),
             col(RoleAssignment.dg_code),
             col(RoleAssignment.discipline),
+            *(
+                sa_select(func.coalesce(func.max(table.c.id), 0)).scalar_subquery()
+                for table in largest_ids
+            ),
         )
         .select_from(anchor)
         .outerjoin(Directorate, col(Directorate.code) == bindparam("dg_code", type_=String))
@@ -120,13 +125,21 @@ class DirectoryLookup:
             )
         return self._people[person_id]
 
-    def submitting(self, person_id: str, dg_code: str) -> None:
+    def submitting(
+        self, person_id: str, dg_code: str, *, largest_ids: tuple[Table, ...] = ()
+    ) -> tuple[int, ...] | None:
         """Read a DG, a person and the roles they hold, those not read yet, in one query
-        (`directorate`, `person` and `roles_of` then have them): what submitting checks."""
+        (`directorate`, `person` and `roles_of` then have them): what submitting checks.
+
+        With `largest_ids`, the largest id of each of those tables is read along and returned
+        (None when nothing had to be read): a creation on SQLite, whose transaction holds the
+        write lock from its first statement, takes its new ids from them."""
         if dg_code in self._dgs and person_id in self._people and person_id in self._roles:
-            return
+            return None
         rows = read_rows(
-            self.session, _submitting_query(), {"person_id": person_id, "dg_code": dg_code}
+            self.session,
+            _submitting_query(largest_ids),
+            {"person_id": person_id, "dg_code": dg_code},
         ).all()
         first = rows[0]
         self._dgs.setdefault(dg_code, DirectorateRow(*first[0:5]) if first[0] is not None else None)
@@ -136,6 +149,7 @@ class DirectoryLookup:
         self._roles.setdefault(
             person_id, [HeldRole(row[10], row[11], row[12]) for row in rows if row[10]]
         )
+        return tuple(int(top) for top in first[13:]) if largest_ids else None
 
     def know_directorate(self, dg: KnownDirectorate) -> None:
         """A DG the caller read along with something else."""
