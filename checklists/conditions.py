@@ -13,6 +13,7 @@ a value), answered (true/false). A comparison value may be a literal or
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -38,27 +39,48 @@ class ThresholdRef:
     threshold: str
 
 
+Test = Callable[["Context"], bool]
+
+
 @dataclass(frozen=True)
 class Compare:
     source: str  # "q" or "fact"
     name: str
     op: str
     value: Any
+    # The condition as a function of a Context, made once when the condition is made (see
+    # `evaluate`); a condition is frozen, so the function never goes stale.
+    test: Test = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "test", _compare_test(self))
 
 
 @dataclass(frozen=True)
 class AllOf:
     parts: tuple[Condition, ...]
+    test: Test = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "test", _all_test(tuple(part.test for part in self.parts)))
 
 
 @dataclass(frozen=True)
 class AnyOf:
     parts: tuple[Condition, ...]
+    test: Test = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "test", _any_test(tuple(part.test for part in self.parts)))
 
 
 @dataclass(frozen=True)
 class Not:
     part: Condition
+    test: Test = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "test", _not_test(self.part.test))
 
 
 Condition = Union[Compare, AllOf, AnyOf, Not]  # noqa: UP007 - recursive alias needs Union
@@ -187,47 +209,89 @@ def _same(left: Any, right: Any) -> bool:
 def evaluate(cond: Condition, ctx: Context) -> bool:
     """True when the condition holds. A missing answer never satisfies a comparison, nor does
     one that cannot be compared with the value (text ordered against a number): a checklist's
-    rules never fail on someone's answers."""
-    if isinstance(cond, AllOf):
-        return all(evaluate(part, ctx) for part in cond.parts)
-    if isinstance(cond, AnyOf):
-        return any(evaluate(part, ctx) for part in cond.parts)
-    if isinstance(cond, Not):
-        return not evaluate(cond.part, ctx)
-    present = ctx.answers if cond.source == "q" else ctx.facts
-    actual = present.get(cond.name)
-    if cond.op == "answered":
-        return (actual is not None) is cond.value
-    if actual is None:
+    rules never fail on someone's answers.
+
+    Runs the function the condition was compiled into when it was made: the tree's kinds and
+    operators are dispatched on once per condition, not at every evaluation (a creation
+    evaluates some 70 conditions)."""
+    return cond.test(ctx)
+
+
+def _all_test(tests: tuple[Test, ...]) -> Test:
+    def test(ctx: Context) -> bool:
+        for part in tests:  # noqa: SIM110 - a loop makes no generator per evaluation
+            if not part(ctx):
+                return False
+        return True
+
+    return test
+
+
+def _any_test(tests: tuple[Test, ...]) -> Test:
+    def test(ctx: Context) -> bool:
+        for part in tests:  # noqa: SIM110 - a loop makes no generator per evaluation
+            if part(ctx):
+                return True
         return False
-    expected = cond.value
-    if isinstance(expected, ThresholdRef):
-        expected = ctx.threshold(expected.threshold, ctx.on)
-    match cond.op:
-        case "eq":
-            return _same(actual, expected)
-        case "ne":
-            return not _same(actual, expected)
-        case "in":
-            return any(_same(actual, item) for item in expected)
-        case "not_in":
-            return not any(_same(actual, item) for item in expected)
-        case "contains":
-            return isinstance(actual, (list, tuple)) and expected in actual
-    ordered = _ordered(actual, expected)
-    if ordered is None:
-        return False
-    left, right = ordered
-    try:
-        match cond.op:
-            case "gt":
-                return bool(left > right)
-            case "gte":
-                return bool(left >= right)
-            case "lt":
-                return bool(left < right)
-            case "lte":
-                return bool(left <= right)
-    except TypeError:  # kinds that do not order, such as a date and text
-        return False
-    raise ConditionSyntaxError(f"unknown operator {cond.op!r}")  # pragma: no cover - parse() guards
+
+    return test
+
+
+def _not_test(inner: Test) -> Test:
+    return lambda ctx: not inner(ctx)
+
+
+def _compare_test(cond: Compare) -> Test:
+    """`cond` as a function of a Context: what `evaluate` did at every call for a comparison,
+    with the choices that depend on the condition alone made here once."""
+    name, op, value = cond.name, cond.op, cond.value
+    from_answers = cond.source == "q"
+
+    if op == "answered":
+        wanted = value
+
+        def answered(ctx: Context) -> bool:
+            present = ctx.answers if from_answers else ctx.facts
+            return (present.get(name) is not None) is wanted
+
+        return answered
+
+    compare = _COMPARISONS.get(op)
+    if compare is None:  # pragma: no cover - parse() guards
+        raise ConditionSyntaxError(f"unknown operator {op!r}")
+    threshold = value.threshold if isinstance(value, ThresholdRef) else None
+
+    def compared(ctx: Context) -> bool:
+        actual = (ctx.answers if from_answers else ctx.facts).get(name)
+        if actual is None:
+            return False
+        expected = value if threshold is None else ctx.threshold(threshold, ctx.on)
+        return compare(actual, expected)
+
+    return compared
+
+
+def _ordered_by(op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], bool]:
+    def compare(actual: Any, expected: Any) -> bool:
+        ordered = _ordered(actual, expected)
+        if ordered is None:
+            return False
+        try:
+            return bool(op(*ordered))
+        except TypeError:  # kinds that do not order, such as a date and text
+            return False
+
+    return compare
+
+
+_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": _same,
+    "ne": lambda actual, expected: not _same(actual, expected),
+    "in": lambda actual, expected: any(_same(actual, item) for item in expected),
+    "not_in": lambda actual, expected: not any(_same(actual, item) for item in expected),
+    "contains": lambda actual, expected: isinstance(actual, (list, tuple)) and expected in actual,
+    "gt": _ordered_by(operator.gt),
+    "gte": _ordered_by(operator.ge),
+    "lt": _ordered_by(operator.lt),
+    "lte": _ordered_by(operator.le),
+}

@@ -30,7 +30,7 @@ from checklists.canonical import sha256_hex
 from dfr.i18n import _
 from dfr.keys import audit_key
 from dfr.settings import get_settings
-from models.db import any_of
+from models.db import any_of, read_rows
 from models.row_writes import insert_into
 
 GENESIS_HASH = "0" * 64
@@ -191,10 +191,10 @@ def _locked_head(session: Session) -> tuple[Head | None, Head | None]:
     read again once its lock is released (so both rows are current), but an anchor that
     appender *inserted* (the first ever) is not in this statement's snapshot: then, and only
     then, a second statement, taken with the head's lock held, looks for it."""
-    found = {row.id: Head(row.seq, row.hash) for row in session.execute(_head_query())}
+    found = {row.id: Head(row.seq, row.hash) for row in read_rows(session, _head_query())}
     head, anchor = found.get(HEAD_ID), found.get(ANCHOR_ID)
     if head is not None and head.seq > 0 and anchor is None:
-        row = session.execute(_anchor_query()).one_or_none()
+        row = read_rows(session, _anchor_query()).one_or_none()
         anchor = Head(row.seq, row.hash) if row is not None else None
     return head, anchor
 

@@ -9,31 +9,86 @@ submission. Single intake uses the same code with a fresh lookup.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, bindparam, literal
+from sqlalchemy import String, Table, bindparam, func, literal
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, or_, select
 
+from models.db import read_rows
 from models.directory import Delegation, Directorate, Person, RoleAssignment
 from models.lifecycle import Role
 from models.permissions import HeldRole
 
 
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    """A person's directory columns as a step read them: what checks and notifications read of
+    a person, without an ORM object (a `Person` made for it costs ~40 us of validation and
+    instrumentation)."""
+
+    id: str
+    name: str
+    email: str
+    slack_user_id: str | None
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class DirectorateRow:
+    """A DG's directory columns as a step read them (see `PersonRow`)."""
+
+    code: str
+    name_cy: str
+    name_en: str
+    digital_leader_id: str | None
+    slack_channel: str | None
+
+    def name(self, language: str) -> str:
+        return self.name_cy if language == "cy" else self.name_en
+
+
+# What the lookup answers with: the ORM object when the row was read as one, else the columns.
+KnownPerson = Person | PersonRow
+KnownDirectorate = Directorate | DirectorateRow
+
+
+def person_columns(person: Any) -> tuple[Any, ...]:
+    """The columns of `person` (the Person table or an alias of it) a `PersonRow` is made
+    of, in its order."""
+    return (
+        col(person.id),
+        col(person.name),
+        col(person.email),
+        col(person.slack_user_id),
+        col(person.language),
+    )
+
+
 @cache
-def _submitting_query() -> Any:
+def _submitting_query(largest_ids: tuple[Table, ...] = ()) -> Any:
     """`DirectoryLookup.submitting`'s query, taking `person_id` and `dg_code` as parameters:
-    built once (building it costs more than running it)."""
+    built once (building it costs more than running it). With `largest_ids`, the largest id
+    of each of those tables (0 when empty) in the last columns."""
     anchor = select(literal(1).label("one")).subquery("anchor")
     return (
         sa_select(
-            Directorate,
-            Person,
+            col(Directorate.code),
+            col(Directorate.name_cy),
+            col(Directorate.name_en),
+            col(Directorate.digital_leader_id),
+            col(Directorate.slack_channel),
+            *person_columns(Person),
             col(RoleAssignment.role),
             col(RoleAssignment.dg_code),
             col(RoleAssignment.discipline),
+            *(
+                sa_select(func.coalesce(func.max(table.c.id), 0)).scalar_subquery()
+                for table in largest_ids
+            ),
         )
         .select_from(anchor)
         .outerjoin(Directorate, col(Directorate.code) == bindparam("dg_code", type_=String))
@@ -48,50 +103,59 @@ class DirectoryLookup:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self._dgs: dict[str, Directorate | None] = {}
-        self._people: dict[str, Person | None] = {}
+        self._dgs: dict[str, KnownDirectorate | None] = {}
+        self._people: dict[str, KnownPerson | None] = {}
         self._person_rows: dict[str, tuple[str, str, str | None, str]] = {}
         self._holders: dict[tuple[str, str], list[str]] = {}
         self._roles: dict[str, list[HeldRole]] = {}
         self._cover: dict[tuple[str, date], str] = {}
 
-    def directorate(self, code: str) -> Directorate | None:
+    def directorate(self, code: str) -> KnownDirectorate | None:
         if code not in self._dgs:
             self._dgs[code] = self.session.get(Directorate, code)
         return self._dgs[code]
 
-    def person(self, person_id: str) -> Person | None:
+    def person(self, person_id: str) -> KnownPerson | None:
         if person_id not in self._people:
             row = self._person_rows.get(person_id)
             self._people[person_id] = (
-                Person(
-                    id=person_id, name=row[0], email=row[1], slack_user_id=row[2], language=row[3]
-                )
+                PersonRow(person_id, *row)
                 if row is not None
                 else self.session.get(Person, person_id)
             )
         return self._people[person_id]
 
-    def submitting(self, person_id: str, dg_code: str) -> None:
+    def submitting(
+        self, person_id: str, dg_code: str, *, largest_ids: tuple[Table, ...] = ()
+    ) -> tuple[int, ...] | None:
         """Read a DG, a person and the roles they hold, those not read yet, in one query
-        (`directorate`, `person` and `roles_of` then have them): what submitting checks."""
-        if dg_code in self._dgs and person_id in self._people and person_id in self._roles:
-            return
-        rows = self.session.execute(
-            _submitting_query(), {"person_id": person_id, "dg_code": dg_code}
-        ).all()
-        self._dgs.setdefault(dg_code, rows[0][0])
-        self._people.setdefault(person_id, rows[0][1])
-        self._roles.setdefault(
-            person_id,
-            [HeldRole(role, dg, discipline) for _d, _p, role, dg, discipline in rows if role],
-        )
+        (`directorate`, `person` and `roles_of` then have them): what submitting checks.
 
-    def know_directorate(self, dg: Directorate) -> None:
+        With `largest_ids`, the largest id of each of those tables is read along and returned
+        (None when nothing had to be read): a creation on SQLite, whose transaction holds the
+        write lock from its first statement, takes its new ids from them."""
+        if dg_code in self._dgs and person_id in self._people and person_id in self._roles:
+            return None
+        rows = read_rows(
+            self.session,
+            _submitting_query(largest_ids),
+            {"person_id": person_id, "dg_code": dg_code},
+        ).all()
+        first = rows[0]
+        self._dgs.setdefault(dg_code, DirectorateRow(*first[0:5]) if first[0] is not None else None)
+        self._people.setdefault(
+            person_id, PersonRow(*first[5:10]) if first[5] is not None else None
+        )
+        self._roles.setdefault(
+            person_id, [HeldRole(row[10], row[11], row[12]) for row in rows if row[10]]
+        )
+        return tuple(int(top) for top in first[13:]) if largest_ids else None
+
+    def know_directorate(self, dg: KnownDirectorate) -> None:
         """A DG the caller read along with something else."""
         self._dgs.setdefault(dg.code, dg)
 
-    def know_people(self, people: Iterable[Person]) -> None:
+    def know_people(self, people: Iterable[KnownPerson]) -> None:
         """People the caller read along with something else."""
         for person in people:
             self._people.setdefault(person.id, person)

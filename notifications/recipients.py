@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 from dfr.settings import Settings
 from models.audit import Logged
-from models.directory import Directorate, Person
-from models.directory_lookup import DirectoryLookup
+from models.directory_lookup import DirectoryLookup, KnownDirectorate, KnownPerson
 from models.lifecycle import Role
 from models.submission import SubmissionHeading
 
@@ -23,7 +22,7 @@ class Recipient:
     address: str
 
 
-def channels_for(person: Person, settings: Settings) -> list[tuple[str, str]]:
+def channels_for(person: KnownPerson, settings: Settings) -> list[tuple[str, str]]:
     """Slack DM and/or email when configured; the outbox when neither is."""
     found = []
     if settings.slack_enabled and person.slack_user_id:
@@ -51,7 +50,7 @@ def people(
     return recipients
 
 
-def dg_feed(dg: Directorate | None, settings: Settings) -> list[Recipient]:
+def dg_feed(dg: KnownDirectorate | None, settings: Settings) -> list[Recipient]:
     """The DG's Slack channel, when Slack is on and the DG has one."""
     if dg is None or not (settings.slack_enabled and dg.slack_channel):
         return []
@@ -63,7 +62,7 @@ def dg_feed(dg: Directorate | None, settings: Settings) -> list[Recipient]:
 def messages_for(
     entry: Logged,
     submission: SubmissionHeading,
-    dg: Directorate | None,
+    dg: KnownDirectorate | None,
     directory: DirectoryLookup,
     settings: Settings,
 ) -> list[tuple[str, list[Recipient]]]:

@@ -88,7 +88,11 @@ _env = Environment(
     keep_trailing_newline=True,
     autoescape=False,  # Markdown, not HTML: the HTML made from it is sanitised (dfr.markdown)
     finalize=escape_markdown,
+    # The templates ship with the code (their versions are in TEMPLATE_VERSIONS), so a
+    # process loads each once: no stat() of its file at every message to see if it changed.
+    auto_reload=False,
 )
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 @dataclass
@@ -122,7 +126,7 @@ def _render_one(message: str, language: str, context: dict[str, Any]) -> tuple[s
     if not first.startswith("Subject: "):
         raise ValueError(f"template {language}/{message} must start with 'Subject: '")
     subject = plain_text(first.removeprefix("Subject: ").strip())
-    return subject, re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
+    return subject, _BLANK_LINES.sub("\n\n", body).strip() + "\n"
 
 
 def render(message: str, preference: str, contexts: dict[str, dict[str, Any]]) -> Rendered:

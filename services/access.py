@@ -45,7 +45,13 @@ from dfr.i18n import _
 from dfr.request_id import log_fields
 from models.audit import LogEntry
 from models.directory import Delegation, Directorate, Person, RoleAssignment
-from models.directory_lookup import DirectoryLookup
+from models.directory_lookup import (
+    DirectorateRow,
+    DirectoryLookup,
+    KnownPerson,
+    PersonRow,
+    person_columns,
+)
 from models.lifecycle import Role, Stage
 from models.permissions import HeldRole, decide_refusal, eligible_roles, holds_role
 from models.review import Decision, PanelMember, ReviewTask
@@ -267,7 +273,7 @@ class Decider:
     the roles they hold or act in, and that DG's Digital Leader. Read in one query."""
 
     person_id: str
-    person: Person | None
+    person: KnownPerson | None
     covers: tuple[str, ...]  # the people whose reviews they cover today
     roles: tuple[HeldRole, ...]  # theirs and those of the people they cover
     dg_leader: str | None
@@ -319,17 +325,20 @@ def decider_from(
 ) -> Decider:
     """The `Decider` read by a query made with `with_decider`, its columns starting at
     position `at` of each row (the first row gives the person, the DG and its Digital Leader;
-    every row a cover and a role, or None)."""
-    person = rows[0][at] if rows else None
-    if person is None:
+    every row a cover and a role, or None). The person, the DG and its Digital Leader are read
+    as columns and kept as light rows (`PersonRow`, `DirectorateRow`), not ORM objects."""
+    first = rows[0] if rows else None
+    if first is None or first[at] is None:
         return Decider(person_id, None, (), (), None)
-    dg, dg_leader = rows[0][at + 1], rows[0][at + 2]
+    person = PersonRow(*first[at : at + 5])
+    dg = DirectorateRow(*first[at + 5 : at + 10]) if first[at + 5] is not None else None
+    dg_leader = PersonRow(*first[at + 10 : at + 15]) if first[at + 10] is not None else None
     if directory is not None:
         directory.know_people([p for p in (person, dg_leader) if p is not None])
         if dg is not None:
             directory.know_directorate(dg)
-    covers = sorted({r[at + 3] for r in rows if r[at + 3] is not None})
-    roles = {r[at + 4]: HeldRole(r[at + 5], r[at + 6], r[at + 7]) for r in rows if r[at + 4]}
+    covers = sorted({r[at + 15] for r in rows if r[at + 15] is not None})
+    roles = {r[at + 16]: HeldRole(r[at + 17], r[at + 18], r[at + 19]) for r in rows if r[at + 16]}
     return Decider(
         person_id,
         person,
@@ -353,9 +362,13 @@ def with_decider(query: Any, dg_code: Any) -> Any:
     )
     return (
         query.add_columns(
-            decider,
-            Directorate,
-            leader,
+            *person_columns(decider),
+            col(Directorate.code),
+            col(Directorate.name_cy),
+            col(Directorate.name_en),
+            col(Directorate.digital_leader_id),
+            col(Directorate.slack_channel),
+            *person_columns(leader),
             col(Delegation.person_id),
             col(RoleAssignment.id),
             col(RoleAssignment.role),

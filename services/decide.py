@@ -38,7 +38,7 @@ from models.assessment_panel import booking_of
 from models.dates import AMBER_ACTION_MONTHS, add_months
 from models.db import any_of
 from models.directory import Person
-from models.directory_lookup import DirectoryLookup
+from models.directory_lookup import DirectoryLookup, PersonRow, person_columns
 from models.lifecycle import (
     FINAL_STATES,
     STAGES,
@@ -403,10 +403,10 @@ def _locked(
     if not rows:
         locked_submission(session, submission_id)  # raises: no such submission
     first = rows[0]
-    if first[3] is not None:
-        directory.know_people([first[3]])
+    if first[4] is not None:  # the submitter's columns (`person_columns`)
+        directory.know_people([PersonRow(*first[4:9])])
     if together:  # a row per review and, for each, per cover and role of the decider
-        by_id = {row[5].id: row[5] for row in rows if row[5] is not None}
+        by_id = {row[9].id: row[9] for row in rows if row[9] is not None}
         remaining = list(by_id.values())
     else:
         remaining = remaining_tasks(session, submission_id)
@@ -414,9 +414,9 @@ def _locked(
         first[0],
         bool(first[1]),
         bool(first[2]),
-        bool(first[4]),
+        bool(first[3]),
         remaining,
-        decider_from(actor_id, rows, 6 if together else 5, directory),
+        decider_from(actor_id, rows, 10 if together else 9, directory),
     )
 
 
@@ -444,7 +444,7 @@ def _locked_query(together: bool) -> Any:
     )
     builds = builds_new_service()  # then the decision looks for a register proposal
     query = (
-        sa_select(Submission, outstanding, flagged, Person, builds)
+        sa_select(Submission, outstanding, flagged, builds, *person_columns(Person))
         .outerjoin(Person, col(Person.id) == col(Submission.submitter_id))
         .where(col(Submission.id) == bindparam("submission_id", type_=Integer))
         .with_for_update(of=Submission)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import Table
 from sqlmodel import Session, col, select
 
 from checklists.answers import from_json, normalise_answers, to_json
@@ -133,6 +134,10 @@ class SubmissionPlan:
     on: date
     # The service on the register it creates or changes, if it names one: (kind, service).
     service_link: tuple[str, Service | None] | None = None
+    # The largest ids of the tables `plan_submission` was asked about, read along with the
+    # directory (SQLite: `services.submit.submit` stores the plan in the same transaction,
+    # which holds the write lock from its first statement); None when not read.
+    largest_ids: tuple[int, ...] | None = None
 
 
 def plan_submission(
@@ -141,13 +146,17 @@ def plan_submission(
     registry: Registry,
     on: date | None = None,
     directory: DirectoryLookup | None = None,
+    *,
+    largest_ids: tuple[Table, ...] = (),
 ) -> SubmissionPlan:
     """Check everything about a submission and work out its route; read-only. Bulk intake
-    passes one `directory` for a whole chunk so DGs and people are read once."""
+    passes one `directory` for a whole chunk so DGs and people are read once. With
+    `largest_ids`, the largest id of each of those tables is read in the same statement as
+    the directory (the plan's `largest_ids`)."""
     on = on or london_today()
     directory = directory or DirectoryLookup(session)
     parsed = parse_submission(data)
-    directory.submitting(parsed.submitter, parsed.dg)
+    tops = directory.submitting(parsed.submitter, parsed.dg, largest_ids=largest_ids)
     dg = directory.directorate(parsed.dg)
     if dg is None:
         raise NotFoundError(
@@ -188,7 +197,7 @@ def plan_submission(
         from services.service_links import read_named
 
         link = read_named(session, parsed.service)
-    return SubmissionPlan(parsed, checklists, typed, route, on, link)
+    return SubmissionPlan(parsed, checklists, typed, route, on, link, tops)
 
 
 def submitted_payload(plan: SubmissionPlan) -> dict[str, Any]:

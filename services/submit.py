@@ -42,6 +42,7 @@ from dfr.i18n import _
 from dfr.settings import get_settings
 from models import audit
 from models.dates import due_date_for
+from models.db import read_rows
 from models.directory_lookup import DirectoryLookup
 from models.intake_rows import (
     answer_rows,
@@ -134,7 +135,9 @@ def submit(
     if found is not None:
         return found
     directory = DirectoryLookup(session)
-    plan = plan_submission(session, data, registry, on, directory)
+    # SQLite: the new ids' reading goes along with the directory's (one statement less).
+    id_tables = () if postgresql else _tables_of(_ID_MODELS)
+    plan = plan_submission(session, data, registry, on, directory, largest_ids=id_tables)
     logged: list[dict[str, Any]] = []  # the log entries' columns
     if key is None or not postgresql:
         # SQLite: one writer at a time (BEGIN IMMEDIATE), so nobody can store the key between
@@ -297,22 +300,35 @@ def _store(
     return chunk
 
 
-def _new_ids(session: Session, wanted: Mapping[type[SQLModel], int]) -> list[list[int]]:
+# The tables a creation takes new ids in, in `_new_ids`'s order.
+_ID_MODELS: tuple[type[SQLModel], ...] = (Submission, ReviewTask)
+
+
+def _tables_of(models: tuple[type[SQLModel], ...]) -> tuple[Table, ...]:
+    return tuple(model.__table__ for model in models)  # type: ignore[attr-defined]
+
+
+def _new_ids(
+    session: Session,
+    wanted: Mapping[type[SQLModel], int],
+    largest: tuple[int, ...] | None = None,
+) -> list[list[int]]:
     """Ids for new rows, as many of each model as `wanted` says, in one statement, taken
-    before inserting so rows can refer to each other."""
-    tables = tuple(model.__table__ for model in wanted)  # type: ignore[attr-defined]
+    before inserting so rows can refer to each other. `largest`: SQLite, the tables' largest
+    ids as read already in this transaction (`SubmissionPlan.largest_ids`), in their order."""
+    tables = _tables_of(tuple(wanted))
     counts = list(wanted.values())
     if not any(counts):
         return [[] for _ in counts]
     if session.get_bind().dialect.name == "postgresql":
         counted = {f"count_{index}": count for index, count in enumerate(counts)}
         found: list[list[int]] = [[] for _ in counts]
-        for index, new_id in session.execute(_next_ids(tables), counted).all():
+        for index, new_id in read_rows(session, _next_ids(tables), counted).all():
             found[index].append(int(new_id))
         return [sorted(ids) for ids in found]
     # SQLite: every writer holds the database's write lock from its first statement
     # (BEGIN IMMEDIATE), so nobody else can take these ids before this transaction ends.
-    tops = session.execute(_largest_ids(tables)).one()
+    tops = largest if largest is not None else read_rows(session, _largest_ids(tables)).one()
     return [list(range(top + 1, top + count + 1)) for top, count in zip(tops, counts, strict=True)]
 
 
@@ -394,7 +410,9 @@ def _rows(
     now = datetime.now(UTC)
     workload = Workload(session)
     submission_ids, new_task_ids = _new_ids(
-        session, {Submission: len(plans), ReviewTask: sum(len(p.route.stages) for p in plans)}
+        session,
+        dict(zip(_ID_MODELS, (len(plans), sum(len(p.route.stages) for p in plans)), strict=True)),
+        plans[0].largest_ids if len(plans) == 1 else None,
     )
     task_ids = iter(new_task_ids)
     chunk = _Chunk([], [], [], [], [], [])
