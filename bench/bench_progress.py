@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import insert, update
 from sqlmodel import col, select
 
-from bench.fixtures import load_demo_directory
+from bench.fixtures import load_demo_directory, submission_row
 from checklists.loader import registry
 from harness.samples import DIGITAL_OPTIONS
 from models.audit import LogEntry, LogHead, anchor_head
@@ -90,23 +90,15 @@ def _year(rng: random.Random) -> dict[str, list[dict[str, Any]]]:
         if outcome == "red":
             state = "in_review"
         rows["subs"].append(
-            {
-                "id": n,
-                "kind": "initiative",
-                "title_cy": f"Menter {n}",
-                "title_en": f"Initiative {n}",
-                "summary_cy": "s",
-                "summary_en": "s",
-                "dg_code": dg,
-                "submitter_id": "iwan.parry",
-                "state": state,
-                "phase": rng.choice(["alpha", "beta", "live"]) if stage == STAGES[2] else None,
-                "submitted_on": submitted,
-                "round": 1,
-                "version": 1,
-                "created_at": _at(submitted, rng),
-                "updated_at": decided_at,
-            }
+            submission_row(
+                n,
+                dg,
+                state,
+                phase=rng.choice(["alpha", "beta", "live"]) if stage == STAGES[2] else None,
+                submitted_on=submitted,
+                created_at=_at(submitted, rng),
+                updated_at=decided_at,
+            )
         )
         rows["answers"].append(
             {

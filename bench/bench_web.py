@@ -38,6 +38,7 @@ import httpx
 from psycopg import sql
 from sqlalchemy import Connection, insert
 
+from bench.fixtures import submission_row
 from bench.scratch import POSTGRESQL, SQLITE, postgresql_reachable, scratch_database
 from models.db import dispose_engine, engine_for
 from models.lifecycle import Stage
@@ -79,22 +80,14 @@ def _rows(today: date) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, An
             )[0]
             dg = DGS[n % len(DGS)]
             subs.append(
-                {
-                    "id": n,
-                    "kind": "initiative",
-                    "title_cy": f"Menter {n}",
-                    "title_en": f"Initiative {n}",
-                    "summary_cy": "s",
-                    "summary_en": "s",
-                    "dg_code": dg,
-                    "submitter_id": "iwan.parry",
-                    "state": state,
-                    "submitted_on": today - timedelta(days=n % 90),
-                    "round": 1,
-                    "version": 1,
-                    "created_at": today,
-                    "updated_at": today,
-                }
+                submission_row(
+                    n,
+                    dg,
+                    state,
+                    submitted_on=today - timedelta(days=n % 90),
+                    created_at=today,
+                    updated_at=today,
+                )
             )
             stage = rng.choice(list(Stage))
             tasks.append(

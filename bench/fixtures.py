@@ -38,3 +38,22 @@ def procurement_document() -> dict[str, Any]:
     """An example procurement below the threshold (a digital-options review, then a category
     review, no flags), a fresh copy each time."""
     return copy.deepcopy(_PROCUREMENT)
+
+
+def submission_row(n: int, dg: str, state: str, **more: Any) -> dict[str, Any]:
+    """A bench submission row (initiative `n` of `dg`, from the demo's policy officer), for a
+    bulk insert; `more` gives or overrides its other columns (dates, phase…)."""
+    return {
+        "id": n,
+        "kind": "initiative",
+        "title_cy": f"Menter {n}",
+        "title_en": f"Initiative {n}",
+        "summary_cy": "s",
+        "summary_en": "s",
+        "dg_code": dg,
+        "submitter_id": "iwan.parry",
+        "state": state,
+        "round": 1,
+        "version": 1,
+        **more,
+    }
