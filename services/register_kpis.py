@@ -50,11 +50,14 @@ def _series(per_month: dict[date, dict[str, KpiValue]], months: list[date]) -> d
 _NAMED_AT_MOST = 200
 
 
-def register_kpis(
-    session: Session, last: date | None = None, services: list[Service] | None = None
-) -> RegisterKpis:
-    """The KPIs of every service on the register (or of `services`) for the 12 months ending
-    with `last` (default: the newest month with a return), and of each DG and all of them."""
+Computed = dict[int, dict[date, dict[str, KpiValue]]]  # service id → month → KPI → value
+
+
+def _computed(
+    session: Session, last: date | None, services: list[Service] | None
+) -> tuple[list[date], list[Service], Computed]:
+    """The 12 months ending with `last` (default: the newest month with a return), the
+    services (every one on the register, or `services`) and each one's KPIs per month."""
     months = months_ending(last or latest_month(session))
     chosen = services if services is not None else list(session.exec(select(Service)).all())
     # Plain rows, not ORM objects: a page of KPIs reads thousands of returns.
@@ -69,27 +72,44 @@ def register_kpis(
         (row.service_id, row.month): figures_of(row._mapping, row.not_applicable)
         for row in session.connection().execute(window)
     }
-    by_service: dict[int, dict[str, Series]] = {}
+    computed = {
+        service.id or 0: {month: kpis_of(figures.get((service.id or 0, month))) for month in months}
+        for service in chosen
+    }
+    return months, chosen, computed
+
+
+def _group(computed: Computed, ids: list[int], months: list[date]) -> dict[str, Series]:
+    return {
+        kpi: [(m, combine(computed[sid][m][kpi] for sid in ids)) for m in months] for kpi in KPIS
+    }
+
+
+def register_kpis(
+    session: Session, last: date | None = None, services: list[Service] | None = None
+) -> RegisterKpis:
+    """The KPIs of every service on the register (or of `services`) for the 12 months ending
+    with `last` (default: the newest month with a return), and of each DG and all of them."""
+    months, chosen, computed = _computed(session, last, services)
     members: dict[str, list[int]] = defaultdict(list)
-    computed: dict[int, dict[date, dict[str, KpiValue]]] = {}
     for service in chosen:
-        sid = service.id or 0
-        computed[sid] = {month: kpis_of(figures.get((sid, month))) for month in months}
-        by_service[sid] = _series(computed[sid], months)
-        members[service.dg_code].append(sid)
-
-    def group(ids: list[int]) -> dict[str, Series]:
-        return {
-            kpi: [(m, combine(computed[sid][m][kpi] for sid in ids)) for m in months]
-            for kpi in KPIS
-        }
-
+        members[service.dg_code].append(service.id or 0)
     return RegisterKpis(
         months,
-        by_service,
-        {dg: group(ids) for dg, ids in sorted(members.items())},
-        group([service.id or 0 for service in chosen]),
+        {sid: _series(values, months) for sid, values in computed.items()},
+        {dg: _group(computed, ids, months) for dg, ids in sorted(members.items())},
+        _group(computed, list(computed), months),
     )
+
+
+def group_kpis(
+    session: Session, services: list[Service], last: date | None = None
+) -> tuple[list[date], dict[str, Series]]:
+    """The months and the KPIs of `services` added together (a DG's summary, or the whole
+    register's), as `register_kpis` has them as `overall`, without each service's series
+    and each DG's, which such a page does not show."""
+    months, _chosen, computed = _computed(session, last, services)
+    return months, _group(computed, list(computed), months)
 
 
 MONEY_KPIS = frozenset({"cost_per_transaction"})

@@ -22,7 +22,7 @@ from models.register_kpis import KPIS, KpiValue
 from models.service_register import CHANNELS, Service, TransactionType
 from models.service_returns import FIGURES, SATISFACTION_SCALE, MonthlyReturn
 from services.register import COLUMNS, service_by_slug
-from services.register_kpis import RegisterKpis, Series, register_kpis
+from services.register_kpis import RegisterKpis, Series, group_kpis, register_kpis
 from services.service_links import Assessed, published_assessments
 
 LICENCE = "Open Government Licence v3.0"
@@ -118,10 +118,9 @@ def group_view(session: Session, dg_code: str | None, language: str) -> GroupVie
         raise NotFoundError(
             _("There are no services of {dg} on the register.", dg=dg_code), field="dg"
         )
-    kpis = register_kpis(session, services=chosen)
-    series = kpis.overall if dg_code is None else kpis.by_dg[dg_code]
+    months, series = group_kpis(session, chosen)
     chosen.sort(key=lambda s: s.name(language).lower())
-    return GroupView(dg, chosen, kpis.months, series)
+    return GroupView(dg, chosen, months, series)
 
 
 def service_names(session: Session, language: str) -> list[tuple[str, str]]:

@@ -198,7 +198,8 @@ def test_the_kpis_take_the_same_few_statements_whatever_the_number_of_services(p
 def test_a_few_services_kpis_are_those_of_the_whole_register(people):
     """A service's page or a DG's summary reads only its own services' returns; what it
     computes is what the whole register's pass computes for them."""
-    from services.register_kpis import register_kpis
+    from models.service_register import Service
+    from services.register_kpis import group_kpis, register_kpis
 
     rows = [{"slug": f"k{n}", "dg": "EST" if n % 2 else "HSS"} for n in range(6)]
     with session_scope(people) as session:
@@ -219,5 +220,8 @@ def test_a_few_services_kpis_are_those_of_the_whole_register(people):
         alone = register_kpis(session, services=[one])
         hss = [service_by_slug(session, r["slug"]) for r in rows if r["dg"] == "HSS"]
         group = register_kpis(session, services=hss)
+        summed = group_kpis(session, hss)  # a DG's summary page
+        every = group_kpis(session, list(session.exec(select(Service)).all()))  # all of them
     assert alone.by_service == {one.id: whole.by_service[one.id]}
     assert group.by_dg["HSS"] == whole.by_dg["HSS"] and group.overall == whole.by_dg["HSS"]
+    assert summed == (whole.months, whole.by_dg["HSS"]) and every == (whole.months, whole.overall)
