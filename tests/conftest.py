@@ -205,9 +205,12 @@ def examples_site(
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Headless Debian Chromium, one for the whole test session."""
+    """Headless Debian Chromium, one per test module: while Playwright's synchronous API is
+    open, its event loop counts as running in this thread, and a later test that starts one
+    of its own (`asyncio.run`: a Prefect flow) would fail, so it is closed after each module
+    that uses it rather than kept for the whole session."""
     from tests.browser import chromium
 
     with chromium() as launched:
