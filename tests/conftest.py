@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
+    from notifications.delivery import DeliveryReport
     from tests.web_support import Site
 
 from checklists.loader import Registry, registry
@@ -27,7 +28,7 @@ from dfr.i18n import set_language
 from dfr.settings import get_settings
 from harness.fakes.slack import TOKEN, FakeSlack, FakeSlackServer
 from harness.fakes.smtp import Mailbox, SmtpServer
-from models.db import dispose_engine, engine_for, make_engine
+from models.db import dispose_engine, engine_for, make_engine, session_scope
 from models.migrate import upgrade
 from models.tables import load_every_table
 
@@ -274,3 +275,15 @@ def wire_notifications(
     }.items():
         monkeypatch.setenv(key, value)
     get_settings.cache_clear()
+
+
+def tell(engine: Engine, registry: Registry, submission_id: int) -> DeliveryReport:
+    """Queue submission `submission_id`'s notifications and deliver them (with the settings
+    `wire_notifications` made) until none is pending; what the delivery reports."""
+    from notifications.delivery import build_channels, deliver_until_settled
+    from notifications.queue import queue_for_submission
+
+    settings = get_settings()
+    with session_scope(engine) as session:
+        queue_for_submission(session, submission_id, registry, settings)
+    return deliver_until_settled(engine, build_channels(settings), settings, submission_id)

@@ -20,7 +20,7 @@ from models.notification import Notification
 from notifications.delivery import build_channels, claim, deliver_until_settled, retry_failed
 from notifications.queue import queue_for_submission
 from services.submit import submit
-from tests.conftest import ROOT, wire_notifications
+from tests.conftest import ROOT, tell, wire_notifications
 from tests.factories import SERVICE, decide, load_people, make_submission, submission_data
 
 
@@ -36,13 +36,6 @@ def wired(engine, slack, mailbox, monkeypatch, tmp_path):
     )
     load_people(engine)
     return engine
-
-
-def tell(engine, registry, submission_id):
-    settings = get_settings()
-    with session_scope(engine) as session:
-        queue_for_submission(session, submission_id, registry, settings)
-    return deliver_until_settled(engine, build_channels(settings), settings, submission_id)
 
 
 def rows(engine, **where):

@@ -9,15 +9,12 @@ from __future__ import annotations
 import pytest
 from sqlmodel import col, select
 
-from dfr.settings import get_settings
 from models.audit import LogEntry
 from models.db import session_scope
 from models.notification import Notification
-from notifications.delivery import build_channels, deliver_until_settled
-from notifications.queue import queue_for_submission
 from services.register import save_service
 from services.submit import submit
-from tests.conftest import wire_notifications
+from tests.conftest import tell, wire_notifications
 from tests.cross_language import Sources
 from tests.factories import IN_DISCOVERY, decide, load_people, make_submission, submission_data
 from tests.register_data import SERVICE
@@ -30,13 +27,6 @@ def wired(engine, slack, mailbox, monkeypatch, tmp_path):
     wire_notifications(monkeypatch, tmp_path, slack, mailbox)
     load_people(engine)
     return engine
-
-
-def tell(engine, registry, submission_id):
-    settings = get_settings()
-    with session_scope(engine) as session:
-        queue_for_submission(session, submission_id, registry, settings)
-    return deliver_until_settled(engine, build_channels(settings), settings, submission_id)
 
 
 def proposals_told(engine) -> list[Notification]:
