@@ -173,12 +173,11 @@ def check_entry(
 
 
 class EntryRejectedError(ValidationError):
-    """An entry with wrong fields: `problems` has each one (field → what is wrong); the
+    """An entry with wrong fields: `by_field` has each one (field → what is wrong); the
     message and `field` are the first, for a front door that shows one."""
 
     def __init__(self, problems: Mapping[str, str]) -> None:
-        self.problems = dict(problems)
-        name, problem = next(iter(self.problems.items()))
+        name, problem = next(iter(problems.items()))
         super().__init__(problem, field=name, by_field=problems)
 
 

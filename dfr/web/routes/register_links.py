@@ -93,9 +93,9 @@ def entry_errors(rejected: EntryRejectedError, shown: tuple[str, ...] = ENTRY_FI
     the form does not show (its DG) in the summary only, linking to the form's first field."""
     errors = FormErrors()
     for name in shown:
-        if name in rejected.problems:
-            errors.add(name, _choose(name) or rejected.problems[name])
-    for name, problem in rejected.problems.items():
+        if name in rejected.by_field:
+            errors.add(name, _choose(name) or rejected.by_field[name])
+    for name, problem in rejected.by_field.items():
         if name not in shown:
             errors.add_to_summary(problem, shown[0])
     return errors
