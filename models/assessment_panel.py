@@ -53,7 +53,7 @@ class InterestDeclaration(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("task_id", "person_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    task_id: int = Field(foreign_key="review_task.id", index=True)
+    task_id: int = Field(foreign_key="review_task.id")
     person_id: str = Field(foreign_key="person.id")
     panel_role: str = Field(max_length=16)  # lead | assessor | observer, when they declared
     discipline: str | None = Field(default=None, max_length=32)

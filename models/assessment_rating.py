@@ -73,7 +73,7 @@ class AssessorRating(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("task_id", "person_id", "standard_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    task_id: int = Field(foreign_key="review_task.id", index=True)
+    task_id: int = Field(foreign_key="review_task.id")
     person_id: str = Field(foreign_key="person.id")
     standard_id: str = Field(max_length=32)
     rating: str = Field(default="", max_length=8)  # red | amber | green | "" (not yet)

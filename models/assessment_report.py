@@ -91,7 +91,7 @@ class ReportSection(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("report_id", "standard_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    report_id: int = Field(foreign_key="assessment_report.id", index=True)
+    report_id: int = Field(foreign_key="assessment_report.id")
     standard_id: str = Field(max_length=32)
     rating: str = Field(max_length=8)
     done_well_cy: str = ""

@@ -59,7 +59,7 @@ class ProgressReportFile(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("report_id", "language", "format"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    report_id: int = Field(foreign_key="progress_report.id", index=True)
+    report_id: int = Field(foreign_key="progress_report.id")
     language: str = Field(max_length=2)
     format: str = Field(max_length=8)  # html | pdf
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

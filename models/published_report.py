@@ -84,7 +84,7 @@ class PublishedReportVersion(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("published_id", "version"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    published_id: int = Field(foreign_key="published_report.id", index=True)
+    published_id: int = Field(foreign_key="published_report.id")
     version: int
     snapshot: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     content_hash: str = Field(max_length=64)

@@ -38,7 +38,7 @@ class ReportChallenge(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("report_id", "standard_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    report_id: int = Field(foreign_key="assessment_report.id", index=True)
+    report_id: int = Field(foreign_key="assessment_report.id")
     standard_id: str = Field(max_length=32)
     original_rating: str = Field(max_length=8)  # the report's rating when challenged
     reason: str

@@ -29,7 +29,7 @@ class ReviewTask(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    submission_id: int = Field(foreign_key="submission.id", index=True)
+    submission_id: int = Field(foreign_key="submission.id")
     # The submission's DG, copied here (a submission never changes DG) so a DG's queue is read
     # from this table's index alone.
     dg_code: str = Field(foreign_key="directorate.code", max_length=16)
@@ -41,7 +41,7 @@ class ReviewTask(SQLModel, table=True):
     checklist_version: int | None = None  # pinned when routed, so later versions change nothing
     scope: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     status: str = Field(max_length=16, index=True)  # pending | open | decided | cancelled
-    assignee_id: str | None = Field(default=None, foreign_key="person.id", index=True)
+    assignee_id: str | None = Field(default=None, foreign_key="person.id")
     due_date: date | None = None
     opened_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
@@ -74,7 +74,7 @@ class StandardRating(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("decision_id", "standard_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    decision_id: int = Field(foreign_key="decision.id", index=True)
+    decision_id: int = Field(foreign_key="decision.id")
     checklist_id: str = Field(max_length=64)
     standard_id: str = Field(max_length=32)
     rating: str = Field(max_length=8)
@@ -122,7 +122,7 @@ class PanelMember(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("task_id", "person_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    task_id: int = Field(foreign_key="review_task.id", index=True)
+    task_id: int = Field(foreign_key="review_task.id")
     person_id: str = Field(foreign_key="person.id", index=True)
     panel_role: str = Field(max_length=16)  # lead | assessor
     discipline: str | None = Field(default=None, max_length=32)

@@ -68,7 +68,7 @@ class LateReturnReminder(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("service_id", "month", "step"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    service_id: int = Field(foreign_key="register_service.id", index=True)
+    service_id: int = Field(foreign_key="register_service.id")
     month: date
     step: str = Field(max_length=16)  # reminder | escalation
     sent_on: date

@@ -62,7 +62,7 @@ class MonthlyReturn(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("service_id", "month", name="uq_service_return_month"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    service_id: int = Field(foreign_key="register_service.id", index=True)
+    service_id: int = Field(foreign_key="register_service.id")
     month: date = Field(index=True)
     started_online: int | None = None
     started_phone: int | None = None

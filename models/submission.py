@@ -32,7 +32,7 @@ class Submission(SQLModel, table=True):
     title_en: str
     summary_cy: str
     summary_en: str
-    dg_code: str = Field(foreign_key="directorate.code", index=True)
+    dg_code: str = Field(foreign_key="directorate.code")
     submitter_id: str = Field(foreign_key="person.id", index=True)
     state: str = Field(max_length=32, index=True)
     value: Any = Field(default=None, sa_column=Column(Numeric(16, 2), nullable=True))
@@ -122,7 +122,7 @@ class ChecklistAnswers(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("submission_id", "round", "checklist_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    submission_id: int = Field(foreign_key="submission.id", index=True)
+    submission_id: int = Field(foreign_key="submission.id")
     round: int
     checklist_id: str = Field(max_length=64)
     checklist_version: int
@@ -137,7 +137,7 @@ class RaisedFlag(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("submission_id", "round", "flag_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    submission_id: int = Field(foreign_key="submission.id", index=True)
+    submission_id: int = Field(foreign_key="submission.id")
     round: int
     flag_id: str = Field(max_length=64)
     severity: str = Field(max_length=16)
