@@ -25,7 +25,6 @@ from typing import Any
 from uuid import UUID
 
 import httpx
-import psycopg
 from sqlmodel import col, func, select
 
 from checklists.canonical import sha256_hex
@@ -35,13 +34,13 @@ from dfr.settings import get_settings
 from flows.start import request_follow_up
 from harness.fakes.slack import TOKEN, FakeSlack, FakeSlackServer
 from harness.samples import load_people, submission_data
+from harness.scratch import scratch_databases, url_of
 from models.db import dispose_engine, engine_for, session_scope
 from models.migrate import upgrade
 from models.notification import Notification
 from services.announce import unannounced_submissions
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN_URL = os.environ.get("DFR_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 DFR = [sys.executable, "-c", "from dfr.cli.main import run; run()"]
 
 
@@ -83,11 +82,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def _pg(database: str, driver: str) -> str:
-    base = PG_ADMIN_URL.rsplit("/", 1)[0]
-    return f"{base.replace('postgresql://', f'postgresql+{driver}://', 1)}/{database}"
 
 
 def process_tree(root: int) -> list[int]:
@@ -235,21 +229,6 @@ def _run(command: list[str], env: dict[str, str], cwd: Path) -> None:
 
 
 @contextmanager
-def _databases() -> Iterator[tuple[str, str]]:
-    suffix = uuid.uuid4().hex[:10]
-    names = (f"dfr_e2e_{suffix}", f"dfr_e2e_prefect_{suffix}")
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as admin:
-        for name in names:
-            admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield names
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            for name in names:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@contextmanager
 def _environment(values: dict[str, str]) -> Iterator[None]:
     saved = {k: os.environ.get(k) for k in values}
     os.environ.update(values)
@@ -273,8 +252,8 @@ def production_stack(
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     with ExitStack() as stack:
-        app_db, prefect_db = stack.enter_context(_databases())
-        app_url = _pg(app_db, "psycopg")
+        app_db, prefect_db = stack.enter_context(scratch_databases("dfr_e2e", 2))
+        app_url = url_of(app_db)
         upgrade(app_url)
         load_people(engine_for(app_url))
         stack.callback(dispose_engine, app_url)
@@ -284,7 +263,7 @@ def production_stack(
             )
         )
         api_url = stack.enter_context(
-            prefect_server(folder / "var", _free_port(), database_url=_pg(prefect_db, "asyncpg"))
+            prefect_server(folder / "var", _free_port(), database_url=url_of(prefect_db, "asyncpg"))
         )
         settings = {
             "PREFECT_API_URL": api_url,

@@ -5,9 +5,7 @@ PostgreSQL is never skipped: if the server at 127.0.0.1:5432 is unreachable the 
 
 from __future__ import annotations
 
-import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +24,7 @@ if TYPE_CHECKING:
 from checklists.loader import Registry, registry
 from dfr.i18n import set_language
 from dfr.settings import get_settings
+from harness import scratch
 from harness.fakes.slack import TOKEN, FakeSlack, FakeSlackServer
 from harness.fakes.smtp import Mailbox, SmtpServer
 from models.db import dispose_engine, engine_for, make_engine, session_scope
@@ -33,30 +32,22 @@ from models.migrate import upgrade
 from models.tables import load_every_table
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN_URL = os.environ.get("DFR_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def _pg_url(database: str) -> str:
-    base = PG_ADMIN_URL.rsplit("/", 1)[0]
-    return f"{base.replace('postgresql://', 'postgresql+psycopg://', 1)}/{database}"
 
 
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, migrated to head, dropped afterwards."""
-    name = f"dfr_test_{uuid.uuid4().hex[:10]}"
     try:
-        admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5)
+        names = scratch.create_databases("dfr_test")
     except psycopg.OperationalError as err:  # fail, never skip
         pytest.fail(f"PostgreSQL is required for the tests and is unreachable: {err}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = _pg_url(name)
-    upgrade(url)
-    yield url
-    dispose_engine(url)
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    url = scratch.url_of(names[0])
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        dispose_engine(url)
+        scratch.drop_databases(names)
 
 
 @pytest.fixture(scope="session")
