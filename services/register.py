@@ -284,6 +284,8 @@ def service_by_slug(session: Session, slug: str) -> Service:
 # -- one entry, changed by a register editor ----------------------------------------------
 
 RETIRED = "retired"
+# The fields of an entry a person can change: it keeps its address (slug) and its DG.
+CHANGEABLE = tuple(name for name in COLUMNS if name not in ("slug", "dg"))
 
 
 def entry_cells(service: Service) -> dict[str, str]:
@@ -370,6 +372,27 @@ def change_service(
     service = service_to_change(session, actor_id, slug, lock=True)
     if seen_version is not None and seen_version != service.version:
         raise EntryChangedMeanwhileError(service)
+    return _change(session, service, cells, actor_id)
+
+
+def change_service_fields(
+    session: Session, slug: str, given: Mapping[str, str], actor_id: str
+) -> EntryChange:
+    """Change only the fields `given` of service `slug`'s entry (field → text, as
+    `check_entry` reads it; each one of CHANGEABLE): every other field stays as the entry says
+    now, read under the same row lock as the change, so a change saved meanwhile is kept.
+    Otherwise as `change_service`: who may, what is refused, what is logged."""
+    unknown = sorted(set(given) - set(CHANGEABLE))
+    if unknown:
+        raise ValueError(f"not fields a person can change: {', '.join(unknown)}")
+    service = service_to_change(session, actor_id, slug, lock=True)
+    return _change(session, service, {**entry_cells(service), **given}, actor_id)
+
+
+def _change(
+    session: Session, service: Service, cells: Mapping[str, str], actor_id: str
+) -> EntryChange:
+    """Store `cells` as the entry of `service` (locked, found by `service_to_change`)."""
     fields, problems = check_entry(
         {**cells, "slug": service.slug, "dg": service.dg_code}, Vocabulary.read(session)
     )

@@ -12,7 +12,7 @@ from dfr.i18n import set_language
 from models.audit import LogEntry, verify
 from models.db import session_scope
 from models.service_register import Service
-from services.register import import_services, save_service
+from services.register import change_service_fields, import_services, save_service
 from services.register_csv import CsvRejectedError
 from tests.register_data import SERVICE, services_csv
 
@@ -151,3 +151,27 @@ def test_the_demo_register_loads_32_services_and_24_months_once(initialised):
         0,
         0,
     )
+
+
+def test_changing_some_fields_keeps_the_others_as_the_entry_says_now(people):
+    """Two people each change one field, one after the other: the second keeps the first's
+    change, as only the fields given are written and the others are read under the lock the
+    change is written under (not from what someone read earlier)."""
+    with session_scope(people) as session:
+        import_services(session, services_csv({}), "coe.one")
+    with session_scope(people) as session:
+        change_service_fields(session, SERVICE["slug"], {"phase": "beta"}, "coe.one")
+    with session_scope(people) as session:
+        second = change_service_fields(
+            session, SERVICE["slug"], {"name_en": "Fishing rod licence"}, "admin.one"
+        )
+    assert second.changes == {"name_en": {"from": SERVICE["name_en"], "to": "Fishing rod licence"}}
+    with session_scope(people) as session:
+        service = session.exec(select(Service).where(Service.slug == SERVICE["slug"])).one()
+        assert (service.phase, service.name_en, service.version) == (
+            "beta",
+            "Fishing rod licence",
+            3,
+        )
+    with session_scope(people) as session, pytest.raises(ValueError, match="dg"):
+        change_service_fields(session, SERVICE["slug"], {"dg": "HSS"}, "coe.one")
