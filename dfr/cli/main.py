@@ -23,7 +23,7 @@ from dfr.i18n import _
 # isort: off
 from dfr.cli import submissions, reviews, actions, assessments, report_responses
 from dfr.cli import notifications, admin
-from dfr.cli import register, register_links, reports, progress, engine, worker
+from dfr.cli import register, register_entry, register_links, reports, progress, engine, worker
 # isort: on
 
 COMMANDS = (
@@ -35,6 +35,7 @@ COMMANDS = (
     notifications,
     admin,
     register,
+    register_entry,
     register_links,
     reports,
     progress,
