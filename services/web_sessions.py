@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, update
@@ -73,33 +73,58 @@ def in_force(
     return now - _utc(last_seen_at) < policy.idle and now - _utc(created_at) < policy.lifetime
 
 
+def stored_session(
+    token: str,
+    person_id: str | None,
+    csrf_token: str,
+    language: str | None,
+    created_at: datetime,
+    last_seen_at: datetime,
+) -> LiveSession:
+    """The session `token` opens as its row has it (not yet judged: see `settle`)."""
+    return LiveSession(token, person_id, csrf_token, language, _utc(created_at), _utc(last_seen_at))
+
+
+def settle(
+    stored: LiveSession, now: datetime, policy: SessionPolicy, engine: Engine | None = None
+) -> LiveSession | None:
+    """The session as it stands `now`: None when it has ended (its row is deleted), else
+    live, its last-seen time moved at most once a minute."""
+    key = key_of(stored.token)
+    if not in_force(stored.created_at, stored.last_seen_at, now, policy):
+        with session_scope(engine) as session:
+            session.execute(delete(WebSession).where(col(WebSession.key) == key))
+        return None
+    if now - stored.last_seen_at < TOUCH_EVERY:
+        return stored
+    with session_scope(engine) as session:
+        session.execute(
+            update(WebSession).where(col(WebSession.key) == key).values(last_seen_at=now)
+        )
+    return replace(stored, last_seen_at=now)
+
+
+def could_be_token(token: str | None) -> bool:
+    """Whether `token` could be one of ours (anything else opens nothing, unread)."""
+    return bool(token) and len(token or "") <= _LONGEST_TOKEN
+
+
 def open_session(
     token: str, now: datetime, policy: SessionPolicy, engine: Engine | None = None
 ) -> LiveSession | None:
     """The session this token opens, or None (unknown, signed out, idle too long, too old).
     An ended session's row is deleted; a live one's last-seen time moves at most once a
     minute."""
-    if not token or len(token) > _LONGEST_TOKEN:
+    if not could_be_token(token):
         return None
-    key = key_of(token)
     with session_scope(engine, read_only=True) as session:
-        row = session.get(WebSession, key)
+        row = session.get(WebSession, key_of(token))
     if row is None:
         return None
-    if not in_force(row.created_at, row.last_seen_at, now, policy):
-        with session_scope(engine) as session:
-            session.execute(delete(WebSession).where(col(WebSession.key) == key))
-        return None
-    last_seen = _utc(row.last_seen_at)
-    if now - last_seen >= TOUCH_EVERY:
-        with session_scope(engine) as session:
-            session.execute(
-                update(WebSession).where(col(WebSession.key) == key).values(last_seen_at=now)
-            )
-        last_seen = now
-    return LiveSession(
-        token, row.person_id, row.csrf_token, row.language, _utc(row.created_at), last_seen
+    stored = stored_session(
+        token, row.person_id, row.csrf_token, row.language, row.created_at, row.last_seen_at
     )
+    return settle(stored, now, policy, engine)
 
 
 def start_session(

@@ -12,11 +12,10 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from dfr.keys import generated_secret
-from dfr.settings import Settings, get_settings
+from dfr.settings import Settings
 from dfr.web.security import check_csrf
 from dfr.web.sessions import browser_session
-from models.db import session_scope
-from services.access import Actor, load_actor
+from services.access import Actor
 
 
 class SignInRequired(Exception):
@@ -27,25 +26,12 @@ class SignInRequired(Exception):
 Visitor = Actor
 
 
-def signed_in_id(request: Request, settings: Settings) -> str | None:
-    if settings.web_auth == "header":
-        value = request.headers.get(settings.web_identity_header, "").strip()
-        return value or None
-    live = browser_session(request).current()
-    return live.person_id if live else None
-
-
 def current_visitor(request: Request) -> Visitor:
     """The signed-in person, or SignInRequired. Cached on the request."""
     known = getattr(request.state, "visitor", None)
     if isinstance(known, Visitor):
         return known
-    settings = get_settings()
-    person_id = signed_in_id(request, settings)
-    visitor = None
-    if person_id:
-        with session_scope(read_only=True) as session:
-            visitor = load_actor(session, person_id)
+    visitor = browser_session(request).visitor()
     if visitor is None:
         raise SignInRequired
     request.state.visitor = visitor

@@ -20,6 +20,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from dfr.settings import Settings
 from dfr.web.middleware import HttpMiddleware
 from models.db import session_scope
+from services.access import Actor
+from services.visits import open_visit, signed_in_actor
 from services.web_sessions import (
     LiveSession,
     SessionPolicy,
@@ -54,14 +56,29 @@ class BrowserSession:
     def current(self) -> LiveSession | None:
         """The session in force for this request, or None."""
         if not self._read:
-            self._read = True
             live = open_session(self.token, now(), self.policy) if self.token else None
-            if live is not None and self.header_mode and live.person_id != self.identity:
-                live, self._foreign = None, True  # another identity's: not this person's
-            self._live = live
-            if live is None and self.token:
-                self.cookie = "clear"
+            foreign = live is not None and self.header_mode and live.person_id != self.identity
+            self._opened(None if foreign else live, foreign)
         return self._live
+
+    def visitor(self) -> Actor | None:
+        """Who is signed in (the session's person, or in header mode the header's), or None;
+        read with the session in one transaction when the session has not been read yet."""
+        if self._read:  # a form's CSRF token asked for it first
+            person_id = self.identity if self.header_mode else None
+            if not self.header_mode and self._live is not None:
+                person_id = self._live.person_id
+            return signed_in_actor(person_id) if person_id else None
+        visit = open_visit(
+            self.token, now(), self.policy, header_mode=self.header_mode, identity=self.identity
+        )
+        self._opened(visit.live, visit.foreign)
+        return visit.actor
+
+    def _opened(self, live: LiveSession | None, foreign: bool) -> None:
+        self._live, self._read, self._foreign = live, True, foreign
+        if live is None and self.token:
+            self.cookie = "clear"
 
     def csrf_token(self) -> str:
         """This session's CSRF token; a session is started for a browser without one."""

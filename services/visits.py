@@ -1,0 +1,153 @@
+"""Who a web request comes from: the browser's session and the person signed in, with their
+roles and the DGs they lead, read in one query in one transaction (a signed-in page asked
+for them in two transactions of four statements before, each taking a pooled connection).
+
+The person is the session's (demo sign-in) or, behind a trusted proxy (header mode), the one
+its header names: then a session started for another identity is not this person's, and
+opens nothing for them. The session's own rules (ended, idle, too old, moved at most once a
+minute) are `services.web_sessions`'s, as for any other read of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import String, bindparam, literal
+from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+
+from models.db import read_rows, session_scope
+from models.directory import Directorate, Person, RoleAssignment
+from models.directory_lookup import person_columns
+from models.permissions import HeldRole
+from models.sign_in import WebSession
+from services.access import Actor, load_actor
+from services.web_sessions import (
+    LiveSession,
+    SessionPolicy,
+    could_be_token,
+    key_of,
+    settle,
+    stored_session,
+)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """What a request's cookie (and, in header mode, the proxy's header) open: the session in
+    force for this browser, whether the cookie's session belongs to another identity (header
+    mode), and who is signed in."""
+
+    live: LiveSession | None
+    foreign: bool
+    actor: Actor | None
+
+
+@cache
+def _visit_query(header_mode: bool) -> Any:
+    """The session by its key (`key`), its person (the session's, or in header mode the
+    `identity` parameter's), their roles and the DGs they lead: a row for each role and DG
+    led (one, of nulls where there is nothing). Built once (building costs more than
+    running it)."""
+    anchor = select(literal(1).label("one")).subquery("anchor")
+    whose = bindparam("identity", type_=String) if header_mode else col(WebSession.person_id)
+    return (
+        sa_select(
+            col(WebSession.key).label("session_key"),
+            col(WebSession.person_id).label("session_person_id"),
+            col(WebSession.csrf_token),
+            col(WebSession.language).label("session_language"),
+            col(WebSession.created_at),
+            col(WebSession.last_seen_at),
+            *person_columns(Person),
+            col(RoleAssignment.id).label("role_id"),
+            col(RoleAssignment.role),
+            col(RoleAssignment.dg_code),
+            col(RoleAssignment.discipline),
+            col(Directorate.code).label("leads"),
+        )
+        .select_from(anchor)
+        .outerjoin(WebSession, col(WebSession.key) == bindparam("key", type_=String))
+        .outerjoin(Person, col(Person.id) == whose)
+        .outerjoin(RoleAssignment, col(RoleAssignment.person_id) == col(Person.id))
+        .outerjoin(Directorate, col(Directorate.digital_leader_id) == col(Person.id))
+        .order_by(col(RoleAssignment.id), col(Directorate.code))
+    )
+
+
+def _actor(rows: list[Any]) -> Actor | None:
+    first = rows[0]
+    if first.id is None:
+        return None
+    roles: dict[int, HeldRole] = {}
+    leads: dict[str, None] = {}
+    for row in rows:
+        if row.role_id is not None:
+            roles.setdefault(row.role_id, HeldRole(row.role, row.dg_code, row.discipline))
+        if row.leads is not None:
+            leads.setdefault(row.leads)
+    person = Person(
+        id=first.id,
+        name=first.name,
+        email=first.email,
+        slack_user_id=first.slack_user_id,
+        language=first.language,
+    )
+    return Actor(person, tuple(roles.values()), tuple(sorted(leads)))
+
+
+def open_visit(
+    token: str | None,
+    now: datetime,
+    policy: SessionPolicy,
+    *,
+    header_mode: bool,
+    identity: str | None,
+    engine: Engine | None = None,
+) -> Visit:
+    """Who this request comes from: the session `token` opens (None when unknown, ended or,
+    in header mode, another identity's: `foreign`) and the person signed in (None when
+    nobody is, or their id is not in the directory). In header mode the person is
+    `identity`, the one the proxy's header names; else the session's. The session is
+    deleted when it has ended, and its last-seen time moved, as `open_session` does."""
+    token = token if could_be_token(token) else None
+    if token is None and not (header_mode and identity):
+        return Visit(None, False, None)
+    with session_scope(engine, read_only=True) as session:
+        rows = list(
+            read_rows(
+                session,
+                _visit_query(header_mode),
+                {"key": key_of(token) if token else None, "identity": identity},
+            )
+        )
+    first = rows[0]
+    live = None
+    if token and first.session_key is not None:
+        stored = stored_session(
+            token,
+            first.session_person_id,
+            first.csrf_token,
+            first.session_language,
+            first.created_at,
+            first.last_seen_at,
+        )
+        live = settle(stored, now, policy, engine)
+    foreign = live is not None and header_mode and live.person_id != identity
+    actor = _actor(rows)
+    if foreign:
+        live = None
+    if not header_mode and live is None:
+        actor = None  # only a session in force signs anyone in
+    return Visit(live, foreign, actor)
+
+
+def signed_in_actor(person_id: str, engine: Engine | None = None) -> Actor | None:
+    """The person `person_id` with their roles (None when the directory has no such id): for
+    a request whose session has been read already."""
+    with session_scope(engine, read_only=True) as session:
+        return load_actor(session, person_id)
