@@ -66,6 +66,7 @@ PAGES = (
     ("DG overview (/dg/EST, its Digital Leader)", "/dg/EST", "rhian.evans"),
     ("the public register (/services)", "/services", "huw.jenkins"),
     ("a service with its KPI charts", "/services/planning-appeal", "huw.jenkins"),
+    ("the register's summary (/services-summary)", "/services-summary", "huw.jenkins"),
 )
 
 
