@@ -168,6 +168,20 @@ def _head_query() -> Select[Any]:
 
 
 @cache
+def _head_read() -> Select[Any]:
+    table = LogHead.__table__  # type: ignore[attr-defined]
+    return sa_select(table.c.seq, table.c.hash).where(table.c.id == HEAD_ID)
+
+
+def log_head(session: Session) -> Head | None:
+    """The log's newest seq and hash as committed now (None before the first entry),
+    unlocked: one primary-key read. Every logged change moves it, so whatever is derived
+    from logged data only can be kept until it moves."""
+    row = read_rows(session, _head_read()).one_or_none()
+    return Head(row.seq, row.hash) if row is not None else None
+
+
+@cache
 def _anchor_query() -> Select[Any]:
     table = LogHead.__table__  # type: ignore[attr-defined]
     return sa_select(table.c.seq, table.c.hash).where(table.c.id == ANCHOR_ID).with_for_update()

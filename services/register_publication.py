@@ -23,6 +23,7 @@ from models.service_register import CHANNELS, Service, TransactionType
 from models.service_returns import FIGURES, SATISFACTION_SCALE, MonthlyReturn
 from services.register import COLUMNS, service_by_slug
 from services.register_kpis import RegisterKpis, Series, group_kpis, register_kpis
+from services.register_memo import remembered
 from services.service_links import Assessed, published_assessments
 
 LICENCE = "Open Government Licence v3.0"
@@ -108,19 +109,28 @@ class GroupView:
     kpis: dict[str, Series]
 
 
+def _group(
+    session: Session, dg_code: str | None
+) -> tuple[tuple[Service, ...], tuple[list[date], dict[str, Series]]]:
+    every = session.exec(select(Service)).all()
+    chosen = [s for s in every if dg_code is None or s.dg_code == dg_code]
+    return tuple(chosen), group_kpis(session, chosen)
+
+
 def group_view(session: Session, dg_code: str | None, language: str) -> GroupView:
     """A DG's summary (NotFoundError for a DG with no services on the register), or, for
-    None, every service's."""
-    every = list(session.exec(select(Service)).all())
-    chosen = [s for s in every if dg_code is None or s.dg_code == dg_code]
+    None, every service's. The services and their KPIs are kept while the register and its
+    returns stay unchanged (`services.register_memo`); the DG is read each time."""
+    chosen, (months, series) = remembered(
+        session, ("group", dg_code), lambda: _group(session, dg_code)
+    )
     dg = session.get(Directorate, dg_code) if dg_code is not None else None
     if dg_code is not None and (dg is None or not chosen):
         raise NotFoundError(
             _("There are no services of {dg} on the register.", dg=dg_code), field="dg"
         )
-    months, series = group_kpis(session, chosen)
-    chosen.sort(key=lambda s: s.name(language).lower())
-    return GroupView(dg, chosen, months, series)
+    ordered = sorted(chosen, key=lambda s: s.name(language).lower())
+    return GroupView(dg, ordered, months, series)
 
 
 def service_names(session: Session, language: str) -> list[tuple[str, str]]:

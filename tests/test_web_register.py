@@ -8,15 +8,37 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
+from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Browser
+from sqlmodel import select
 
-from models.db import engine_for
+from models.db import engine_for, session_scope
+from models.service_register import Service
+from services.register import import_services
 from services.register_examples import load_register_examples
+from services.register_kpis import group_kpis, shown
+from services.register_returns import import_returns
 from tests.conftest import ROOT
-from tests.web_support import Site
+from tests.web_support import Site, live_site
+
+NEW_SERVICE = (
+    "slug,name_cy,name_en,description_cy,description_en,dg,transaction_type,customer_type,"
+    "channels,assisted_digital,phase,web_address\n"
+    "ministerial-letter,Llythyr at weinidog,Write to a minister,Ysgrifennu at weinidog.,"
+    "Write to a Welsh Government minister.,PSD,information,citizens,online;paper,no,live,\n"
+)
+NEW_RETURN = (
+    "service,month,started_online,started_phone,started_paper,started_face_to_face,"
+    "started_other,completed_online,completed_phone,completed_paper,completed_face_to_face,"
+    "completed_other,total_cost,satisfaction_very_dissatisfied,satisfaction_dissatisfied,"
+    "satisfaction_neither,satisfaction_satisfied,satisfaction_very_satisfied\n"
+    "ministerial-letter,2026-10,900,not applicable,300,not applicable,not applicable,"
+    "850,not applicable,290,not applicable,not applicable,987654.32,1,2,3,4,5\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -228,3 +250,39 @@ def test_the_summary_of_every_service_links_each_dgs_summary(register_site, lang
     assert f'<h1 class="govuk-heading-l">{heading}</h1>' in text
     assert f'<a class="govuk-link" href="/services/dg/FCS">{dg}</a>' in text
     assert text.count('src="data:image/svg+xml;base64,') == 4
+
+
+def _dg_count(page: str, dg: str) -> int:
+    found = re.search(rf'href="/services/dg/{dg}">[^<]*</a></td>\s*<td[^>]*>(\d+)</td>', page)
+    assert found, page
+    return int(found.group(1))
+
+
+def test_the_summary_shows_new_figures_as_soon_as_the_register_changes(
+    tmp_path: Path, sqlite_template: Path
+):
+    with live_site(tmp_path / "summary", sqlite_template) as site:
+        engine = engine_for(site.database_url)
+        load_register_examples(engine, ROOT / "examples" / "register")
+        before = html.unescape(read(site, "/services-summary", "en").text)
+        dg_before = html.unescape(read(site, "/services/dg/PSD", "en").text)
+        assert _dg_count(before, "PSD") == 2
+
+        # A new PSD service and its return for the newest month, through the CoE's imports.
+        with session_scope(engine) as session:
+            import_services(session, NEW_SERVICE, "carys.llewelyn")
+            import_returns(session, NEW_RETURN, "carys.llewelyn")
+        after = html.unescape(read(site, "/services-summary", "en").text)
+        dg_after = html.unescape(read(site, "/services/dg/PSD", "en").text)
+        assert _dg_count(after, "PSD") == 3
+        with session_scope(engine, read_only=True) as session:
+            every = list(session.exec(select(Service)).all())
+            psd = [s for s in every if s.dg_code == "PSD"]
+            for services, shown_before, shown_after in (
+                (every, before, after),
+                (psd, dg_before, dg_after),
+            ):
+                months, kpis = group_kpis(session, services)
+                cost = shown("cost_per_transaction", dict(kpis["cost_per_transaction"])[months[-1]])
+                assert cost is not None
+                assert cost in shown_after and cost not in shown_before
