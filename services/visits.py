@@ -146,8 +146,17 @@ def open_visit(
     return Visit(live, foreign, actor)
 
 
-def signed_in_actor(person_id: str, engine: Engine | None = None) -> Actor | None:
-    """The person `person_id` with their roles (None when the directory has no such id): for
-    a request whose session has been read already."""
+def signed_in_actor(
+    live: LiveSession | None,
+    *,
+    header_mode: bool,
+    identity: str | None,
+    engine: Engine | None = None,
+) -> Actor | None:
+    """Who is signed in, for a request whose session (`live`) has been read already: in
+    header mode the person `identity` names, else the session's; None when nobody is."""
+    person_id = identity if header_mode else (live.person_id if live else None)
+    if not person_id:
+        return None
     with session_scope(engine, read_only=True) as session:
         return load_actor(session, person_id)

@@ -15,7 +15,7 @@ from models.db import session_scope
 from models.directory import Directorate, RoleAssignment
 from models.sign_in import WebSession
 from services.access import load_actor
-from services.visits import open_visit
+from services.visits import open_visit, signed_in_actor
 from services.web_sessions import SessionPolicy, key_of, start_session
 from tests.web_support import Browserless, Site, live_site
 
@@ -64,7 +64,7 @@ def test_an_ended_or_unknown_session_signs_nobody_in(people):
     for unknown in ("no-such-token", "x" * 500, None):
         visit = open_visit(unknown, T0, POLICY, header_mode=False, identity=None, engine=people)
         assert visit.live is None and visit.actor is None
-    # Signed in before sign-in (no person): a session, nobody signed in.
+    # A session started before sign-in (no person yet): nobody is signed in.
     anonymous = _session_for(people, None)
     visit = open_visit(anonymous, T0, POLICY, header_mode=False, identity=None, engine=people)
     assert visit.live is not None and visit.actor is None
@@ -101,6 +101,16 @@ def test_in_header_mode_the_header_names_the_person_and_another_identitys_sessio
     assert fresh.live is None and fresh.actor is not None and fresh.actor.id == "coe.one"
     nobody = open_visit(token, T0, POLICY, header_mode=True, identity="nobody", engine=people)
     assert nobody.actor is None
+
+
+def test_once_the_session_is_read_the_person_is_the_sessions_or_the_headers(people):
+    token = _session_for(people, "policy.est")
+    live = open_visit(token, T0, POLICY, header_mode=False, identity=None, engine=people).live
+    own = signed_in_actor(live, header_mode=False, identity=None, engine=people)
+    assert own is not None and own.person.name == "Policy EST"
+    named = signed_in_actor(None, header_mode=True, identity="cm.est", engine=people)
+    assert named is not None and named.person.name == "Cat EST"
+    assert signed_in_actor(None, header_mode=False, identity="cm.est", engine=people) is None
 
 
 def test_a_signed_in_page_shows_the_person_and_what_they_lead(site: Site):

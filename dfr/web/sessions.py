@@ -64,11 +64,8 @@ class BrowserSession:
     def visitor(self) -> Actor | None:
         """Who is signed in (the session's person, or in header mode the header's), or None;
         read with the session in one transaction when the session has not been read yet."""
-        if self._read:  # a form's CSRF token asked for it first
-            person_id = self.identity if self.header_mode else None
-            if not self.header_mode and self._live is not None:
-                person_id = self._live.person_id
-            return signed_in_actor(person_id) if person_id else None
+        if self._read:  # a form's CSRF token asked for the session first
+            return signed_in_actor(self._live, header_mode=self.header_mode, identity=self.identity)
         visit = open_visit(
             self.token, now(), self.policy, header_mode=self.header_mode, identity=self.identity
         )
