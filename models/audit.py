@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import JSON, Column, DateTime, Select, Update, bindparam, insert, update
+from sqlalchemy import JSON, Column, DateTime, Select, Update, bindparam, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Field, Session, SQLModel, select
 
@@ -30,7 +30,8 @@ from checklists.canonical import sha256_hex
 from dfr.i18n import _
 from dfr.keys import audit_key
 from dfr.settings import get_settings
-from models.db import any_of, read_rows
+from models import driver_sql
+from models.db import any_of
 from models.row_writes import insert_into
 
 GENESIS_HASH = "0" * 64
@@ -205,11 +206,11 @@ def _locked_head(session: Session) -> tuple[Head | None, Head | None]:
     read again once its lock is released (so both rows are current), but an anchor that
     appender *inserted* (the first ever) is not in this statement's snapshot: then, and only
     then, a second statement, taken with the head's lock held, looks for it."""
-    found = {row.id: Head(row.seq, row.hash) for row in read_rows(session, _head_query())}
+    found = {row.id: Head(row.seq, row.hash) for row in driver_sql.read(session, _head_query())}
     head, anchor = found.get(HEAD_ID), found.get(ANCHOR_ID)
     if head is not None and head.seq > 0 and anchor is None:
-        row = read_rows(session, _anchor_query()).one_or_none()
-        anchor = Head(row.seq, row.hash) if row is not None else None
+        rows = driver_sql.read(session, _anchor_query())
+        anchor = Head(rows[0].seq, rows[0].hash) if rows else None
     return head, anchor
 
 
@@ -228,11 +229,10 @@ def _write_head(session: Session, moves: dict[int, tuple[Head | None, Head]]) ->
         for row_id, (old, new) in moves.items()
         if old is None
     ]
-    connection = session.connection()
     if updates:
-        connection.execute(_head_update(), updates)
+        driver_sql.run(session, _head_update(), updates)
     if inserts:
-        connection.execute(insert(table), inserts)
+        driver_sql.run(session, insert_into(table), inserts)
 
 
 def _anchored(head: Head, key: bytes) -> Head:
@@ -319,7 +319,7 @@ def append_rows(
         return []
     head, anchor = _locked_head(session)
     rows = _chained(head, entries, at)
-    session.connection().execute(insert_into(LogEntry.__table__), rows)  # type: ignore[attr-defined]
+    driver_sql.run(session, insert_into(LogEntry.__table__), rows)  # type: ignore[attr-defined]
     _move_head(session, head, anchor, rows[-1])
     return rows
 

@@ -18,7 +18,7 @@ from sqlalchemy import String, Table, bindparam, func, literal
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, or_, select
 
-from models.db import read_rows
+from models import driver_sql
 from models.directory import Delegation, Directorate, Person, RoleAssignment
 from models.lifecycle import Role
 from models.permissions import HeldRole
@@ -136,11 +136,11 @@ class DirectoryLookup:
         write lock from its first statement, takes its new ids from them."""
         if dg_code in self._dgs and person_id in self._people and person_id in self._roles:
             return None
-        rows = read_rows(
+        rows = driver_sql.read(
             self.session,
             _submitting_query(largest_ids),
             {"person_id": person_id, "dg_code": dg_code},
-        ).all()
+        )
         first = rows[0]
         self._dgs.setdefault(dg_code, DirectorateRow(*first[0:5]) if first[0] is not None else None)
         self._people.setdefault(

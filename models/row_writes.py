@@ -17,6 +17,8 @@ from sqlalchemy import Insert, Table, Update, bindparam, insert, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel
 
+from models import driver_sql
+
 _ROW_ID = "row_id"
 
 
@@ -27,7 +29,7 @@ def update_row(session: Session, row: SQLModel, **values: Any) -> None:
     table = type(row).__table__  # type: ignore[attr-defined]
     columns = tuple(sorted(values))
     params = {f"new_{name}": values[name] for name in columns}
-    session.connection().execute(_update_by_id(table, columns), {_ROW_ID: row.id, **params})  # type: ignore[attr-defined]
+    driver_sql.run(session, _update_by_id(table, columns), {_ROW_ID: row.id, **params})  # type: ignore[attr-defined]
     for name, value in values.items():
         set_committed_value(row, name, value)
 
@@ -38,8 +40,8 @@ def insert_row(session: Session, row: SQLModel) -> int:
     given a server default), in the session's transaction; set and return its id."""
     table = type(row).__table__  # type: ignore[attr-defined]
     values = {c.name: getattr(row, c.name) for c in table.columns if c.name != "id"}
-    result = session.connection().execute(insert_into(table), values)
-    new_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+    ran = driver_sql.run(session, insert_into(table), values)
+    new_id = int(ran.rows[0][0] if ran.rows else ran.lastrowid)  # type: ignore[arg-type]
     row.id = new_id
     return new_id
 

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import Date, String, bindparam, func, literal, union_all
 from sqlmodel import Session, col, or_, select
 
-from models.db import any_of, read_rows
+from models import driver_sql
+from models.db import any_of
 from models.directory import Delegation, Person, RoleAssignment
 from models.directory_lookup import DirectoryLookup
 from models.lifecycle import Role, Stage
@@ -48,7 +49,7 @@ def read_candidates(
         return
     query = _candidates_query(tuple(r.value for r in roles), with_leader)
     params = {"dg_code": dg_code, "on": on, "leader": leader}
-    rows: list[Any] = list(read_rows(session, query, params).all())
+    rows: list[Any] = driver_sql.read(session, query, params)
     holders: dict[Role, list[str]] = {r: [] for r in roles}
     for role, person_id, *_rest in rows:
         if role:

@@ -40,9 +40,8 @@ from checklists.routing import Route
 from dfr.errors import InProgressError, PermissionDeniedError, ValidationError
 from dfr.i18n import _
 from dfr.settings import get_settings
-from models import audit
+from models import audit, driver_sql
 from models.dates import due_date_for
-from models.db import read_rows
 from models.directory_lookup import DirectoryLookup
 from models.intake_rows import (
     answer_rows,
@@ -323,12 +322,12 @@ def _new_ids(
     if session.get_bind().dialect.name == "postgresql":
         counted = {f"count_{index}": count for index, count in enumerate(counts)}
         found: list[list[int]] = [[] for _ in counts]
-        for index, new_id in read_rows(session, _next_ids(tables), counted).all():
+        for index, new_id in driver_sql.read(session, _next_ids(tables), counted):
             found[index].append(int(new_id))
         return [sorted(ids) for ids in found]
     # SQLite: every writer holds the database's write lock from its first statement
     # (BEGIN IMMEDIATE), so nobody else can take these ids before this transaction ends.
-    tops = largest if largest is not None else read_rows(session, _largest_ids(tables)).one()
+    tops = largest if largest is not None else driver_sql.read(session, _largest_ids(tables))[0]
     return [list(range(top + 1, top + count + 1)) for top, count in zip(tops, counts, strict=True)]
 
 
@@ -452,4 +451,4 @@ def _rows(
 
 def _insert(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
     if rows:
-        session.connection().execute(insert_into(model.__table__), rows)  # type: ignore[attr-defined]
+        driver_sql.run(session, insert_into(model.__table__), rows)  # type: ignore[attr-defined]
