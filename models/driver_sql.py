@@ -10,10 +10,16 @@ wrapped for psycopg) and its rows read back with their `result_processor`s: what
 driver and what comes back is what SQLAlchemy would have sent and given.
 
 What stays as through `Connection.execute`: `before_cursor_execute` and `after_cursor_execute`
-listeners see every statement (with no execution context); a driver error is raised by the
-connection's own error handling (`DBAPIError` subclasses such as `IntegrityError`, disconnect
-detection). Statements this cannot run as SQLAlchemy would (expanding or literal binds,
-Python-side column defaults, RETURNING with executemany) are refused when first prepared.
+listeners see every statement (with no execution context); an error is raised by the
+connection's own error handling (`DBAPIError` subclasses such as `IntegrityError`, a
+`StatementError` for a value a type refuses, disconnect detection and `handle_error` events).
+Statements this cannot run as SQLAlchemy would (expanding or literal binds, Python-side column
+defaults, RETURNING with executemany) are refused when first prepared.
+
+Two private names of SQLAlchemy are read, each the one place that holds what is needed:
+`SQLCompiler._result_columns` (a query's result columns and types, as its rows are built from)
+and `Connection._handle_dbapi_exception` (how an error is raised). The lock file pins the
+version they were read in.
 """
 
 from __future__ import annotations
