@@ -178,8 +178,8 @@ def log_head(session: Session) -> Head | None:
     """The log's newest seq and hash as committed now (None before the first entry),
     unlocked: one primary-key read. Every logged change moves it, so whatever is derived
     from logged data only can be kept until it moves."""
-    row = read_rows(session, _head_read()).one_or_none()
-    return Head(row.seq, row.hash) if row is not None else None
+    rows = driver_sql.read(session, _head_read())
+    return Head(rows[0].seq, rows[0].hash) if rows else None
 
 
 @cache
