@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from checklists.loader import Registry
 from dfr.settings import Settings
+from models import driver_sql
 from models.audit import LogEntry, Logged
 from models.directory_lookup import DirectoryLookup
 from models.notification import PENDING, Notification
@@ -118,7 +119,7 @@ def queue_entries(
                 existing.add(key)
     if rows:
         session.flush()
-        session.connection().execute(insert_into(Notification.__table__), rows)  # type: ignore[attr-defined]
+        driver_sql.run(session, insert_into(Notification.__table__), rows)  # type: ignore[attr-defined]
     return len(rows)
 
 
