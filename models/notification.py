@@ -6,6 +6,8 @@ rows it moved from pending to sending itself; a retry never creates a second row
 
 from __future__ import annotations
 
+import secrets
+import time
 from datetime import datetime
 
 from sqlalchemy import Column, DateTime
@@ -14,6 +16,19 @@ from sqlmodel import Field, SQLModel
 from models.submission import utcnow
 
 PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
+
+
+def new_notification_id(at_ns: int | None = None) -> str:
+    """A new notification's id: a version 7 UUID (RFC 9562: the time in milliseconds, then
+    74 random bits), as 32 hex digits. Ids made later sort later, so a new row goes at the
+    end of the primary key's index instead of into a random page of it (each page a step
+    touches is written in its commit), and the outbox's files list in the order they came.
+    `at_ns`: the time to use (tests), default now."""
+    now_ns = time.time_ns() if at_ns is None else at_ns
+    value = (now_ns // 1_000_000) << 80 | secrets.randbits(80)
+    value = value & ~(0xF << 76) | 0x7 << 76  # version 7
+    value = value & ~(0x3 << 62) | 0x2 << 62  # the RFC's variant
+    return f"{value:032x}"
 
 
 class Notification(SQLModel, table=True):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,7 +15,7 @@ from dfr.settings import Settings
 from models.audit import LogEntry
 from models.digest import Digest
 from models.directory import Directorate, Person
-from models.notification import Notification
+from models.notification import Notification, new_notification_id
 from models.review import Action, Decision, ReviewTask
 from models.submission import Submission
 from notifications.recipients import channels_for
@@ -139,7 +138,7 @@ def queue_digests(
             }
             rendered = render("digest", person.language, contexts)
             row = Notification(
-                id=uuid.uuid4().hex,
+                id=new_notification_id(),
                 idempotency_key=key,
                 message="digest",
                 template_version=TEMPLATE_VERSIONS["digest"],

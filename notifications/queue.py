@@ -5,7 +5,6 @@ queueing the same entries again adds nothing."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -17,7 +16,7 @@ from dfr.settings import Settings
 from models import driver_sql
 from models.audit import LogEntry, Logged
 from models.directory_lookup import DirectoryLookup
-from models.notification import PENDING, Notification
+from models.notification import PENDING, Notification, new_notification_id
 from models.row_writes import insert_into
 from models.submission import Submission, SubmissionHeading
 from notifications.facts import TemplateFacts, batches
@@ -94,7 +93,7 @@ def queue_entries(
                     rendered = done[once] = render(message, recipient.language, contexts)
                 rows.append(
                     {
-                        "id": uuid.uuid4().hex,
+                        "id": new_notification_id(),
                         "idempotency_key": key,
                         "message": message,
                         "template_version": TEMPLATE_VERSIONS[message],

@@ -362,3 +362,20 @@ def test_a_slack_timeout_before_slack_posted_is_sent_again(
     assert all(r.status == "delivered" for r in slack_rows)
     assert len(slack.messages) == len(slack_rows)  # each exactly once
     assert sum(r.attempts for r in slack_rows) == len(slack_rows) + 1  # one was sent again
+
+
+def test_notification_ids_are_version_7_uuids_that_sort_in_the_order_they_were_made():
+    """A later id sorts after an earlier one (new rows go at the end of the primary key's
+    index, and the outbox lists in order), and ids made in the same millisecond still differ."""
+    from uuid import UUID
+
+    from models.notification import new_notification_id
+
+    start = 1_796_000_000_000_000_000  # 2026-11-30, in nanoseconds
+    made = [new_notification_id(start + step * 1_000_000) for step in range(50)]
+    assert made == sorted(made)
+    assert {UUID(made[0]).version, UUID(made[-1]).version} == {7}
+    assert UUID(made[0]).variant == "specified in RFC 4122"
+    same_moment = {new_notification_id(start) for _ in range(1000)}
+    assert len(same_moment) == 1000
+    assert all(len(i) == 32 and i == i.lower() for i in same_moment)
