@@ -34,7 +34,7 @@ class Submission(SQLModel, table=True):
     summary_en: str
     dg_code: str = Field(foreign_key="directorate.code")
     submitter_id: str = Field(foreign_key="person.id", index=True)
-    state: str = Field(max_length=32, index=True)
+    state: str = Field(max_length=32)  # looked up with its DG: ix_submission_dg_state
     value: Any = Field(default=None, sa_column=Column(Numeric(16, 2), nullable=True))
     phase: str | None = Field(default=None, max_length=16)
     risk: str | None = Field(default=None, max_length=8)
