@@ -5,19 +5,27 @@ idle, another identity's), on SQLite and PostgreSQL; and over HTTP, what a perso
 from __future__ import annotations
 
 import html
+import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from sqlmodel import select
+import pytest
+from sqlalchemy import delete
+from sqlmodel import col, select
 
-from models.db import session_scope
-from models.directory import Directorate, RoleAssignment
+from dfr.web import sessions
+from dfr.web.sessions import BrowserSession
+from models.db import engine_for, session_scope
+from models.directory import Directorate, Person, RoleAssignment
+from models.draft import Draft
 from models.sign_in import WebSession
 from services.access import load_actor
 from services.visits import open_visit, signed_in_actor
 from services.web_sessions import SessionPolicy, key_of, start_session
-from tests.web_support import Browserless, Site, live_site
+from tests.test_web_sessions import COOKIE, Clock, clock, signed_in  # noqa: F401 - fixture
+from tests.web_support import CSRF, Browserless, Site, live_site
 
 POLICY = SessionPolicy(idle=timedelta(minutes=30), lifetime=timedelta(hours=12))
 T0 = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
@@ -142,3 +150,191 @@ def test_in_header_mode_each_page_shows_whom_the_header_names(
         assert unknown.get("/work", follow_redirects=False).status_code != 200
         rhian.close()
         unknown.close()
+
+
+# -- over HTTP, on SQLite and PostgreSQL -----------------------------------------------------
+
+
+@pytest.fixture
+def any_site(database_url: str, tmp_path: Path, sqlite_template: Path) -> Iterator[Site]:
+    """The web app (demo sign-in) over each kind of database, the example directory loaded."""
+    with live_site(tmp_path / "web", sqlite_template, DFR_DATABASE_URL=database_url) as running:
+        yield running
+
+
+def _session_row(site: Site, token: str) -> WebSession | None:
+    with session_scope(engine_for(site.database_url), read_only=True) as session:
+        return session.get(WebSession, key_of(token))
+
+
+def _refused_and_cleared(response: httpx.Response, status: int) -> bool:
+    cleared = any(
+        c.startswith('dfr_session=""') and "Max-Age=0" in c
+        for c in response.headers.get_list("set-cookie")
+    )
+    return response.status_code == status and cleared
+
+
+def test_an_ended_session_opens_no_page_nor_the_api_and_goes(
+    any_site: Site,
+    clock: Clock,  # noqa: F811 - the fixture imported above
+):
+    idle, old = Browserless(any_site), Browserless(any_site)
+    idle.sign_in("lucy.green")
+    old.sign_in("lucy.green")
+    for _ in range(35):  # `old` used every 20 minutes for 11 h 40 min; `idle` never again
+        clock.advance(minutes=20)
+        assert old.client.get("/work", follow_redirects=False).status_code == 200
+    clock.advance(minutes=20)  # `old` is 12 hours old
+    for client in (idle, old):
+        token = client.client.cookies[COOKIE]
+        assert _session_row(any_site, token) is not None
+        api = httpx.Client(base_url=any_site.url, cookies={COOKIE: token})
+        assert _refused_and_cleared(api.get("/api/register/proposals"), 401)
+        assert _session_row(any_site, token) is None  # the ended row is gone
+        page = api.get("/work", follow_redirects=False)
+        assert _refused_and_cleared(page, 303) and page.headers["location"].startswith("/sign-in")
+        api.close()
+        client.close()
+
+
+def test_a_forged_cookie_signs_nobody_in(any_site: Site):
+    client = Browserless(any_site)
+    client.sign_in("lucy.green")
+    row_key = key_of(client.client.cookies[COOKIE])  # what the table holds, used as a cookie
+    for forged in (row_key, "' OR '1'='1", "x" * 129, "A" * 43, client.token):
+        with httpx.Client(base_url=any_site.url, cookies={COOKIE: forged}) as browser:
+            assert _refused_and_cleared(browser.get("/work", follow_redirects=False), 303)
+            assert _refused_and_cleared(browser.get("/api/register/proposals"), 401)
+    assert signed_in(client)  # her own cookie still opens her pages
+    client.close()
+
+
+def _main(page: str, dg: str) -> str:
+    found = re.search(r"<main\b.*?</main>", page, re.S)
+    assert found is not None
+    return found.group(0).replace(dg, "DG")
+
+
+def test_a_change_in_the_directory_counts_from_the_next_request(any_site: Site):
+    rhian = Browserless(any_site)  # EST's Digital Leader
+    rhian.sign_in("rhian.evans")
+    missing = rhian.get("/dg/NOPE")
+    assert missing.status_code == 404 and "Page not found" in missing.text
+    assert rhian.get("/dg/HSS").status_code == 404
+    engine = engine_for(any_site.database_url)
+    with session_scope(engine) as session:  # she comes to lead HSS too, and holds three roles
+        hss = session.get(Directorate, "HSS")
+        assert hss is not None
+        hss.digital_leader_id = "rhian.evans"
+        session.add(hss)
+        session.add(RoleAssignment(person_id="rhian.evans", role="category_manager", dg_code="EST"))
+        session.add(RoleAssignment(person_id="rhian.evans", role="lead_assessor"))
+        session.add(RoleAssignment(person_id="rhian.evans", role="coe"))  # oversees every DG
+    for dg in ("EST", "HSS", "SF"):
+        assert rhian.get(f"/dg/{dg}").status_code == 200, dg
+    with session_scope(engine) as session:  # EST moves to another leader; her CoE role ends
+        est = session.get(Directorate, "EST")
+        assert est is not None
+        est.digital_leader_id = "gareth.hughes"
+        session.add(est)
+        session.execute(
+            delete(RoleAssignment).where(
+                col(RoleAssignment.person_id) == "rhian.evans", col(RoleAssignment.role) == "coe"
+            )
+        )
+    for dg in ("EST", "SF"):  # answered exactly as a DG that does not exist
+        refused = rhian.get(f"/dg/{dg}")
+        assert refused.status_code == 404 and _main(refused.text, dg) == _main(missing.text, "NOPE")
+    assert rhian.get("/dg/HSS").status_code == 200
+    with session_scope(engine) as session:  # she leaves the directory
+        hss = session.get(Directorate, "HSS")
+        assert hss is not None
+        hss.digital_leader_id = "gareth.hughes"
+        session.add(hss)
+        session.execute(
+            delete(RoleAssignment).where(col(RoleAssignment.person_id) == "rhian.evans")
+        )
+        session.execute(delete(Person).where(col(Person.id) == "rhian.evans"))
+    page = rhian.client.get("/work", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"].startswith("/sign-in")
+    assert rhian.client.get("/api/register/proposals").status_code == 401
+    rhian.close()
+
+
+def test_in_header_mode_a_borrowed_browser_is_the_headers_persons_and_no_header_is_nobody(
+    database_url: str, tmp_path: Path, sqlite_template: Path
+):
+    with live_site(
+        tmp_path / "header",
+        sqlite_template,
+        DFR_DATABASE_URL=database_url,
+        DFR_WEB_AUTH="header",
+        DFR_AUDIT_KEY="k" * 40,
+    ) as site:
+        iwan = httpx.Client(base_url=site.url, headers={"X-Remote-User": "iwan.parry"})
+        iwan_token = CSRF.search(iwan.get("/submit").text).group(1)  # type: ignore[union-attr]
+        iwans = iwan.cookies[COOKIE]
+        form = {"kind": "initiative", "dg": "EST"}
+        # Lucy on Iwan's browser: the pages are hers, and so are the forms' tokens.
+        as_lucy = {"X-Remote-User": "lucy.green"}
+        with httpx.Client(base_url=site.url, headers=as_lucy, cookies={COOKIE: iwans}) as borrowed:
+            page = borrowed.get("/submit")
+        assert "Signed in as Lucy Green" in html.unescape(page.text)
+        lucys, lucy_token = page.cookies[COOKIE], CSRF.search(page.text).group(1)  # type: ignore[union-attr]
+        assert lucys != iwans
+        with httpx.Client(base_url=site.url, headers=as_lucy, cookies={COOKIE: lucys}) as lucy:
+            assert lucy.post("/submit", data={**form, "csrf_token": lucy_token}).status_code == 303
+        with session_scope(engine_for(database_url), read_only=True) as session:
+            drafts = session.exec(select(Draft.person_id)).all()
+        assert drafts == ["lucy.green"]
+        # Iwan's session was not hers to end: his form still works.
+        assert iwan.post("/submit", data={**form, "csrf_token": iwan_token}).status_code == 303
+        # No header: nobody, whoever's session the cookie holds.
+        with httpx.Client(base_url=site.url, cookies={COOKIE: iwans}) as bare:
+            page = bare.get("/work", follow_redirects=False)
+            assert page.status_code == 303 and page.headers["location"].startswith("/sign-in")
+            assert bare.get("/api/register/proposals").status_code == 401
+        with httpx.Client(base_url=site.url, headers={"X-Remote-User": "nobody.here"}) as unknown:
+            assert unknown.get("/api/register/proposals").status_code == 401
+        iwan.close()
+
+
+# -- a form's CSRF token read before the visitor ---------------------------------------------
+
+
+def test_the_visitor_is_the_same_whether_or_not_a_form_read_the_session_first(people):
+    """`BrowserSession.visitor` after `current` (a form's CSRF token checked first) gives
+    what it gives alone: the same person, roles and DGs led, or nobody."""
+    with session_scope(people) as session:  # dl.est also leads HSS and holds two roles
+        hss = session.get(Directorate, "HSS")
+        assert hss is not None
+        hss.digital_leader_id = "dl.est"
+        session.add(hss)
+        session.add(RoleAssignment(person_id="dl.est", role="category_manager", dg_code="EST"))
+        session.add(RoleAssignment(person_id="dl.est", role="coe"))
+    started = sessions.now()
+    leader = _session_for(people, "dl.est", started)
+    anonymous = _session_for(people, None, started)
+    cases = {
+        "signed in": (leader, None, False),
+        "anonymous": (anonymous, None, False),
+        "another identity's session": (leader, "cm.est", True),
+        "no header": (leader, None, True),
+        "the header's own": (leader, "dl.est", True),
+    }
+    for case, (token, identity, header_mode) in cases.items():
+        alone = BrowserSession(token, identity, header_mode, POLICY)
+        first = BrowserSession(token, identity, header_mode, POLICY)
+        first.current()
+        a, b = alone.visitor(), first.visitor()
+        assert (a is None) == (b is None), case
+        if a is not None and b is not None:
+            assert (a.id, a.roles, a.leads) == (b.id, b.roles, b.leads), case
+    signed_in_visitor = BrowserSession(leader, None, False, POLICY).visitor()
+    assert signed_in_visitor is not None and signed_in_visitor.leads == ("EST", "HSS")
+    assert len(signed_in_visitor.roles) == 2
+    for token, identity, header_mode in (cases["anonymous"], cases["no header"]):
+        assert BrowserSession(token, identity, header_mode, POLICY).visitor() is None
+    foreign = BrowserSession(leader, "cm.est", True, POLICY).visitor()
+    assert foreign is not None and foreign.id == "cm.est"

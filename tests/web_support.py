@@ -43,11 +43,14 @@ class Site:
 
 @contextmanager
 def live_site(folder: Path, template: Path, **env: str) -> Iterator[Site]:
-    """Start the web app on a free port over a fresh database; stop it afterwards."""
+    """Start the web app on a free port over a fresh database (a copy of `template`, or the
+    empty one `DFR_DATABASE_URL` in `env` names); stop it afterwards."""
     folder.mkdir(parents=True, exist_ok=True)
-    database = folder / "dfr.sqlite3"
-    shutil.copy(template, database)
-    url = f"sqlite:///{database}"
+    url = env.get("DFR_DATABASE_URL", "")
+    if not url:
+        database = folder / "dfr.sqlite3"
+        shutil.copy(template, database)
+        url = f"sqlite:///{database}"
     settings_env = {
         "DFR_DATABASE_URL": url,
         "DFR_VAR_DIR": str(folder),
