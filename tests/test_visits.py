@@ -297,6 +297,16 @@ def test_in_header_mode_a_borrowed_browser_is_the_headers_persons_and_no_header_
             assert bare.get("/api/register/proposals").status_code == 401
         with httpx.Client(base_url=site.url, headers={"X-Remote-User": "nobody.here"}) as unknown:
             assert unknown.get("/api/register/proposals").status_code == 401
+        # The header names the person: the JSON API reads no session, so Iwan's browser on
+        # Lucy's API request neither moves his session nor loses its cookie.
+        with session_scope(engine_for(database_url), read_only=True) as session:
+            before = session.exec(select(WebSession.key, WebSession.last_seen_at)).all()
+        with httpx.Client(base_url=site.url, headers=as_lucy, cookies={COOKIE: iwans}) as borrowed:
+            answer = borrowed.get("/api/register/proposals")
+        # Lucy is known (a 403: the CoE's list is not hers; nobody would get a 401).
+        assert answer.status_code == 403 and answer.headers.get_list("set-cookie") == []
+        with session_scope(engine_for(database_url), read_only=True) as session:
+            assert session.exec(select(WebSession.key, WebSession.last_seen_at)).all() == before
         iwan.close()
 
 

@@ -63,8 +63,10 @@ class BrowserSession:
 
     def visitor(self) -> Actor | None:
         """Who is signed in (the session's person, or in header mode the header's), or None;
-        read with the session in one transaction when the session has not been read yet."""
-        if self._read:  # a form's CSRF token asked for the session first
+        read with the session in one transaction when the session has not been read yet. In
+        header mode the session is not read for this: the header names the person, and the
+        session (a form's CSRF token) is read only by a page that has a form."""
+        if self._read or self.header_mode:  # a form asked for the session first, or no need
             return signed_in_actor(self._live, header_mode=self.header_mode, identity=self.identity)
         visit = open_visit(
             self.token, now(), self.policy, header_mode=self.header_mode, identity=self.identity
