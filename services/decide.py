@@ -32,7 +32,7 @@ from dfr.errors import (
 from dfr.i18n import _, get_language
 from dfr.labels import label
 from dfr.settings import get_settings
-from models import audit, text_limits
+from models import audit, driver_sql, text_limits
 from models.action_lifecycle import OUTSTANDING
 from models.assessment_panel import booking_of
 from models.dates import AMBER_ACTION_MONTHS, add_months
@@ -51,6 +51,7 @@ from models.lifecycle import (
 )
 from models.queries import open_obligations
 from models.review import Action, Decision, ReviewTask, StandardRating
+from models.row_objects import as_object, row_columns
 from models.row_writes import insert_row, update_row
 from models.submission import RaisedFlag, Submission
 from models.text_limits import within
@@ -389,7 +390,10 @@ def _locked(
     it needs: whether conditions or amber actions of earlier decisions are still
     outstanding, whether it has flags, its submitter, its open and pending reviews, and the
     person deciding (`access.with_decider`: their cover and roles, the DG's Digital Leader),
-    all read in the one query. `directory` keeps the people and the DG read along.
+    all read in the one query. `directory` keeps the people and the DG read along. The query
+    reads columns on the driver (`models.driver_sql`); the submission and its reviews are
+    made the session's objects from them (`models.row_objects`, as `populate_existing`
+    would load them): loading them as entities through the ORM cost more than the query.
 
     On SQLite one query (a row per review): a writer holds the database's write lock from
     its first statement, so what it reads is current. On PostgreSQL the reviews are read by a
@@ -399,24 +403,32 @@ def _locked(
     together = session.get_bind().dialect.name == "sqlite"
     query = _locked_query(together)
     params = {"submission_id": submission_id, "decider_id": actor_id, "on": on}
-    rows = session.execute(query, params).all()
+    rows = driver_sql.read(session, query, params)
     if not rows:
         locked_submission(session, submission_id)  # raises: no such submission
     first = rows[0]
-    if first[4] is not None:  # the submitter's columns (`person_columns`)
-        directory.know_people([PersonRow(*first[4:9])])
+    # The columns: the submission's, outstanding, flagged, builds, the submitter's, (the
+    # review's,) then the decider's.
+    at = len(row_columns(Submission))
+    submission = as_object(session, Submission, first[:at])
+    outstanding, flagged, builds = first[at : at + 3]
+    if first[at + 3] is not None:  # the submitter's columns (`person_columns`)
+        directory.know_people([PersonRow(*first[at + 3 : at + 8])])
+    at += 8
     if together:  # a row per review and, for each, per cover and role of the decider
-        by_id = {row[9].id: row[9] for row in rows if row[9] is not None}
-        remaining = list(by_id.values())
+        end = at + len(row_columns(ReviewTask))
+        by_id = {row[at]: row[at:end] for row in rows if row[at] is not None}
+        remaining = [as_object(session, ReviewTask, values) for values in by_id.values()]
+        at = end
     else:
         remaining = remaining_tasks(session, submission_id)
     return _Locked(
-        first[0],
-        bool(first[1]),
-        bool(first[2]),
-        bool(first[3]),
+        submission,
+        bool(outstanding),
+        bool(flagged),
+        bool(builds),
         remaining,
-        decider_from(actor_id, rows, 10 if together else 9, directory),
+        decider_from(actor_id, rows, at, directory),
     )
 
 
@@ -444,11 +456,10 @@ def _locked_query(together: bool) -> Any:
     )
     builds = builds_new_service()  # then the decision looks for a register proposal
     query = (
-        sa_select(Submission, outstanding, flagged, builds, *person_columns(Person))
+        sa_select(*row_columns(Submission), outstanding, flagged, builds, *person_columns(Person))
         .outerjoin(Person, col(Person.id) == col(Submission.submitter_id))
         .where(col(Submission.id) == bindparam("submission_id", type_=Integer))
         .with_for_update(of=Submission)
-        .execution_options(populate_existing=True)
     )
     if together:
         remaining = and_(
@@ -456,7 +467,7 @@ def _locked_query(together: bool) -> Any:
             any_of(col(ReviewTask.status), ("open", "pending")),
         )
         query = (
-            query.add_columns(ReviewTask)
+            query.add_columns(*row_columns(ReviewTask))
             .outerjoin(ReviewTask, remaining)
             .order_by(col(ReviewTask.position))
         )

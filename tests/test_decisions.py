@@ -368,3 +368,37 @@ def test_resubmission_keeps_an_approval_when_review_is_unchanged(people, checkli
         people, checklist_registry, sid, fewer, "category_review", "cm.est"
     )
     assert open_stage(people, sid).stage == "category_review"
+
+
+@pytest.mark.parametrize("held", [True, False], ids=["held", "not-held"])
+def test_a_rejection_cancels_the_stages_to_come_and_leaves_the_session_current(
+    people, checklist_registry, held
+):
+    sid = approved_to_category_review(people, checklist_registry, **SERVICE)
+    with session_scope(people) as session:
+        # What a page may have read before deciding: the decision keeps these objects current.
+        submission = session.get(Submission, sid) if held else None
+        tasks = session.exec(select(ReviewTask).where(ReviewTask.submission_id == sid)).all()
+        if not held:
+            session.expunge_all()
+        record_decision(
+            session,
+            DecisionRequest(sid, "category_review", "reject", "Not value for money.", "cm.est"),
+            checklist_registry,
+        )
+        after = session.get(Submission, sid)
+        assert after is not None and after.state == "rejected" and after.version == 3
+        assert (after is submission) if held else True
+        now = session.exec(select(ReviewTask).where(ReviewTask.submission_id == sid)).all()
+        assert all(task in now for task in tasks) if held else True
+        statuses = {task.stage: task.status for task in now}
+        assert not session.dirty
+    assert statuses == {
+        "digital_options_review": "decided",
+        "category_review": "decided",
+        "service_assessment": "cancelled",
+    }
+    with session_scope(people) as session:
+        stored = session.exec(select(ReviewTask).where(ReviewTask.submission_id == sid)).all()
+        assert {task.stage: task.status for task in stored} == statuses
+        assert session.get(Submission, sid).state == "rejected"
