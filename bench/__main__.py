@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from bench import (
+    bench_driver_sql,
     bench_flows,
     bench_intake,
+    bench_locked_rows,
     bench_peers,
     bench_production,
     bench_progress,
@@ -23,6 +25,10 @@ def main() -> None:
     bench_intake.main()
     print("\n== the same approval in other workflow engines (SQLite, then PostgreSQL)")
     bench_peers.main()
+    print("\n== a step's hot statements on the driver, against SQLAlchemy's execution (A/B)")
+    bench_driver_sql.main()
+    print("\n== a decision's locked read on the driver, against the ORM's loading (A/B)")
+    bench_locked_rows.main()
     print("\n== reminder sweep")
     bench_sweep.main()
     print("\n== the register's KPIs (1,000 services x 60 months)")

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from sqlalchemy import String, bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from dfr.errors import NotFoundError
 from dfr.i18n import _
+from models import driver_sql
 from models.audit import LogEntry
 from models.directory import Directorate, Person, RoleAssignment
 from models.review import Action, Decision, ReviewTask, StandardRating
@@ -154,5 +158,14 @@ def people_names(session: Session, person_ids: Iterable[str | None]) -> dict[str
     wanted = sorted({person_id for person_id in person_ids if person_id})
     if not wanted:
         return {}
-    rows = session.exec(select(Person.id, Person.name).where(col(Person.id).in_(wanted))).all()
+    params = {f"person_{i}": person_id for i, person_id in enumerate(wanted)}
+    rows = driver_sql.read(session, _names_query(len(wanted)), params)
     return {person_id: name for person_id, name in rows}
+
+
+@cache
+def _names_query(count: int) -> Any:
+    """`people_names`' query for `count` ids, built once per count (a page names a few
+    people): the ids as `count` parameters, not a list spliced into the SQL at each run."""
+    ids = [bindparam(f"person_{i}", type_=String) for i in range(count)]
+    return sa_select(col(Person.id), col(Person.name)).where(col(Person.id).in_(ids))
