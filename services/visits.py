@@ -20,7 +20,8 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from models.db import read_rows, session_scope
+from models import driver_sql
+from models.db import session_scope
 from models.directory import Directorate, Person, RoleAssignment
 from models.directory_lookup import person_columns
 from models.permissions import HeldRole
@@ -118,12 +119,10 @@ def open_visit(
     if token is None and not (header_mode and identity):
         return Visit(None, False, None)
     with session_scope(engine, read_only=True) as session:
-        rows = list(
-            read_rows(
-                session,
-                _visit_query(header_mode),
-                {"key": key_of(token) if token else None, "identity": identity},
-            )
+        rows = driver_sql.read(
+            session,
+            _visit_query(header_mode),
+            {"key": key_of(token) if token else None, "identity": identity},
         )
     first = rows[0]
     live = None
