@@ -9,7 +9,6 @@ step, wall and CPU. Nothing is asserted.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -18,6 +17,7 @@ from typing import Any
 from sqlalchemy.sql import ClauseElement
 from sqlmodel import Session
 
+from bench.ab import interleaved, print_medians
 from bench.peers.dfr_engine import Dfr
 from bench.scratch import POSTGRESQL, SQLITE, postgresql_reachable, scratch_database
 from models import driver_sql
@@ -63,16 +63,13 @@ def _round(kind: str, run: Run, count: int) -> tuple[float, ...]:
 
 
 def measure(kind: str, count: int, rounds: int) -> None:
-    runs: dict[str, Run] = {"A": through_sqlalchemy, "B": ON_DRIVER}
-    figures: dict[str, list[tuple[float, ...]]] = {"A": [], "B": []}
-    for number in range(rounds):
-        for mode in "AB" if number % 2 == 0 else "BA":
-            figures[mode].append(_round(kind, runs[mode], count))
+    a, b = interleaved(
+        rounds,
+        lambda: _round(kind, through_sqlalchemy, count),
+        lambda: _round(kind, ON_DRIVER, count),
+    )
     print(f"{kind}, {count} creations and approvals, medians of {rounds} rounds (ms per step)")
-    for index, name in enumerate(FIGURES):
-        a = statistics.median(f[index] for f in figures["A"])
-        b = statistics.median(f[index] for f in figures["B"])
-        print(f"  {name:14s} SQLAlchemy {a:6.3f}  driver {b:6.3f}  driver/SQLAlchemy {b / a:.2f}")
+    print_medians(FIGURES, a, b, "SQLAlchemy", "driver")
 
 
 def main() -> None:

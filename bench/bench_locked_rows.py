@@ -10,7 +10,6 @@ medians of ms per approval, wall and CPU. Nothing is asserted.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from sqlalchemy import Integer, bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, and_, col, select
 
+from bench.ab import interleaved, print_medians
 from bench.peers.dfr_engine import Dfr
 from bench.scratch import POSTGRESQL, SQLITE, postgresql_reachable, scratch_database
 from models.action_lifecycle import OUTSTANDING
@@ -127,16 +127,13 @@ def _round(kind: str, locked: Locked, count: int) -> tuple[float, ...]:
 
 
 def measure(kind: str, count: int, rounds: int) -> None:
-    runs: dict[str, Locked] = {"A": through_orm, "B": ON_DRIVER}
-    figures: dict[str, list[tuple[float, ...]]] = {"A": [], "B": []}
-    for number in range(rounds):
-        for mode in "AB" if number % 2 == 0 else "BA":
-            figures[mode].append(_round(kind, runs[mode], count))
+    a, b = interleaved(
+        rounds,
+        lambda: _round(kind, through_orm, count),
+        lambda: _round(kind, ON_DRIVER, count),
+    )
     print(f"{kind}, {count} approvals, medians of {rounds} rounds (ms per approval)")
-    for index, name in enumerate(FIGURES):
-        a = statistics.median(f[index] for f in figures["A"])
-        b = statistics.median(f[index] for f in figures["B"])
-        print(f"  {name:14s} ORM {a:6.3f}  driver {b:6.3f}  driver/ORM {b / a:.3f}")
+    print_medians(FIGURES, a, b, "ORM", "driver")
 
 
 def main() -> None:
