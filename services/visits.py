@@ -3,9 +3,9 @@ roles and the DGs they lead, read in one query in one transaction (a signed-in p
 for them in two transactions of four statements before, each taking a pooled connection).
 
 The person is the session's (demo sign-in) or, behind a trusted proxy (header mode), the one
-its header names: then a session started for another identity is not this person's, and
-opens nothing for them. The session's own rules (ended, idle, too old, moved at most once a
-minute) are `services.web_sessions`'s, as for any other read of it.
+its header names (`signed_in_actor`: the session is not read for it). The session's own rules
+(ended, idle, too old, moved at most once a minute) are `services.web_sessions`'s, as for any
+other read of it.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, bindparam, literal
+from sqlalchemy import String, bindparam
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import col
 
 from models import driver_sql
 from models.db import session_scope
@@ -39,23 +39,18 @@ from services.web_sessions import (
 
 @dataclass(frozen=True)
 class Visit:
-    """What a request's cookie (and, in header mode, the proxy's header) open: the session in
-    force for this browser, whether the cookie's session belongs to another identity (header
-    mode), and who is signed in."""
+    """What a request's cookie opens: the session in force for this browser, and who is
+    signed in with it."""
 
     live: LiveSession | None
-    foreign: bool
     actor: Actor | None
 
 
 @cache
-def _visit_query(header_mode: bool) -> Any:
-    """The session by its key (`key`), its person (the session's, or in header mode the
-    `identity` parameter's), their roles and the DGs they lead: a row for each role and DG
-    led (one, of nulls where there is nothing). Built once (building costs more than
-    running it)."""
-    anchor = select(literal(1).label("one")).subquery("anchor")
-    whose = bindparam("identity", type_=String) if header_mode else col(WebSession.person_id)
+def _visit_query() -> Any:
+    """The session by its key (`key`), its person, their roles and the DGs they lead: a row
+    for each role and DG led (one, with nulls, where there is nothing; none without the
+    session). Built once (building costs more than running it)."""
     return (
         sa_select(
             col(WebSession.key).label("session_key"),
@@ -71,11 +66,11 @@ def _visit_query(header_mode: bool) -> Any:
             col(RoleAssignment.discipline),
             col(Directorate.code).label("leads"),
         )
-        .select_from(anchor)
-        .outerjoin(WebSession, col(WebSession.key) == bindparam("key", type_=String))
-        .outerjoin(Person, col(Person.id) == whose)
+        .select_from(WebSession)
+        .outerjoin(Person, col(Person.id) == col(WebSession.person_id))
         .outerjoin(RoleAssignment, col(RoleAssignment.person_id) == col(Person.id))
         .outerjoin(Directorate, col(Directorate.digital_leader_id) == col(Person.id))
+        .where(col(WebSession.key) == bindparam("key", type_=String))
         .order_by(col(RoleAssignment.id), col(Directorate.code))
     )
 
@@ -102,47 +97,30 @@ def _actor(rows: list[Any]) -> Actor | None:
 
 
 def open_visit(
-    token: str | None,
-    now: datetime,
-    policy: SessionPolicy,
-    *,
-    header_mode: bool,
-    identity: str | None,
-    engine: Engine | None = None,
+    token: str | None, now: datetime, policy: SessionPolicy, engine: Engine | None = None
 ) -> Visit:
-    """Who this request comes from: the session `token` opens (None when unknown, ended or,
-    in header mode, another identity's: `foreign`) and the person signed in (None when
-    nobody is, or their id is not in the directory). In header mode the person is
-    `identity`, the one the proxy's header names; else the session's. The session is
-    deleted when it has ended, and its last-seen time moved, as `open_session` does."""
-    token = token if could_be_token(token) else None
-    if token is None and not (header_mode and identity):
-        return Visit(None, False, None)
+    """Who this request comes from (demo sign-in): the session `token` opens (None when
+    unknown or ended) and the person signed in with it (None when nobody is, or their id is
+    not in the directory). The session is deleted when it has ended, and its last-seen time
+    moved, as `open_session` does."""
+    if token is None or not could_be_token(token):
+        return Visit(None, None)
     with session_scope(engine, read_only=True) as session:
-        rows = driver_sql.read(
-            session,
-            _visit_query(header_mode),
-            {"key": key_of(token) if token else None, "identity": identity},
-        )
+        rows = driver_sql.read(session, _visit_query(), {"key": key_of(token)})
+    if not rows:
+        return Visit(None, None)
     first = rows[0]
-    live = None
-    if token and first.session_key is not None:
-        stored = stored_session(
-            token,
-            first.session_person_id,
-            first.csrf_token,
-            first.session_language,
-            first.created_at,
-            first.last_seen_at,
-        )
-        live = settle(stored, now, policy, engine)
-    foreign = live is not None and header_mode and live.person_id != identity
-    actor = _actor(rows)
-    if foreign:
-        live = None
-    if not header_mode and live is None:
-        actor = None  # only a session in force signs anyone in
-    return Visit(live, foreign, actor)
+    stored = stored_session(
+        token,
+        first.session_person_id,
+        first.csrf_token,
+        first.session_language,
+        first.created_at,
+        first.last_seen_at,
+    )
+    live = settle(stored, now, policy, engine)
+    # Only a session in force signs anyone in.
+    return Visit(live, _actor(rows) if live is not None else None)
 
 
 def signed_in_actor(

@@ -47,7 +47,7 @@ def test_a_visit_brings_the_person_with_every_role_and_dg_they_lead(people):
         session.add(RoleAssignment(person_id="dl.est", role="coe"))
     for person in ("dl.est", "policy.est", "lead.one"):
         token = _session_for(people, person)
-        visit = open_visit(token, T0, POLICY, header_mode=False, identity=None, engine=people)
+        visit = open_visit(token, T0, POLICY, engine=people)
         with session_scope(people, read_only=True) as session:
             expected = load_actor(session, person)
         assert visit.actor is not None and expected is not None
@@ -56,25 +56,23 @@ def test_a_visit_brings_the_person_with_every_role_and_dg_they_lead(people):
         assert visit.actor.roles == expected.roles
         assert visit.actor.leads == expected.leads
         assert visit.live is not None and visit.live.person_id == person
-    leader = open_visit(
-        _session_for(people, "dl.est"), T0, POLICY, header_mode=False, identity=None, engine=people
-    ).actor
+    leader = open_visit(_session_for(people, "dl.est"), T0, POLICY, engine=people).actor
     assert leader is not None and leader.leads == ("EST", "HSS") and len(leader.roles) == 2
 
 
 def test_an_ended_or_unknown_session_signs_nobody_in(people):
     token = _session_for(people, "policy.est")
     later = T0 + timedelta(minutes=31)
-    visit = open_visit(token, later, POLICY, header_mode=False, identity=None, engine=people)
+    visit = open_visit(token, later, POLICY, engine=people)
     assert visit.live is None and visit.actor is None
     with session_scope(people, read_only=True) as session:
         assert session.get(WebSession, key_of(token)) is None  # the ended row is gone
     for unknown in ("no-such-token", "x" * 500, None):
-        visit = open_visit(unknown, T0, POLICY, header_mode=False, identity=None, engine=people)
+        visit = open_visit(unknown, T0, POLICY, engine=people)
         assert visit.live is None and visit.actor is None
     # A session started before sign-in (no person yet): nobody is signed in.
     anonymous = _session_for(people, None)
-    visit = open_visit(anonymous, T0, POLICY, header_mode=False, identity=None, engine=people)
+    visit = open_visit(anonymous, T0, POLICY, engine=people)
     assert visit.live is not None and visit.actor is None
 
 
@@ -87,33 +85,35 @@ def test_a_visit_moves_the_session_on_at_most_once_a_minute(people):
             return row.last_seen_at.replace(tzinfo=UTC)
 
     soon = T0 + timedelta(seconds=50)
-    open_visit(token, soon, POLICY, header_mode=False, identity=None, engine=people)
+    open_visit(token, soon, POLICY, engine=people)
     assert last_seen() == T0
     later = T0 + timedelta(seconds=70)
-    visit = open_visit(token, later, POLICY, header_mode=False, identity=None, engine=people)
+    visit = open_visit(token, later, POLICY, engine=people)
     assert last_seen() == later and visit.live is not None and visit.live.last_seen_at == later
 
 
 def test_in_header_mode_the_header_names_the_person_and_another_identitys_session_is_not_theirs(
     people,
 ):
-    token = _session_for(people, "policy.est")
-    visit = open_visit(token, T0, POLICY, header_mode=True, identity="cm.est", engine=people)
-    assert visit.foreign and visit.live is None
-    assert visit.actor is not None and visit.actor.id == "cm.est"
-    own = open_visit(token, T0, POLICY, header_mode=True, identity="policy.est", engine=people)
-    assert not own.foreign and own.live is not None and own.actor is not None
-    assert own.actor.id == "policy.est"
+    token = _session_for(people, "policy.est", sessions.now())
+    borrowed = BrowserSession(token, "cm.est", True, POLICY)
+    visitor = borrowed.visitor()
+    assert visitor is not None and visitor.id == "cm.est"
+    assert borrowed.current() is None  # another identity's session opens nothing
+    own = BrowserSession(token, "policy.est", True, POLICY)
+    assert own.current() is not None
+    own_visitor = own.visitor()
+    assert own_visitor is not None and own_visitor.id == "policy.est"
     # No cookie yet: the person still comes from the header.
-    fresh = open_visit(None, T0, POLICY, header_mode=True, identity="coe.one", engine=people)
-    assert fresh.live is None and fresh.actor is not None and fresh.actor.id == "coe.one"
-    nobody = open_visit(token, T0, POLICY, header_mode=True, identity="nobody", engine=people)
-    assert nobody.actor is None
+    fresh = BrowserSession(None, "coe.one", True, POLICY)
+    fresh_visitor = fresh.visitor()
+    assert fresh.current() is None and fresh_visitor is not None and fresh_visitor.id == "coe.one"
+    assert BrowserSession(token, "nobody", True, POLICY).visitor() is None
 
 
 def test_once_the_session_is_read_the_person_is_the_sessions_or_the_headers(people):
     token = _session_for(people, "policy.est")
-    live = open_visit(token, T0, POLICY, header_mode=False, identity=None, engine=people).live
+    live = open_visit(token, T0, POLICY, engine=people).live
     own = signed_in_actor(live, header_mode=False, identity=None, engine=people)
     assert own is not None and own.person.name == "Policy EST"
     named = signed_in_actor(None, header_mode=True, identity="cm.est", engine=people)

@@ -68,10 +68,8 @@ class BrowserSession:
         session (a form's CSRF token) is read only by a page that has a form."""
         if self._read or self.header_mode:  # a form asked for the session first, or no need
             return signed_in_actor(self._live, header_mode=self.header_mode, identity=self.identity)
-        visit = open_visit(
-            self.token, now(), self.policy, header_mode=self.header_mode, identity=self.identity
-        )
-        self._opened(visit.live, visit.foreign)
+        visit = open_visit(self.token, now(), self.policy)
+        self._opened(visit.live, False)
         return visit.actor
 
     def _opened(self, live: LiveSession | None, foreign: bool) -> None:
