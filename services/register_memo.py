@@ -51,9 +51,3 @@ def remembered(session: Session, what: Hashable, compute: Callable[[], T]) -> T:
         while len(_kept) > KEPT:
             _kept.popitem(last=False)
     return value
-
-
-def forget_all() -> None:
-    """Drop everything kept (tests)."""
-    with _lock:
-        _kept.clear()
