@@ -36,15 +36,21 @@ def _session_for(engine, person_id: str | None, at: datetime = T0) -> str:
         return start_session(session, now=at, policy=POLICY, person_id=person_id).token
 
 
-def test_a_visit_brings_the_person_with_every_role_and_dg_they_lead(people):
-    # Leader EST also leads HSS and holds two roles: each role and DG once, in order.
-    with session_scope(people) as session:
+def _leader_of_two_dgs_with_two_roles(engine) -> None:
+    """dl.est, EST's Digital Leader, also leads HSS and holds two roles: a person whose rows
+    the one-query read multiplies (a row per role and DG led)."""
+    with session_scope(engine) as session:
         hss = session.get(Directorate, "HSS")
         assert hss is not None
         hss.digital_leader_id = "dl.est"
         session.add(hss)
         session.add(RoleAssignment(person_id="dl.est", role="category_manager", dg_code="EST"))
         session.add(RoleAssignment(person_id="dl.est", role="coe"))
+
+
+def test_a_visit_brings_the_person_with_every_role_and_dg_they_lead(people):
+    # Leader EST also leads HSS and holds two roles: each role and DG once, in order.
+    _leader_of_two_dgs_with_two_roles(people)
     for person in ("dl.est", "policy.est", "lead.one"):
         token = _session_for(people, person)
         visit = open_visit(token, T0, POLICY, engine=people)
@@ -316,13 +322,7 @@ def test_in_header_mode_a_borrowed_browser_is_the_headers_persons_and_no_header_
 def test_the_visitor_is_the_same_whether_or_not_a_form_read_the_session_first(people):
     """`BrowserSession.visitor` after `current` (a form's CSRF token checked first) gives
     what it gives alone: the same person, roles and DGs led, or nobody."""
-    with session_scope(people) as session:  # dl.est also leads HSS and holds two roles
-        hss = session.get(Directorate, "HSS")
-        assert hss is not None
-        hss.digital_leader_id = "dl.est"
-        session.add(hss)
-        session.add(RoleAssignment(person_id="dl.est", role="category_manager", dg_code="EST"))
-        session.add(RoleAssignment(person_id="dl.est", role="coe"))
+    _leader_of_two_dgs_with_two_roles(people)
     started = sessions.now()
     leader = _session_for(people, "dl.est", started)
     anonymous = _session_for(people, None, started)
