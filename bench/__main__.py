@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bench import (
+    bench_directory_size,
     bench_driver_sql,
     bench_flows,
     bench_intake,
@@ -29,6 +30,8 @@ def main() -> None:
     bench_driver_sql.main()
     print("\n== a decision's locked read on the driver, against the ORM's loading (A/B)")
     bench_locked_rows.main()
+    print("\n== a step with a government-sized directory, against the demo's (A/B)")
+    bench_directory_size.main()
     print("\n== reminder sweep")
     bench_sweep.main()
     print("\n== the register's KPIs (1,000 services x 60 months)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 LanguagePreference = Literal["cy", "en", "unknown"]
@@ -36,6 +37,9 @@ class RoleAssignment(SQLModel, table=True):
     """A role held by a person, in one DG or (dg_code None) across all DGs."""
 
     __tablename__ = "role_assignment"
+    # Who holds a role in a DG (assignment, panels, reminders): without it, every review
+    # opened read the whole table.
+    __table_args__ = (Index("ix_role_assignment_role", "role", "dg_code"),)
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: str = Field(foreign_key="person.id", index=True)
@@ -46,6 +50,10 @@ class RoleAssignment(SQLModel, table=True):
 
 class Delegation(SQLModel, table=True):
     """Absence cover: while it runs, `delegate_id` takes and may decide `person_id`'s reviews."""
+
+    # Whom a person covers for today (every decision asks it of its decider): the delegations
+    # by delegate that have not ended, not years of them.
+    __table_args__ = (Index("ix_delegation_delegate_id", "delegate_id", "ends_on"),)
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: str = Field(foreign_key="person.id", index=True)
