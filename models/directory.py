@@ -51,9 +51,12 @@ class RoleAssignment(SQLModel, table=True):
 class Delegation(SQLModel, table=True):
     """Absence cover: while it runs, `delegate_id` takes and may decide `person_id`'s reviews."""
 
-    # Whom a person covers for today (every decision asks it of its decider): the delegations
-    # by delegate that have not ended, not years of them.
-    __table_args__ = (Index("ix_delegation_delegate_id", "delegate_id", "ends_on"),)
+    # Whom a person covers for today (every decision asks it of its decider), and the cover
+    # page's list: the delegations that have not ended, not years of them.
+    __table_args__ = (
+        Index("ix_delegation_delegate_id", "delegate_id", "ends_on"),
+        Index("ix_delegation_ends_on", "ends_on"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: str = Field(foreign_key="person.id", index=True)

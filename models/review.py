@@ -87,7 +87,9 @@ class Action(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     submission_id: int = Field(foreign_key="submission.id", index=True)
-    decision_id: int | None = Field(default=None, foreign_key="decision.id")
+    # indexed: a decision's conditions and amber actions are read with it (its report, the
+    # submission's page), not by reading every action ever owed
+    decision_id: int | None = Field(default=None, foreign_key="decision.id", index=True)
     kind: str = Field(max_length=16)  # condition | amber_action | obligation
     reference: str = Field(max_length=64)  # standard id, obligation id, or condition number
     text: str

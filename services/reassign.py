@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import union
 from sqlmodel import Session, col, select
 
 from dfr import labels
@@ -224,11 +225,13 @@ def reviewers(session: Session) -> list[Person]:
     with_role = select(RoleAssignment.person_id).where(
         col(RoleAssignment.role).in_([r.value for r in REVIEWING])
     )
-    leaders = select(Directorate.digital_leader_id)
+    leaders = select(col(Directorate.digital_leader_id))
+    # One list of ids, each person then found by their key: `in_(a) | in_(b)` read every
+    # person in the directory to test each against both.
     return list(
         session.exec(
             select(Person)
-            .where(col(Person.id).in_(with_role) | col(Person.id).in_(leaders))
+            .where(col(Person.id).in_(union(with_role, leaders)))
             .order_by(col(Person.name))
         ).all()
     )
