@@ -1,4 +1,5 @@
-"""Web pages under load: the review queue ("your work") and the DG overview with 50,000
+"""Web pages under load: the review queue ("your work"), the DG overview and the finder's first
+page (for the Digital CoE, who sees every DG, and for a DG's Digital Leader) with 50,000
 submissions, and the public register of services and a service's page with its KPI charts (the
 example register), 20 concurrent clients on loopback (target: p95 ≤ 100 ms), on SQLite and
 then on PostgreSQL (a scratch database per run, dropped after it): one table each.
@@ -64,6 +65,8 @@ BASELINE = ("baseline: a static file, same server", "/static/app/app.css", "huw.
 PAGES = (
     ("review queue (/work, a category manager)", "/work", "huw.jenkins"),
     ("DG overview (/dg/EST, its Digital Leader)", "/dg/EST", "rhian.evans"),
+    ("find submissions (/submissions, the Digital CoE)", "/submissions", "carys.llewelyn"),
+    ("find submissions (/submissions, a DG's Digital Leader)", "/submissions", "rhian.evans"),
     ("the public register (/services)", "/services", "huw.jenkins"),
     ("a service with its KPI charts", "/services/planning-appeal", "huw.jenkins"),
     ("the register's summary (/services-summary)", "/services-summary", "huw.jenkins"),

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy import ColumnElement, func, or_, tuple_
 from sqlmodel import Session, col, select
 
 from dfr.errors import NotFoundError, ValidationError
 from dfr.i18n import _
 from models.directory import Directorate
 from models.lifecycle import STAGES, State
+from models.overview_counts import SubmissionCount
 from models.review import ReviewTask
 from models.submission import Submission
 from services.access import Actor, oversees
@@ -27,6 +28,13 @@ SORTS = {
     "newest": (col(Submission.submitted_on).desc(), col(Submission.id).desc()),
     "oldest": (col(Submission.submitted_on), col(Submission.id)),
     "reference": (col(Submission.id),),
+}
+# Each order's columns, and whether they run downwards: where an export's next chunk starts
+# after the last row of the one before (`every_match`).
+_KEYS: dict[str, tuple[tuple[str, ...], bool]] = {
+    "newest": (("submitted_on", "id"), True),
+    "oldest": (("submitted_on", "id"), False),
+    "reference": (("id",), False),
 }
 _REFERENCE = re.compile(r"^(?:dfr-?)?0*(\d{1,12})$", re.I)
 WORDS_MAX = 200
@@ -148,11 +156,27 @@ def _query(filters: Filters, dgs: list[str], today: date) -> Any:
     return query
 
 
+def _total(session: Session, query: Any, filters: Filters, dgs: list[str]) -> int:
+    """How many submissions match. By DG and state alone (the list as it opens, and the DG
+    overview's links): the sum of the counts the database keeps per DG and state
+    (`models.overview_counts`), a few rows however long the history; any other filter counts
+    the matches themselves."""
+    narrowed = (filters.words.strip(), filters.kind, filters.stage, filters.overdue)
+    if any(narrowed) or filters.submitted_from or filters.submitted_to:
+        return int(session.exec(select(func.count()).select_from(query.subquery())).one())
+    kept = select(func.coalesce(func.sum(SubmissionCount.submissions), 0)).where(
+        col(SubmissionCount.dg_code).in_([filters.dg] if filters.dg else dgs)
+    )
+    if filters.state:
+        kept = kept.where(SubmissionCount.state == filters.state)
+    return int(session.exec(kept).one())
+
+
 def search(session: Session, actor: Actor, filters: Filters, page: int, today: date) -> Results:
     """One page of the submissions `actor` may oversee that match `filters`."""
     dgs = searchable(session, actor, filters)
     query = _query(filters, dgs, today)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    total = _total(session, query, filters, dgs)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     found = session.exec(
@@ -164,16 +188,22 @@ def search(session: Session, actor: Actor, filters: Filters, page: int, today: d
 def every_match(
     session: Session, actor: Actor, filters: Filters, today: date, chunk: int = 500
 ) -> Iterator[Found]:
-    """Every match, in order, read a chunk at a time (for an export of any size)."""
+    """Every match, in order, read a chunk at a time (for an export of any size). Each chunk
+    starts after the last row of the one before, in the list's order (not at an offset,
+    which would read every row before it again: an export of the whole history would read
+    it hundreds of times over)."""
     dgs = searchable(session, actor, filters)
     query = _query(filters, dgs, today).order_by(*SORTS[filters.sort])
-    offset = 0
+    names, downwards = _KEYS[filters.sort]
+    keys = tuple_(*(col(getattr(Submission, name)) for name in names))
+    after: tuple[Any, ...] | None = None
     while True:
-        found = list(session.exec(query.offset(offset).limit(chunk)).all())
+        page = query if after is None else query.where(keys < after if downwards else keys > after)
+        found = list(session.exec(page.limit(chunk)).all())
         yield from _with_stages(session, found)
         if len(found) < chunk:
             return
-        offset += chunk
+        after = tuple(getattr(found[-1], name) for name in names)
 
 
 def _with_stages(session: Session, submissions: list[Submission]) -> list[Found]:
