@@ -28,7 +28,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from dfr.errors import DfrError, PermissionDeniedError, ValidationError
-from dfr.i18n import _
+from dfr.i18n import _, _n
 from dfr.settings import Settings
 from models.db import session_scope
 from models.directory import Person
@@ -110,11 +110,12 @@ class SignInThrottled(PermissionDeniedError):
 
 def throttled_message(wait: Wait, now: datetime) -> str:
     if wait.locked:
-        minutes = math.ceil((wait.until - now).total_seconds() / 60)
-        if minutes <= 1:
-            return _("Too many wrong passwords: signing in is locked. Try again in 1 minute.")
-        return _(
+        # Plural forms, not one text: Welsh mutates the noun after 2 ("2 funud").
+        minutes = max(1, math.ceil((wait.until - now).total_seconds() / 60))
+        return _n(
+            "Too many wrong passwords: signing in is locked. Try again in {minutes} minute.",
             "Too many wrong passwords: signing in is locked. Try again in {minutes} minutes.",
+            minutes,
             minutes=minutes,
         )
     seconds = math.ceil((wait.until - now).total_seconds())

@@ -4,6 +4,8 @@ nothing stored."""
 
 from __future__ import annotations
 
+import pytest
+
 from dfr.cli.main import main
 from tests.register_data import returns_csv, services_csv
 
@@ -96,3 +98,31 @@ def test_the_coe_adds_a_transaction_type_and_a_service_can_use_it(initialised, c
         COE,
     )
     assert code == 2 and "llythrennau bach" in err
+
+
+@pytest.mark.parametrize(
+    ("counted", "english", "welsh"),
+    [
+        (1, "(from 1 service; 1 left out: ", "(o 1 gwasanaeth; gadawyd 1 allan: "),
+        (2, "(from 2 services; 1 left out: ", "(o 2 wasanaeth; gadawyd 1 allan: "),
+        (3, "(from 3 services; 1 left out: ", "(o 3 gwasanaeth; gadawyd 1 allan: "),
+    ],
+)
+def test_a_dg_figure_says_how_many_services_it_counts_in_each_language(
+    initialised, capsys, tmp_path, counted, english, welsh
+):
+    """Welsh mutates the noun after 2 ("2 wasanaeth"); English has one service or several.
+    A service with no return for the month is left out of its DG's figures."""
+    slugs = [f"service-{n}" for n in range(counted + 1)]
+    services, returns = tmp_path / "services.csv", tmp_path / "returns.csv"
+    services.write_text(services_csv(*({"slug": slug} for slug in slugs)), encoding="utf-8")
+    returns.write_text(returns_csv(*({"service": slug} for slug in slugs[1:])), encoding="utf-8")
+    for command, file in (("import-services", services), ("import-returns", returns)):
+        code, _out, err = dfr(capsys, "register", command, str(file), "--as", COE)
+        assert code == 0, err
+    code, out, err = dfr(capsys, "register", "kpis")
+    assert code == 0, err
+    assert f"  Digital take-up: 20.0% {english}figures not provided)" in out.splitlines()
+    code, out, err = dfr(capsys, "--lang", "cy", "register", "kpis")
+    assert code == 0, err
+    assert f"  Defnydd digidol: 20.0% {welsh}ni ddarparwyd ffigurau)" in out.splitlines()

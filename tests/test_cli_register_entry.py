@@ -145,11 +145,37 @@ def test_every_wrong_value_is_named_by_its_option_and_nothing_is_written(registe
         capsys, "--lang", "cy", "register", "change", "road-works-permit", "--as", COE["cy"],
         *wrong,
     )  # fmt: skip
-    assert code == 2 and "Gwall: mae 3 gwerth yn anghywir." in err
+    assert code == 2 and "Gwall: mae 3 o werthoedd yn anghywir." in err
     assert "  --phase: " in err and "  --channels: " in err and "  --web-address: " in err
     assert _english_in(err) == []
     after = (_entry(register, "road-works-permit"), log_count(engine_for(register)))
     assert after == (before, logged)
+
+
+WRONG = (("--phase", "gamma"), ("--channels", "online;fax"), ("--web-address", "ftp://x"))
+
+
+@pytest.mark.parametrize(
+    ("count", "english", "welsh"),
+    [
+        (1, "Error: It must be one of: not_yet_digital", "Gwall: Rhaid iddo fod yn un o'r rhain:"),
+        (2, "Error: 2 values are wrong.", "Gwall: mae 2 o werthoedd yn anghywir."),
+        (3, "Error: 3 values are wrong.", "Gwall: mae 3 o werthoedd yn anghywir."),
+    ],
+)
+def test_the_number_of_wrong_values_reads_right_in_each_language(
+    register, capsys, count, english, welsh
+):
+    """Welsh mutates a noun after a numeral ("2 werth", "3 gwerth"): the count is said with
+    "o" and the plural, right for every number; one wrong value is simply named."""
+    wrong = [part for pair in WRONG[:count] for part in pair]
+    code, _out, err = dfr(capsys, "register", "change", "road-works-permit", "--as", ADMIN, *wrong)
+    assert code == 2 and err.startswith(english)
+    code, _out, err = dfr(
+        capsys, "--lang", "cy", "register", "change", "road-works-permit", "--as", ADMIN, *wrong
+    )
+    assert code == 2 and err.startswith(welsh)
+    assert "gwerth yn" not in err and _english_in(err) == []
 
 
 @pytest.mark.parametrize("person", ["rhian.evans", "lucy.green", "no.one"])

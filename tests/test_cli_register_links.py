@@ -167,6 +167,6 @@ def test_a_refused_proposal_names_every_wrong_value_in_the_language_asked_for(in
     code, _out, err = dfr(
         capsys, "--lang", "cy", "register", "accept-proposal", str(sid), *wrong, "--as", COE
     )
-    assert code == 2 and "Gwall: mae 3 gwerth yn anghywir." in err
+    assert code == 2 and "Gwall: mae 3 o werthoedd yn anghywir." in err
     assert "It must" not in err and "wrong" not in err
     assert log_count(engine_for(initialised)) == before  # nothing stored

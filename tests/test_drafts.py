@@ -3,6 +3,7 @@ drafts nobody has changed for `draft_retention_days`."""
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -49,6 +50,45 @@ def test_the_owner_deletes_a_draft_from_the_submit_page(site: Site):
     assert client.post(f"/drafts/{draft_id}/delete").status_code == 404  # gone: says so
     client.close()
     someone_else.close()
+
+
+@pytest.fixture
+def retention_days(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """The site keeps drafts this many days (the test's parameter) while the test runs."""
+    from dfr.settings import get_settings
+
+    monkeypatch.setenv("DFR_DRAFT_RETENTION_DAYS", str(request.param))
+    get_settings.cache_clear()
+    yield request.param
+    monkeypatch.undo()
+    get_settings.cache_clear()  # the module's site reads its own settings again
+
+
+@pytest.mark.parametrize(
+    ("retention_days", "english", "welsh"),
+    [
+        (1, "for 1 day is deleted.", "am 1 diwrnod ei ddileu."),
+        (2, "for 2 days is deleted.", "am 2 ddiwrnod ei ddileu."),
+        (3, "for 3 days is deleted.", "am 3 diwrnod ei ddileu."),
+        (6, "for 6 days is deleted.", "am 6 diwrnod ei ddileu."),
+        (28, "for 28 days is deleted.", "am 28 o ddiwrnodau ei ddileu."),
+    ],
+    indirect=["retention_days"],
+)
+def test_the_submit_page_says_how_long_a_draft_is_kept_in_each_language(
+    site: Site, retention_days: int, english: str, welsh: str
+):
+    """Welsh mutates the noun after some numbers ("2 ddiwrnod", "5 niwrnod"): each number
+    reads right in both languages, however many days the site keeps drafts."""
+    pages = {}
+    for language in ("en", "cy"):
+        client = Browserless(site)
+        client.sign_in("iwan.parry", language)
+        client.post("/submit", {"kind": "initiative", "dg": "EST"})
+        pages[language] = html.unescape(client.get("/submit").text)
+        client.close()
+    assert f"A draft nobody changes {english}" in pages["en"]
+    assert f"Caiff drafft nad oes neb yn ei newid {welsh}" in pages["cy"]
 
 
 def test_a_sent_draft_cannot_be_deleted(site: Site):

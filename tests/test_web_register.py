@@ -194,12 +194,17 @@ def test_a_service_page_links_to_the_service(register_site):
 @pytest.mark.parametrize(
     ("language", "heading", "service", "left_out"),
     [
-        ("en", "Sustainable Futures", "Planning appeal", "left out: figures not provided"),
+        (
+            "en",
+            "Sustainable Futures",
+            "Planning appeal",
+            "(from 5 services; 1 left out: figures not provided)",
+        ),
         (
             "cy",
             "Dyfodol Cynaliadwy",
             "Apelio yn erbyn penderfyniad cynllunio",
-            "wedi'u gadael allan",
+            "(o 5 gwasanaeth; gadawyd 1 allan: ni ddarparwyd ffigurau)",
         ),
     ],
 )

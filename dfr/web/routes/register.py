@@ -19,7 +19,7 @@ from starlette.responses import Response
 
 from dfr import labels
 from dfr.dates import long_month
-from dfr.i18n import _, get_language, gettext
+from dfr.i18n import _, _n, get_language, gettext
 from dfr.web.charts import chart_data_uri, is_drawn
 from dfr.web.templating import render
 from models.db import session_scope
@@ -109,8 +109,10 @@ def _cell(kpi: str, value: KpiValue) -> dict[str, str | None]:
     """A month's figure for the data table: the number, or "missing" and why."""
     figure = shown(kpi, value)
     if figure is not None and value.left_out:
-        figure = _(
+        figure = _n(
+            "{figure} (from {counted} service; {left_out} left out: figures not provided)",
             "{figure} (from {counted} services; {left_out} left out: figures not provided)",
+            value.counted,
             figure=figure,
             counted=value.counted,
             left_out=value.left_out,
