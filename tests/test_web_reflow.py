@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page
 from checklists.loader import registry
 from tests.browser import axe_violations, describe
 from tests.conftest import ROOT
-from tests.web_support import PASSWORD, Site
+from tests.web_support import PASSWORD, Site, submit_example
 
 pytestmark = pytest.mark.browser
 NARROW = 320
@@ -116,3 +116,69 @@ def test_the_character_count_counts_in_the_page_language(
     expected = {"en": "You have 993 characters remaining", "cy": "Mae gennych 993 nod ar ôl"}
     assert counted.strip() == expected[language]
     page.context.close()
+
+
+PHONE = 375
+# Each scrolling table's name as a person sees it, and whether its table scrolls: a <caption>
+# is as wide as its table, so the part past the screen's edge scrolls out of sight with it.
+TABLE_NAMES = """() => [...document.querySelectorAll('.dfr-table-scroll')].map(region => {
+    const by = region.getAttribute('aria-labelledby');
+    const name = by ? document.getElementById(by) : region.querySelector('caption');
+    const text = document.createRange();
+    text.selectNodeContents(name);
+    const box = text.getBoundingClientRect();
+    const scroller = name.closest('.dfr-table-scroll');
+    const clip = scroller ? scroller.getBoundingClientRect() : {left: 0, right: innerWidth};
+    return {
+        name: name.textContent.trim(),
+        seen: !name.classList.contains('govuk-visually-hidden'),
+        inSight: box.left >= Math.max(clip.left, 0)
+            && box.right <= Math.min(clip.right, innerWidth),
+        scrolls: region.scrollWidth > region.clientWidth,
+    };
+})"""
+
+
+@pytest.fixture(scope="module")
+def reviewer(site: Site) -> str:
+    """Two submissions in EST under review: the reviewer of the first."""
+    first, task = submit_example(site, EXAMPLES[1])
+    second, _task = submit_example(site, EXAMPLES[3])
+    assert first.dg_code == second.dg_code == "EST" and task.assignee_id
+    return task.assignee_id
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_a_review_queue_names_its_table_in_full_on_a_phone(
+    browser: Browser, site: Site, reviewer: str, language: str
+):
+    """At a phone's width a queue's table scrolls sideways in its own region, and the words
+    naming it wrap on the screen, every one of them in sight (the Welsh are the longer)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    named: dict[str, list[dict]] = {}
+    for person, path, name in (
+        (reviewer, "/work", "work"),
+        ("gwenllian.rees", "/dg/EST", "dg-overview"),
+    ):
+        page = _signed_in(browser, site, person, language)
+        page.set_viewport_size({"width": PHONE, "height": 900})
+        page.goto(path)
+        page.screenshot(
+            path=str(SCREENSHOTS / f"queue-{name}-{language}-{PHONE}.png"), full_page=True
+        )
+        named[path] = [t for t in page.evaluate(TABLE_NAMES) if t["seen"]]
+        assert axe_violations(page) == [], describe(axe_violations(page))
+        page.context.close()
+    queues = {
+        "en": ("Reviews assigned to you", "Digital-options review \u2013 2 open, 0 overdue"),
+        "cy": (
+            "Adolygiadau sydd wedi'u neilltuo i chi",
+            "Adolygiad opsiynau digidol \u2013 2 ar agor, 0 yn hwyr",
+        ),
+    }[language]
+    assert queues[0] in [t["name"] for t in named["/work"]]
+    assert queues[1] in [t["name"] for t in named["/dg/EST"]]
+    tables = named["/work"] + named["/dg/EST"]
+    assert any(t["scrolls"] for t in tables if t["name"] in queues)  # wider than the phone
+    cut = [t["name"] for t in tables if not t["inSight"]]
+    assert cut == []
