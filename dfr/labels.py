@@ -148,6 +148,22 @@ SATISFACTION = {
     "very_dissatisfied": N_("Very dissatisfied"),
 }
 
+# A register entry's fields, named as its forms, its page and `dfr register change` name them,
+# in the forms' order (the address only where a new entry gets one; the DG is not shown).
+REGISTER_FIELDS = {
+    "slug": N_("Address on the register"),
+    "name_en": N_("Name in English"),
+    "name_cy": N_("Name in Welsh"),
+    "description_en": N_("Description in English"),
+    "description_cy": N_("Description in Welsh"),
+    "transaction_type": N_("Type of transaction"),
+    "customer_type": N_("Who uses it"),
+    "channels": N_("Channels"),
+    "assisted_digital": N_("Help to use it online (assisted digital)"),
+    "phase": N_("Phase"),
+    "web_address": N_("Web address"),
+}
+
 PHASES = {
     "discovery": N_("discovery"),
     "alpha": N_("alpha"),

@@ -397,3 +397,69 @@ def test_a_change_saved_meanwhile_is_not_undone_unseen(loaded: Site, language: s
     assert _entry(loaded, slug)["name"]["en"] == "Healthy Start (second edit)"
     first.close()
     second.close()
+
+
+def _form_labels(page: str) -> dict[str, str]:
+    """Each field of an entry's form by its name, labelled as a person reads it: an input's
+    label, or the legend of a group of radios or checkboxes."""
+    found = {
+        field: " ".join(text.split())
+        for field, text in re.findall(
+            r'<label class="govuk-label govuk-label--s" for="(\w+)">(.*?)</label>', page, re.S
+        )
+    }
+    for text, field in re.findall(r"<legend[^>]*>(.*?)</legend>.*?name=\"(\w+)\"", page, re.S):
+        found[field] = " ".join(text.split())
+    return found
+
+
+def _other_values(site: Site, slug: str, language: str) -> list[str]:
+    """`dfr register change` options giving every field of entry `slug` a new value."""
+    from services.register_desk import transaction_type_names
+
+    with session_scope(engine_for(site.database_url), read_only=True) as session:
+        now = entry_cells(session.exec(select(Service).where(Service.slug == slug)).one())
+        types = transaction_type_names(session, "en")
+    channels = "online;paper" if now["channels"] != "online;paper" else "online;phone"
+    return [
+        "--name-en", now["name_en"] + " (new)",
+        "--name-cy", now["name_cy"] + " (newydd)",
+        "--description-en", now["description_en"] + " More.",
+        "--description-cy", now["description_cy"] + " Mwy.",
+        "--transaction-type", next(t for t in types if t != now["transaction_type"]),
+        "--customer-type", "businesses" if now["customer_type"] != "businesses" else "citizens",
+        "--channels", channels,
+        "--assisted-digital", "no" if now["assisted_digital"] == "yes" else "yes",
+        "--phase", "live" if now["phase"] != "live" else "beta",
+        "--web-address", f"https://example.org/{slug}/{language}",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_the_command_line_names_each_field_as_the_edit_form_labels_it(
+    loaded: Site, capsys: pytest.CaptureFixture[str], language: str
+):
+    """`dfr register change` prints each field it changed under the name the web's form gives
+    it, in the same language: one list of names serves both (dfr.labels.REGISTER_FIELDS)."""
+    from dfr.cli.main import main
+
+    client = _as(loaded, EDITOR[language], language)
+    form = _form_labels(_page(client.get("/register/services/road-works-permit/edit")))
+    client.close()
+    options = _other_values(loaded, "road-works-permit", language)
+    code = main(["--lang", language, "register", "change", "road-works-permit",
+                 "--as", EDITOR[language], *options])  # fmt: skip
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    printed = dict(line.strip().split(": ", 1) for line in out.out.splitlines()[1:])
+    fields = {
+        "en": ("Name in English", "Who uses it", "Help to use it online (assisted digital)"),
+        "cy": ("Enw yn Saesneg", "Pwy sy'n ei ddefnyddio",
+               "Help i'w ddefnyddio ar-lein (digidol â chymorth)"),
+    }[language]  # fmt: skip
+    assert (form["name_en"], form["customer_type"], form["assisted_digital"]) == fields
+    assert len(form) == len(printed) == 10  # every field the form edits, changed
+    assert set(printed) == set(form.values())
+    # the two names, told apart by their new values
+    assert printed[form["name_en"]].endswith(" (new)")
+    assert printed[form["name_cy"]].endswith(" (newydd)")

@@ -13,7 +13,7 @@ from dfr.cli import hints
 from dfr.cli.app import register_app, say
 from dfr.errors import ValidationError
 from dfr.i18n import _, get_language, gettext
-from dfr.labels import N_
+from dfr.labels import REGISTER_FIELDS, label
 
 # Each field a person can change, its option and its help, in the web form's order (an entry
 # keeps its address and its DG).
@@ -103,27 +103,12 @@ def change_cmd(
             "  "
             + _(
                 "{field}: {before} -> {after}",
-                field=gettext(LABELS[field]),
+                field=label(REGISTER_FIELDS, field),
                 before=_shown(field, change["from"], types),
                 after=_shown(field, change["to"], types),
             )
         )
     say(lines)
-
-
-# Each field's name as the web form labels it.
-LABELS = {
-    "name_en": N_("Name in English"),
-    "name_cy": N_("Name in Welsh"),
-    "description_en": N_("Description in English"),
-    "description_cy": N_("Description in Welsh"),
-    "transaction_type": N_("Type of transaction"),
-    "customer_type": N_("Who uses it"),
-    "channels": N_("Channels"),
-    "assisted_digital": N_("Help to use it online (assisted digital)"),
-    "phase": N_("Phase"),
-    "web_address": N_("Web address"),
-}
 
 
 def _shown(field: str, value: Any, types: dict[str, str]) -> str:

@@ -15,6 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from dfr.dates import long_month
 from dfr.errors import PermissionDeniedError, ValidationError
 from dfr.i18n import _, get_language, gettext
+from dfr.labels import REGISTER_FIELDS
 from dfr.web.auth import CurrentVisitor, PostedForm
 from dfr.web.forms import FormErrors, RowId, text
 from dfr.web.routes.register_priorities import SHOWN
@@ -41,19 +42,7 @@ from services.service_links import (
 router = APIRouter()
 # The entry's fields as its forms show them (`_register_entry.html`), in their order (the DG
 # is not shown; the address only where a new entry gets one).
-ENTRY_FIELDS = (
-    "slug",
-    "name_en",
-    "name_cy",
-    "description_en",
-    "description_cy",
-    "transaction_type",
-    "customer_type",
-    "channels",
-    "assisted_digital",
-    "phase",
-    "web_address",
-)
+ENTRY_FIELDS = tuple(REGISTER_FIELDS)
 
 
 def _names(table: dict[str, str]) -> dict[str, str]:
