@@ -138,3 +138,38 @@ def test_no_text_is_set_in_gds_transport(site: Site, browser: Browser):
         assert all(f.lower().startswith("arial") or f == "monospace" for f in families), families
     assert fonts == []  # the GOV.UK typeface is never even downloaded
     context.close()
+
+
+@pytest.fixture
+def session_limits(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """Sessions end after this many idle minutes and hours (the test's parameter)."""
+    minutes, hours = request.param
+    monkeypatch.setenv("DFR_WEB_SESSION_IDLE_MINUTES", str(minutes))
+    monkeypatch.setenv("DFR_WEB_SESSION_MAX_HOURS", str(hours))
+    get_settings.cache_clear()
+    yield request.param
+    monkeypatch.undo()
+    get_settings.cache_clear()  # the module's site reads its own settings again
+
+
+@pytest.mark.parametrize(
+    ("session_limits", "english", "welsh"),
+    [
+        ((1, 1), "after 1 minute without use, and after 1 hour at most",
+         "ar ôl 1 munud heb ei ddefnyddio, ac ar ôl 1 awr ar y mwyaf"),
+        ((2, 2), "after 2 minutes without use, and after 2 hours at most",
+         "ar ôl 2 funud heb ei ddefnyddio, ac ar ôl 2 awr ar y mwyaf"),
+        ((3, 3), "after 3 minutes without use, and after 3 hours at most",
+         "ar ôl 3 munud heb ei ddefnyddio, ac ar ôl 3 awr ar y mwyaf"),
+    ],
+    indirect=["session_limits"],
+)  # fmt: skip
+def test_the_privacy_page_says_when_a_session_ends_for_any_number(
+    site: Site, session_limits: tuple[int, int], english: str, welsh: str
+):
+    """One minute or several in English; in Welsh the noun mutates after 2 ("2 funud")."""
+    for language, expected in (("en", english), ("cy", welsh)):
+        with httpx.Client(base_url=site.url, follow_redirects=True) as client:
+            client.get(f"/language/{language}?next=/privacy")
+            page = client.get("/privacy").text
+        assert expected in " ".join(page.split())
