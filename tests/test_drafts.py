@@ -155,3 +155,28 @@ def test_the_daily_sweep_deletes_stale_drafts_and_says_how_many(engine, people, 
     result = run_flow(remind)
     assert result["drafts_discarded"] == 1
     assert run_flow(remind)["drafts_discarded"] == 0  # a second run finds none
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("days", "welsh"),
+    [
+        (1, "Drafftiau gwe heb eu newid am 1 diwrnod wedi'u dileu: 1."),
+        (2, "Drafftiau gwe heb eu newid am 2 ddiwrnod wedi'u dileu: 1."),
+        (3, "Drafftiau gwe heb eu newid am 3 diwrnod wedi'u dileu: 1."),
+        (10, "Drafftiau gwe heb eu newid am 10 o ddiwrnodau wedi'u dileu: 1."),
+    ],
+)
+def test_the_sweep_says_in_welsh_how_old_the_drafts_it_deleted_were(
+    engine, people, monkeypatch, capsys, days, welsh
+):
+    """`dfr remind --now` in Welsh: the noun mutates after 2 ("2 ddiwrnod") and after 5, 10,
+    12… ("deng niwrnod"), so any other number says "o ddiwrnodau"."""
+    from dfr.cli.main import main
+    from dfr.settings import get_settings
+
+    monkeypatch.setenv("DFR_DRAFT_RETENTION_DAYS", str(days))
+    get_settings.cache_clear()
+    _drafts_aged(engine, {"old": (days + 1, False)})
+    assert main(["--lang", "cy", "remind", "--now"]) == 0
+    assert welsh in capsys.readouterr().out.splitlines()
