@@ -622,3 +622,39 @@ def test_a_service_with_120000_transactions_shows_medium_risk_and_its_panel(init
     code, out, err = dfr(capsys, "show", "1")
     assert "Risk rating: medium" in out
     assert "Extra scrutiny: the Digital Centre of Excellence reviews the digital options" in out
+
+
+@pytest.mark.parametrize(
+    ("dgs", "people", "english", "welsh"),
+    [
+        (1, 1, "with 1 DG and 1 person.", "(1 Gyfarwyddiaeth Gyffredinol; 1 person)."),
+        (2, 2, "with 2 DGs and 2 people.", "(2 Gyfarwyddiaeth Gyffredinol; 2 berson)."),
+        (3, 3, "with 3 DGs and 3 people.", "(3 Cyfarwyddiaeth Gyffredinol; 3 pherson)."),
+        (1, 3, "with 1 DG and 3 people.", "(1 Gyfarwyddiaeth Gyffredinol; 3 pherson)."),
+        (5, 10, "with 5 DGs and 10 people.", "(5 o Gyfarwyddiaethau Cyffredinol; 10 o bobl)."),
+    ],
+)
+def test_init_says_how_many_dgs_and_people_it_loaded_in_each_language(
+    database_url, capsys, tmp_path, dgs, people, english, welsh
+):
+    """Each number takes its own noun: English "1 DG", "1 person"; Welsh mutates the noun after
+    2 and 3 ("2 berson", "3 pherson") and says "o" and the plural from 5 on."""
+    letters = "ABCDEFGHIJ"
+    directory = {
+        "directorates": [
+            {"code": f"D{letters[n]}", "name": {"cy": f"CG {n}", "en": f"DG {n}"}}
+            for n in range(dgs)
+        ],
+        "people": [
+            {"id": f"person.{n}", "name": f"Person {n}", "email": f"person.{n}@example.org"}
+            for n in range(people)
+        ],
+    }
+    path = tmp_path / "directory.yaml"
+    path.write_text(yaml.safe_dump(directory), encoding="utf-8")
+    code, out, err = dfr(capsys, "init", "--directory", str(path))
+    assert code == 0, err
+    assert out.startswith("Ready: ") and out.rstrip("\n").endswith(f" {english}")
+    code, out, err = dfr(capsys, "--lang", "cy", "init", "--directory", str(path))
+    assert code == 0, err
+    assert out.startswith("Yn barod: ") and out.rstrip("\n").endswith(f" {welsh}")

@@ -40,12 +40,15 @@ def init(
         settings.examples_dir / "people.yaml",
     ]
     loaded = set_up(settings.database_url, files)
+    # Each count takes its own plural forms ("1 DG", Welsh "2 Gyfarwyddiaeth Gyffredinol").
+    dgs = _n("{count} DG", "{count} DGs", loaded.directorates, count=loaded.directorates)
+    people = _n("{count} person", "{count} people", loaded.people, count=loaded.people)
     say(
         _(
-            "Ready: {url} with {dgs} DGs and {people} people.",
+            "Ready: {url} with {dgs} and {people}.",
             url=settings.safe_database_url(),
-            dgs=loaded.directorates,
-            people=loaded.people,
+            dgs=dgs,
+            people=people,
         )
     )
 
