@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from dfr.charts import chart_data_uri
 from dfr.dates import long_date, long_month
-from dfr.i18n import _, gettext, set_language
+from dfr.i18n import _, _n, gettext, set_language
 from dfr.markdown import markdown_to_html
 from models.quarter import Quarter
 from models.register_kpis import DEFINITIONS, KPIS, MISSING, KpiValue
@@ -305,8 +305,11 @@ def _view(
             for c in COMPONENTS
         ],
         "change_lines": [
-            _(
+            # Plural forms by the decisions counted: "in 1 decision", Welsh "mewn 2 benderfyniad".
+            _n(
+                "Conditions set: {count} (in {decisions} decision).",
                 "Conditions set: {count} (in {decisions} decisions).",
+                changes["decisions_with_conditions"],
                 count=changes["conditions"],
                 decisions=changes["decisions_with_conditions"],
             ),

@@ -379,3 +379,36 @@ def test_the_cli_generates_one_draft_and_refuses_anyone_but_the_coe(initialised,
     assert f"There is no progress report for {last}." in capsys.readouterr().err
     assert main(["progress", "generate", "--quarter", "2026-Q7", "--as", "carys.llewelyn"]) != 0
     assert "is not a quarter" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("decisions", "english", "welsh"),
+    [
+        (1, "Conditions set: 1 (in 1 decision).", "Amodau a osodwyd: 1 (mewn 1 penderfyniad)."),
+        (2, "Conditions set: 2 (in 2 decisions).", "Amodau a osodwyd: 2 (mewn 2 benderfyniad)."),
+        (3, "Conditions set: 3 (in 3 decisions).", "Amodau a osodwyd: 3 (mewn 3 phenderfyniad)."),
+        (
+            5,
+            "Conditions set: 5 (in 5 decisions).",
+            "Amodau a osodwyd: 5 (mewn 5 o benderfyniadau).",
+        ),
+    ],
+)
+def test_the_report_says_in_how_many_decisions_conditions_were_set_in_each_language(
+    people, checklist_registry, capsys, tmp_path, decisions, english, welsh
+):
+    """English "in 1 decision"; Welsh mutates the noun after 2 and 3 ("2 benderfyniad",
+    "3 phenderfyniad") and says "o" and the plural from 5 on. Read in the report the CoE saves
+    with `dfr progress save`."""
+    from dfr.cli.main import main
+
+    for _n in range(decisions):
+        sid = approved_to_category_review(people, checklist_registry)
+        approve_with_condition(people, checklist_registry, sid, "Publish data", QUARTER.end)
+    with session_scope(people) as session:
+        generate(session, QUARTER, "coe.one", checklist_registry, AFTER)
+    code = main(["progress", "save", str(tmp_path), "--quarter", str(QUARTER), "--as", "coe.one"])
+    assert code == 0, capsys.readouterr().err
+    for language, line in (("en", english), ("cy", welsh)):
+        html = (tmp_path / f"progress-{QUARTER.slug}.{language}.html").read_text(encoding="utf-8")
+        assert f"<li>{line}</li>" in html
