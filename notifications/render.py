@@ -44,8 +44,14 @@ MESSAGES = (
     "register_proposal",
 )
 # Bump a message's version whenever its templates change; each notification stores it.
-# escalation 2: names the level; digest 2: titled by the week it covers
-TEMPLATE_VERSIONS = {**dict.fromkeys(MESSAGES, 1), "escalation": 2, "digest": 2}
+# escalation 2: names the level; digest 2: titled by the week it covers;
+# ratings_sent 2: "1 standard", Welsh "1 o'r safonau" (any number reads right)
+TEMPLATE_VERSIONS = {
+    **dict.fromkeys(MESSAGES, 1),
+    "escalation": 2,
+    "digest": 2,
+    "ratings_sent": 2,
+}
 
 
 class MarkdownText(str):

@@ -188,3 +188,51 @@ def test_once_a_panel_is_booked_the_lead_cannot_decide_around_its_ratings(
         assert (
             session.exec(select(Decision).where(Decision.stage == "service_assessment")).all() == []
         )
+
+
+def test_the_lead_is_told_how_many_standards_each_assessor_rated_in_each_language(
+    people, booked, checklist_registry
+):
+    """The message the lead gets in Welsh and English (their language unknown, so both) for
+    ratings of 1, 2 and 3 standards: English "1 standard"; Welsh "1 o'r safonau", which reads
+    right for any number ("o safonau" after 1 did not)."""
+    from dfr.settings import get_settings
+    from models.directory import Person
+
+    with session_scope(people) as session:
+        declare_interests(session, booked, "perf.one", False, on=TODAY)
+        lead = session.get(Person, "lead.one")
+        assert lead is not None
+        lead.language = "unknown"
+    for person in ("perf.one", "ur.one", "design.one"):  # 1, 2 and 3 standards
+        rate(people, checklist_registry, booked, person, greens(person))
+    with session_scope(people) as session:
+        queue_for_submission(session, booked, checklist_registry, get_settings())
+        told = session.exec(
+            select(Notification).where(Notification.message == "ratings_sent")
+        ).all()
+        names = {p.id: p.name for p in session.exec(select(Person)).all()}
+    assert sorted(n.recipient_id for n in told) == ["lead.one"] * 3
+    bodies = [n.body_markdown for n in told]
+    for person, count in (("perf.one", 1), ("ur.one", 2), ("design.one", 3)):
+        (body,) = [b for b in bodies if f"Mae {names[person]} (" in b]
+        welsh, english = body.split("\n---\n")
+        assert f"wedi anfon atoch eu sgoriau ar gyfer {count} o'r safonau, gyda" in welsh
+        standards = "standard" if count == 1 else "standards"
+        assert f"has sent you their ratings of {count} {standards}, with" in english
+
+
+@pytest.mark.parametrize("count", [5, 10, 14])
+def test_ratings_of_many_standards_read_right_in_each_language(count):
+    """No seat rates more than 3 of the Welsh standard's 12 here, so a larger number is read
+    from the message's templates themselves, as the queue renders them."""
+    from notifications.render import render
+
+    context = {
+        "name": "Lead One", "assessor": "Tech One", "seat": "technology", "count": count,
+        "reference": "DFR-00001", "title": "A service", "dg_name": "EST",
+        "ratings_link": "https://dfr.example/ratings",
+    }  # fmt: skip
+    body = render("ratings_sent", "unknown", {"cy": context, "en": context}).body_markdown
+    assert f"eu sgoriau ar gyfer {count} o'r safonau, gyda" in body
+    assert f"their ratings of {count} standards, with" in body
