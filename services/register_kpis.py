@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlmodel import Session, col, select
 
+from dfr.i18n import _n
 from models.register_kpis import KPIS, KpiValue, combine, kpis_of, months_ending
 from models.service_register import Service
 from models.service_returns import Figure, MonthlyReturn, figures_of
@@ -124,3 +125,22 @@ def shown(kpi: str, value: KpiValue) -> str | None:
     if kpi in MONEY_KPIS:
         return f"£{number.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
     return f"{(number * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
+
+
+def shown_with_coverage(kpi: str, value: KpiValue) -> str | None:
+    """`shown`, and when services were left out of a group's figure, how many it counts and
+    how many it leaves out: "20.0% (from 2 services; 1 left out: figures not provided)" in the
+    current language. None when the value is missing. The register's pages and
+    `dfr register kpis` both say a figure this way, so they cannot drift apart."""
+    figure = shown(kpi, value)
+    if figure is None or not value.left_out:
+        return figure
+    # Plural forms by the services counted: English "1 service", Welsh "2 wasanaeth".
+    return _n(
+        "{figure} (from {counted} service; {left_out} left out: figures not provided)",
+        "{figure} (from {counted} services; {left_out} left out: figures not provided)",
+        value.counted,
+        figure=figure,
+        counted=value.counted,
+        left_out=value.left_out,
+    )

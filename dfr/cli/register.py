@@ -12,7 +12,7 @@ import typer
 from dfr.cli import hints
 from dfr.cli.app import register_app, say
 from dfr.errors import ValidationError
-from dfr.i18n import _, _n, get_language, gettext
+from dfr.i18n import _, get_language, gettext
 
 # Each command imports the database layer and the services it uses when it runs (`dfr --help`
 # loads neither; see tests/test_cli_startup.py).
@@ -112,22 +112,11 @@ def import_returns_cmd(
 
 def _line(name: str, kpi: str, value: KpiValue) -> str:
     from models.register_kpis import MISSING
-    from services.register_kpis import shown
+    from services.register_kpis import shown_with_coverage
 
-    figure = shown(kpi, value)
-    if figure is None:
+    said = shown_with_coverage(kpi, value)
+    if said is None:
         said = _("missing: {reason}", reason=gettext(MISSING[value.missing or "no_return"]))
-    elif value.left_out:
-        said = _n(
-            "{figure} (from {counted} service; {left_out} left out: figures not provided)",
-            "{figure} (from {counted} services; {left_out} left out: figures not provided)",
-            value.counted,
-            figure=figure,
-            counted=value.counted,
-            left_out=value.left_out,
-        )
-    else:
-        said = figure
     return f"  {name}: {said}"
 
 

@@ -19,13 +19,13 @@ from starlette.responses import Response
 
 from dfr import labels
 from dfr.dates import long_month
-from dfr.i18n import _, _n, get_language, gettext
+from dfr.i18n import _, get_language, gettext
 from dfr.web.charts import chart_data_uri, is_drawn
 from dfr.web.templating import render
 from models.db import session_scope
 from models.register_kpis import DEFINITIONS, KPIS, MISSING, KpiValue
 from models.service_register import CHANNELS, CUSTOMER_TYPES, PHASES
-from services.register_kpis import MONEY_KPIS, Series, shown
+from services.register_kpis import MONEY_KPIS, Series, shown, shown_with_coverage
 from services.register_publication import (
     KPI_FIELDS,
     LICENCE,
@@ -107,16 +107,7 @@ def _describe(kpi: str, series: Series, language: str) -> str:
 
 def _cell(kpi: str, value: KpiValue) -> dict[str, str | None]:
     """A month's figure for the data table: the number, or "missing" and why."""
-    figure = shown(kpi, value)
-    if figure is not None and value.left_out:
-        figure = _n(
-            "{figure} (from {counted} service; {left_out} left out: figures not provided)",
-            "{figure} (from {counted} services; {left_out} left out: figures not provided)",
-            value.counted,
-            figure=figure,
-            counted=value.counted,
-            left_out=value.left_out,
-        )
+    figure = shown_with_coverage(kpi, value)
     if figure is not None:
         return {"figure": figure, "why": None}
     return {"figure": None, "why": gettext(MISSING[value.missing or "no_return"])}
