@@ -283,9 +283,12 @@ def _view(
             for dg, row in outcomes.items()
         ],
         "outcome_totals": [totals[k] for k in OUTCOMES],
-        "options_intro": _(
+        "options_intro": _n(
+            "What the digital-options checklist recorded for the {count} submission received "
+            "in the quarter, when it was first sent.",
             "What the digital-options checklist recorded for the {count} submissions received "
             "in the quarter, when they were first sent.",
+            answered,
             count=answered,
         ),
         "option_rows": [

@@ -8,6 +8,7 @@ quarter that contains today; one submission is moved to the quarter before it.""
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import re
 from datetime import UTC, datetime, timedelta
@@ -409,6 +410,16 @@ def test_the_report_says_in_how_many_decisions_conditions_were_set_in_each_langu
         generate(session, QUARTER, "coe.one", checklist_registry, AFTER)
     code = main(["progress", "save", str(tmp_path), "--quarter", str(QUARTER), "--as", "coe.one"])
     assert code == 0, capsys.readouterr().err
-    for language, line in (("en", english), ("cy", welsh)):
-        html = (tmp_path / f"progress-{QUARTER.slug}.{language}.html").read_text(encoding="utf-8")
-        assert f"<li>{line}</li>" in html
+    # Each decision is on its own submission, received in the quarter.
+    submissions = "submission" if decisions == 1 else "submissions"
+    sent = "when it was first sent" if decisions == 1 else "when they were first sent"
+    received = (
+        f"recorded for the {decisions} {submissions} received in the quarter, {sent}.",
+        ("ar gyfer cyflwyniad y chwarter, pan gafodd ei anfon" if decisions == 1 else
+         "ar gyfer cyflwyniadau'r chwarter, pan gawsant eu hanfon")
+        + f" gyntaf (daeth {decisions} i law).",
+    )  # fmt: skip
+    for language, line, intro in (("en", english, received[0]), ("cy", welsh, received[1])):
+        page = (tmp_path / f"progress-{QUARTER.slug}.{language}.html").read_text(encoding="utf-8")
+        assert f"<li>{line}</li>" in page
+        assert intro in html.unescape(page)
