@@ -113,8 +113,10 @@ def read_rows(text: str, columns: Sequence[str], optional: Sequence[str] = ()) -
                 problems.add(
                     line,
                     None,
-                    _(
+                    _n(  # plural forms: Welsh "2 gell", "6 chell"; English "1 cell"
+                        "The row has {found} cell; the header has {expected}.",
                         "The row has {found} cells; the header has {expected}.",
+                        len(cells),
                         found=len(cells),
                         expected=len(header),
                     ),

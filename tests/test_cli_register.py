@@ -126,3 +126,31 @@ def test_a_dg_figure_says_how_many_services_it_counts_in_each_language(
     code, out, err = dfr(capsys, "--lang", "cy", "register", "kpis")
     assert code == 0, err
     assert f"  Defnydd digidol: 20.0% {welsh}ni ddarparwyd ffigurau)" in out.splitlines()
+
+
+def test_a_row_with_too_few_cells_says_how_many_it_has_in_each_language(
+    initialised, capsys, tmp_path
+):
+    """English "1 cell"; Welsh mutates the noun after 2 and 6 ("2 gell", "6 chell") and says
+    "o" and the plural from 5 on."""
+    services = tmp_path / "services.csv"
+    short = ["a", "a,b", "a,b,c", "a,b,c,d,e", "a,b,c,d,e,f"]  # lines 2 to 6
+    services.write_text(
+        services_csv().rstrip("\n") + "\n" + "\n".join(short) + "\n", encoding="utf-8"
+    )
+    header = len(services_csv().splitlines()[0].split(","))
+    for language, said in (
+        ("en", ["1 cell", "2 cells", "3 cells", "5 cells", "6 cells"]),
+        ("cy", ["1 cell", "2 gell", "3 cell", "5 o gelloedd", "6 chell"]),
+    ):
+        code, out, err = dfr(
+            capsys, "--lang", language, "register", "import-services", str(services), "--as", COE
+        )
+        assert code == 2 and out == ""
+        for line, cells in enumerate(said, start=2):
+            expected = (
+                f"Line {line}: The row has {cells}; the header has {header}."
+                if language == "en"
+                else f"Llinell {line}: Mae {cells} yn y rhes; mae {header} yn y pennawd."
+            )
+            assert expected in err, err
