@@ -71,7 +71,14 @@ def grow(dfr: Dfr) -> None:
                 }
             )
         connection.execute(insert(cover), rows)
+
+
+def settle(dfr: Dfr) -> None:
+    """Fresh statistics, as `dfr web` refreshes SQLite's and autovacuum PostgreSQL's."""
     refresh_statistics(dfr.engine)
+    if dfr.engine.dialect.name == "postgresql":
+        with dfr.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("ANALYZE")
 
 
 def _round(database: str, count: int, grown: bool) -> Figures:
@@ -79,6 +86,7 @@ def _round(database: str, count: int, grown: bool) -> Figures:
         dfr = Dfr(url, notifications=False)
         if grown:
             grow(dfr)
+        settle(dfr)
         for index in range(20):  # warm: the statements compiled, the caches filled
             dfr.create(index)
         figures: list[float] = []

@@ -35,7 +35,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, String, and_, bindparam, literal, or_
+from sqlalchemy import Date, String, and_, bindparam, literal
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -308,7 +308,7 @@ def load_decider(
     directory: DirectoryLookup | None = None,
 ) -> Decider:
     """The person, whom they cover for on `on`, their roles and those people's, and the
-    Digital Leader of `dg_code`: one query (a row per cover and role). `directory`, when
+    Digital Leader of `dg_code`: one query (a row per cover and pair of roles). `directory`, when
     given, keeps the person, the DG and its Digital Leader read along (a step that tells
     people does not read them again)."""
     rows = session.execute(
@@ -325,8 +325,9 @@ def decider_from(
 ) -> Decider:
     """The `Decider` read by a query made with `with_decider`, its columns starting at
     position `at` of each row (the first row gives the person, the DG and its Digital Leader;
-    every row a cover and a role, or None). The person, the DG and its Digital Leader are read
-    as columns and kept as light rows (`PersonRow`, `DirectorateRow`), not ORM objects."""
+    every row a cover, a role of the person's own and one of whom they cover, or None). The
+    person, the DG and its Digital Leader are read as columns and kept as light rows
+    (`PersonRow`, `DirectorateRow`), not ORM objects."""
     first = rows[0] if rows else None
     if first is None or first[at] is None:
         return Decider(person_id, None, (), (), None)
@@ -338,7 +339,12 @@ def decider_from(
         if dg is not None:
             directory.know_directorate(dg)
     covers = sorted({r[at + 15] for r in rows if r[at + 15] is not None})
-    roles = {r[at + 16]: HeldRole(r[at + 17], r[at + 18], r[at + 19]) for r in rows if r[at + 16]}
+    roles = {
+        r[i]: HeldRole(r[i + 1], r[i + 2], r[i + 3])
+        for r in rows
+        for i in (at + 16, at + 20)  # their own roles, and those of whom they cover
+        if r[i]
+    }
     return Decider(
         person_id,
         person,
@@ -352,8 +358,11 @@ def with_decider(query: Any, dg_code: Any) -> Any:
     """`query` with the columns `decider_from` reads, by outer joins: the person whose id is
     the parameter `decider_id`, the DG `dg_code` (a parameter or a column of `query`) and its
     Digital Leader, whom the person covers for on the parameter `on`, and the roles of the
-    person and of those they cover (a row per cover and role)."""
+    person and of those they cover (a row per cover and pair of roles: one of their own, one
+    of the person covered)."""
     decider, leader = aliased(Person, name="decider"), aliased(Person, name="leader")
+    own = aliased(RoleAssignment, name="own_role")
+    covered = aliased(RoleAssignment, name="covered_role")
     on = bindparam("on", type_=Date)
     covering = and_(
         col(Delegation.delegate_id) == col(decider.id),
@@ -370,22 +379,20 @@ def with_decider(query: Any, dg_code: Any) -> Any:
             col(Directorate.slack_channel),
             *person_columns(leader),
             col(Delegation.person_id),
-            col(RoleAssignment.id),
-            col(RoleAssignment.role),
-            col(RoleAssignment.dg_code),
-            col(RoleAssignment.discipline),
+            *(
+                col(column)
+                for held in (own, covered)
+                for column in (held.id, held.role, held.dg_code, held.discipline)
+            ),
         )
         .outerjoin(decider, col(decider.id) == bindparam("decider_id", type_=String))
         .outerjoin(Directorate, col(Directorate.code) == dg_code)
         .outerjoin(leader, col(leader.id) == col(Directorate.digital_leader_id))
         .outerjoin(Delegation, covering)
-        .outerjoin(
-            RoleAssignment,
-            or_(
-                col(RoleAssignment.person_id) == col(decider.id),
-                col(RoleAssignment.person_id) == col(Delegation.person_id),
-            ),
-        )
+        # Two joins, each by one person's id, not one join on an OR of the two: PostgreSQL
+        # read every role ever assigned to test each against the OR.
+        .outerjoin(own, col(own.person_id) == col(decider.id))
+        .outerjoin(covered, col(covered.person_id) == col(Delegation.person_id))
     )
 
 
