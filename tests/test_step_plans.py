@@ -69,7 +69,8 @@ def whole_reads(engine: Engine, statements: list[Sent]) -> list[str]:
                 ]
             else:
                 cursor.execute(f"EXPLAIN (VERBOSE, FORMAT JSON) {statement}", parameters)
-                plan = cursor.fetchone()[0][0]["Plan"]
+                (explained,) = cursor.fetchall()
+                plan = explained[0][0]["Plan"]
                 hashed = set(re.findall(r"hashed (SubPlan \d+)", json.dumps(plan)))
                 whole = list(_whole_scans(plan, hashed))
             if whole:
