@@ -29,6 +29,12 @@ SORTS = {
     "oldest": (col(Submission.submitted_on), col(Submission.id)),
     "reference": (col(Submission.id),),
 }
+# Each order run the other way, for a page nearer the end than the start (`search`).
+_BACKWARDS = {
+    "newest": (col(Submission.submitted_on), col(Submission.id)),
+    "oldest": (col(Submission.submitted_on).desc(), col(Submission.id).desc()),
+    "reference": (col(Submission.id).desc(),),
+}
 # Each order's columns, and whether they run downwards: where an export's next chunk starts
 # after the last row of the one before (`every_match`).
 _KEYS: dict[str, tuple[tuple[str, ...], bool]] = {
@@ -179,10 +185,16 @@ def search(session: Session, actor: Actor, filters: Filters, page: int, today: d
     total = _total(session, query, filters, dgs)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    found = session.exec(
-        query.order_by(*SORTS[filters.sort]).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-    ).all()
-    return Results(_with_stages(session, list(found)), total, page, pages, dgs)
+    skipped = (page - 1) * PAGE_SIZE
+    if skipped <= total // 2:
+        found = list(
+            session.exec(query.order_by(*SORTS[filters.sort]).offset(skipped).limit(PAGE_SIZE))
+        )
+    else:  # nearer the end: read back from it (the last page as fast as the first)
+        shown = min(PAGE_SIZE, total - skipped)
+        back = query.order_by(*_BACKWARDS[filters.sort]).offset(total - skipped - shown)
+        found = list(reversed(session.exec(back.limit(shown)).all()))
+    return Results(_with_stages(session, found), total, page, pages, dgs)
 
 
 def every_match(

@@ -1,7 +1,9 @@
-"""The finder's figures and its export at any size: the number of submissions found is the
+"""The finder's figures, pages and export at any size: the number of submissions found is the
 number that match (read from the counts the database keeps when only DG and status narrow the
-list, counted otherwise), and an export holds every match once, in the list's order, however
-many share a day, read a chunk at a time from where the last chunk ended."""
+list, counted otherwise); a page nearer the end is read back from the end and still holds the
+next matches; the pagination names a few pages, not every one; and an export holds every match
+once, in the list's order, however many share a day, read a chunk at a time from where the
+last chunk ended."""
 
 from __future__ import annotations
 
@@ -11,8 +13,10 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import col, select
 
+from dfr.web.templating import page_items
 from models.db import session_scope
 from models.submission import Submission
+from services import search as search_module
 from services.access import load_actor
 from services.search import Filters, every_match, search
 from tests.factories import decide, make_submission
@@ -96,3 +100,41 @@ def test_an_export_holds_every_match_once_in_the_lists_order(people, checklist_r
         assert [on[sid] for sid in exported] == sorted(days, reverse=True)
         # within a day, the later reference first
         assert exported[:3] == sorted([ids[0], ids[1], ids[6]], reverse=True)
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "reference"])
+def test_every_page_from_either_end_shows_the_next_matches(
+    people, checklist_registry, sort, monkeypatch: pytest.MonkeyPatch
+):
+    """Pages nearer the end are read back from it: page by page, they still hold the list in
+    order, the last one the remainder."""
+    monkeypatch.setattr(search_module, "PAGE_SIZE", 2)
+    _world(people, checklist_registry)
+    with session_scope(people, read_only=True) as session:
+        coe = load_actor(session, "coe.one")
+        assert coe is not None
+        whole = [f.submission.id for f in every_match(session, coe, Filters(sort=sort), TODAY)]
+        pages = [search(session, coe, Filters(sort=sort), n, TODAY) for n in (1, 2, 3, 4)]
+    assert [p.pages for p in pages] == [4, 4, 4, 4]
+    assert [[f.submission.id for f in p.rows] for p in pages] == [
+        whole[0:2],
+        whole[2:4],
+        whole[4:6],
+        whole[6:7],
+    ]
+
+
+def test_the_pagination_names_a_few_pages_however_many_there_are():
+    def href(n: int) -> str:
+        return f"?page={n}"
+
+    def shown(page: int, pages: int) -> list[object]:
+        return [i.get("number", "…") for i in page_items(page, pages, href)]
+
+    assert shown(1, 1) == [1]
+    assert shown(1, 20_000) == [1, 2, 3, "…", 20_000]
+    assert shown(10_000, 20_000) == [1, "…", 9_998, 9_999, 10_000, 10_001, 10_002, "…", 20_000]
+    assert shown(5, 9) == [1, "…", 3, 4, 5, 6, 7, "…", 9]
+    assert shown(4, 9) == [1, 2, 3, 4, 5, 6, "…", 9]
+    current = [i for i in page_items(7, 9, href) if i.get("current")]
+    assert current == [{"number": 7, "href": "?page=7", "current": True}]
