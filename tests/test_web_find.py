@@ -95,3 +95,28 @@ def test_someone_who_oversees_no_dg_finds_no_such_page(examples_site: Site):
     assert client.get("/submissions").status_code == 404
     assert client.get("/submissions.csv").status_code == 404
     client.close()
+
+
+def finder_form(page: str) -> str:
+    start = page.index('<form method="get" action="/submissions"')
+    return page[start : page.index("</form>", start)]
+
+
+def test_the_form_shows_each_persons_filters_in_their_language(examples_site: Site):
+    """The filters' form is rendered once for the same filters in the same language: what one
+    person asked for, in one language, never shows in another's form or language."""
+    client = Browserless(examples_site)
+    client.sign_in("carys.llewelyn")
+    chosen = re.compile(r'<option value="([a-z_]+)" selected>')
+    for language in ("en", "cy", "en"):
+        client.get(f"/language/{language}?next=/submissions")
+        page = html.unescape(client.get("/submissions?state=approved&sort=oldest").text)
+        form = finder_form(page)
+        assert chosen.findall(form) == ["approved", "oldest"]
+        assert gettext("Oldest first", language) in form
+        assert gettext("Stage under review", language) in form
+        other = "cy" if language == "en" else "en"
+        assert gettext("Stage under review", other) not in form
+        plain = html.unescape(client.get("/submissions").text)
+        assert chosen.findall(finder_form(plain)) == ["newest"]  # nothing chosen but the order
+    client.close()

@@ -7,10 +7,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter
+from markupsafe import Markup
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -21,11 +23,11 @@ from dfr.i18n import _, get_language
 from dfr.labels import label
 from dfr.web.auth import CurrentVisitor
 from dfr.web.forms import FormErrors, date_parts, text, typed_date
-from dfr.web.templating import render_form
+from dfr.web.templating import ENVIRONMENT, render_form
 from models.db import session_scope
 from models.lifecycle import STAGES, State
 from models.working_days import london_today
-from services.search import PAGE_SIZE, SORTS, Filters, every_match, search, searchable
+from services.search import Filters, every_match, search, searchable
 
 router = APIRouter()
 FIELDS = {"words": "words", "dg": "dg", "state": "state", "stage": "stage", "kind": "kind"}
@@ -50,6 +52,56 @@ def _filters(request: Request, errors: FormErrors) -> Filters:
         submitted_from=days["from"],
         submitted_to=days["to"],
         sort=text(query, "sort") or "newest",
+    )
+
+
+Days = tuple[tuple[str, str, str], tuple[str, str, str]]  # day, month, year: from, to
+
+
+def _typed_days(request: Request) -> Days:
+    """The dates as typed (kept as typed, to show again), `from` then `to`."""
+    query = request.query_params
+
+    def typed(name: str) -> tuple[str, str, str]:
+        return (
+            query.get(f"{name}-day", ""),
+            query.get(f"{name}-month", ""),
+            query.get(f"{name}-year", ""),
+        )
+
+    return typed("from"), typed("to")
+
+
+def _form(filters: Filters, dgs: list[str], days: Days, errors: FormErrors | None) -> Markup:
+    """The filters' form: with nothing wrong, the same for everyone who asks for the same
+    filters in the same language, so rendered once for them (its GOV.UK components cost more
+    to render than the rest of the page)."""
+    if errors:
+        return _rendered_form(filters, tuple(dgs), days, errors)
+    return _kept_form(get_language(), filters, tuple(dgs), days)
+
+
+@lru_cache(maxsize=256)
+def _kept_form(_language: str, filters: Filters, dgs: tuple[str, ...], days: Days) -> Markup:
+    return _rendered_form(filters, dgs, days, None)
+
+
+def _rendered_form(
+    filters: Filters, dgs: tuple[str, ...], days: Days, errors: FormErrors | None
+) -> Markup:
+    typed = {
+        name: dict(zip(("day", "month", "year"), parts, strict=True))
+        for name, parts in zip(("from", "to"), days, strict=True)
+    }
+    return Markup(
+        ENVIRONMENT.get_template("_find_form.html").render(
+            filters=filters,
+            dgs=list(dgs),
+            days=typed,
+            errors=errors,
+            states=[s.value for s in State],
+            stages=[s.value for s in STAGES],
+        )
     )
 
 
@@ -81,10 +133,7 @@ async def find_submissions(request: Request, visitor: CurrentVisitor) -> Respons
             asked=asked,
             page_link=lambda n: "/submissions?" + urlencode({**asked, "page": n}),
             csv_link="/submissions.csv" + ("?" + urlencode(asked) if asked else ""),
-            states=[s.value for s in State],
-            stages=[s.value for s in STAGES],
-            sorts=list(SORTS),
-            page_size=PAGE_SIZE,
+            form=_form(filters, results.dgs, _typed_days(request), errors or None),
         )
 
 
