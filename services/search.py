@@ -24,20 +24,10 @@ from models.submission import Submission, reference_for
 from services.access import Actor, oversees
 
 PAGE_SIZE = 25
-SORTS = {
-    "newest": (col(Submission.submitted_on).desc(), col(Submission.id).desc()),
-    "oldest": (col(Submission.submitted_on), col(Submission.id)),
-    "reference": (col(Submission.id),),
-}
-# Each order run the other way, for a page nearer the end than the start (`search`).
-_BACKWARDS = {
-    "newest": (col(Submission.submitted_on), col(Submission.id)),
-    "oldest": (col(Submission.submitted_on).desc(), col(Submission.id).desc()),
-    "reference": (col(Submission.id).desc(),),
-}
-# Each order's columns, and whether they run downwards: where an export's next chunk starts
-# after the last row of the one before (`every_match`).
-_KEYS: dict[str, tuple[tuple[str, ...], bool]] = {
+# Each order a person may choose: its columns, and whether it runs downwards. The page's
+# ORDER BY (`_order_by`, also run the other way for a page nearer the end than the start) and
+# where an export's next chunk starts (`every_match`) are both read from here.
+SORTS: dict[str, tuple[tuple[str, ...], bool]] = {
     "newest": (("submitted_on", "id"), True),
     "oldest": (("submitted_on", "id"), False),
     "reference": (("id",), False),
@@ -184,6 +174,13 @@ def _query(filters: Filters, dgs: list[str], today: date) -> Any:
     return query
 
 
+def _order_by(sort: str, *, backwards: bool = False) -> list[Any]:
+    """The ORDER BY of `sort`, or (`backwards`) of its reverse."""
+    names, downwards = SORTS[sort]
+    columns = [col(getattr(Submission, name)) for name in names]
+    return [c.desc() for c in columns] if downwards != backwards else columns
+
+
 def _total(session: Session, query: Any, filters: Filters, dgs: list[str]) -> int:
     """How many submissions match. By DG and state alone (the list as it opens, and the DG
     overview's links): the sum of the counts the database keeps per DG and state
@@ -210,12 +207,14 @@ def search(session: Session, actor: Actor, filters: Filters, page: int, today: d
     skipped = (page - 1) * PAGE_SIZE
     if skipped <= total // 2:
         found = list(
-            session.exec(query.order_by(*SORTS[filters.sort]).offset(skipped).limit(PAGE_SIZE))
+            session.exec(query.order_by(*_order_by(filters.sort)).offset(skipped).limit(PAGE_SIZE))
         )
     else:  # nearer the end: read back from it (the last page as fast as the first)
         shown = min(PAGE_SIZE, total - skipped)
-        back = query.order_by(*_BACKWARDS[filters.sort]).offset(total - skipped - shown)
-        found = list(reversed(session.exec(back.limit(shown)).all()))
+        back = query.order_by(*_order_by(filters.sort, backwards=True))
+        found = list(
+            reversed(session.exec(back.offset(total - skipped - shown).limit(shown)).all())
+        )
     return Results(_with_stages(session, found), total, page, pages, dgs)
 
 
@@ -227,8 +226,8 @@ def every_match(
     which would read every row before it again: an export of the whole history would read
     it hundreds of times over)."""
     dgs = searchable(session, actor, filters)
-    query = _query(filters, dgs, today).order_by(*SORTS[filters.sort])
-    names, downwards = _KEYS[filters.sort]
+    query = _query(filters, dgs, today).order_by(*_order_by(filters.sort))
+    names, downwards = SORTS[filters.sort]
     keys = tuple_(*(col(getattr(Submission, name)) for name in names))
     after: tuple[Any, ...] | None = None
     while True:

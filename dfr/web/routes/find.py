@@ -55,27 +55,17 @@ def _filters(request: Request, errors: FormErrors) -> Filters:
     )
 
 
-Days = tuple[tuple[str, str, str], tuple[str, str, str]]  # day, month, year: from, to
+# A date input's parts as typed, for each of the two (`from`, `to`): hashable, to key the form.
+Days = tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
 
 
-def _typed_days(request: Request) -> Days:
-    """The dates as typed (kept as typed, to show again), `from` then `to`."""
-    query = request.query_params
-
-    def typed(name: str) -> tuple[str, str, str]:
-        return (
-            query.get(f"{name}-day", ""),
-            query.get(f"{name}-month", ""),
-            query.get(f"{name}-year", ""),
-        )
-
-    return typed("from"), typed("to")
-
-
-def _form(filters: Filters, dgs: list[str], days: Days, errors: FormErrors | None) -> Markup:
+def _form(request: Request, filters: Filters, dgs: list[str], errors: FormErrors | None) -> Markup:
     """The filters' form: with nothing wrong, the same for everyone who asks for the same
     filters in the same language, so rendered once for them (its GOV.UK components cost more
     to render than the rest of the page)."""
+    days = tuple(
+        (name, tuple(date_parts(request.query_params, name).items())) for name in ("from", "to")
+    )
     if errors:
         return _rendered_form(filters, tuple(dgs), days, errors)
     return _kept_form(get_language(), filters, tuple(dgs), days)
@@ -89,15 +79,11 @@ def _kept_form(_language: str, filters: Filters, dgs: tuple[str, ...], days: Day
 def _rendered_form(
     filters: Filters, dgs: tuple[str, ...], days: Days, errors: FormErrors | None
 ) -> Markup:
-    typed = {
-        name: dict(zip(("day", "month", "year"), parts, strict=True))
-        for name, parts in zip(("from", "to"), days, strict=True)
-    }
     return Markup(
         ENVIRONMENT.get_template("_find_form.html").render(
             filters=filters,
             dgs=list(dgs),
-            days=typed,
+            days={name: dict(parts) for name, parts in days},
             errors=errors,
             states=[s.value for s in State],
             stages=[s.value for s in STAGES],
@@ -133,7 +119,7 @@ async def find_submissions(request: Request, visitor: CurrentVisitor) -> Respons
             asked=asked,
             page_link=lambda n: "/submissions?" + urlencode({**asked, "page": n}),
             csv_link="/submissions.csv" + ("?" + urlencode(asked) if asked else ""),
-            form=_form(filters, results.dgs, _typed_days(request), errors or None),
+            form=_form(request, filters, results.dgs, errors),
         )
 
 
